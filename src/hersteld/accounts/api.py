@@ -1,0 +1,68 @@
+"""REST API v1: tokens (log in with password + TOTP), list and revoke own tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from hersteld.accounts import selectors, services
+from hersteld.accounts.models import ApiToken
+from hersteld.core.validation import fail, message
+
+router = Router(tags=["authentication"])
+
+
+class TokenRequest(Schema):
+    username: str
+    password: str
+    otp: str | None = None
+    name: str = ""
+
+
+class TokenIssued(Schema):
+    token: str
+    expires_at: dt.datetime
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+@router.post("/token", auth=None, response={201: TokenIssued})
+def issue_token(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict[str, Any]]:
+    """Exchange user name, password and (for roles with MFA) the TOTP code for a bearer token."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise HttpError(429, str(message("locked_out")))
+    if user is None:
+        raise HttpError(401, str(message("credentials_invalid")))
+    has_device = services.confirmed_device(user) is not None  # type: ignore[arg-type]
+    if has_device or user.mfa_required:  # type: ignore[union-attr]
+        if not payload.otp:
+            raise fail("otp", "otp_required")
+        if services.verify_otp(user, payload.otp) is None:  # type: ignore[arg-type]
+            raise fail("otp", "otp_invalid")
+    raw, token = services.issue_token(user=user, name=payload.name)  # type: ignore[arg-type]
+    return 201, {"token": raw, "expires_at": token.expires_at}
+
+
+@router.get("/tokens", response=list[TokenOut])
+def list_tokens(request: HttpRequest) -> list[ApiToken]:
+    return list(selectors.tokens_of(request.user))  # type: ignore[arg-type]
+
+
+@router.delete("/tokens/{token_id}", response={204: None})
+def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+    services.revoke_token(user=request.user, token_id=token_id)  # type: ignore[arg-type]
+    return 204, None

@@ -1,0 +1,153 @@
+"""The permission tree, the roles and their default grants.
+
+Pure module (no Django): the portal, the API, the grant forms and the tests all
+read the same tree. Granting a node grants everything below it; a `change`
+permission also gives the matching `view`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OPERATOR = "operator"
+    ARBODIENST_ADMIN = "arbodienst_admin"
+    CASEMANAGER = "casemanager"
+    MEDIC = "medic"
+    EMPLOYER_USER = "employer_user"
+    EMPLOYEE = "employee"
+
+
+ARBODIENST_ROLES = frozenset({Role.ARBODIENST_ADMIN, Role.CASEMANAGER, Role.MEDIC})
+EMPLOYER_SIDE_ROLES = frozenset({Role.EMPLOYER_USER, Role.EMPLOYEE})
+
+
+@dataclass(frozen=True)
+class Node:
+    code: str
+    label: str  # English msgid; the portal translates it
+    children: tuple[Node, ...] = field(default=())
+
+
+TREE: tuple[Node, ...] = (
+    Node(
+        "organisations",
+        "Organisation",
+        (
+            Node("organisations.view", "View employers and departments"),
+            Node("organisations.change", "Manage employers and departments"),
+        ),
+    ),
+    Node(
+        "people",
+        "Employees and employments",
+        (
+            Node("people.view", "View employees and employments"),
+            Node("people.change", "Add and change employments, report out of service"),
+        ),
+    ),
+    Node(
+        "absence",
+        "Absence",
+        (
+            Node("absence.view", "View absence cases"),
+            Node("absence.change", "Report sick and recovered"),
+            Node("absence.view_safety_net", "View the safety-net category"),
+        ),
+    ),
+    Node("medical", "Medical", (Node("medical.view", "View the medical file"),)),
+    Node(
+        "exchange",
+        "Data exchange",
+        (Node("exchange.view_error_log", "Report CDES error log"),),
+    ),
+    Node(
+        "accounts",
+        "Users and rights",
+        (Node("accounts.manage", "Manage users and rights of the own arbodienst"),),
+    ),
+    Node("audit", "History", (Node("audit.view", "View change history"),)),
+)
+
+
+def _walk(nodes: tuple[Node, ...]) -> list[Node]:
+    out: list[Node] = []
+    for node in nodes:
+        out.append(node)
+        out.extend(_walk(node.children))
+    return out
+
+
+ALL_NODES: tuple[Node, ...] = tuple(_walk(TREE))
+ALL_CODES: frozenset[str] = frozenset(node.code for node in ALL_NODES)
+LEAF_CODES: tuple[str, ...] = tuple(node.code for node in ALL_NODES if not node.children)
+LABELS: dict[str, str] = {node.code: node.label for node in ALL_NODES}
+
+# Permissions that may never reach the employer side, whatever an admin grants.
+MEDICAL_ONLY = frozenset({"medical.view"})
+ARBODIENST_ONLY = frozenset(
+    {"medical.view", "absence.view_safety_net", "accounts.manage", "exchange.view_error_log"}
+)
+
+ROLE_DEFAULTS: dict[Role, frozenset[str]] = {
+    Role.OPERATOR: frozenset({"organisations", "accounts.manage", "exchange", "audit.view"}),
+    Role.ARBODIENST_ADMIN: frozenset(
+        {
+            "organisations",
+            "people",
+            "absence.view",
+            "absence.view_safety_net",
+            "accounts.manage",
+            "exchange",
+            "audit.view",
+        }
+    ),
+    Role.CASEMANAGER: frozenset(
+        {"organisations.view", "people", "absence", "audit.view"}
+    ),
+    Role.MEDIC: frozenset(
+        {"organisations.view", "people.view", "absence", "medical.view", "audit.view"}
+    ),
+    Role.EMPLOYER_USER: frozenset(
+        {"organisations.view", "people", "absence.view", "absence.change", "audit.view"}
+    ),
+    Role.EMPLOYEE: frozenset({"people.view", "absence.view"}),
+}
+
+
+def is_known(code: str) -> bool:
+    return code in ALL_CODES
+
+
+def expand(granted: str) -> frozenset[str]:
+    """All leaf permissions a single grant gives: its subtree, plus `view` for a `change`."""
+    out = {code for code in LEAF_CODES if code == granted or code.startswith(granted + ".")}
+    for code in list(out):
+        head, _, action = code.partition(".")
+        if action == "change" and f"{head}.view" in ALL_CODES:
+            out.add(f"{head}.view")
+    return frozenset(out)
+
+
+def covers(granted: str, wanted: str) -> bool:
+    return wanted in expand(granted)
+
+
+def grantable_to(role: Role, code: str) -> bool:
+    """Whether an admin may give this permission to a user of this role."""
+    if not is_known(code):
+        return False
+    leaves = expand(code)
+    if role in EMPLOYER_SIDE_ROLES and leaves & ARBODIENST_ONLY:
+        return False
+    if role == Role.OPERATOR and leaves & MEDICAL_ONLY:
+        return False
+    return True
+
+
+def mfa_required(role: Role, *, employer_users: bool) -> bool:
+    if role in EMPLOYER_SIDE_ROLES:
+        return employer_users
+    return True

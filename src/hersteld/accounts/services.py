@@ -1,0 +1,278 @@
+"""Writes of users, grants, API tokens and MFA devices, each audited in its own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hersteld.accounts.models import ApiToken, User, UserGrant
+from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role, grantable_to
+from hersteld.core.audit import diff, record_change, snapshot
+from hersteld.core.models import AuditAction
+from hersteld.core.services import ensure_in_scope, locked
+from hersteld.core.validation import Problems, fail, message
+from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.people.models import Employee
+
+TOKEN_PREFIX = "hst_"
+
+
+def _manageable_roles(actor: User) -> set[str]:
+    if actor.role == Role.OPERATOR:
+        return {role.value for role in Role}
+    if actor.has_perm_anywhere("accounts.manage"):
+        return {role.value for role in Role if role != Role.OPERATOR}
+    return set()
+
+
+def _check_home(data: dict[str, Any], problems: Problems, *, actor: User) -> dict[str, Any]:
+    """Role decides which home fields a user needs; all of them must lie in the actor's tenant."""
+    role = data.get("role")
+    arbodienst: Arbodienst | None = data.get("arbodienst")
+    if actor.role != Role.OPERATOR:
+        arbodienst = actor.arbodienst
+    home: dict[str, Any] = {"arbodienst": arbodienst, "employer": None, "department": None, "employee": None}
+    if role not in _manageable_roles(actor):
+        problems.add("role", "role_not_allowed")
+        return home
+    if role == Role.OPERATOR:
+        home["arbodienst"] = None
+        return home
+    if arbodienst is None:
+        problems.add("arbodienst", "required")
+        return home
+    if role == Role.EMPLOYER_USER:
+        employer: Employer | None = data.get("employer")
+        department: Department | None = data.get("department")
+        if employer is None:
+            problems.add("employer", "role_needs_employer")
+        elif employer.arbodienst_id != arbodienst.pk:
+            problems.add("employer", "employer_other_tenant")
+        if department is not None and employer is not None and department.employer_id != employer.pk:
+            problems.add("department", "department_other_employer")
+        home.update(employer=employer, department=department)
+    elif role == Role.EMPLOYEE:
+        employee: Employee | None = data.get("employee")
+        if employee is None:
+            problems.add("employee", "role_needs_employee")
+        elif employee.employer.arbodienst_id != arbodienst.pk:
+            problems.add("employee", "employer_other_tenant")
+        else:
+            home.update(employee=employee, employer=employee.employer)
+    return home
+
+
+@transaction.atomic
+def create_user(*, actor: User, data: dict[str, Any]) -> User:
+    problems = Problems()
+    problems.require(data, "username", "role", "password")
+    username = (data.get("username") or "").strip()
+    if username and User.objects.filter(username__iexact=username).exists():
+        problems.add("username", "username_taken")
+    home = _check_home(data, problems, actor=actor)
+    employee = home.get("employee")
+    if employee is not None and User.objects.filter(employee=employee).exists():
+        problems.add("employee", "employee_has_user")
+    if data.get("password"):
+        candidate = User(username=username, email=data.get("email", ""))
+        try:
+            validate_password(data["password"], user=candidate)
+        except ValidationError as exc:
+            for error in exc.error_list:
+                problems.errors.setdefault("password", []).append(error)
+    problems.raise_if_any()
+    user = User(
+        username=username,
+        first_name=(data.get("first_name") or "").strip(),
+        last_name=(data.get("last_name") or "").strip(),
+        email=(data.get("email") or "").strip(),
+        role=data["role"],
+        **home,
+    )
+    user.set_password(data["password"])
+    user.save()
+    ensure_in_scope(actor, user, "accounts.manage")
+    record_change(actor=actor, action=AuditAction.CREATE, obj=user,
+                  changes=diff({}, snapshot(user, User.AUDITED)))
+    return user
+
+
+@transaction.atomic
+def update_user(*, actor: User, user_id: int, data: dict[str, Any]) -> User:
+    user = locked(User, actor, user_id, "accounts.manage")
+    before = snapshot(user, User.AUDITED)
+    merged = {
+        "role": user.role, "arbodienst": user.arbodienst, "employer": user.employer,
+        "department": user.department, "employee": user.employee, **data,
+    }
+    problems = Problems()
+    home = _check_home(merged, problems, actor=actor)
+    problems.raise_if_any()
+    for key in ("first_name", "last_name", "email"):
+        if key in data:
+            setattr(user, key, (data[key] or "").strip())
+    if "is_active" in data:
+        if user.pk == actor.pk and not data["is_active"]:
+            raise fail("is_active", "not_allowed")
+        user.is_active = bool(data["is_active"])
+    user.role = merged["role"]
+    for key, value in home.items():
+        setattr(user, key, value)
+    changes = diff(before, snapshot(user, User.AUDITED))
+    if not changes:
+        return user
+    user.save()
+    ensure_in_scope(actor, user, "accounts.manage")
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def add_grant(
+    *, actor: User, user_id: int, permission: str,
+    employer: Employer | None = None, department: Department | None = None,
+) -> UserGrant:
+    """Give one user an extra permission, scoped to the tenant, an employer or a department subtree."""
+    user = locked(User, actor, user_id, "accounts.manage")
+    problems = Problems()
+    if user.role == Role.OPERATOR or user.arbodienst_id is None:
+        problems.add("permission", "permission_not_for_role")
+    elif not grantable_to(user.role_enum, permission):
+        problems.add("permission", "permission_not_for_role")
+    if department is not None:
+        employer = department.employer
+    if employer is not None and employer.arbodienst_id != user.arbodienst_id:
+        problems.add("employer", "employer_other_tenant")
+    if user.role in EMPLOYER_SIDE_ROLES and employer is None:
+        problems.add("employer", "grant_scope_required")
+    if user.role == Role.EMPLOYEE:
+        problems.add("permission", "permission_not_for_role")
+    if not problems and UserGrant.objects.filter(
+        user=user, permission=permission, employer=employer, department=department
+    ).exists():
+        problems.add("permission", "grant_exists")
+    problems.raise_if_any()
+    grant = UserGrant.objects.create(
+        user=user, permission=permission, employer=employer, department=department, granted_by=actor
+    )
+    record_change(actor=actor, action=AuditAction.GRANT, obj=user,
+                  changes={"grant": [None, _grant_text(grant)]})
+    return grant
+
+
+@transaction.atomic
+def revoke_grant(*, actor: User, grant_id: int) -> None:
+    grant = locked(UserGrant, actor, grant_id, "accounts.manage")
+    user = grant.user
+    text = _grant_text(grant)
+    grant.delete()
+    record_change(actor=actor, action=AuditAction.REVOKE, obj=user, changes={"grant": [text, None]})
+
+
+def _grant_text(grant: UserGrant) -> str:
+    where = grant.department or grant.employer or "arbodienst"
+    return f"{grant.permission} @ {where}"
+
+
+@transaction.atomic
+def set_password(*, actor: User, user_id: int, password: str) -> None:
+    user = locked(User, actor, user_id, "accounts.manage")
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.error_list}) from exc
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=user, changes={"password": ["***", "***"]})
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_token(*, user: User, name: str = "") -> tuple[str, ApiToken]:
+    """A new bearer token; the raw value is returned once and only its hash is kept."""
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8],
+        key_hash=hash_token(raw),
+        expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
+    )
+    record_change(actor=user, action=AuditAction.TOKEN, obj=user,
+                  changes={"token": [None, f"{token.prefix}… issued"]})
+    return raw, token
+
+
+@transaction.atomic
+def revoke_token(*, user: User, token_id: int) -> ApiToken:
+    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+    if token is None:
+        from django.http import Http404
+
+        raise Http404
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_change(actor=user, action=AuditAction.TOKEN, obj=user,
+                      changes={"token": [f"{token.prefix}…", "revoked"]})
+    return token
+
+
+def user_for_token(raw: str) -> User | None:
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None or not token.is_usable or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def confirmed_device(user: User) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+@transaction.atomic
+def start_totp_enrolment(*, user: User) -> TOTPDevice:
+    """A fresh unconfirmed TOTP device; it counts only after the first correct code."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    return TOTPDevice.objects.create(user=user, name="Authenticator", confirmed=False)
+
+
+@transaction.atomic
+def confirm_totp(*, user: User, code: str) -> TOTPDevice:
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+    if device is None or not code.strip().isdigit() or not device.verify_token(code.strip()):
+        raise fail("otp", "otp_invalid")
+    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_change(actor=user, action=AuditAction.MFA, obj=user, changes={"mfa": [None, "TOTP"]})
+    return device
+
+
+def verify_otp(user: User, code: str | None) -> TOTPDevice | None:
+    """The confirmed device that accepts `code`, or None."""
+    device = confirmed_device(user)
+    if device is None or not code or not code.strip().isdigit():
+        return None
+    return device if device.verify_token(code.strip()) else None
+
+
+def require_manage(actor: User) -> None:
+    if not actor.has_perm_anywhere("accounts.manage"):
+        raise PermissionDenied(message("not_allowed"))

@@ -1,0 +1,48 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from hersteld.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("accounts/login/", views.login_view, name="login"),
+    path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/otp/", views.otp_view, name="otp"),
+    path("accounts/otp/setup/", views.otp_setup_view, name="otp_setup"),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset.html",
+            email_template_name="accounts/password_reset_email.txt",
+            subject_template_name="accounts/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        name="password_reset_complete",
+    ),
+    path("profile/tokens/", views.tokens_view, name="tokens"),
+    path("profile/tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("users/", views.user_list_view, name="user_list"),
+    path("users/add/", views.user_create_view, name="user_create"),
+    path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
+    path("users/<int:pk>/active/", views.user_active_view, name="user_active"),
+    path("users/<int:pk>/grants/add/", views.grant_add_view, name="grant_add"),
+    path("users/<int:pk>/grants/<int:grant_pk>/revoke/", views.grant_revoke_view, name="grant_revoke"),
+]

@@ -1,0 +1,222 @@
+"""Log-in with a second factor, MFA enrolment, API tokens, and user management for arbodienst admins."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from hersteld.accounts import selectors, services
+from hersteld.accounts.forms import GrantForm, LoginForm, OtpForm, TokenForm, UserForm
+from hersteld.accounts.models import User
+from hersteld.accounts.permissions import LABELS, ROLE_DEFAULTS, expand
+from hersteld.core.validation import message
+from hersteld.portal.helpers import paginate, run_service
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}):
+        return candidate
+    return reverse("portal:home")
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(
+            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if getattr(request, "axes_locked_out", False):
+            return render(request, "accounts/locked_out.html", status=429)
+        if user is None:
+            form.add_error(None, message("credentials_invalid"))
+        else:
+            login(request, user)
+            has_device = services.confirmed_device(user) is not None  # type: ignore[arg-type]
+            if has_device:
+                request.session["mfa_pending"] = True
+            if has_device or user.mfa_required:  # type: ignore[union-attr]
+                return redirect(f"{reverse('accounts:otp')}?next={_next_url(request)}")
+            return redirect(_next_url(request))
+    return render(request, "accounts/login.html", {
+        "form": form, "next": request.GET.get("next", ""), "timeout": request.GET.get("timeout"),
+    })
+
+
+@login_required
+def otp_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if services.confirmed_device(user) is None:
+        return redirect("accounts:otp_setup")
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = services.verify_otp(user, form.cleaned_data["otp"])
+        if device is None:
+            form.add_error("otp", message("otp_invalid"))
+        else:
+            otp_login(request, device)
+            request.session.pop("mfa_pending", None)
+            return redirect(_next_url(request))
+    return render(request, "accounts/otp.html", {"form": form, "next": request.GET.get("next", "")})
+
+
+@login_required
+def otp_setup_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = OtpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = run_service(form, lambda: services.confirm_totp(user=user, code=form.cleaned_data["otp"]))
+        if device is not None:
+            otp_login(request, device)
+            request.session.pop("mfa_pending", None)
+            messages.success(request, _("Two-factor authentication is set up."))
+            return redirect("portal:home")
+    device = services.start_totp_enrolment(user=user) if request.method == "GET" else None
+    if device is None:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or \
+            services.start_totp_enrolment(user=user)
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR")
+    secret = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/otp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": secret})
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("accounts:login")
+
+
+@login_required
+def tokens_view(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    form = TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        new_token, _token = services.issue_token(user=user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    return render(request, "accounts/tokens.html", {
+        "form": form, "tokens": selectors.tokens_of(user), "new_token": new_token,
+    })
+
+
+@require_POST
+@login_required
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    services.revoke_token(user=request.user, token_id=pk)  # type: ignore[arg-type]
+    messages.success(request, _("The token has been revoked."))
+    return redirect("accounts:tokens")
+
+
+def _require_manage(request: HttpRequest) -> None:
+    services.require_manage(request.user)  # type: ignore[arg-type]
+
+
+@login_required
+def user_list_view(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    qs = selectors.users(request.user)
+    search = request.GET.get("q", "").strip()
+    if search:
+        qs = qs.filter(username__icontains=search)
+    return render(request, "accounts/user_list.html", {
+        "page": paginate(request, qs), "q": search,
+    })
+
+
+def _user_form_data(form: UserForm) -> dict[str, Any]:
+    return {key: value for key, value in form.cleaned_data.items()}
+
+
+@login_required
+def user_create_view(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    actor: User = request.user  # type: ignore[assignment]
+    form = UserForm(request.POST or None, actor=actor)
+    if request.method == "POST" and form.is_valid():
+        created = run_service(form, lambda: services.create_user(actor=actor, data=_user_form_data(form)))
+        if created is not None:
+            messages.success(request, _("User %(name)s has been created.") % {"name": created.username})
+            return redirect("accounts:user_detail", pk=created.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@login_required
+def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    actor: User = request.user  # type: ignore[assignment]
+    target = selectors.user(actor, pk)
+    initial = {
+        "username": target.username, "first_name": target.first_name, "last_name": target.last_name,
+        "email": target.email, "role": target.role, "employer": target.employer,
+        "department": target.department, "employee": target.employee,
+    }
+    form = UserForm(request.POST or None, actor=actor, editing=True, initial=initial)
+    grant_form = GrantForm(actor=actor)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
+        updated = run_service(form, lambda: services.update_user(actor=actor, user_id=target.pk, data=data))
+        if updated is not None:
+            messages.success(request, _("The user has been saved."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    role_permissions = sorted({leaf for code in ROLE_DEFAULTS[target.role_enum] for leaf in expand(code)})
+    return render(request, "accounts/user_detail.html", {
+        "target": target, "form": form, "grant_form": grant_form,
+        "grants": selectors.grants_of(actor, target),
+        "role_permissions": [(code, LABELS[code]) for code in role_permissions],
+    })
+
+
+@require_POST
+@login_required
+def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    active = request.POST.get("active") == "1"
+    form = TokenForm()
+    result = run_service(form, lambda: services.update_user(
+        actor=request.user, user_id=pk, data={"is_active": active}))  # type: ignore[arg-type]
+    if result is None:
+        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or message("not_allowed"))
+    return redirect("accounts:user_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def grant_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    actor: User = request.user  # type: ignore[assignment]
+    target = selectors.user(actor, pk)
+    form = GrantForm(request.POST, actor=actor)
+    if form.is_valid():
+        grant = run_service(form, lambda: services.add_grant(
+            actor=actor, user_id=target.pk, permission=form.cleaned_data["permission"],
+            employer=form.cleaned_data["employer"], department=form.cleaned_data["department"]))
+        if grant is not None:
+            messages.success(request, _("The right has been granted."))
+            return redirect("accounts:user_detail", pk=target.pk)
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+@require_POST
+@login_required
+def grant_revoke_view(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+    _require_manage(request)
+    services.revoke_grant(actor=request.user, grant_id=grant_pk)  # type: ignore[arg-type]
+    messages.success(request, _("The right has been revoked."))
+    return redirect("accounts:user_detail", pk=pk)

@@ -1,0 +1,29 @@
+"""The REST API v1 (B1): one NinjaAPI, one auth layer, one error shape."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from hersteld.accounts.api import router as auth_router
+from hersteld.api import errors
+from hersteld.api.auth import AUTH
+from hersteld.organisations.api import router as organisations_router
+from hersteld.people.api import router as people_router
+
+api = NinjaAPI(
+    title="Hersteld API",
+    version="1",
+    description=(
+        "REST API of Hersteld. Authenticate with `POST /api/v1/auth/token` and send "
+        "`Authorization: Bearer <token>`. Objects outside your scope answer 404. "
+        "Errors: `{\"detail\", \"errors\": [{\"field\", \"code\", \"message\"}]}`."
+    ),
+    auth=AUTH,
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="api",
+)
+errors.install(api)
+api.add_router("/v1/auth", auth_router)
+api.add_router("/v1", organisations_router)
+api.add_router("/v1", people_router)

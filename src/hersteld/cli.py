@@ -1,0 +1,45 @@
+"""The `hersteld` console script: Django's management commands under friendlier names.
+
+`hersteld serve` runs the portal (migrations are not applied implicitly);
+`hersteld demo-data` loads the demo; every other word is passed to manage.py.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {"demo-data": "demo_data", "run-daily": "run_daily", "scan-text": "scan_text"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hersteld.settings")
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(
+            "usage: hersteld COMMAND [options]\n\n"
+            "  migrate              create or update the database\n"
+            "  demo-data            load the demo arbodiensten, employers, people and users\n"
+            "  serve [--port N]     serve the portal and API on 127.0.0.1 (static files included)\n"
+            "  createsuperuser, check, shell, ...   any Django management command\n"
+        )
+        if not args:
+            sys.exit(1)
+        return
+    command, rest = args[0], args[1:]
+    command = ALIASES.get(command, command)
+    from django.core.management import execute_from_command_line
+
+    if command == "serve":
+        port = os.environ.get("PORT", "8000")
+        if "--port" in rest:
+            index = rest.index("--port")
+            port = rest[index + 1]
+            rest = rest[:index] + rest[index + 2 :]
+        execute_from_command_line(["hersteld", "runserver", f"127.0.0.1:{port}", "--noreload", *rest])
+        return
+    execute_from_command_line(["hersteld", command, *rest])
+
+
+if __name__ == "__main__":
+    main()

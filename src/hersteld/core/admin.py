@@ -1,0 +1,28 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from hersteld.core.models import AccessEvent, AuditEvent
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_name", "action", "object_type", "object_id", "channel")
+    list_filter = ("action", "object_type", "channel")
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "actor_name", "object_type", "object_id", "channel")

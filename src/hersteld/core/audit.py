@@ -1,0 +1,104 @@
+"""Helpers services use to write audit and access events in their own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from hersteld.core.context import current_meta
+from hersteld.core.models import AccessEvent, AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
+    """Field values as JSON-safe plain values (foreign keys as ids)."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        attname = getattr(field, "attname", name)
+        out[name] = _plain(getattr(obj, attname))
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """Changed fields only: {field: [before, after]}."""
+    return {
+        key: [before.get(key), after.get(key)]
+        for key in sorted(set(before) | set(after))
+        if before.get(key) != after.get(key)
+    }
+
+
+def _owners(obj: models.Model) -> dict[str, Any]:
+    """Find tenant, employer and employee of an object by the names they go by everywhere."""
+    owners: dict[str, Any] = {"arbodienst_id": None, "employer_id": None, "employee_id": None}
+    for key in owners:
+        if hasattr(obj, key):
+            owners[key] = getattr(obj, key)
+    if owners["arbodienst_id"] is None and owners["employer_id"] is not None:
+        employer = getattr(obj, "employer", None)
+        owners["arbodienst_id"] = getattr(employer, "arbodienst_id", None)
+    type_name = obj._meta.label_lower
+    if type_name == "organisations.arbodienst":
+        owners["arbodienst_id"] = obj.pk
+    elif type_name == "organisations.employer":
+        owners["employer_id"] = obj.pk
+    elif type_name == "people.employee":
+        owners["employee_id"] = obj.pk
+    return owners
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return {"actor": None, "actor_name": "systeem"}
+    return {"actor": actor, "actor_name": actor.get_username()}
+
+
+def record_change(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    changes: dict[str, Any],
+    reason: str = "",
+) -> AuditEvent:
+    meta = current_meta()
+    return AuditEvent.objects.create(
+        **_owners(obj),
+        **_actor_fields(actor),
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=changes,
+        reason=reason,
+        ip=meta.ip,
+        request_id=meta.request_id,
+        channel=meta.channel,
+    )
+
+
+def record_access(*, actor: Any, obj: models.Model, purpose: str = "view") -> AccessEvent:
+    meta = current_meta()
+    return AccessEvent.objects.create(
+        **_owners(obj),
+        **_actor_fields(actor),
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        purpose=purpose,
+        ip=meta.ip,
+        request_id=meta.request_id,
+        channel=meta.channel,
+    )

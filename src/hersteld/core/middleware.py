@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from hersteld.core.context import RequestMeta, request_meta
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class RequestContextMiddleware:
+    """Give each request an id (echoed as X-Request-ID) and remember the client IP for audit rows."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming[:64] if incoming.isascii() and incoming else uuid.uuid4().hex
+        channel = "api" if request.path.startswith("/api/") else "ui"
+        meta = RequestMeta(request_id=request_id, ip=client_ip(request), channel=channel)
+        request.request_id = request_id  # type: ignore[attr-defined]
+        with request_meta(meta):
+            response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response

@@ -1,0 +1,128 @@
+"""Audit trail: append-only change and access events (NEN 7513)."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hersteld.core.restrict import RestrictedQuerySet, ScopedModel, ScopePaths
+
+
+class AppendOnlyError(RuntimeError):
+    """Audit rows are never changed or removed."""
+
+
+class AppendOnlyQuerySet(RestrictedQuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("audit rows cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit rows cannot be deleted")
+
+
+class AppendOnlyModel(ScopedModel):
+    objects: ClassVar[AppendOnlyQuerySet] = AppendOnlyQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("audit rows cannot be updated")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("audit rows cannot be deleted")
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("created")
+    UPDATE = "update", _("changed")
+    END = "end", _("ended")
+    DELETE = "delete", _("removed")
+    GRANT = "grant", _("right granted")
+    REVOKE = "revoke", _("right revoked")
+    LOGIN = "login", _("logged in")
+    TOKEN = "token", _("API token")
+    MFA = "mfa", _("two-factor authentication")
+
+
+class AuditEvent(AppendOnlyModel):
+    """One write: who changed what, before and after, from where; written in the write's transaction."""
+
+    scope_paths = ScopePaths(
+        arbodienst="arbodienst", employer="employer", employee="employee", department=None
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    arbodienst = models.ForeignKey(
+        "organisations.Arbodienst", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employer = models.ForeignKey(
+        "organisations.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employee = models.ForeignKey(
+        "people.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["employee", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
+
+
+class AccessEvent(AppendOnlyModel):
+    """One read of a person's page or record (UI or API): who looked, at what, when, from where."""
+
+    scope_paths = ScopePaths(
+        arbodienst="arbodienst", employer="employer", employee="employee", department=None
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    arbodienst = models.ForeignKey(
+        "organisations.Arbodienst", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employer = models.ForeignKey(
+        "organisations.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    employee = models.ForeignKey(
+        "people.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    purpose = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    channel = models.CharField(max_length=8, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["employee", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} viewed {self.object_type}"

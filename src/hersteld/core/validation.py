@@ -1,0 +1,107 @@
+"""Collect rule violations per field and raise them as one ValidationError.
+
+Rule modules return stable codes; this module holds the sentence a person reads
+for each code (Dutch through gettext). Forms show the sentences next to the
+fields; the API returns field, code and sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MESSAGES: dict[str, Any] = {
+    "required": _("This field is required."),
+    "kvk_format": _("A KvK number has exactly 8 digits."),
+    "kvk_taken": _("An employer with this KvK number already exists in this arbodienst."),
+    "payroll_tax_format": _(
+        "A loonheffingennummer is 9 digits, the letter L and 2 digits, e.g. 123456782L01."
+    ),
+    "payroll_tax_checksum": _("The first 9 digits of the loonheffingennummer fail the 11-proof."),
+    "bsn_format": _("A BSN has 9 digits."),
+    "bsn_checksum": _("This BSN fails the 11-proof; check for a typing error."),
+    "bsn_taken": _("An employee with this BSN already exists at this employer."),
+    "postcode_format": _("Not a valid Dutch postcode: 4 digits and 2 letters, e.g. 1234 AB."),
+    "phone_format": _("Not a phone number; use e.g. 06 12345678 or 020 1234567."),
+    "phone_invalid": _("This phone number does not exist; check the number of digits."),
+    "email_invalid": _("Not a valid e-mail address."),
+    "initials_format": _("Initials are letters, optionally with dots, e.g. J.P."),
+    "initials_too_long": _("At most 6 initials."),
+    "birth_date_future": _("The birth date must lie in the past."),
+    "birth_date_too_old": _("The birth date lies more than 120 years ago."),
+    "too_young_at_start": _("The employee must be at least 13 years old on the start date."),
+    "hours_not_positive": _("The working week must be more than 0 hours."),
+    "hours_too_many": _("The working week can be at most 60 hours (Arbeidstijdenwet)."),
+    "salary_negative": _("The annual salary cannot be negative."),
+    "percentage_range": _("A percentage lies between 0 and 100."),
+    "insurance_required": _("Insurance is required when the no-riskpolis applies."),
+    "insurance_without_policy": _("Insurance is only recorded when the no-riskpolis applies."),
+    "personnel_number_taken": _(
+        "This personnel number is already in use at this employer; choose another number."
+    ),
+    "end_before_start": _("The end date cannot lie before the start date of the employment."),
+    "already_ended": _("This employment has already been reported out of service."),
+    "no_end_at_creation": _(
+        "An end date is not entered when adding an employment; use 'Report out of service'."
+    ),
+    "department_other_employer": _("This department belongs to another employer."),
+    "department_cycle": _("A department cannot be placed under itself or one of its own subdepartments."),
+    "department_code_taken": _("This department code is already in use at this employer."),
+    "department_in_use": _("This department still has employments or subdepartments."),
+    "valid_from_before_start": _("A change cannot take effect before the start of the employment."),
+    "employer_other_tenant": _("This employer belongs to another arbodienst."),
+    "not_allowed": _("You are not allowed to do this here."),
+    "unknown_permission": _("Unknown permission."),
+    "permission_not_for_role": _("This permission cannot be given to a user with this role."),
+    "grant_scope_required": _("For an employer user a right must be limited to an employer or department."),
+    "grant_exists": _("This user already has this right for this scope."),
+    "role_needs_employer": _("An employer user must belong to an employer."),
+    "role_needs_employee": _("An employee user must be linked to an employee record."),
+    "username_taken": _("This user name is already taken."),
+    "role_not_allowed": _("You cannot create users with this role."),
+    "employee_has_user": _("This employee already has a log-in."),
+    "otp_invalid": _("The code is not correct. Use the current 6-digit code from your app."),
+    "otp_required": _("Enter the 6-digit code from your authenticator app."),
+    "credentials_invalid": _("User name or password is not correct."),
+    "locked_out": _("Too many failed attempts; this account is locked for 15 minutes."),
+}
+
+
+def message(code: str) -> Any:
+    return MESSAGES.get(code, code)
+
+
+class Problems:
+    """Gather every violation of one request, so the person sees all of them at once."""
+
+    def __init__(self) -> None:
+        self.errors: dict[str, list[ValidationError]] = {}
+
+    def add(self, field: str, code: str) -> None:
+        self.errors.setdefault(field, []).append(ValidationError(message(code), code=code))
+
+    def check(self, field: str, code: str | None) -> None:
+        if code is not None:
+            self.add(field, code)
+
+    def require(self, data: dict[str, Any], *fields: str) -> None:
+        for name in fields:
+            value = data.get(name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                self.add(name, "required")
+
+    def has(self, field: str) -> bool:
+        return field in self.errors
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ValidationError(self.errors)  # type: ignore[arg-type]
+
+
+def fail(field: str, code: str) -> ValidationError:
+    return ValidationError({field: [ValidationError(message(code), code=code)]})

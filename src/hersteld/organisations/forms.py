@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from hersteld.organisations.models import Department
+
+
+class EmployerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    kvk_number = forms.CharField(label=_("KvK number"), max_length=12, help_text=_("8 digits"))
+    payroll_tax_number = forms.CharField(label=_("Loonheffingennummer"), max_length=14, required=False,
+                                         help_text=_("E.g. 123456782L01"))
+    own_risk_wga = forms.BooleanField(label=_("Own-risk bearer WGA (ERD WGA)"), required=False)
+    own_risk_zw = forms.BooleanField(label=_("Own-risk bearer ZW (ERD ZW)"), required=False)
+    street = forms.CharField(label=_("Street"), max_length=120, required=False)
+    house_number = forms.CharField(label=_("House number"), max_length=12, required=False)
+    postcode = forms.CharField(label=_("Postcode"), max_length=7, required=False)
+    city = forms.CharField(label=_("City"), max_length=80, required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=120, required=False)
+    contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+
+
+class DepartmentForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    parent = forms.ModelChoiceField(label=_("Part of"), queryset=Department.objects.none(), required=False,
+                                    empty_label=_("(top level)"))
+
+    def __init__(self, *args: Any, actor: Any, employer_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Department.objects.restrict(  # type: ignore[attr-defined]
+            actor, "organisations.change").filter(employer_id=employer_id).order_by("path")

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from hersteld.core.restrict import RestrictedQuerySet, ScopedModel, ScopePaths
+
+
+class Arbodienst(ScopedModel):
+    """The tenant: an occupational health service running the portal for its client employers."""
+
+    scope_paths = ScopePaths(arbodienst="")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[RestrictedQuerySet[Arbodienst]] = RestrictedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("arbodienst")
+        verbose_name_plural = _("arbodiensten")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Employer(ScopedModel):
+    """A client employer of one arbodienst."""
+
+    scope_paths = ScopePaths(arbodienst="arbodienst", employer="")
+
+    AUDITED = (
+        "name", "kvk_number", "payroll_tax_number", "own_risk_wga", "own_risk_zw",
+        "street", "house_number", "postcode", "city", "contact_name", "contact_email",
+        "contact_phone", "end_date",
+    )
+
+    arbodienst = models.ForeignKey(Arbodienst, on_delete=models.PROTECT, related_name="employers")
+    name = models.CharField(_("name"), max_length=200)
+    kvk_number = models.CharField(_("KvK number"), max_length=8)
+    payroll_tax_number = models.CharField(_("loonheffingennummer"), max_length=12, blank=True)
+    own_risk_wga = models.BooleanField(_("ERD WGA"), default=False)
+    own_risk_zw = models.BooleanField(_("ERD ZW"), default=False)
+    street = models.CharField(_("street"), max_length=120, blank=True)
+    house_number = models.CharField(_("house number"), max_length=12, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    end_date = models.DateField(_("client until"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects: ClassVar[RestrictedQuerySet[Employer]] = RestrictedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        constraints = [
+            models.UniqueConstraint(fields=["arbodienst", "kvk_number"], name="employer_kvk_unique_per_tenant")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(ScopedModel):
+    """A department (bedrijfsonderdeel) in a tree of any depth under one employer.
+
+    `path` is a materialised path of zero-padded ids ("000012.000034.") so a subtree
+    is one `startswith` filter, on SQLite and PostgreSQL alike.
+    """
+
+    scope_paths = ScopePaths(arbodienst="employer__arbodienst", employer="employer", department="")
+
+    AUDITED = ("code", "name", "parent", "end_date")
+
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="departments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("parent department"),
+    )
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    path = models.CharField(max_length=255, db_index=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    end_date = models.DateField(_("closed on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects: ClassVar[RestrictedQuerySet[Department]] = RestrictedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["employer", "path"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "code"], name="department_code_unique_per_employer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def arbodienst_id(self) -> int:
+        return self.employer.arbodienst_id

@@ -1,0 +1,42 @@
+"""Reads of arbodiensten, employers and departments, always through `restrict`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.shortcuts import get_object_or_404
+
+from hersteld.organisations.models import Arbodienst, Department, Employer
+
+
+def employers(user: Any, action: str = "organisations.view") -> QuerySet[Employer]:
+    return Employer.objects.restrict(user, action).select_related("arbodienst")
+
+
+def employer_list(user: Any, *, search: str = "") -> QuerySet[Employer]:
+    qs = employers(user).annotate(department_count=Count("departments", distinct=True))
+    if search:
+        qs = qs.filter(name__icontains=search)
+    return qs.order_by("name", "id")
+
+
+def employer(user: Any, pk: int, action: str = "organisations.view") -> Employer:
+    return get_object_or_404(employers(user, action), pk=pk)
+
+
+def departments(user: Any, action: str = "organisations.view") -> QuerySet[Department]:
+    return Department.objects.restrict(user, action).select_related("employer", "parent")
+
+
+def department(user: Any, pk: int, action: str = "organisations.view") -> Department:
+    return get_object_or_404(departments(user, action), pk=pk)
+
+
+def department_tree(user: Any, employer_id: int) -> list[Department]:
+    """Departments of one employer in tree order (path), as far as the user may see them."""
+    return list(departments(user).filter(employer_id=employer_id).order_by("path"))
+
+
+def arbodiensten(user: Any) -> QuerySet[Arbodienst]:
+    return Arbodienst.objects.restrict(user, "organisations.view")

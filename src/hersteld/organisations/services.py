@@ -1,0 +1,185 @@
+"""Writes of employers and departments: permission, validation, audit, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from hersteld.core.audit import diff, record_change, snapshot
+from hersteld.core.models import AuditAction
+from hersteld.core.services import ensure_in_scope, locked
+from hersteld.core.validation import Problems, fail, message
+from hersteld.organisations import rules
+from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.people.rules import phone_problem, postcode_problem
+
+EMPLOYER_FIELDS = tuple(name for name in Employer.AUDITED if name != "end_date")
+
+
+def _validate_employer(data: dict[str, Any], *, arbodienst: Arbodienst, pk: int | None) -> dict[str, Any]:
+    problems = Problems()
+    problems.require(data, "name", "kvk_number")
+    clean = {key: data[key] for key in EMPLOYER_FIELDS if key in data}
+    for key, value in list(clean.items()):
+        if isinstance(value, str):
+            clean[key] = value.strip()
+    if clean.get("kvk_number"):
+        clean["kvk_number"] = rules.normalise_kvk(clean["kvk_number"])
+        problems.check("kvk_number", rules.kvk_problem(clean["kvk_number"]))
+        taken = Employer.objects.filter(arbodienst=arbodienst, kvk_number=clean["kvk_number"])
+        if pk is not None:
+            taken = taken.exclude(pk=pk)
+        if not problems.has("kvk_number") and taken.exists():
+            problems.add("kvk_number", "kvk_taken")
+    if clean.get("payroll_tax_number"):
+        clean["payroll_tax_number"] = rules.normalise_payroll_tax_number(clean["payroll_tax_number"])
+        problems.check("payroll_tax_number", rules.payroll_tax_number_problem(clean["payroll_tax_number"]))
+    if clean.get("postcode"):
+        problems.check("postcode", postcode_problem(clean["postcode"]))
+    if clean.get("contact_phone"):
+        problems.check("contact_phone", phone_problem(clean["contact_phone"]))
+    problems.raise_if_any()
+    return clean
+
+
+@transaction.atomic
+def create_employer(*, actor: Any, arbodienst: Arbodienst, data: dict[str, Any]) -> Employer:
+    allowed = Arbodienst.objects.restrict(actor, "organisations.change").filter(pk=arbodienst.pk)
+    if not allowed.exists():
+        raise PermissionDenied(message("not_allowed"))
+    clean = _validate_employer(data, arbodienst=arbodienst, pk=None)
+    employer = Employer.objects.create(arbodienst=arbodienst, **clean)
+    ensure_in_scope(actor, employer, "organisations.change")
+    record_change(actor=actor, action=AuditAction.CREATE, obj=employer,
+                  changes=diff({}, snapshot(employer, EMPLOYER_FIELDS)))
+    return employer
+
+
+@transaction.atomic
+def update_employer(*, actor: Any, employer_id: int, data: dict[str, Any]) -> Employer:
+    employer = locked(Employer, actor, employer_id, "organisations.change")
+    before = snapshot(employer, Employer.AUDITED)
+    current = {key: getattr(employer, key) for key in EMPLOYER_FIELDS}
+    clean = _validate_employer({**current, **data}, arbodienst=employer.arbodienst, pk=employer.pk)
+    for key, value in clean.items():
+        setattr(employer, key, value)
+    changes = diff(before, snapshot(employer, Employer.AUDITED))
+    if not changes:
+        return employer
+    employer.save()
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=employer, changes=changes)
+    return employer
+
+
+def _department_path(department: Department) -> tuple[str, int]:
+    own = f"{department.pk:06d}."
+    if department.parent_id is None:
+        return own, 0
+    parent = department.parent
+    assert parent is not None
+    return parent.path + own, parent.depth + 1
+
+
+def _validate_department(
+    data: dict[str, Any], *, employer: Employer, department: Department | None
+) -> dict[str, Any]:
+    problems = Problems()
+    problems.require(data, "code", "name")
+    code = (data.get("code") or "").strip()
+    parent: Department | None = data.get("parent")
+    if parent is not None and parent.employer_id != employer.pk:
+        problems.add("parent", "department_other_employer")
+    if parent is not None and department is not None and parent.path.startswith(department.path):
+        problems.add("parent", "department_cycle")
+    taken = Department.objects.filter(employer=employer, code=code)
+    if department is not None:
+        taken = taken.exclude(pk=department.pk)
+    if code and taken.exists():
+        problems.add("code", "department_code_taken")
+    problems.raise_if_any()
+    return {"code": code, "name": (data.get("name") or "").strip(), "parent": parent}
+
+
+@transaction.atomic
+def create_department(*, actor: Any, employer_id: int, data: dict[str, Any]) -> Department:
+    employer = locked(Employer, actor, employer_id, "organisations.change")
+    clean = _validate_department(data, employer=employer, department=None)
+    department = Department.objects.create(employer=employer, path="", **clean)
+    department.path, department.depth = _department_path(department)
+    department.save(update_fields=["path", "depth"])
+    ensure_in_scope(actor, department, "organisations.change")
+    record_change(actor=actor, action=AuditAction.CREATE, obj=department,
+                  changes=diff({}, snapshot(department, Department.AUDITED)))
+    return department
+
+
+@transaction.atomic
+def update_department(*, actor: Any, department_id: int, data: dict[str, Any]) -> Department:
+    department = locked(Department, actor, department_id, "organisations.change")
+    before = snapshot(department, Department.AUDITED)
+    merged = {"code": department.code, "name": department.name, "parent": department.parent, **data}
+    clean = _validate_department(merged, employer=department.employer, department=department)
+    old_path = department.path
+    for key, value in clean.items():
+        setattr(department, key, value)
+    changes = diff(before, snapshot(department, Department.AUDITED))
+    if not changes:
+        return department
+    department.path, department.depth = _department_path(department)
+    department.save()
+    if department.path != old_path:
+        _move_subtree(old_path, department)
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=department, changes=changes)
+    return department
+
+
+def _move_subtree(old_path: str, department: Department) -> None:
+    """Rewrite the materialised paths of every descendant after a move."""
+    shift = department.depth - old_path.count(".") + 1
+    descendants = Department.objects.select_for_update().filter(path__startswith=old_path).exclude(
+        pk=department.pk
+    )
+    for child in descendants:
+        child.path = department.path + child.path[len(old_path):]
+        child.depth = child.depth + shift
+        child.save(update_fields=["path", "depth"])
+
+
+@transaction.atomic
+def end_employer(*, actor: Any, employer_id: int, end_date: dt.date) -> Employer:
+    """The employer stops being a client of the arbodienst; its data stays for the retention terms."""
+    employer = locked(Employer, actor, employer_id, "organisations.change")
+    if employer.end_date is not None:
+        raise fail("end_date", "already_ended")
+    before = snapshot(employer, Employer.AUDITED)
+    employer.end_date = end_date
+    employer.save(update_fields=["end_date", "updated_at"])
+    record_change(actor=actor, action=AuditAction.END, obj=employer,
+                  changes=diff(before, snapshot(employer, Employer.AUDITED)))
+    return employer
+
+
+@transaction.atomic
+def end_department(*, actor: Any, department_id: int, end_date: dt.date) -> Department:
+    """Close a department; refused while employments in service remain in its subtree."""
+    from django.db.models import Q
+
+    from hersteld.people.models import Employment
+
+    department = locked(Department, actor, department_id, "organisations.change")
+    if department.end_date is not None:
+        raise fail("end_date", "already_ended")
+    active = Employment.objects.filter(department__path__startswith=department.path).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=end_date)
+    )
+    if active.exists():
+        raise fail("end_date", "department_in_use")
+    before = snapshot(department, Department.AUDITED)
+    department.end_date = end_date
+    department.save(update_fields=["end_date", "updated_at"])
+    record_change(actor=actor, action=AuditAction.END, obj=department,
+                  changes=diff(before, snapshot(department, Department.AUDITED)))
+    return department

@@ -1,0 +1,204 @@
+"""REST API v1: employees and employments (same services and rules as the portal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from hersteld.people import selectors, services
+from hersteld.people.models import Employee, Employment, EmploymentTerms
+
+router = Router(tags=["employees and employments"])
+
+
+class EmployeeOut(Schema):
+    id: int
+    employer_id: int
+    initials: str
+    first_name: str
+    surname_prefix: str
+    surname: str
+    birth_date: dt.date
+    gender: str
+    marital_status: str
+    bsn: str
+    postcode: str
+    street: str
+    house_number: int
+    house_number_addition: str
+    city: str
+    country: str
+    phone: str
+    email: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class EmployeeIn(Schema):
+    initials: str | None = None
+    first_name: str | None = None
+    surname_prefix: str | None = None
+    surname: str | None = None
+    birth_date: dt.date | None = None
+    gender: str | None = None
+    marital_status: str | None = None
+    bsn: str | None = None
+    postcode: str | None = None
+    street: str | None = None
+    house_number: int | None = None
+    house_number_addition: str | None = None
+    city: str | None = None
+    country: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class EmploymentOut(Schema):
+    id: int
+    employer_id: int
+    employee_id: int
+    department_id: int
+    personnel_number: str
+    start_date: dt.date
+    end_date: dt.date | None
+    function_name: str
+    hours_per_week: Decimal
+    annual_salary: Decimal
+    contract_type: str
+    no_risk_policy: bool
+    insurance: str
+    wia_percentage: Decimal | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class EmploymentIn(Schema):
+    department_id: int | None = None
+    personnel_number: str | None = None
+    function_name: str | None = None
+    hours_per_week: Decimal | None = None
+    annual_salary: Decimal | None = None
+    contract_type: str | None = None
+    no_risk_policy: bool | None = None
+    insurance: str | None = None
+    wia_percentage: Decimal | None = None
+
+
+class EmploymentCreate(EmploymentIn):
+    """A new employment, for a new employee (`employee`) or an existing one (`employee_id`)."""
+
+    employer_id: int | None = None
+    employee_id: int | None = None
+    employee: EmployeeIn | None = None
+    start_date: dt.date
+    end_date: dt.date | None = None
+
+
+class EmploymentUpdate(EmploymentIn):
+    valid_from: dt.date | None = None
+
+
+class EndIn(Schema):
+    end_date: dt.date
+
+
+class TermsOut(Schema):
+    valid_from: dt.date
+    department_id: int
+    function_name: str
+    hours_per_week: Decimal
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+@router.get("/employees", response=list[EmployeeOut])
+@paginate(PageNumberPagination)
+def list_employees(
+    request: HttpRequest, search: str = "", employer_id: int | None = None,
+    changed_after: dt.datetime | None = None,
+) -> QuerySet[Employee]:
+    return selectors.employee_list(
+        _user(request), search=search, employer_id=employer_id, changed_after=changed_after
+    )
+
+
+@router.get("/employees/{employee_id}", response=EmployeeOut)
+def get_employee(request: HttpRequest, employee_id: int) -> Employee:
+    return selectors.employee(_user(request), employee_id)
+
+
+@router.patch("/employees/{employee_id}", response=EmployeeOut)
+def update_employee(request: HttpRequest, employee_id: int, payload: EmployeeIn) -> Employee:
+    return services.update_employee(
+        actor=_user(request), employee_id=employee_id, data=payload.dict(exclude_unset=True)
+    )
+
+
+@router.get("/employments", response=list[EmploymentOut])
+@paginate(PageNumberPagination)
+def list_employments(
+    request: HttpRequest,
+    search: str = "",
+    employer_id: int | None = None,
+    department_id: int | None = None,
+    in_service: bool | None = None,
+    changed_after: dt.datetime | None = None,
+) -> QuerySet[Employment]:
+    return selectors.employment_list(
+        _user(request), search=search, employer_id=employer_id, department_id=department_id,
+        in_service=in_service, changed_after=changed_after,
+    )
+
+
+@router.get("/employments/{employment_id}", response=EmploymentOut)
+def get_employment(request: HttpRequest, employment_id: int) -> Employment:
+    return selectors.employment(_user(request), employment_id)
+
+
+@router.get("/employments/{employment_id}/terms", response=list[TermsOut])
+def employment_terms(request: HttpRequest, employment_id: int, on: dt.date | None = None) -> list[EmploymentTerms]:
+    """The effective-dated history of department, function and hours; `on` gives the row in force that day."""
+    employment = selectors.employment(_user(request), employment_id)
+    if on is not None:
+        row = selectors.terms_on(employment, on)
+        return [row] if row is not None else []
+    return list(employment.terms.order_by("valid_from"))
+
+
+def _service_data(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=True, exclude=exclude)
+    if "department_id" in data:
+        data["department"] = data.pop("department_id")
+    return data
+
+
+@router.post("/employments", response={201: EmploymentOut})
+def create_employment(request: HttpRequest, payload: EmploymentCreate) -> tuple[int, Employment]:
+    data = _service_data(payload, exclude={"employee", "employee_id", "employer_id"})
+    if payload.employee is not None:
+        data.update(payload.employee.dict(exclude_none=True))
+    if payload.employer_id is not None:
+        data["employer"] = payload.employer_id
+    employment = services.add_employment(actor=_user(request), data=data, employee_id=payload.employee_id)
+    return 201, employment
+
+
+@router.patch("/employments/{employment_id}", response=EmploymentOut)
+def update_employment(request: HttpRequest, employment_id: int, payload: EmploymentUpdate) -> Employment:
+    data = _service_data(payload, exclude={"valid_from"})
+    return services.update_employment(
+        actor=_user(request), employment_id=employment_id, data=data, valid_from=payload.valid_from
+    )
+
+
+@router.post("/employments/{employment_id}/end", response=EmploymentOut)
+def end_employment(request: HttpRequest, employment_id: int, payload: EndIn) -> Employment:
+    return services.end_employment(actor=_user(request), employment_id=employment_id, end_date=payload.end_date)

@@ -1,0 +1,115 @@
+"""Validation rules for employee and employment data (pure; no Django).
+
+Each function returns None when the value is valid, or an error code the caller
+turns into a Dutch message. Codes are stable: the API reports them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import phonenumbers
+from stdnum.nl import bsn as stdnum_bsn
+from stdnum.nl import postcode as stdnum_postcode
+
+MAX_HOURS_PER_WEEK = Decimal("60")  # Arbeidstijdenwet: at most 60 hours in one week
+MIN_WORKING_AGE = 13  # children of 13 and over may do light work (Arbeidstijdenwet)
+_INITIALS = re.compile(r"^[A-Za-zÀ-ÿ]\.?([ ]?[A-Za-zÀ-ÿ]{1,2}\.?)*$")
+
+
+def normalise_bsn(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value)
+
+
+def bsn_problem(value: str) -> str | None:
+    """BSN: 9 digits passing the 11-proof (elfproef); 8 digits get a leading zero."""
+    digits = normalise_bsn(value)
+    if not digits.isdigit() or len(digits) not in (8, 9):
+        return "bsn_format"
+    if not stdnum_bsn.is_valid(digits.zfill(9)):
+        return "bsn_checksum"
+    return None
+
+
+def normalise_postcode(value: str) -> str:
+    """'1234ab' and '1234 AB' become '1234 AB'."""
+    compact = re.sub(r"\s", "", value).upper()
+    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else value.strip().upper()
+
+
+def postcode_problem(value: str, country: str = "NL") -> str | None:
+    """A Dutch postcode is 4 digits (not starting with 0) and 2 letters, not SA, SD or SS."""
+    if country != "NL":
+        return None if value.strip() else "required"
+    if not stdnum_postcode.is_valid(value):
+        return "postcode_format"
+    return None
+
+
+def normalise_phone(value: str, country: str = "NL") -> str:
+    try:
+        number = phonenumbers.parse(value, country)
+    except phonenumbers.NumberParseException:
+        return value.strip()
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_problem(value: str, country: str = "NL") -> str | None:
+    """A phone number must be a valid mobile or landline number (Dutch numbers without +31 too)."""
+    try:
+        number = phonenumbers.parse(value, country)
+    except phonenumbers.NumberParseException:
+        return "phone_format"
+    if not phonenumbers.is_valid_number(number):
+        return "phone_invalid"
+    return None
+
+
+def initials_problem(value: str) -> str | None:
+    """Voorletters: letters with optional dots, at most 6 letters (SIVI Voorl)."""
+    stripped = value.strip()
+    if not stripped or not _INITIALS.match(stripped):
+        return "initials_format"
+    if sum(ch.isalpha() for ch in stripped) > 6:
+        return "initials_too_long"
+    return None
+
+
+def birth_date_problem(birth_date: dt.date, start_date: dt.date | None, today: dt.date) -> str | None:
+    if birth_date >= today:
+        return "birth_date_future"
+    if today.year - birth_date.year > 120:
+        return "birth_date_too_old"
+    if start_date is not None and _age_on(birth_date, start_date) < MIN_WORKING_AGE:
+        return "too_young_at_start"
+    return None
+
+
+def _age_on(birth_date: dt.date, day: dt.date) -> int:
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def hours_problem(hours: Decimal) -> str | None:
+    if hours <= 0:
+        return "hours_not_positive"
+    if hours > MAX_HOURS_PER_WEEK:
+        return "hours_too_many"
+    return None
+
+
+def salary_problem(salary: Decimal) -> str | None:
+    return "salary_negative" if salary < 0 else None
+
+
+def percentage_problem(value: Decimal) -> str | None:
+    return None if Decimal("0") <= value <= Decimal("100") else "percentage_range"
+
+
+def end_date_problem(start_date: dt.date, end_date: dt.date) -> str | None:
+    """Uit dienst: the end date lies on or after the start date."""
+    return "end_before_start" if end_date < start_date else None

@@ -1,0 +1,104 @@
+"""Reads of employees and employments, always through `restrict`; person reads log an access event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from hersteld.core.audit import record_access
+from hersteld.people.models import Employee, Employment, EmploymentTerms
+
+
+def employments(user: Any, action: str = "people.view") -> QuerySet[Employment]:
+    return Employment.objects.restrict(user, action).select_related(
+        "employee", "employer", "department"
+    )
+
+
+def employment_list(
+    user: Any,
+    *,
+    search: str = "",
+    employer_id: int | None = None,
+    department_id: int | None = None,
+    department_path: str | None = None,
+    in_service: bool | None = None,
+    changed_after: dt.datetime | None = None,
+) -> QuerySet[Employment]:
+    """The employment list: search on name or personnel number; filters; stable order."""
+    qs = employments(user)
+    if search:
+        terms = search.split()
+        for term in terms:
+            qs = qs.filter(
+                Q(employee__surname__icontains=term)
+                | Q(employee__first_name__icontains=term)
+                | Q(employee__initials__icontains=term)
+                | Q(personnel_number__icontains=term)
+            )
+    if employer_id is not None:
+        qs = qs.filter(employer_id=employer_id)
+    if department_id is not None:
+        qs = qs.filter(department_id=department_id)
+    if department_path is not None:
+        qs = qs.filter(department__path__startswith=department_path)
+    today = timezone.localdate()
+    if in_service is True:
+        qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    elif in_service is False:
+        qs = qs.filter(end_date__lt=today)
+    if changed_after is not None:
+        qs = qs.filter(Q(updated_at__gt=changed_after) | Q(employee__updated_at__gt=changed_after))
+    return qs.order_by("employee__surname", "employee__initials", "personnel_number", "id")
+
+
+def employment(user: Any, pk: int, action: str = "people.view", *, log_access: bool = True) -> Employment:
+    found = get_object_or_404(employments(user, action), pk=pk)
+    if log_access:
+        record_access(actor=user, obj=found)
+    return found
+
+
+def employees(user: Any, action: str = "people.view") -> QuerySet[Employee]:
+    return Employee.objects.restrict(user, action).select_related("employer")
+
+
+def employee_list(
+    user: Any, *, search: str = "", employer_id: int | None = None,
+    changed_after: dt.datetime | None = None,
+) -> QuerySet[Employee]:
+    qs = employees(user)
+    if search:
+        for term in search.split():
+            qs = qs.filter(Q(surname__icontains=term) | Q(first_name__icontains=term))
+    if employer_id is not None:
+        qs = qs.filter(employer_id=employer_id)
+    if changed_after is not None:
+        qs = qs.filter(updated_at__gt=changed_after)
+    return qs.order_by("surname", "initials", "id")
+
+
+def employee(user: Any, pk: int, action: str = "people.view", *, log_access: bool = True) -> Employee:
+    """One employee, as far as the user may see; every view is written to the access log."""
+    found = get_object_or_404(employees(user, action), pk=pk)
+    if log_access:
+        record_access(actor=user, obj=found)
+    return found
+
+
+def employee_employments(user: Any, employee: Employee) -> QuerySet[Employment]:
+    return employments(user).filter(employee=employee).order_by("-start_date")
+
+
+def terms_on(employment: Employment, day: dt.date) -> EmploymentTerms | None:
+    """Department, function and hours of an employment in force on `day` (None before the start)."""
+    return (
+        employment.terms.select_related("department")
+        .filter(valid_from__lte=day)
+        .order_by("-valid_from")
+        .first()
+    )

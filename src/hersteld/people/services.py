@@ -1,0 +1,280 @@
+"""Writes of employees and employments (P3, P4): validation, scope, history and audit in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from hersteld.core.audit import diff, record_change, snapshot
+from hersteld.core.models import AuditAction
+from hersteld.core.services import ensure_in_scope, locked
+from hersteld.core.validation import Problems, fail, message
+from hersteld.organisations.models import Department
+from hersteld.people import rules
+from hersteld.people.models import Employee, Employment, EmploymentTerms
+
+EMPLOYEE_REQUIRED = (
+    "initials", "surname", "birth_date", "gender", "marital_status", "postcode", "street",
+    "house_number", "city", "country", "phone", "email",
+)
+EMPLOYMENT_REQUIRED = (
+    "department", "personnel_number", "start_date", "hours_per_week", "annual_salary",
+    "contract_type",
+)
+TERMS_FIELDS = ("department", "function_name", "hours_per_week")
+
+
+def _strip(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value.strip() if isinstance(value, str) else value for key, value in data.items()}
+
+
+def _check_employee(data: dict[str, Any], problems: Problems, *, start_date: dt.date | None) -> None:
+    problems.require(data, *EMPLOYEE_REQUIRED)
+    country = (data.get("country") or "NL").upper()
+    if data.get("initials"):
+        problems.check("initials", rules.initials_problem(data["initials"]))
+    if data.get("bsn"):
+        data["bsn"] = rules.normalise_bsn(data["bsn"]).zfill(9)
+        problems.check("bsn", rules.bsn_problem(data["bsn"]))
+    if data.get("postcode"):
+        problems.check("postcode", rules.postcode_problem(data["postcode"], country))
+        if not problems.has("postcode") and country == "NL":
+            data["postcode"] = rules.normalise_postcode(data["postcode"])
+    if data.get("phone"):
+        problems.check("phone", rules.phone_problem(data["phone"], country))
+        if not problems.has("phone"):
+            data["phone"] = rules.normalise_phone(data["phone"], country)
+    if data.get("email"):
+        try:
+            validate_email(data["email"])
+        except ValidationError:
+            problems.add("email", "email_invalid")
+    if data.get("birth_date"):
+        problems.check(
+            "birth_date", rules.birth_date_problem(data["birth_date"], start_date, timezone.localdate())
+        )
+    data["country"] = country
+
+
+def _check_employment(data: dict[str, Any], problems: Problems) -> None:
+    problems.require(data, *EMPLOYMENT_REQUIRED)
+    if data.get("hours_per_week") is not None:
+        problems.check("hours_per_week", rules.hours_problem(Decimal(data["hours_per_week"])))
+    if data.get("annual_salary") is not None:
+        problems.check("annual_salary", rules.salary_problem(Decimal(data["annual_salary"])))
+    if data.get("wia_percentage") is not None:
+        problems.check("wia_percentage", rules.percentage_problem(Decimal(data["wia_percentage"])))
+    if data.get("no_risk_policy") and not data.get("insurance"):
+        problems.add("insurance", "insurance_required")
+    if not data.get("no_risk_policy") and data.get("insurance"):
+        problems.add("insurance", "insurance_without_policy")
+    if data.get("end_date") is not None and data.get("start_date") is not None:
+        problems.check("end_date", rules.end_date_problem(data["start_date"], data["end_date"]))
+
+
+def _department_for_change(actor: Any, department: Department | int | None) -> Department | None:
+    """The department must lie in the actor's people.change scope; otherwise it is not found."""
+    if department is None:
+        return None
+    pk = department.pk if isinstance(department, Department) else department
+    found = (
+        Department.objects.restrict(actor, "people.change").select_related("employer").filter(pk=pk).first()
+    )
+    if found is None:
+        raise fail("department", "not_allowed")
+    return found
+
+
+def _personnel_number_taken(employer_id: int, number: str, exclude_pk: int | None = None) -> bool:
+    qs = Employment.objects.filter(employer_id=employer_id, personnel_number=number)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.exists()
+
+
+EMPLOYEE_KEYS = Employee.AUDITED
+EMPLOYMENT_KEYS = (
+    "personnel_number", "start_date", "function_name", "hours_per_week", "annual_salary",
+    "contract_type", "no_risk_policy", "insurance", "wia_percentage",
+)
+
+
+@transaction.atomic
+def add_employment(*, actor: Any, data: dict[str, Any], employee_id: int | None = None) -> Employment:
+    """Dienstverband toevoegen: a new employee (or an existing one) with a new employment."""
+    data = _strip(dict(data))
+    problems = Problems()
+    if data.get("end_date"):
+        problems.add("end_date", "no_end_at_creation")
+    department = _department_for_change(actor, data.get("department"))
+    employer = department.employer if department else None
+    if data.get("employer") is not None and employer is not None:
+        employer_pk = getattr(data["employer"], "pk", data["employer"])
+        if int(employer_pk) != employer.pk:
+            problems.add("department", "department_other_employer")
+    employee: Employee | None = None
+    if employee_id is not None:
+        employee = locked(Employee, actor, employee_id, "people.change")
+        if employer is not None and employee.employer_id != employer.pk:
+            problems.add("department", "department_other_employer")
+    else:
+        _check_employee(data, problems, start_date=data.get("start_date"))
+    _check_employment(data, problems)
+    number = data.get("personnel_number")
+    if employer is not None and number and _personnel_number_taken(employer.pk, number):
+        problems.add("personnel_number", "personnel_number_taken")
+    if employer is not None and data.get("bsn") and employee is None:
+        if Employee.objects.filter(employer=employer, bsn=data["bsn"]).exists():
+            problems.add("bsn", "bsn_taken")
+    problems.raise_if_any()
+    assert department is not None and employer is not None
+    if employee is None:
+        employee = _create_employee(employer.pk, data)
+        record_change(actor=actor, action=AuditAction.CREATE, obj=employee,
+                      changes=diff({}, snapshot(employee, Employee.AUDITED)))
+    values = {key: data.get(key) for key in EMPLOYMENT_KEYS}
+    values["function_name"] = values["function_name"] or ""
+    values["insurance"] = values["insurance"] or ""
+    values["no_risk_policy"] = bool(values["no_risk_policy"])
+    employment = Employment.objects.create(
+        employer=employer, employee=employee, department=department, **values
+    )
+    EmploymentTerms.objects.create(
+        employment=employment, valid_from=employment.start_date, department=department,
+        function_name=employment.function_name, hours_per_week=employment.hours_per_week,
+    )
+    ensure_in_scope(actor, employment, "people.change")
+    record_change(actor=actor, action=AuditAction.CREATE, obj=employment,
+                  changes=diff({}, snapshot(employment, Employment.AUDITED)))
+    return employment
+
+
+def _create_employee(employer_id: int, data: dict[str, Any]) -> Employee:
+    values = {key: data.get(key) for key in EMPLOYEE_KEYS}
+    for key in ("first_name", "surname_prefix", "bsn", "house_number_addition"):
+        values[key] = values[key] or ""
+    return Employee.objects.create(employer_id=employer_id, **values)
+
+
+@transaction.atomic
+def update_employee(*, actor: Any, employee_id: int, data: dict[str, Any]) -> Employee:
+    employee = locked(Employee, actor, employee_id, "people.change")
+    before = snapshot(employee, Employee.AUDITED)
+    current = {key: getattr(employee, key) for key in EMPLOYEE_KEYS}
+    merged = {**current, **_strip({k: v for k, v in data.items() if k in EMPLOYEE_KEYS})}
+    problems = Problems()
+    _check_employee(merged, problems, start_date=None)
+    if merged.get("bsn") and merged["bsn"] != employee.bsn:
+        taken = Employee.objects.filter(employer_id=employee.employer_id, bsn=merged["bsn"])
+        if taken.exclude(pk=employee.pk).exists():
+            problems.add("bsn", "bsn_taken")
+    problems.raise_if_any()
+    for key in EMPLOYEE_KEYS:
+        value = merged.get(key)
+        setattr(employee, key, "" if value is None and key != "house_number" else value)
+    changes = diff(before, snapshot(employee, Employee.AUDITED))
+    if not changes:
+        return employee
+    employee.save()
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=employee, changes=changes)
+    return employee
+
+
+@transaction.atomic
+def update_employment(
+    *, actor: Any, employment_id: int, data: dict[str, Any], valid_from: dt.date | None = None
+) -> Employment:
+    """Change employment data; department, function and hours take effect from `valid_from`.
+
+    Without `valid_from` a change of terms counts from today (or the start date, when later).
+    """
+    employment = locked(Employment, actor, employment_id, "people.change")
+    before = snapshot(employment, Employment.AUDITED)
+    data = _strip({k: v for k, v in data.items() if k in (*EMPLOYMENT_KEYS, "department")})
+    if "end_date" in data:
+        raise fail("end_date", "not_allowed")
+    merged: dict[str, Any] = {
+        **{key: getattr(employment, key) for key in EMPLOYMENT_KEYS},
+        "department": employment.department,
+        **data,
+    }
+    problems = Problems()
+    department = merged["department"]
+    if "department" in data:
+        department = _department_for_change(actor, data["department"])
+        if department is not None and department.employer_id != employment.employer_id:
+            problems.add("department", "department_other_employer")
+        merged["department"] = department
+    _check_employment(merged, problems)
+    if merged["personnel_number"] != employment.personnel_number and _personnel_number_taken(
+        employment.employer_id, merged["personnel_number"], exclude_pk=employment.pk
+    ):
+        problems.add("personnel_number", "personnel_number_taken")
+    terms_changed = any(
+        getattr(employment, key) != merged[key] for key in TERMS_FIELDS
+    ) or (department is not None and department.pk != employment.department_id)
+    effective = valid_from or max(timezone.localdate(), merged["start_date"])
+    if terms_changed and effective < merged["start_date"]:
+        problems.add("valid_from", "valid_from_before_start")
+    problems.raise_if_any()
+    for key in EMPLOYMENT_KEYS:
+        setattr(employment, key, merged[key] if merged[key] is not None or key == "wia_percentage" else "")
+    if terms_changed:
+        EmploymentTerms.objects.update_or_create(
+            employment=employment, valid_from=effective,
+            defaults={
+                "department": merged["department"],
+                "function_name": merged["function_name"] or "",
+                "hours_per_week": merged["hours_per_week"],
+            },
+        )
+        _sync_current_terms(employment)
+    changes = diff(before, snapshot(employment, Employment.AUDITED))
+    if not changes:
+        return employment
+    employment.save()
+    ensure_in_scope(actor, employment, "people.view")
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=employment, changes=changes,
+                  reason=f"valid_from={effective.isoformat()}" if terms_changed else "")
+    return employment
+
+
+def _sync_current_terms(employment: Employment) -> None:
+    """Copy the terms in force today onto the employment (first terms when all lie ahead)."""
+    today = timezone.localdate()
+    terms = list(employment.terms.order_by("valid_from"))
+    current = [row for row in terms if row.valid_from <= today] or terms[:1]
+    row = current[-1]
+    employment.department_id = row.department_id
+    employment.function_name = row.function_name
+    employment.hours_per_week = row.hours_per_week
+
+
+@transaction.atomic
+def end_employment(*, actor: Any, employment_id: int, end_date: dt.date) -> Employment:
+    """Uit dienst melden: only when the employee really leaves; end date on or after start."""
+    employment = locked(Employment, actor, employment_id, "people.change")
+    if end_date is None:
+        raise fail("end_date", "required")
+    if employment.end_date is not None:
+        raise fail("end_date", "already_ended")
+    problem = rules.end_date_problem(employment.start_date, end_date)
+    if problem:
+        raise fail("end_date", problem)
+    before = snapshot(employment, Employment.AUDITED)
+    employment.end_date = end_date
+    employment.save(update_fields=["end_date", "updated_at"])
+    record_change(actor=actor, action=AuditAction.END, obj=employment,
+                  changes=diff(before, snapshot(employment, Employment.AUDITED)))
+    return employment
+
+
+def require_change_anywhere(actor: Any) -> None:
+    if not actor.has_perm_anywhere("people.change"):
+        raise PermissionDenied(message("not_allowed"))

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from hersteld.people import views
+
+app_name = "people"
+urlpatterns = [
+    path("employments/", views.employment_list, name="employment_list"),
+    path("employments/add/", views.employment_add, name="employment_add"),
+    path("employments/<int:pk>/edit/", views.employment_edit, name="employment_edit"),
+    path("employments/<int:pk>/end/", views.employment_end, name="employment_end"),
+    path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
+    path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
+]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, permission needed anywhere in scope or None)
+NAVIGATION: tuple[tuple[str, Any, str | None], ...] = (
+    ("portal:home", _("Overview"), None),
+    ("people:employment_list", _("Employments"), "people.view"),
+    ("organisations:employer_list", _("Employers"), "organisations.view"),
+    ("accounts:user_list", _("Users"), "accounts.manage"),
+    ("accounts:tokens", _("API tokens"), None),
+)
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(user, "has_perm_anywhere"):
+        return {"nav_items": []}
+    items = []
+    for name, label, permission in NAVIGATION:
+        if permission is None or user.has_perm_anywhere(permission):
+            url = reverse(name)
+            active = request.path == url if name == "portal:home" else request.path.startswith(url)
+            items.append({"url": url, "label": label, "active": active})
+    return {"nav_items": items}

@@ -1,0 +1,59 @@
+"""Small helpers every portal view uses: service errors onto forms, pagination, HTMX-aware redirects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+T = TypeVar("T")
+
+
+def run_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Run a service; its validation errors land on the form fields (or on top), nothing is written."""
+    try:
+        return call()
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.error_dict.items():
+                target = field if field in form.fields else None
+                for error in errors:
+                    form.add_error(target, error)
+        else:
+            form.add_error(None, exc)
+        return None
+
+
+def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page[Any]:
+    """One count query and one page query, whatever the page number."""
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def to(request: HttpRequest, url: str) -> HttpResponse:
+    """Redirect; for an HTMX request tell htmx to navigate instead."""
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None

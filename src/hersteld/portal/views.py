@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from hersteld.accounts import selectors as account_selectors
+from hersteld.organisations import selectors as org_selectors
+from hersteld.people import selectors as people_selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: counts of what lies in the user's own scope."""
+    user = request.user
+    counts: list[tuple[str, int, str]] = []
+    if user.has_perm_anywhere("organisations.view"):  # type: ignore[union-attr]
+        counts.append(("employers", org_selectors.employers(user).count(), "organisations:employer_list"))
+        counts.append(("departments", org_selectors.departments(user).count(), "organisations:employer_list"))
+    if user.has_perm_anywhere("people.view"):  # type: ignore[union-attr]
+        today = timezone.localdate()
+        employments = people_selectors.employments(user)
+        counts.append(("employees", people_selectors.employees(user).count(), "people:employment_list"))
+        counts.append((
+            "employments_in_service",
+            employments.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).count(),
+            "people:employment_list",
+        ))
+    if user.has_perm_anywhere("accounts.manage"):  # type: ignore[union-attr]
+        counts.append(("users", account_selectors.users(user).count(), "accounts:user_list"))
+    own_employee = None
+    if getattr(user, "employee_id", None):
+        own_employee = people_selectors.employees(user).filter(pk=user.employee_id).first()  # type: ignore[union-attr]
+    return render(request, "portal/home.html", {"counts": counts, "own_employee": own_employee})

@@ -1,0 +1,180 @@
+"""Django settings for Hersteld, read from environment variables with development defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from hersteld.core.env import EnvError, envbool, envint, envlist, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = Path(envstr("HERSTELD_HOME", str(Path.cwd())))
+VAR_DIR = PROJECT_DIR / "var"
+
+try:
+    DEBUG = envbool("HERSTELD_DEBUG", False)
+    DEMO = envbool("HERSTELD_DEMO", False)
+    SECRET_KEY = envsecret("HERSTELD_SECRET_KEY", "")
+    if not SECRET_KEY:
+        # Development only; `hersteld check --deploy` flags this key as insecure.
+        SECRET_KEY = "django-insecure-dev-only-key-set-HERSTELD_SECRET_KEY-in-production"
+    ALLOWED_HOSTS = envlist("HERSTELD_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+    SESSION_IDLE_TIMEOUT = envint("HERSTELD_SESSION_IDLE_MINUTES", 30) * 60
+    MFA_EMPLOYER_USERS = envbool("HERSTELD_MFA_EMPLOYER_USERS", not DEMO)
+    API_TOKEN_DAYS = envint("HERSTELD_API_TOKEN_DAYS", 30)
+    PAGE_SIZE = envint("HERSTELD_PAGE_SIZE", 25)
+    CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
+    DATABASE_URL = envstr("DATABASE_URL", "")
+except EnvError as exc:  # pragma: no cover - exercised by a deployment with a typo
+    raise ImproperlyConfigured(str(exc)) from exc
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "django_htmx",
+    "ninja",
+    "hersteld.core",
+    "hersteld.organisations",
+    "hersteld.accounts",
+    "hersteld.people",
+    "hersteld.portal",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "hersteld.core.middleware.RequestContextMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "hersteld.accounts.middleware.IdleTimeoutMiddleware",
+    "hersteld.accounts.middleware.MfaRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "hersteld.urls"
+WSGI_APPLICATION = "hersteld.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "hersteld.portal.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": envstr("HERSTELD_SQLITE_PATH", str(VAR_DIR / "hersteld.sqlite3")),
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"},
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "portal:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+# django-axes: 5 failed tries lock the username for 15 minutes.
+AXES_FAILURE_LIMIT = envint("HERSTELD_LOCKOUT_TRIES", 5)
+AXES_COOLOFF_TIME = envint("HERSTELD_LOCKOUT_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = "Hersteld"
+
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = envbool("HERSTELD_SECURE_COOKIES", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_TRUSTED_ORIGINS = envlist("HERSTELD_CSRF_TRUSTED_ORIGINS", [])
+
+LANGUAGE_CODE = "nl"
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Europe/Amsterdam"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(envstr("HERSTELD_STATIC_ROOT", str(VAR_DIR / "static")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+EMAIL_BACKEND = envstr("HERSTELD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = envstr("HERSTELD_FROM_EMAIL", "Hersteld <noreply@localhost>")
+
+# Background work: Celery with Redis when a broker is configured, in-process otherwise.
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+
+NINJA_PAGINATION_PER_PAGE = PAGE_SIZE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("HERSTELD_LOG_LEVEL", "WARNING")},
+}
+
+# Lock-out is per account: many employer users share one office IP address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]

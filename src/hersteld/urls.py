@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hersteld.api.router import api
+
+urlpatterns = [
+    path("", include("hersteld.portal.urls")),
+    path("", include("hersteld.accounts.urls")),
+    path("", include("hersteld.people.urls")),
+    path("", include("hersteld.organisations.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
