@@ -1,0 +1,108 @@
+"""Shared fixtures: the demo population as personas, logged-in clients and API clients.
+
+The demo data is loaded once per test session (deterministic, Faker-seeded); every
+test runs in a transaction that is rolled back, so tests never see each other's writes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import struct
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from hersteld.accounts.models import User
+from hersteld.accounts.services import issue_token
+
+DEMO_PASSWORD = "hersteld-demo"
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+
+def load_demo_data() -> None:
+    previous = settings.DEMO
+    settings.DEMO = True
+    try:
+        call_command("demo_data", verbosity=0)
+    finally:
+        settings.DEMO = previous
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_demo_data()
+
+
+def totp_now(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:
+    """The current 6-digit TOTP code (RFC 6238), computed here so tests depend on no helper library."""
+    key = base64.b32decode(secret)
+    counter = struct.pack(">Q", int(time.time() if at is None else at) // 30)
+    digest = hmac.new(key, counter, hashlib.sha1).digest()
+    offset = digest[-1] & 15
+    value = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
+    return f"{value:06d}"
+
+
+@pytest.fixture
+def persona(db: Any) -> Callable[[str], User]:
+    def get(username: str) -> User:
+        return User.objects.get(username=username)
+
+    return get
+
+
+@pytest.fixture
+def login(db: Any) -> Callable[[str], Client]:
+    """A portal client logged in as a demo user, second factor done where the user has one."""
+
+    def make(username: str) -> Client:
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return client
+
+    return make
+
+
+class ApiClient:
+    """A JSON client with a bearer token of one user."""
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        raw, _ = issue_token(user=user, name="tests")
+        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(path, params)
+
+    def post(self, path: str, data: Any) -> Any:
+        return self.client.post(path, data, content_type="application/json")
+
+    def patch(self, path: str, data: Any) -> Any:
+        return self.client.patch(path, data, content_type="application/json")
+
+    def delete(self, path: str) -> Any:
+        return self.client.delete(path)
+
+
+@pytest.fixture
+def api(db: Any) -> Callable[[str], ApiClient]:
+    def make(username: str) -> ApiClient:
+        return ApiClient(User.objects.get(username=username))
+
+    return make
