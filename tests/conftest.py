@@ -106,3 +106,9 @@ def api(db: Any) -> Callable[[str], ApiClient]:
         return ApiClient(User.objects.get(username=username))
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _employer_users_without_mfa(settings: Any) -> None:
+    """As in the demo: employer users log in with a password only (MFA tests switch it on)."""
+    settings.MFA_EMPLOYER_USERS = False

@@ -1,13 +1,12 @@
 """REST API v1: tokens (log in with password + TOTP), list and revoke own tokens."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from hersteld.accounts import selectors, services
@@ -40,7 +39,7 @@ class TokenOut(Schema):
 
 
 @router.post("/token", auth=None, response={201: TokenIssued})
-def issue_token(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict[str, Any]]:
+def issue_token(request: HttpRequest, payload: TokenRequest) -> Status:
     """Exchange user name, password and (for roles with MFA) the TOTP code for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
@@ -54,7 +53,7 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> tuple[int, dict[
         if services.verify_otp(user, payload.otp) is None:  # type: ignore[arg-type]
             raise fail("otp", "otp_invalid")
     raw, token = services.issue_token(user=user, name=payload.name)  # type: ignore[arg-type]
-    return 201, {"token": raw, "expires_at": token.expires_at}
+    return Status(201, {"token": raw, "expires_at": token.expires_at})
 
 
 @router.get("/tokens", response=list[TokenOut])
@@ -63,6 +62,6 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: HttpRequest, token_id: int) -> Status:
     services.revoke_token(user=request.user, token_id=token_id)  # type: ignore[arg-type]
-    return 204, None
+    return Status(204, None)

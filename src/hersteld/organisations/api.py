@@ -1,13 +1,12 @@
 """REST API v1: employers and departments."""
 
-from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.organisations import selectors, services
@@ -107,7 +106,7 @@ def get_employer(request: HttpRequest, employer_id: int) -> Employer:
 
 
 @router.post("/employers", response={201: EmployerOut})
-def create_employer(request: HttpRequest, payload: EmployerCreate) -> tuple[int, Employer]:
+def create_employer(request: HttpRequest, payload: EmployerCreate) -> Status:
     user = _user(request)
     tenants = Arbodienst.objects.restrict(user, "organisations.change")
     tenant_id = payload.arbodienst_id or user.arbodienst_id
@@ -115,7 +114,7 @@ def create_employer(request: HttpRequest, payload: EmployerCreate) -> tuple[int,
 
     arbodienst = get_object_or_404(tenants, pk=tenant_id)
     data = payload.dict(exclude_none=True, exclude={"arbodienst_id"})
-    return 201, services.create_employer(actor=user, arbodienst=arbodienst, data=data)
+    return Status(201, services.create_employer(actor=user, arbodienst=arbodienst, data=data))
 
 
 @router.patch("/employers/{employer_id}", response=EmployerOut)
@@ -155,9 +154,9 @@ def _parent(request: HttpRequest, parent_id: int | None) -> Department | None:
 
 
 @router.post("/departments", response={201: DepartmentOut})
-def create_department(request: HttpRequest, payload: DepartmentCreate) -> tuple[int, Department]:
+def create_department(request: HttpRequest, payload: DepartmentCreate) -> Status:
     data = {"code": payload.code, "name": payload.name, "parent": _parent(request, payload.parent_id)}
-    return 201, services.create_department(actor=_user(request), employer_id=payload.employer_id, data=data)
+    return Status(201, services.create_department(actor=_user(request), employer_id=payload.employer_id, data=data))
 
 
 @router.patch("/departments/{department_id}", response=DepartmentOut)

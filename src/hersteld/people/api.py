@@ -1,6 +1,5 @@
 """REST API v1: employees and employments (same services and rules as the portal)."""
 
-from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
@@ -8,7 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.people import selectors, services
@@ -181,14 +180,14 @@ def _service_data(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
 
 
 @router.post("/employments", response={201: EmploymentOut})
-def create_employment(request: HttpRequest, payload: EmploymentCreate) -> tuple[int, Employment]:
+def create_employment(request: HttpRequest, payload: EmploymentCreate) -> Status:
     data = _service_data(payload, exclude={"employee", "employee_id", "employer_id"})
     if payload.employee is not None:
         data.update(payload.employee.dict(exclude_none=True))
     if payload.employer_id is not None:
         data["employer"] = payload.employer_id
     employment = services.add_employment(actor=_user(request), data=data, employee_id=payload.employee_id)
-    return 201, employment
+    return Status(201, employment)
 
 
 @router.patch("/employments/{employment_id}", response=EmploymentOut)

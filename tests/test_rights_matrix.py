@@ -1,0 +1,178 @@
+"""The rights matrix (P1, architecture.md "Tenancy"): every view and endpoint per persona.
+
+An object outside the persona's scope answers 404 (never 403 with a leak); a page the
+persona's role has no permission for at all answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from hersteld.organisations.models import Department, Employer
+from hersteld.people.models import Employee, Employment
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = (
+    "beheer", "admin.noord", "casemanager.noord", "bedrijfsarts.noord", "casemanager.zuid",
+    "hr.devries", "manager.devries.bakkerij", "hr.jansen", "hr.zuidzorg", "werknemer.devries",
+)
+
+
+def objects(persona: Any) -> dict[str, Any]:
+    own = persona("werknemer.devries").employee
+    winkel = Employee.objects.filter(employments__department__code="WNK").first()
+    return {
+        "own_employee": own,
+        "own_employment": Employment.objects.filter(employee=own).first(),
+        "winkel_employee": winkel,
+        "winkel_employment": Employment.objects.filter(employee=winkel).first(),
+        "jansen_employee": Employee.objects.filter(employer__name="Transport Jansen").first(),
+        "zuid_employee": Employee.objects.filter(employer__name="Zorggroep Zuid").first(),
+        "devries": Employer.objects.get(name="Bakkerij De Vries"),
+        "zuid": Employer.objects.get(name="Zorggroep Zuid"),
+        "bakkerij": Department.objects.get(code="BAK"),
+        "winkel": Department.objects.get(code="WNK"),
+    }
+
+
+# Who reaches which object (200); everyone else gets 404.
+REACH = {
+    "own_employee": {"admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries",
+                     "manager.devries.bakkerij", "werknemer.devries"},
+    "winkel_employee": {"admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries"},
+    "jansen_employee": {"admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.jansen"},
+    "zuid_employee": {"casemanager.zuid", "hr.zuidzorg"},
+    "devries": {"beheer", "admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries",
+                "manager.devries.bakkerij"},
+    "zuid": {"beheer", "casemanager.zuid", "hr.zuidzorg"},
+    "winkel": {"beheer", "admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries"},
+    "bakkerij": {"beheer", "admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries",
+                 "manager.devries.bakkerij"},
+}
+REACH["own_employment"] = REACH["own_employee"]
+REACH["winkel_employment"] = REACH["winkel_employee"]
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+@pytest.mark.parametrize("key", ["own_employee", "winkel_employee", "jansen_employee", "zuid_employee"])
+def test_employee_page_per_persona(login, persona, username, key) -> None:
+    employee = objects(persona)[key]
+    response = login(username).get(f"/employees/{employee.pk}/")
+    assert response.status_code == (200 if username in REACH[key] else 404)
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+@pytest.mark.parametrize("key", ["own_employee", "winkel_employee", "jansen_employee", "zuid_employee"])
+def test_employee_endpoint_per_persona(api, persona, username, key) -> None:
+    employee = objects(persona)[key]
+    response = api(username).get(f"/api/v1/employees/{employee.pk}")
+    assert response.status_code == (200 if username in REACH[key] else 404)
+    if response.status_code == 404:
+        assert response.json() == {"detail": response.json()["detail"], "errors": []}
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+@pytest.mark.parametrize("key", ["own_employment", "winkel_employment"])
+def test_employment_endpoint_per_persona(api, persona, username, key) -> None:
+    employment = objects(persona)[key]
+    response = api(username).get(f"/api/v1/employments/{employment.pk}")
+    assert response.status_code == (200 if username in REACH[key] else 404)
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+@pytest.mark.parametrize("key", ["devries", "zuid"])
+def test_employer_page_and_endpoint_per_persona(login, api, persona, username, key) -> None:
+    employer = objects(persona)[key]
+    expected = 200 if username in REACH[key] else 404
+    assert login(username).get(f"/employers/{employer.pk}/").status_code == expected
+    assert api(username).get(f"/api/v1/employers/{employer.pk}").status_code == expected
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+@pytest.mark.parametrize("key", ["bakkerij", "winkel"])
+def test_department_endpoint_per_persona(api, persona, username, key) -> None:
+    department = objects(persona)[key]
+    expected = 200 if username in REACH[key] else 404
+    assert api(username).get(f"/api/v1/departments/{department.pk}").status_code == expected
+
+
+# Writes: only people.change in scope; everyone else 404 (or 403 without the permission at all).
+CHANGE_OWN = {"admin.noord", "casemanager.noord", "hr.devries", "manager.devries.bakkerij"}
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_edit_employee_page_per_persona(login, persona, username) -> None:
+    employee = objects(persona)["own_employee"]
+    response = login(username).get(f"/employees/{employee.pk}/edit/")
+    assert response.status_code == (200 if username in CHANGE_OWN else 404)
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_patch_employee_per_persona(api, persona, username) -> None:
+    employee = objects(persona)["own_employee"]
+    response = api(username).patch(f"/api/v1/employees/{employee.pk}", {"city": "Zwolle"})
+    assert response.status_code == (200 if username in CHANGE_OWN else 404)
+    employee.refresh_from_db()
+    assert (employee.city == "Zwolle") == (username in CHANGE_OWN)
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_end_employment_page_per_persona(login, persona, username) -> None:
+    employment = objects(persona)["own_employment"]
+    response = login(username).get(f"/employments/{employment.pk}/end/")
+    assert response.status_code == (200 if username in CHANGE_OWN else 404)
+
+
+PAGES_NEEDING = {
+    "/employments/": "people.view",
+    "/employments/add/": "people.change",
+    "/employers/": "organisations.view",
+    "/users/": "accounts.manage",
+}
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+@pytest.mark.parametrize("path", list(PAGES_NEEDING))
+def test_pages_without_the_permission_answer_403(login, persona, username, path) -> None:
+    user = persona(username)
+    response = login(username).get(path)
+    assert response.status_code == (200 if user.has_perm_anywhere(PAGES_NEEDING[path]) else 403)
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client) -> None:
+    response = client.get("/employments/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_api_without_a_token_answers_401(client) -> None:
+    response = client.get("/api/v1/employees")
+    assert response.status_code == 401
+    assert response.json()["errors"] == []
+
+
+@pytest.mark.parametrize("username", ["hr.devries", "manager.devries.bakkerij", "hr.jansen", "hr.zuidzorg",
+                                      "werknemer.devries", "casemanager.noord"])
+def test_the_api_list_shows_exactly_the_own_scope(api, persona, username) -> None:
+    user = persona(username)
+    expected = set(Employment.objects.restrict(user, "people.view").values_list("pk", flat=True))
+    client = api(username)
+    seen: set[int] = set()
+    page = 1
+    while True:
+        body = client.get("/api/v1/employments", page=page).json()
+        seen |= {item["id"] for item in body["items"]}
+        if len(seen) >= body["count"]:
+            break
+        page += 1
+    assert seen == expected
+    employers = {e for e in Employment.objects.filter(pk__in=seen).values_list("employer__name", flat=True)}
+    if username == "hr.devries":
+        assert employers == {"Bakkerij De Vries"}
+    if username == "werknemer.devries":
+        assert len(seen) == 1
+    if username == "manager.devries.bakkerij":
+        assert set(Employment.objects.filter(pk__in=seen).values_list("department__code", flat=True)) == {"BAK"}
