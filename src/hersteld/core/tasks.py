@@ -1,0 +1,32 @@
+"""Background work of the core: e-mail delivery and a health probe for workers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+from django.core.mail import EmailMultiAlternatives
+from django.db import connection, transaction
+
+
+@shared_task(name="core.send_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email(subject: str, body: str, to: list[str], html: str | None = None) -> int:
+    """Send one e-mail; retried with backoff when the mail server is unreachable."""
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    return message.send()
+
+
+def send_email_after_commit(subject: str, body: str, to: list[str], html: str | None = None) -> None:
+    """Queue an e-mail only once the transaction that caused it has committed."""
+    transaction.on_commit(lambda: send_email.delay(subject, body, to, html))
+
+
+@shared_task(name="core.health_check")
+def health_check() -> dict[str, Any]:
+    """Proves a worker runs with this code and reaches the database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        (one,) = cursor.fetchone()
+    return {"database": one == 1, "vendor": connection.vendor}
