@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.utils import timezone
-
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hersteld.accounts.models import ApiToken
@@ -28,9 +27,18 @@ def new_employment(department_id: int, **overrides):
         "annual_salary": "30000",
         "contract_type": "fixed_term",
         "employee": {
-            "initials": "A.P.", "surname": "Interface", "birth_date": "1985-03-04", "gender": "O",
-            "marital_status": "married", "postcode": "3511AB", "street": "Stationsplein", "house_number": 5,
-            "city": "Utrecht", "country": "NL", "phone": "030 1234567", "email": "a.interface@example.org",
+            "initials": "A.P.",
+            "surname": "Interface",
+            "birth_date": "1985-03-04",
+            "gender": "O",
+            "marital_status": "married",
+            "postcode": "3511AB",
+            "street": "Stationsplein",
+            "house_number": 5,
+            "city": "Utrecht",
+            "country": "NL",
+            "phone": "030 1234567",
+            "email": "a.interface@example.org",
         },
     }
     body.update(overrides)
@@ -38,8 +46,11 @@ def new_employment(department_id: int, **overrides):
 
 
 def test_token_for_an_employer_user_with_password_only(client: Client) -> None:
-    response = client.post("/api/v1/auth/token", {"username": "hr.devries", "password": DEMO_PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "hr.devries", "password": DEMO_PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["token"].startswith("hst_")
@@ -52,25 +63,40 @@ def test_token_for_an_employer_user_with_password_only(client: Client) -> None:
 
 def test_token_for_a_medic_needs_the_totp_code(client: Client) -> None:
     url = "/api/v1/auth/token"
-    without = client.post(url, {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD},
-                          content_type="application/json")
+    without = client.post(
+        url,
+        {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD},
+        content_type="application/json",
+    )
     assert without.status_code == 422
     assert without.json()["errors"][0]["field"] == "otp"
-    wrong = client.post(url, {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD, "otp": "000000"},
-                        content_type="application/json")
+    wrong = client.post(
+        url,
+        {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD, "otp": "000000"},
+        content_type="application/json",
+    )
     assert wrong.status_code == 422
-    TOTPDevice.objects.filter(user__username="bedrijfsarts.noord").update(throttling_failure_count=0)
-    right = client.post(url, {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD, "otp": totp_now()},
-                        content_type="application/json")
+    TOTPDevice.objects.filter(user__username="bedrijfsarts.noord").update(
+        throttling_failure_count=0
+    )
+    right = client.post(
+        url,
+        {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD, "otp": totp_now()},
+        content_type="application/json",
+    )
     assert right.status_code == 201
 
 
 def test_a_wrong_password_gives_401_and_five_lock_the_account(client: Client) -> None:
     url = "/api/v1/auth/token"
     for _ in range(5):
-        response = client.post(url, {"username": "hr.jansen", "password": "fout"}, content_type="application/json")
+        response = client.post(
+            url, {"username": "hr.jansen", "password": "fout"}, content_type="application/json"
+        )
         assert response.status_code in (401, 429)
-    locked = client.post(url, {"username": "hr.jansen", "password": DEMO_PASSWORD}, content_type="application/json")
+    locked = client.post(
+        url, {"username": "hr.jansen", "password": DEMO_PASSWORD}, content_type="application/json"
+    )
     assert locked.status_code == 429
 
 
@@ -86,7 +112,9 @@ def test_tokens_are_listed_and_revoked_by_their_owner_only(api) -> None:
 
 def test_expired_tokens_are_refused(api) -> None:
     client = api("hr.devries")
-    ApiToken.objects.filter(user=client.user).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    ApiToken.objects.filter(user=client.user).update(
+        expires_at=timezone.now() - dt.timedelta(seconds=1)
+    )
     assert client.get("/api/v1/employers").status_code == 401
 
 
@@ -96,16 +124,20 @@ def test_create_update_end_an_employment_through_the_api(api) -> None:
     created = client.post("/api/v1/employments", new_employment(bakkerij.pk))
     assert created.status_code == 201, created.json()
     employment_id = created.json()["id"]
-    patched = client.patch(f"/api/v1/employments/{employment_id}",
-                           {"hours_per_week": "32", "valid_from": "2025-01-01"})
+    patched = client.patch(
+        f"/api/v1/employments/{employment_id}", {"hours_per_week": "32", "valid_from": "2025-01-01"}
+    )
     assert patched.status_code == 200
     assert patched.json()["hours_per_week"] == "32.00"
     terms = client.get(f"/api/v1/employments/{employment_id}/terms", on="2024-06-01").json()
     assert terms[0]["hours_per_week"] == "24.00"
     ended = client.post(f"/api/v1/employments/{employment_id}/end", {"end_date": "2025-12-31"})
     assert ended.json()["end_date"] == "2025-12-31"
-    actions = list(AuditEvent.objects.filter(object_type="people.employment", object_id=str(employment_id))
-                   .order_by("id").values_list("action", "channel"))
+    actions = list(
+        AuditEvent.objects.filter(object_type="people.employment", object_id=str(employment_id))
+        .order_by("id")
+        .values_list("action", "channel")
+    )
     assert actions == [("create", "api"), ("update", "api"), ("end", "api")]
 
 
@@ -118,7 +150,10 @@ def test_bad_input_gives_422_with_field_errors_and_writes_nothing(api) -> None:
     response = client.post("/api/v1/employments", body)
     assert response.status_code == 422
     errors = {(e["field"], e["code"]) for e in response.json()["errors"]}
-    assert errors == {("postcode", "postcode_format"), ("personnel_number", "personnel_number_taken")}
+    assert errors == {
+        ("postcode", "postcode_format"),
+        ("personnel_number", "personnel_number_taken"),
+    }
     assert all(e["message"] for e in response.json()["errors"])
     assert Employment.objects.count() == count
 
@@ -139,7 +174,9 @@ def test_malformed_bodies_give_422_not_500(api, body) -> None:
 
 
 def test_invalid_json_gives_a_4xx(api) -> None:
-    response = api("hr.devries").client.post("/api/v1/employments", "{niet json", content_type="application/json")
+    response = api("hr.devries").client.post(
+        "/api/v1/employments", "{niet json", content_type="application/json"
+    )
     assert 400 <= response.status_code < 500
 
 
@@ -165,7 +202,11 @@ def test_reading_a_person_through_the_api_is_logged(api) -> None:
     employment = Employment.objects.filter(employer__name="Transport Jansen").first()
     client.get(f"/api/v1/employees/{employment.employee_id}")
     event = AccessEvent.objects.latest("id")
-    assert (event.actor_name, event.object_type, event.channel) == ("casemanager.noord", "people.employee", "api")
+    assert (event.actor_name, event.object_type, event.channel) == (
+        "casemanager.noord",
+        "people.employee",
+        "api",
+    )
 
 
 def test_employers_and_departments_through_the_api(api) -> None:
@@ -175,13 +216,22 @@ def test_employers_and_departments_through_the_api(api) -> None:
     employer_id = created.json()["id"]
     dup = admin.post("/api/v1/employers", {"name": "Nog een", "kvk_number": "87654321"})
     assert dup.status_code == 422 and dup.json()["errors"][0]["code"] == "kvk_taken"
-    top = admin.post("/api/v1/departments", {"employer_id": employer_id, "code": "A", "name": "Atelier"}).json()
-    sub = admin.post("/api/v1/departments",
-                     {"employer_id": employer_id, "code": "A1", "name": "Spuiterij", "parent_id": top["id"]})
+    top = admin.post(
+        "/api/v1/departments", {"employer_id": employer_id, "code": "A", "name": "Atelier"}
+    ).json()
+    sub = admin.post(
+        "/api/v1/departments",
+        {"employer_id": employer_id, "code": "A1", "name": "Spuiterij", "parent_id": top["id"]},
+    )
     assert sub.json()["depth"] == 1
     cycle = admin.patch(f"/api/v1/departments/{top['id']}", {"parent_id": sub.json()["id"]})
     assert cycle.status_code == 422 and cycle.json()["errors"][0]["code"] == "department_cycle"
-    assert api("hr.devries").post("/api/v1/employers", {"name": "X", "kvk_number": "11111111"}).status_code == 404
+    assert (
+        api("hr.devries")
+        .post("/api/v1/employers", {"name": "X", "kvk_number": "11111111"})
+        .status_code
+        == 404
+    )
     ended = admin.post(f"/api/v1/employers/{employer_id}/end", {"end_date": "2026-12-31"})
     assert ended.json()["end_date"] == "2026-12-31"
 

@@ -16,8 +16,16 @@ from hersteld.people.models import Employee, Employment
 pytestmark = pytest.mark.django_db
 
 PERSONAS = (
-    "beheer", "admin.noord", "casemanager.noord", "bedrijfsarts.noord", "casemanager.zuid",
-    "hr.devries", "manager.devries.bakkerij", "hr.jansen", "hr.zuidzorg", "werknemer.devries",
+    "beheer",
+    "admin.noord",
+    "casemanager.noord",
+    "bedrijfsarts.noord",
+    "casemanager.zuid",
+    "hr.devries",
+    "manager.devries.bakkerij",
+    "hr.jansen",
+    "hr.zuidzorg",
+    "werknemer.devries",
 )
 
 
@@ -40,24 +48,44 @@ def objects(persona: Any) -> dict[str, Any]:
 
 # Who reaches which object (200); everyone else gets 404.
 REACH = {
-    "own_employee": {"admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries",
-                     "manager.devries.bakkerij", "werknemer.devries"},
+    "own_employee": {
+        "admin.noord",
+        "casemanager.noord",
+        "bedrijfsarts.noord",
+        "hr.devries",
+        "manager.devries.bakkerij",
+        "werknemer.devries",
+    },
     "winkel_employee": {"admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries"},
     "jansen_employee": {"admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.jansen"},
     "zuid_employee": {"casemanager.zuid", "hr.zuidzorg"},
-    "devries": {"beheer", "admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries",
-                "manager.devries.bakkerij"},
+    "devries": {
+        "beheer",
+        "admin.noord",
+        "casemanager.noord",
+        "bedrijfsarts.noord",
+        "hr.devries",
+        "manager.devries.bakkerij",
+    },
     "zuid": {"beheer", "casemanager.zuid", "hr.zuidzorg"},
     "winkel": {"beheer", "admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries"},
-    "bakkerij": {"beheer", "admin.noord", "casemanager.noord", "bedrijfsarts.noord", "hr.devries",
-                 "manager.devries.bakkerij"},
+    "bakkerij": {
+        "beheer",
+        "admin.noord",
+        "casemanager.noord",
+        "bedrijfsarts.noord",
+        "hr.devries",
+        "manager.devries.bakkerij",
+    },
 }
 REACH["own_employment"] = REACH["own_employee"]
 REACH["winkel_employment"] = REACH["winkel_employee"]
 
 
 @pytest.mark.parametrize("username", PERSONAS)
-@pytest.mark.parametrize("key", ["own_employee", "winkel_employee", "jansen_employee", "zuid_employee"])
+@pytest.mark.parametrize(
+    "key", ["own_employee", "winkel_employee", "jansen_employee", "zuid_employee"]
+)
 def test_employee_page_per_persona(login, persona, username, key) -> None:
     employee = objects(persona)[key]
     response = login(username).get(f"/employees/{employee.pk}/")
@@ -65,7 +93,9 @@ def test_employee_page_per_persona(login, persona, username, key) -> None:
 
 
 @pytest.mark.parametrize("username", PERSONAS)
-@pytest.mark.parametrize("key", ["own_employee", "winkel_employee", "jansen_employee", "zuid_employee"])
+@pytest.mark.parametrize(
+    "key", ["own_employee", "winkel_employee", "jansen_employee", "zuid_employee"]
+)
 def test_employee_endpoint_per_persona(api, persona, username, key) -> None:
     employee = objects(persona)[key]
     response = api(username).get(f"/api/v1/employees/{employee.pk}")
@@ -154,8 +184,17 @@ def test_the_api_without_a_token_answers_401(client) -> None:
     assert response.json()["errors"] == []
 
 
-@pytest.mark.parametrize("username", ["hr.devries", "manager.devries.bakkerij", "hr.jansen", "hr.zuidzorg",
-                                      "werknemer.devries", "casemanager.noord"])
+@pytest.mark.parametrize(
+    "username",
+    [
+        "hr.devries",
+        "manager.devries.bakkerij",
+        "hr.jansen",
+        "hr.zuidzorg",
+        "werknemer.devries",
+        "casemanager.noord",
+    ],
+)
 def test_the_api_list_shows_exactly_the_own_scope(api, persona, username) -> None:
     user = persona(username)
     expected = set(Employment.objects.restrict(user, "people.view").values_list("pk", flat=True))
@@ -169,10 +208,14 @@ def test_the_api_list_shows_exactly_the_own_scope(api, persona, username) -> Non
             break
         page += 1
     assert seen == expected
-    employers = {e for e in Employment.objects.filter(pk__in=seen).values_list("employer__name", flat=True)}
+    employers = set(
+        Employment.objects.filter(pk__in=seen).values_list("employer__name", flat=True)
+    )
     if username == "hr.devries":
         assert employers == {"Bakkerij De Vries"}
     if username == "werknemer.devries":
         assert len(seen) == 1
     if username == "manager.devries.bakkerij":
-        assert set(Employment.objects.filter(pk__in=seen).values_list("department__code", flat=True)) == {"BAK"}
+        assert set(
+            Employment.objects.filter(pk__in=seen).values_list("department__code", flat=True)
+        ) == {"BAK"}

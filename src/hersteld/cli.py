@@ -36,7 +36,9 @@ def main(argv: list[str] | None = None) -> None:
             index = rest.index("--port")
             port = rest[index + 1]
             rest = rest[:index] + rest[index + 2 :]
-        execute_from_command_line(["hersteld", "runserver", f"127.0.0.1:{port}", "--noreload", *rest])
+        execute_from_command_line(
+            ["hersteld", "runserver", f"127.0.0.1:{port}", "--noreload", *rest]
+        )
         return
     execute_from_command_line(["hersteld", command, *rest])
 

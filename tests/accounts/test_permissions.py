@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from hersteld.accounts.permissions import ROLE_DEFAULTS, Role, covers, expand, grantable_to, mfa_required
+from hersteld.accounts.permissions import (
+    ROLE_DEFAULTS,
+    Role,
+    covers,
+    expand,
+    grantable_to,
+    mfa_required,
+)
 
 
 def test_a_node_grants_everything_below_it() -> None:
@@ -28,7 +35,11 @@ def test_employer_side_never_gets_medical_or_safety_net_permissions() -> None:
 
 
 def test_only_the_medic_role_reads_medical_data_by_default() -> None:
-    holders = {role for role, codes in ROLE_DEFAULTS.items() if any(covers(c, "medical.view") for c in codes)}
+    holders = {
+        role
+        for role, codes in ROLE_DEFAULTS.items()
+        if any(covers(c, "medical.view") for c in codes)
+    }
     assert holders == {Role.MEDIC}
 
 

@@ -25,7 +25,9 @@ def test_without_a_broker_tasks_run_in_process() -> None:
     assert health_check.delay().get()["database"] is True
 
 
-def test_password_reset_sends_a_mail_without_personal_details(client, django_capture_on_commit_callbacks) -> None:
+def test_password_reset_sends_a_mail_without_personal_details(
+    client, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/password-reset/", {"email": "hr.devries@example.org"})
     assert response.status_code == 302
@@ -36,15 +38,29 @@ def test_password_reset_sends_a_mail_without_personal_details(client, django_cap
 
 
 @pytest.mark.celery
-@pytest.mark.skipif(not os.environ.get("CELERY_BROKER_URL"), reason="needs CELERY_BROKER_URL (CI: Redis)")
+@pytest.mark.skipif(
+    not os.environ.get("CELERY_BROKER_URL"), reason="needs CELERY_BROKER_URL (CI: Redis)"
+)
 def test_a_real_worker_runs_the_task_through_redis(tmp_path: Path) -> None:
     celery = shutil.which("celery", path=str(Path(sys.executable).parent))
     assert celery, "celery is installed with the project"
     log = tmp_path / "worker.log"
-    worker = subprocess.Popen(  # noqa: S603
-        [celery, "-A", "hersteld", "worker", "--pool=solo", "--concurrency=1", "--loglevel=INFO",
-         "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        stdout=log.open("w"), stderr=subprocess.STDOUT, env={**os.environ},
+    worker = subprocess.Popen(
+        [
+            celery,
+            "-A",
+            "hersteld",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ},
     )
     try:
         result = health_check.apply_async()
@@ -52,8 +68,12 @@ def test_a_real_worker_runs_the_task_through_redis(tmp_path: Path) -> None:
         while not result.ready() and time.monotonic() < deadline:
             time.sleep(0.2)
         assert result.ready(), log.read_text()[-2000:]
-        assert result.get(timeout=1) == {"database": True, "vendor": "postgresql" if os.environ.get(
-            "DATABASE_URL", "").startswith("postgres") else "sqlite"}
+        assert result.get(timeout=1) == {
+            "database": True,
+            "vendor": "postgresql"
+            if os.environ.get("DATABASE_URL", "").startswith("postgres")
+            else "sqlite",
+        }
     finally:
         worker.terminate()
         worker.wait(timeout=30)

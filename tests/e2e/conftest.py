@@ -103,7 +103,9 @@ def path_re(path: str) -> re.Pattern[str]:
     return re.compile(r"^https?://[^/]+" + re.escape(path) + r"(\?.*)?$")
 
 
-def log_in(page: Page, username: str, password: str = DEMO_PASSWORD, *, screenshot: str = "") -> None:
+def log_in(
+    page: Page, username: str, password: str = DEMO_PASSWORD, *, screenshot: str = ""
+) -> None:
     """Fill and submit the real log-in form; the caller checks where it lands."""
     page.goto("/accounts/login/")
     expect(page.locator("#id_username")).to_be_visible()

@@ -177,7 +177,9 @@ def test_add_find_and_end_employment(page: Page) -> None:
     # An end date before the start date is refused; nothing changes.
     page.fill("#id_end_date", "2023-12-31")
     with page.expect_response(
-        lambda r: r.url.endswith(f"/employments/{employment.pk}/end/") and r.request.method == "POST"
+        lambda r: (
+            r.url.endswith(f"/employments/{employment.pk}/end/") and r.request.method == "POST"
+        )
     ) as response_info:
         submit(page)
     assert response_info.value.status == 422

@@ -104,9 +104,7 @@ def test_five_wrong_passwords_lock_the_account(page: Page) -> None:
 
 
 def test_employer_user_gets_404_for_employee_of_other_employer(page: Page) -> None:
-    other = (
-        Employee.objects.filter(employer__name="Bakkerij De Vries").order_by("pk").first()
-    )
+    other = Employee.objects.filter(employer__name="Bakkerij De Vries").order_by("pk").first()
     assert other is not None, "demo data has no employee of Bakkerij De Vries"
 
     log_in(page, "hr.jansen")

@@ -19,7 +19,12 @@ def test_a_bsn_passing_the_eleven_proof_is_accepted(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("123456789", "bsn_checksum"), ("1234", "bsn_format"), ("12345678a", "bsn_format"), ("", "bsn_format")],
+    [
+        ("123456789", "bsn_checksum"),
+        ("1234", "bsn_format"),
+        ("12345678a", "bsn_format"),
+        ("", "bsn_format"),
+    ],
 )
 def test_a_bsn_failing_format_or_eleven_proof_is_refused(value: str, code: str) -> None:
     assert rules.bsn_problem(value) == code

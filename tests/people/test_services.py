@@ -56,9 +56,24 @@ def test_hr_adds_an_employment_with_history_and_audit(persona, bakkerij) -> None
 
 @pytest.mark.parametrize(
     "field",
-    ["initials", "surname", "birth_date", "gender", "marital_status", "postcode", "street",
-     "house_number", "city", "phone", "email", "personnel_number", "start_date",
-     "hours_per_week", "annual_salary", "contract_type"],
+    [
+        "initials",
+        "surname",
+        "birth_date",
+        "gender",
+        "marital_status",
+        "postcode",
+        "street",
+        "house_number",
+        "city",
+        "phone",
+        "email",
+        "personnel_number",
+        "start_date",
+        "hours_per_week",
+        "annual_salary",
+        "contract_type",
+    ],
 )
 def test_each_required_field_of_p3_is_required(persona, bakkerij, field) -> None:
     problems = refused(persona("hr.devries"), employment_data(bakkerij, **{field: None}))
@@ -91,11 +106,15 @@ def test_invalid_values_are_refused_with_the_rule(persona, bakkerij, field, valu
 
 
 def test_all_problems_are_reported_at_once(persona, bakkerij) -> None:
-    problems = refused(persona("hr.devries"), employment_data(bakkerij, postcode="x", phone="1", bsn="1"))
+    problems = refused(
+        persona("hr.devries"), employment_data(bakkerij, postcode="x", phone="1", bsn="1")
+    )
     assert set(problems) == {"postcode", "phone", "bsn"}
 
 
-def test_the_personnel_number_is_unique_per_employer_with_a_clear_message(persona, bakkerij) -> None:
+def test_the_personnel_number_is_unique_per_employer_with_a_clear_message(
+    persona, bakkerij
+) -> None:
     hr = persona("hr.devries")
     taken = Employment.objects.filter(employer=bakkerij.employer).first().personnel_number
     with pytest.raises(ValidationError) as info:
@@ -105,21 +124,28 @@ def test_the_personnel_number_is_unique_per_employer_with_a_clear_message(person
 
 def test_the_same_personnel_number_is_fine_at_another_employer(persona) -> None:
     jansen_department = Department.objects.get(employer__name="Transport Jansen", code="PLN")
-    devries_number = Employment.objects.filter(employer__name="Bakkerij De Vries").first().personnel_number
+    devries_number = (
+        Employment.objects.filter(employer__name="Bakkerij De Vries").first().personnel_number
+    )
     employment = services.add_employment(
-        actor=persona("hr.jansen"), data=employment_data(jansen_department, personnel_number=devries_number)
+        actor=persona("hr.jansen"),
+        data=employment_data(jansen_department, personnel_number=devries_number),
     )
     assert employment.personnel_number == devries_number
 
 
 def test_no_end_date_at_creation(persona, bakkerij) -> None:
-    problems = refused(persona("hr.devries"), employment_data(bakkerij, end_date=dt.date(2025, 1, 1)))
+    problems = refused(
+        persona("hr.devries"), employment_data(bakkerij, end_date=dt.date(2025, 1, 1))
+    )
     assert problems["end_date"] == ["no_end_at_creation"]
 
 
 def test_insurance_only_with_the_no_riskpolis(persona, bakkerij) -> None:
     hr = persona("hr.devries")
-    assert refused(hr, employment_data(bakkerij, no_risk_policy=True))["insurance"] == ["insurance_required"]
+    assert refused(hr, employment_data(bakkerij, no_risk_policy=True))["insurance"] == [
+        "insurance_required"
+    ]
     assert refused(hr, employment_data(bakkerij, insurance="Polis X"))["insurance"] == [
         "insurance_without_policy"
     ]
@@ -148,18 +174,24 @@ def test_another_employers_department_is_not_usable(persona) -> None:
     assert problems["department"] == ["not_allowed"]
 
 
-def test_reporting_out_of_service_needs_an_end_date_on_or_after_the_start(persona, bakkerij) -> None:
+def test_reporting_out_of_service_needs_an_end_date_on_or_after_the_start(
+    persona, bakkerij
+) -> None:
     hr = persona("hr.devries")
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     with pytest.raises(ValidationError) as info:
-        services.end_employment(actor=hr, employment_id=employment.pk, end_date=dt.date(2023, 12, 31))
+        services.end_employment(
+            actor=hr, employment_id=employment.pk, end_date=dt.date(2023, 12, 31)
+        )
     assert codes(info.value)["end_date"] == ["end_before_start"]
     employment.refresh_from_db()
     assert employment.end_date is None
     services.end_employment(actor=hr, employment_id=employment.pk, end_date=dt.date(2024, 1, 1))
     employment.refresh_from_db()
     assert employment.end_date == dt.date(2024, 1, 1)
-    event = AuditEvent.objects.filter(object_type="people.employment", object_id=str(employment.pk)).first()
+    event = AuditEvent.objects.filter(
+        object_type="people.employment", object_id=str(employment.pk)
+    ).first()
     assert event.action == "end"
     assert event.changes == {"end_date": [None, "2024-01-01"]}
     with pytest.raises(ValidationError) as again:
@@ -171,7 +203,9 @@ def test_a_change_of_hours_is_effective_dated(persona, bakkerij) -> None:
     hr = persona("hr.devries")
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     services.update_employment(
-        actor=hr, employment_id=employment.pk, data={"hours_per_week": Decimal("24")},
+        actor=hr,
+        employment_id=employment.pk,
+        data={"hours_per_week": Decimal("24")},
         valid_from=dt.date(2025, 3, 1),
     )
     employment.refresh_from_db()
@@ -188,10 +222,18 @@ def test_a_change_of_hours_is_effective_dated(persona, bakkerij) -> None:
 def test_an_older_change_goes_into_history_without_touching_newer_terms(persona, bakkerij) -> None:
     hr = persona("hr.devries")
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
-    services.update_employment(actor=hr, employment_id=employment.pk, data={"hours_per_week": Decimal("24")},
-                               valid_from=dt.date(2025, 3, 1))
-    services.update_employment(actor=hr, employment_id=employment.pk, data={"hours_per_week": Decimal("28")},
-                               valid_from=dt.date(2024, 6, 1))
+    services.update_employment(
+        actor=hr,
+        employment_id=employment.pk,
+        data={"hours_per_week": Decimal("24")},
+        valid_from=dt.date(2025, 3, 1),
+    )
+    services.update_employment(
+        actor=hr,
+        employment_id=employment.pk,
+        data={"hours_per_week": Decimal("28")},
+        valid_from=dt.date(2024, 6, 1),
+    )
     employment.refresh_from_db()
     assert employment.hours_per_week == Decimal("24")
     assert selectors.terms_on(employment, dt.date(2024, 7, 1)).hours_per_week == Decimal("28")
@@ -201,29 +243,39 @@ def test_an_update_that_changes_nothing_leaves_no_audit_row(persona, bakkerij) -
     hr = persona("hr.devries")
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     count = AuditEvent.objects.count()
-    services.update_employee(actor=hr, employee_id=employment.employee_id, data={"surname": "Testpersoon"})
+    services.update_employee(
+        actor=hr, employee_id=employment.employee_id, data={"surname": "Testpersoon"}
+    )
     assert AuditEvent.objects.count() == count
 
 
 def test_employee_update_records_before_and_after(persona, bakkerij) -> None:
     hr = persona("hr.devries")
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
-    services.update_employee(actor=hr, employee_id=employment.employee_id,
-                             data={"city": "Amersfoort", "postcode": "3811ab"})
+    services.update_employee(
+        actor=hr,
+        employee_id=employment.employee_id,
+        data={"city": "Amersfoort", "postcode": "3811ab"},
+    )
     event = AuditEvent.objects.filter(object_type="people.employee", action="update").latest("id")
     assert event.changes == {"city": ["Utrecht", "Amersfoort"], "postcode": ["1234 AB", "3811 AB"]}
 
 
 def test_outsiders_cannot_change_an_employee(persona, bakkerij) -> None:
-    employment = services.add_employment(actor=persona("hr.devries"), data=employment_data(bakkerij))
+    employment = services.add_employment(
+        actor=persona("hr.devries"), data=employment_data(bakkerij)
+    )
     for outsider in ("hr.jansen", "hr.zuidzorg", "casemanager.zuid"):
         with pytest.raises(Http404):
-            services.update_employee(actor=persona(outsider), employee_id=employment.employee_id,
-                                     data={"city": "Elders"})
+            services.update_employee(
+                actor=persona(outsider), employee_id=employment.employee_id, data={"city": "Elders"}
+            )
 
 
 def test_the_employee_himself_cannot_change_his_employment(persona) -> None:
     employee_user = persona("werknemer.devries")
     employment = Employment.objects.filter(employee=employee_user.employee).first()
     with pytest.raises(Http404):
-        services.end_employment(actor=employee_user, employment_id=employment.pk, end_date=dt.date(2026, 1, 1))
+        services.end_employment(
+            actor=employee_user, employment_id=employment.pk, end_date=dt.date(2026, 1, 1)
+        )

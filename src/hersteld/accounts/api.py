@@ -1,8 +1,6 @@
 """REST API v1: tokens (log in with password + TOTP), list and revoke own tokens."""
 
-
 import datetime as dt
-from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
@@ -46,13 +44,13 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> Status:
         raise HttpError(429, str(message("locked_out")))
     if user is None:
         raise HttpError(401, str(message("credentials_invalid")))
-    has_device = services.confirmed_device(user) is not None  # type: ignore[arg-type]
-    if has_device or user.mfa_required:  # type: ignore[union-attr]
+    has_device = services.confirmed_device(user) is not None
+    if has_device or user.mfa_required:
         if not payload.otp:
             raise fail("otp", "otp_required")
-        if services.verify_otp(user, payload.otp) is None:  # type: ignore[arg-type]
+        if services.verify_otp(user, payload.otp) is None:
             raise fail("otp", "otp_invalid")
-    raw, token = services.issue_token(user=user, name=payload.name)  # type: ignore[arg-type]
+    raw, token = services.issue_token(user=user, name=payload.name)
     return Status(201, {"token": raw, "expires_at": token.expires_at})
 
 

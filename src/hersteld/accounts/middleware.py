@@ -43,7 +43,7 @@ class MfaRequiredMiddleware:
         if (
             user.is_authenticated
             and (getattr(user, "mfa_required", False) or request.session.get("mfa_pending"))
-            and not user.is_verified()  # type: ignore[union-attr]
+            and not user.is_verified()  # type: ignore[attr-defined]
             and not request.path.startswith(MFA_OPEN_PREFIXES)
         ):
             return redirect("accounts:otp")

@@ -17,7 +17,14 @@ from hersteld.accounts.permissions import (
     covers,
     mfa_required,
 )
-from hersteld.core.restrict import ALL, AllScopes, RestrictedQuerySet, Scope, ScopedModel, ScopePaths
+from hersteld.core.restrict import (
+    ALL,
+    AllScopes,
+    RestrictedQuerySet,
+    Scope,
+    ScopedModel,
+    ScopePaths,
+)
 
 ROLE_CHOICES = [
     (Role.OPERATOR.value, _("Operator")),
@@ -44,28 +51,54 @@ class User(AbstractUser):
 
     scope_paths = ScopePaths(arbodienst="arbodienst", employer="employer", department="department")
 
-    AUDITED = ("username", "first_name", "last_name", "email", "role", "arbodienst", "employer",
-               "department", "employee", "is_active")
+    AUDITED = (
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "role",
+        "arbodienst",
+        "employer",
+        "department",
+        "employee",
+        "is_active",
+    )
 
     role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
     arbodienst = models.ForeignKey(
-        "organisations.Arbodienst", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", verbose_name=_("arbodienst"),
+        "organisations.Arbodienst",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("arbodienst"),
     )
     employer = models.ForeignKey(
-        "organisations.Employer", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", verbose_name=_("employer"),
+        "organisations.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("employer"),
     )
     department = models.ForeignKey(
-        "organisations.Department", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", verbose_name=_("department (subtree)"),
+        "organisations.Department",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("department (subtree)"),
     )
     employee = models.OneToOneField(
-        "people.Employee", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="user", verbose_name=_("employee"),
+        "people.Employee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
+        verbose_name=_("employee"),
     )
 
-    objects: ClassVar[ScopedUserManager] = ScopedUserManager()  # type: ignore[assignment]
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
     class Meta:
         ordering = ["username"]
@@ -95,11 +128,16 @@ class User(AbstractUser):
         if role == Role.EMPLOYEE:
             if self.employee_id is None:
                 return []
-            return [Scope(self.arbodienst_id, employer_id=self.employer_id, employee_id=self.employee_id)]
+            return [
+                Scope(
+                    self.arbodienst_id, employer_id=self.employer_id, employee_id=self.employee_id
+                )
+            ]
         if self.employer_id is None:
             return []
-        if self.department_id is not None:
-            return [Scope(self.arbodienst_id, self.employer_id, department_path=self.department.path)]
+        department = self.department
+        if department is not None:
+            return [Scope(self.arbodienst_id, self.employer_id, department_path=department.path)]
         return [Scope(self.arbodienst_id, self.employer_id)]
 
     def _grants(self) -> list[UserGrant]:
@@ -143,18 +181,28 @@ class User(AbstractUser):
 class UserGrant(ScopedModel):
     """An extra permission for one user, scoped to the own arbodienst, one employer or a subtree."""
 
-    scope_paths = ScopePaths(arbodienst="user__arbodienst", employer="employer", department="department")
+    scope_paths = ScopePaths(
+        arbodienst="user__arbodienst", employer="employer", department="department"
+    )
 
     AUDITED = ("user", "permission", "employer", "department")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     permission = models.CharField(_("permission"), max_length=64, choices=PERMISSION_CHOICES)
     employer = models.ForeignKey(
-        "organisations.Employer", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        "organisations.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("employer"),
     )
     department = models.ForeignKey(
-        "organisations.Department", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        "organisations.Department",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("department (subtree)"),
     )
     granted_by = models.ForeignKey(
@@ -182,8 +230,9 @@ class UserGrant(ScopedModel):
     def scope(self) -> Scope:
         arbodienst_id = self.user.arbodienst_id
         assert arbodienst_id is not None
-        if self.department_id is not None:
-            return Scope(arbodienst_id, self.department.employer_id, department_path=self.department.path)
+        department = self.department
+        if department is not None:
+            return Scope(arbodienst_id, department.employer_id, department_path=department.path)
         if self.employer_id is not None:
             return Scope(arbodienst_id, self.employer_id)
         return Scope(arbodienst_id)

@@ -104,9 +104,7 @@ ROLE_DEFAULTS: dict[Role, frozenset[str]] = {
             "audit.view",
         }
     ),
-    Role.CASEMANAGER: frozenset(
-        {"organisations.view", "people", "absence", "audit.view"}
-    ),
+    Role.CASEMANAGER: frozenset({"organisations.view", "people", "absence", "audit.view"}),
     Role.MEDIC: frozenset(
         {"organisations.view", "people.view", "absence", "medical.view", "audit.view"}
     ),
@@ -142,9 +140,7 @@ def grantable_to(role: Role, code: str) -> bool:
     leaves = expand(code)
     if role in EMPLOYER_SIDE_ROLES and leaves & ARBODIENST_ONLY:
         return False
-    if role == Role.OPERATOR and leaves & MEDICAL_ONLY:
-        return False
-    return True
+    return not (role == Role.OPERATOR and leaves & MEDICAL_ONLY)
 
 
 def mfa_required(role: Role, *, employer_users: bool) -> bool:

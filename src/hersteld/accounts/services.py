@@ -40,7 +40,12 @@ def _check_home(data: dict[str, Any], problems: Problems, *, actor: User) -> dic
     arbodienst: Arbodienst | None = data.get("arbodienst")
     if actor.role != Role.OPERATOR:
         arbodienst = actor.arbodienst
-    home: dict[str, Any] = {"arbodienst": arbodienst, "employer": None, "department": None, "employee": None}
+    home: dict[str, Any] = {
+        "arbodienst": arbodienst,
+        "employer": None,
+        "department": None,
+        "employee": None,
+    }
     if role not in _manageable_roles(actor):
         problems.add("role", "role_not_allowed")
         return home
@@ -57,7 +62,11 @@ def _check_home(data: dict[str, Any], problems: Problems, *, actor: User) -> dic
             problems.add("employer", "role_needs_employer")
         elif employer.arbodienst_id != arbodienst.pk:
             problems.add("employer", "employer_other_tenant")
-        if department is not None and employer is not None and department.employer_id != employer.pk:
+        if (
+            department is not None
+            and employer is not None
+            and department.employer_id != employer.pk
+        ):
             problems.add("department", "department_other_employer")
         home.update(employer=employer, department=department)
     elif role == Role.EMPLOYEE:
@@ -101,8 +110,12 @@ def create_user(*, actor: User, data: dict[str, Any]) -> User:
     user.set_password(data["password"])
     user.save()
     ensure_in_scope(actor, user, "accounts.manage")
-    record_change(actor=actor, action=AuditAction.CREATE, obj=user,
-                  changes=diff({}, snapshot(user, User.AUDITED)))
+    record_change(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=user,
+        changes=diff({}, snapshot(user, User.AUDITED)),
+    )
     return user
 
 
@@ -111,8 +124,12 @@ def update_user(*, actor: User, user_id: int, data: dict[str, Any]) -> User:
     user = locked(User, actor, user_id, "accounts.manage")
     before = snapshot(user, User.AUDITED)
     merged = {
-        "role": user.role, "arbodienst": user.arbodienst, "employer": user.employer,
-        "department": user.department, "employee": user.employee, **data,
+        "role": user.role,
+        "arbodienst": user.arbodienst,
+        "employer": user.employer,
+        "department": user.department,
+        "employee": user.employee,
+        **data,
     }
     problems = Problems()
     home = _check_home(merged, problems, actor=actor)
@@ -138,15 +155,21 @@ def update_user(*, actor: User, user_id: int, data: dict[str, Any]) -> User:
 
 @transaction.atomic
 def add_grant(
-    *, actor: User, user_id: int, permission: str,
-    employer: Employer | None = None, department: Department | None = None,
+    *,
+    actor: User,
+    user_id: int,
+    permission: str,
+    employer: Employer | None = None,
+    department: Department | None = None,
 ) -> UserGrant:
     """Give one user an extra permission, scoped to the tenant, an employer or a department subtree."""
     user = locked(User, actor, user_id, "accounts.manage")
     problems = Problems()
-    if user.role == Role.OPERATOR or user.arbodienst_id is None:
-        problems.add("permission", "permission_not_for_role")
-    elif not grantable_to(user.role_enum, permission):
+    if (
+        user.role == Role.OPERATOR
+        or user.arbodienst_id is None
+        or not grantable_to(user.role_enum, permission)
+    ):
         problems.add("permission", "permission_not_for_role")
     if department is not None:
         employer = department.employer
@@ -156,16 +179,23 @@ def add_grant(
         problems.add("employer", "grant_scope_required")
     if user.role == Role.EMPLOYEE:
         problems.add("permission", "permission_not_for_role")
-    if not problems and UserGrant.objects.filter(
-        user=user, permission=permission, employer=employer, department=department
-    ).exists():
+    if (
+        not problems
+        and UserGrant.objects.filter(
+            user=user, permission=permission, employer=employer, department=department
+        ).exists()
+    ):
         problems.add("permission", "grant_exists")
     problems.raise_if_any()
     grant = UserGrant.objects.create(
         user=user, permission=permission, employer=employer, department=department, granted_by=actor
     )
-    record_change(actor=actor, action=AuditAction.GRANT, obj=user,
-                  changes={"grant": [None, _grant_text(grant)]})
+    record_change(
+        actor=actor,
+        action=AuditAction.GRANT,
+        obj=user,
+        changes={"grant": [None, _grant_text(grant)]},
+    )
     return grant
 
 
@@ -192,7 +222,9 @@ def set_password(*, actor: User, user_id: int, password: str) -> None:
         raise ValidationError({"password": exc.error_list}) from exc
     user.set_password(password)
     user.save(update_fields=["password"])
-    record_change(actor=actor, action=AuditAction.UPDATE, obj=user, changes={"password": ["***", "***"]})
+    record_change(
+        actor=actor, action=AuditAction.UPDATE, obj=user, changes={"password": ["***", "***"]}
+    )
 
 
 def hash_token(raw: str) -> str:
@@ -210,8 +242,12 @@ def issue_token(*, user: User, name: str = "") -> tuple[str, ApiToken]:
         key_hash=hash_token(raw),
         expires_at=timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS),
     )
-    record_change(actor=user, action=AuditAction.TOKEN, obj=user,
-                  changes={"token": [None, f"{token.prefix}… issued"]})
+    record_change(
+        actor=user,
+        action=AuditAction.TOKEN,
+        obj=user,
+        changes={"token": [None, f"{token.prefix}… issued"]},
+    )
     return raw, token
 
 
@@ -225,8 +261,12 @@ def revoke_token(*, user: User, token_id: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_change(actor=user, action=AuditAction.TOKEN, obj=user,
-                      changes={"token": [f"{token.prefix}…", "revoked"]})
+        record_change(
+            actor=user,
+            action=AuditAction.TOKEN,
+            obj=user,
+            changes={"token": [f"{token.prefix}…", "revoked"]},
+        )
     return token
 
 

@@ -36,7 +36,9 @@ urlpatterns = [
     ),
     path(
         "accounts/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(template_name="accounts/password_reset_complete.html"),
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
         name="password_reset_complete",
     ),
     path("profile/tokens/", views.tokens_view, name="tokens"),
@@ -46,5 +48,7 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
     path("users/<int:pk>/active/", views.user_active_view, name="user_active"),
     path("users/<int:pk>/grants/add/", views.grant_add_view, name="grant_add"),
-    path("users/<int:pk>/grants/<int:grant_pk>/revoke/", views.grant_revoke_view, name="grant_revoke"),
+    path(
+        "users/<int:pk>/grants/<int:grant_pk>/revoke/", views.grant_revoke_view, name="grant_revoke"
+    ),
 ]

@@ -44,15 +44,21 @@ def login_view(request: HttpRequest) -> HttpResponse:
             form.add_error(None, message("credentials_invalid"))
         else:
             login(request, user)
-            has_device = services.confirmed_device(user) is not None  # type: ignore[arg-type]
+            has_device = services.confirmed_device(user) is not None
             if has_device:
                 request.session["mfa_pending"] = True
-            if has_device or user.mfa_required:  # type: ignore[union-attr]
+            if has_device or user.mfa_required:
                 return redirect(f"{reverse('accounts:otp')}?next={_next_url(request)}")
             return redirect(_next_url(request))
-    return render(request, "accounts/login.html", {
-        "form": form, "next": request.GET.get("next", ""), "timeout": request.GET.get("timeout"),
-    })
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "timeout": request.GET.get("timeout"),
+        },
+    )
 
 
 @login_required
@@ -77,7 +83,9 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = run_service(form, lambda: services.confirm_totp(user=user, code=form.cleaned_data["otp"]))
+        device = run_service(
+            form, lambda: services.confirm_totp(user=user, code=form.cleaned_data["otp"])
+        )
         if device is not None:
             otp_login(request, device)
             request.session.pop("mfa_pending", None)
@@ -87,11 +95,14 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
     if device is None:
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or \
-            services.start_totp_enrolment(user=user)
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=False
+        ).first() or services.start_totp_enrolment(user=user)
     qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=5, title="QR")
     secret = base64.b32encode(device.bin_key).decode()
-    return render(request, "accounts/otp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": secret})
+    return render(
+        request, "accounts/otp_setup.html", {"form": form, "qr_svg": qr_svg, "secret": secret}
+    )
 
 
 @require_POST
@@ -108,9 +119,15 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_token, _token = services.issue_token(user=user, name=form.cleaned_data["name"])
         form = TokenForm()
-    return render(request, "accounts/tokens.html", {
-        "form": form, "tokens": selectors.tokens_of(user), "new_token": new_token,
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "tokens": selectors.tokens_of(user),
+            "new_token": new_token,
+        },
+    )
 
 
 @require_POST
@@ -132,13 +149,18 @@ def user_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     if search:
         qs = qs.filter(username__icontains=search)
-    return render(request, "accounts/user_list.html", {
-        "page": paginate(request, qs), "q": search,
-    })
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": paginate(request, qs),
+            "q": search,
+        },
+    )
 
 
 def _user_form_data(form: UserForm) -> dict[str, Any]:
-    return {key: value for key, value in form.cleaned_data.items()}
+    return dict(form.cleaned_data)
 
 
 @login_required
@@ -147,9 +169,13 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     form = UserForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
-        created = run_service(form, lambda: services.create_user(actor=actor, data=_user_form_data(form)))
+        created = run_service(
+            form, lambda: services.create_user(actor=actor, data=_user_form_data(form))
+        )
         if created is not None:
-            messages.success(request, _("User %(name)s has been created.") % {"name": created.username})
+            messages.success(
+                request, _("User %(name)s has been created.") % {"name": created.username}
+            )
             return redirect("accounts:user_detail", pk=created.pk)
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
@@ -160,36 +186,56 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     target = selectors.user(actor, pk)
     initial = {
-        "username": target.username, "first_name": target.first_name, "last_name": target.last_name,
-        "email": target.email, "role": target.role, "employer": target.employer,
-        "department": target.department, "employee": target.employee,
+        "username": target.username,
+        "first_name": target.first_name,
+        "last_name": target.last_name,
+        "email": target.email,
+        "role": target.role,
+        "employer": target.employer,
+        "department": target.department,
+        "employee": target.employee,
     }
     form = UserForm(request.POST or None, actor=actor, editing=True, initial=initial)
     grant_form = GrantForm(actor=actor)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
-        updated = run_service(form, lambda: services.update_user(actor=actor, user_id=target.pk, data=data))
+        updated = run_service(
+            form, lambda: services.update_user(actor=actor, user_id=target.pk, data=data)
+        )
         if updated is not None:
             messages.success(request, _("The user has been saved."))
             return redirect("accounts:user_detail", pk=target.pk)
-    role_permissions = sorted({leaf for code in ROLE_DEFAULTS[target.role_enum] for leaf in expand(code)})
-    return render(request, "accounts/user_detail.html", {
-        "target": target, "form": form, "grant_form": grant_form,
-        "grants": selectors.grants_of(actor, target),
-        "role_permissions": [(code, LABELS[code]) for code in role_permissions],
-    })
+    role_permissions = sorted(
+        {leaf for code in ROLE_DEFAULTS[target.role_enum] for leaf in expand(code)}
+    )
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "target": target,
+            "form": form,
+            "grant_form": grant_form,
+            "grants": selectors.grants_of(actor, target),
+            "role_permissions": [(code, LABELS[code]) for code in role_permissions],
+        },
+    )
 
 
 @require_POST
 @login_required
 def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
+    actor: User = request.user  # type: ignore[assignment]
     active = request.POST.get("active") == "1"
     form = TokenForm()
-    result = run_service(form, lambda: services.update_user(
-        actor=request.user, user_id=pk, data={"is_active": active}))  # type: ignore[arg-type]
+    result = run_service(
+        form,
+        lambda: services.update_user(actor=actor, user_id=pk, data={"is_active": active}),
+    )
     if result is None:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()) or message("not_allowed"))
+        messages.error(
+            request, " ".join(str(e) for e in form.non_field_errors()) or message("not_allowed")
+        )
     return redirect("accounts:user_detail", pk=pk)
 
 
@@ -201,15 +247,22 @@ def grant_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     target = selectors.user(actor, pk)
     form = GrantForm(request.POST, actor=actor)
     if form.is_valid():
-        grant = run_service(form, lambda: services.add_grant(
-            actor=actor, user_id=target.pk, permission=form.cleaned_data["permission"],
-            employer=form.cleaned_data["employer"], department=form.cleaned_data["department"]))
+        grant = run_service(
+            form,
+            lambda: services.add_grant(
+                actor=actor,
+                user_id=target.pk,
+                permission=form.cleaned_data["permission"],
+                employer=form.cleaned_data["employer"],
+                department=form.cleaned_data["department"],
+            ),
+        )
         if grant is not None:
             messages.success(request, _("The right has been granted."))
             return redirect("accounts:user_detail", pk=target.pk)
     for errors in form.errors.values():
         for error in errors:
-            messages.error(request, error)
+            messages.error(request, str(error))
     return redirect("accounts:user_detail", pk=target.pk)
 
 

@@ -35,7 +35,9 @@ def install(api: NinjaAPI) -> None:
             }
             for error in exc.errors
         ]
-        return api.create_response(request, error_body(_("The request is not valid."), errors), status=422)
+        return api.create_response(
+            request, error_body(_("The request is not valid."), errors), status=422
+        )
 
     @api.exception_handler(ValidationError)
     def rule_violated(request: HttpRequest, exc: ValidationError) -> HttpResponse:
@@ -43,16 +45,27 @@ def install(api: NinjaAPI) -> None:
         if hasattr(exc, "error_dict"):
             for field, field_errors in exc.error_dict.items():
                 for error in field_errors:
-                    errors.append({
-                        "field": API_FIELD_NAMES.get(field, field) if field != "__all__" else "",
-                        "code": error.code or "invalid",
-                        "message": " ".join(str(m) for m in error.messages),
-                    })
+                    errors.append(
+                        {
+                            "field": API_FIELD_NAMES.get(field, field)
+                            if field != "__all__"
+                            else "",
+                            "code": error.code or "invalid",
+                            "message": " ".join(str(m) for m in error.messages),
+                        }
+                    )
         else:
             for error in exc.error_list:
-                errors.append({"field": "", "code": error.code or "invalid",
-                               "message": " ".join(str(m) for m in error.messages)})
-        return api.create_response(request, error_body(_("The data breaks a rule."), errors), status=422)
+                errors.append(
+                    {
+                        "field": "",
+                        "code": error.code or "invalid",
+                        "message": " ".join(str(m) for m in error.messages),
+                    }
+                )
+        return api.create_response(
+            request, error_body(_("The data breaks a rule."), errors), status=422
+        )
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
@@ -65,7 +78,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         response = api.create_response(
-            request, error_body(_("Log in with a valid token: Authorization: Bearer <token>.")), status=401
+            request,
+            error_body(_("Log in with a valid token: Authorization: Bearer <token>.")),
+            status=401,
         )
         response["WWW-Authenticate"] = "Bearer"
         return response

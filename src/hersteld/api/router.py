@@ -16,7 +16,7 @@ api = NinjaAPI(
     description=(
         "REST API of Hersteld. Authenticate with `POST /api/v1/auth/token` and send "
         "`Authorization: Bearer <token>`. Objects outside your scope answer 404. "
-        "Errors: `{\"detail\", \"errors\": [{\"field\", \"code\", \"message\"}]}`."
+        'Errors: `{"detail", "errors": [{"field", "code", "message"}]}`.'
     ),
     auth=AUTH,
     openapi_url="/openapi.json",

@@ -59,7 +59,11 @@ class AuditEvent(AppendOnlyModel):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     arbodienst = models.ForeignKey(
-        "organisations.Arbodienst", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organisations.Arbodienst",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     employer = models.ForeignKey(
         "organisations.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -89,7 +93,9 @@ class AuditEvent(AppendOnlyModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
+        return (
+            f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_type}"
+        )
 
 
 class AccessEvent(AppendOnlyModel):
@@ -101,7 +107,11 @@ class AccessEvent(AppendOnlyModel):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     arbodienst = models.ForeignKey(
-        "organisations.Arbodienst", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organisations.Arbodienst",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     employer = models.ForeignKey(
         "organisations.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

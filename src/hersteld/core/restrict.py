@@ -89,7 +89,9 @@ def _scope_q(model: type[models.Model], paths: ScopePaths, scope: Scope, action:
     return Q(**{_id(paths.arbodienst): scope.arbodienst_id})
 
 
-def restrict(queryset: models.QuerySet[M], user: ScopedUser | Any, action: str) -> models.QuerySet[M]:
+def restrict(
+    queryset: models.QuerySet[M], user: ScopedUser | Any, action: str
+) -> models.QuerySet[M]:
     """Narrow `queryset` to the rows `user` may reach for `action` (e.g. "people.view")."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()

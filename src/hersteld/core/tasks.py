@@ -18,7 +18,9 @@ def send_email(subject: str, body: str, to: list[str], html: str | None = None) 
     return message.send()
 
 
-def send_email_after_commit(subject: str, body: str, to: list[str], html: str | None = None) -> None:
+def send_email_after_commit(
+    subject: str, body: str, to: list[str], html: str | None = None
+) -> None:
     """Queue an e-mail only once the transaction that caused it has committed."""
     transaction.on_commit(lambda: send_email.delay(subject, body, to, html))
 

@@ -47,7 +47,9 @@ MESSAGES: dict[str, Any] = {
         "An end date is not entered when adding an employment; use 'Report out of service'."
     ),
     "department_other_employer": _("This department belongs to another employer."),
-    "department_cycle": _("A department cannot be placed under itself or one of its own subdepartments."),
+    "department_cycle": _(
+        "A department cannot be placed under itself or one of its own subdepartments."
+    ),
     "department_code_taken": _("This department code is already in use at this employer."),
     "department_in_use": _("This department still has employments or subdepartments."),
     "valid_from_before_start": _("A change cannot take effect before the start of the employment."),
@@ -55,7 +57,9 @@ MESSAGES: dict[str, Any] = {
     "not_allowed": _("You are not allowed to do this here."),
     "unknown_permission": _("Unknown permission."),
     "permission_not_for_role": _("This permission cannot be given to a user with this role."),
-    "grant_scope_required": _("For an employer user a right must be limited to an employer or department."),
+    "grant_scope_required": _(
+        "For an employer user a right must be limited to an employer or department."
+    ),
     "grant_exists": _("This user already has this right for this scope."),
     "role_needs_employer": _("An employer user must belong to an employer."),
     "role_needs_employee": _("An employee user must be linked to an employee record."),
@@ -100,7 +104,7 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ValidationError(self.errors)  # type: ignore[arg-type]
+            raise ValidationError(self.errors)
 
 
 def fail(field: str, code: str) -> ValidationError:

@@ -4,7 +4,7 @@ from hersteld.organisations.models import Arbodienst
 
 
 @admin.register(Arbodienst)
-class ArbodienstAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class ArbodienstAdmin(admin.ModelAdmin):
     """Operators create tenants here; everything inside a tenant goes through the portal."""
 
     list_display = ("name", "slug", "created_at")

@@ -1,6 +1,5 @@
 """REST API v1: employers and departments."""
 
-
 import datetime as dt
 from typing import Any
 
@@ -126,7 +125,9 @@ def update_employer(request: HttpRequest, employer_id: int, payload: EmployerIn)
 
 @router.post("/employers/{employer_id}/end", response=EmployerOut)
 def end_employer(request: HttpRequest, employer_id: int, payload: EndIn) -> Employer:
-    return services.end_employer(actor=_user(request), employer_id=employer_id, end_date=payload.end_date)
+    return services.end_employer(
+        actor=_user(request), employer_id=employer_id, end_date=payload.end_date
+    )
 
 
 @router.get("/departments", response=list[DepartmentOut])
@@ -155,12 +156,23 @@ def _parent(request: HttpRequest, parent_id: int | None) -> Department | None:
 
 @router.post("/departments", response={201: DepartmentOut})
 def create_department(request: HttpRequest, payload: DepartmentCreate) -> Status:
-    data = {"code": payload.code, "name": payload.name, "parent": _parent(request, payload.parent_id)}
-    return Status(201, services.create_department(actor=_user(request), employer_id=payload.employer_id, data=data))
+    data = {
+        "code": payload.code,
+        "name": payload.name,
+        "parent": _parent(request, payload.parent_id),
+    }
+    return Status(
+        201,
+        services.create_department(
+            actor=_user(request), employer_id=payload.employer_id, data=data
+        ),
+    )
 
 
 @router.patch("/departments/{department_id}", response=DepartmentOut)
-def update_department(request: HttpRequest, department_id: int, payload: DepartmentIn) -> Department:
+def update_department(
+    request: HttpRequest, department_id: int, payload: DepartmentIn
+) -> Department:
     data: dict[str, Any] = payload.dict(exclude_unset=True, exclude={"parent_id"})
     if "parent_id" in payload.model_fields_set:
         data["parent"] = _parent(request, payload.parent_id)

@@ -6,13 +6,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.organisations.models import Department
+from hersteld.portal.helpers import set_choices
 
 
 class EmployerForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     kvk_number = forms.CharField(label=_("KvK number"), max_length=12, help_text=_("8 digits"))
-    payroll_tax_number = forms.CharField(label=_("Loonheffingennummer"), max_length=14, required=False,
-                                         help_text=_("E.g. 123456782L01"))
+    payroll_tax_number = forms.CharField(
+        label=_("Loonheffingennummer"),
+        max_length=14,
+        required=False,
+        help_text=_("E.g. 123456782L01"),
+    )
     own_risk_wga = forms.BooleanField(label=_("Own-risk bearer WGA (ERD WGA)"), required=False)
     own_risk_zw = forms.BooleanField(label=_("Own-risk bearer ZW (ERD ZW)"), required=False)
     street = forms.CharField(label=_("Street"), max_length=120, required=False)
@@ -27,10 +32,19 @@ class EmployerForm(forms.Form):
 class DepartmentForm(forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40)
     name = forms.CharField(label=_("Name"), max_length=200)
-    parent = forms.ModelChoiceField(label=_("Part of"), queryset=Department.objects.none(), required=False,
-                                    empty_label=_("(top level)"))
+    parent = forms.ModelChoiceField(
+        label=_("Part of"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("(top level)"),
+    )
 
     def __init__(self, *args: Any, actor: Any, employer_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Department.objects.restrict(  # type: ignore[attr-defined]
-            actor, "organisations.change").filter(employer_id=employer_id).order_by("path")
+        set_choices(
+            self,
+            "parent",
+            Department.objects.restrict(actor, "organisations.change")
+            .filter(employer_id=employer_id)
+            .order_by("path"),
+        )

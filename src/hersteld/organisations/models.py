@@ -35,9 +35,19 @@ class Employer(ScopedModel):
     scope_paths = ScopePaths(arbodienst="arbodienst", employer="")
 
     AUDITED = (
-        "name", "kvk_number", "payroll_tax_number", "own_risk_wga", "own_risk_zw",
-        "street", "house_number", "postcode", "city", "contact_name", "contact_email",
-        "contact_phone", "end_date",
+        "name",
+        "kvk_number",
+        "payroll_tax_number",
+        "own_risk_wga",
+        "own_risk_zw",
+        "street",
+        "house_number",
+        "postcode",
+        "city",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "end_date",
     )
 
     arbodienst = models.ForeignKey(Arbodienst, on_delete=models.PROTECT, related_name="employers")
@@ -64,7 +74,9 @@ class Employer(ScopedModel):
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
         constraints = [
-            models.UniqueConstraint(fields=["arbodienst", "kvk_number"], name="employer_kvk_unique_per_tenant")
+            models.UniqueConstraint(
+                fields=["arbodienst", "kvk_number"], name="employer_kvk_unique_per_tenant"
+            )
         ]
 
     def __str__(self) -> str:
@@ -84,7 +96,11 @@ class Department(ScopedModel):
 
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="departments")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent department"),
     )
     code = models.CharField(_("code"), max_length=40)
@@ -102,7 +118,9 @@ class Department(ScopedModel):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         constraints = [
-            models.UniqueConstraint(fields=["employer", "code"], name="department_code_unique_per_employer")
+            models.UniqueConstraint(
+                fields=["employer", "code"], name="department_code_unique_per_employer"
+            )
         ]
 
     def __str__(self) -> str:

@@ -19,7 +19,9 @@ from hersteld.people.rules import phone_problem, postcode_problem
 EMPLOYER_FIELDS = tuple(name for name in Employer.AUDITED if name != "end_date")
 
 
-def _validate_employer(data: dict[str, Any], *, arbodienst: Arbodienst, pk: int | None) -> dict[str, Any]:
+def _validate_employer(
+    data: dict[str, Any], *, arbodienst: Arbodienst, pk: int | None
+) -> dict[str, Any]:
     problems = Problems()
     problems.require(data, "name", "kvk_number")
     clean = {key: data[key] for key in EMPLOYER_FIELDS if key in data}
@@ -35,8 +37,12 @@ def _validate_employer(data: dict[str, Any], *, arbodienst: Arbodienst, pk: int 
         if not problems.has("kvk_number") and taken.exists():
             problems.add("kvk_number", "kvk_taken")
     if clean.get("payroll_tax_number"):
-        clean["payroll_tax_number"] = rules.normalise_payroll_tax_number(clean["payroll_tax_number"])
-        problems.check("payroll_tax_number", rules.payroll_tax_number_problem(clean["payroll_tax_number"]))
+        clean["payroll_tax_number"] = rules.normalise_payroll_tax_number(
+            clean["payroll_tax_number"]
+        )
+        problems.check(
+            "payroll_tax_number", rules.payroll_tax_number_problem(clean["payroll_tax_number"])
+        )
     if clean.get("postcode"):
         problems.check("postcode", postcode_problem(clean["postcode"]))
     if clean.get("contact_phone"):
@@ -53,8 +59,12 @@ def create_employer(*, actor: Any, arbodienst: Arbodienst, data: dict[str, Any])
     clean = _validate_employer(data, arbodienst=arbodienst, pk=None)
     employer = Employer.objects.create(arbodienst=arbodienst, **clean)
     ensure_in_scope(actor, employer, "organisations.change")
-    record_change(actor=actor, action=AuditAction.CREATE, obj=employer,
-                  changes=diff({}, snapshot(employer, EMPLOYER_FIELDS)))
+    record_change(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=employer,
+        changes=diff({}, snapshot(employer, EMPLOYER_FIELDS)),
+    )
     return employer
 
 
@@ -111,8 +121,12 @@ def create_department(*, actor: Any, employer_id: int, data: dict[str, Any]) -> 
     department.path, department.depth = _department_path(department)
     department.save(update_fields=["path", "depth"])
     ensure_in_scope(actor, department, "organisations.change")
-    record_change(actor=actor, action=AuditAction.CREATE, obj=department,
-                  changes=diff({}, snapshot(department, Department.AUDITED)))
+    record_change(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=department,
+        changes=diff({}, snapshot(department, Department.AUDITED)),
+    )
     return department
 
 
@@ -139,11 +153,13 @@ def update_department(*, actor: Any, department_id: int, data: dict[str, Any]) -
 def _move_subtree(old_path: str, department: Department) -> None:
     """Rewrite the materialised paths of every descendant after a move."""
     shift = department.depth - old_path.count(".") + 1
-    descendants = Department.objects.select_for_update().filter(path__startswith=old_path).exclude(
-        pk=department.pk
+    descendants = (
+        Department.objects.select_for_update()
+        .filter(path__startswith=old_path)
+        .exclude(pk=department.pk)
     )
     for child in descendants:
-        child.path = department.path + child.path[len(old_path):]
+        child.path = department.path + child.path[len(old_path) :]
         child.depth = child.depth + shift
         child.save(update_fields=["path", "depth"])
 
@@ -157,8 +173,12 @@ def end_employer(*, actor: Any, employer_id: int, end_date: dt.date) -> Employer
     before = snapshot(employer, Employer.AUDITED)
     employer.end_date = end_date
     employer.save(update_fields=["end_date", "updated_at"])
-    record_change(actor=actor, action=AuditAction.END, obj=employer,
-                  changes=diff(before, snapshot(employer, Employer.AUDITED)))
+    record_change(
+        actor=actor,
+        action=AuditAction.END,
+        obj=employer,
+        changes=diff(before, snapshot(employer, Employer.AUDITED)),
+    )
     return employer
 
 
@@ -180,6 +200,10 @@ def end_department(*, actor: Any, department_id: int, end_date: dt.date) -> Depa
     before = snapshot(department, Department.AUDITED)
     department.end_date = end_date
     department.save(update_fields=["end_date", "updated_at"])
-    record_change(actor=actor, action=AuditAction.END, obj=department,
-                  changes=diff(before, snapshot(department, Department.AUDITED)))
+    record_change(
+        actor=actor,
+        action=AuditAction.END,
+        obj=department,
+        changes=diff(before, snapshot(department, Department.AUDITED)),
+    )
     return department

@@ -22,11 +22,15 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm_anywhere("organisations.view"):  # type: ignore[union-attr]
         raise PermissionDenied
     search = request.GET.get("q", "").strip()
-    return render(request, "organisations/employer_list.html", {
-        "page": paginate(request, selectors.employer_list(request.user, search=search)),
-        "q": search,
-        "can_add": Arbodienst.objects.restrict(request.user, "organisations.change").exists(),
-    })
+    return render(
+        request,
+        "organisations/employer_list.html",
+        {
+            "page": paginate(request, selectors.employer_list(request.user, search=search)),
+            "q": search,
+            "can_add": Arbodienst.objects.restrict(request.user, "organisations.change").exists(),
+        },
+    )
 
 
 @login_required
@@ -37,13 +41,17 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = None
     if request.user.has_perm_anywhere("audit.view"):  # type: ignore[union-attr]
         history = history_for_object(request.user, employer)[:20]
-    return render(request, "organisations/employer_detail.html", {
-        "employer": employer,
-        "departments": selectors.department_tree(request.user, employer.pk),
-        "can_change": can_change,
-        "department_form": form,
-        "history": history,
-    })
+    return render(
+        request,
+        "organisations/employer_detail.html",
+        {
+            "employer": employer,
+            "departments": selectors.department_tree(request.user, employer.pk),
+            "can_change": can_change,
+            "department_form": form,
+            "history": history,
+        },
+    )
 
 
 @login_required
@@ -58,13 +66,23 @@ def employer_create(request: HttpRequest) -> HttpResponse:
         arbodienst = arbodiensten.filter(pk=request.user.arbodienst_id).first() or arbodienst  # type: ignore[union-attr]
     if request.method == "POST" and form.is_valid():
         assert arbodienst is not None
-        employer = run_service(form, lambda: services.create_employer(
-            actor=request.user, arbodienst=arbodienst, data=form.cleaned_data))
+        employer = run_service(
+            form,
+            lambda: services.create_employer(
+                actor=request.user, arbodienst=arbodienst, data=form.cleaned_data
+            ),
+        )
         if employer is not None:
-            messages.success(request, _("Employer %(name)s has been added.") % {"name": employer.name})
+            messages.success(
+                request, _("Employer %(name)s has been added.") % {"name": employer.name}
+            )
             return redirect("organisations:employer_detail", pk=employer.pk)
-    return render(request, "organisations/employer_form.html", {"form": form, "arbodienst": arbodienst},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "organisations/employer_form.html",
+        {"form": form, "arbodienst": arbodienst},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -74,13 +92,21 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {key: getattr(employer, key) for key in EmployerForm.base_fields}
     form = EmployerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.update_employer(
-            actor=request.user, employer_id=employer.pk, data=form.cleaned_data))
+        saved = run_service(
+            form,
+            lambda: services.update_employer(
+                actor=request.user, employer_id=employer.pk, data=form.cleaned_data
+            ),
+        )
         if saved is not None:
             messages.success(request, _("The employer has been saved."))
             return redirect("organisations:employer_detail", pk=employer.pk)
-    return render(request, "organisations/employer_form.html", {"form": form, "employer": employer},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "organisations/employer_form.html",
+        {"form": form, "employer": employer},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -89,17 +115,28 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer(request.user, pk, "organisations.change")
     form = DepartmentForm(request.POST, actor=request.user, employer_id=employer.pk)
     if form.is_valid():
-        department = run_service(form, lambda: services.create_department(
-            actor=request.user, employer_id=employer.pk, data=form.cleaned_data))
+        department = run_service(
+            form,
+            lambda: services.create_department(
+                actor=request.user, employer_id=employer.pk, data=form.cleaned_data
+            ),
+        )
         if department is not None:
-            messages.success(request, _("Department %(name)s has been added.") % {"name": department.name})
+            messages.success(
+                request, _("Department %(name)s has been added.") % {"name": department.name}
+            )
             return redirect("organisations:employer_detail", pk=employer.pk)
-    return render(request, "organisations/employer_detail.html", {
-        "employer": employer,
-        "departments": selectors.department_tree(request.user, employer.pk),
-        "can_change": True,
-        "department_form": form,
-    }, status=422)
+    return render(
+        request,
+        "organisations/employer_detail.html",
+        {
+            "employer": employer,
+            "departments": selectors.department_tree(request.user, employer.pk),
+            "can_change": True,
+            "department_form": form,
+        },
+        status=422,
+    )
 
 
 @login_required
@@ -107,13 +144,25 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     department = selectors.department(request.user, pk, "organisations.change")
     initial = {"code": department.code, "name": department.name, "parent": department.parent}
-    form = DepartmentForm(request.POST or None, initial=initial, actor=request.user,
-                          employer_id=department.employer_id)
+    form = DepartmentForm(
+        request.POST or None,
+        initial=initial,
+        actor=request.user,
+        employer_id=department.employer_id,
+    )
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.update_department(
-            actor=request.user, department_id=department.pk, data=form.cleaned_data))
+        saved = run_service(
+            form,
+            lambda: services.update_department(
+                actor=request.user, department_id=department.pk, data=form.cleaned_data
+            ),
+        )
         if saved is not None:
             messages.success(request, _("The department has been saved."))
             return redirect("organisations:employer_detail", pk=department.employer_id)
-    return render(request, "organisations/department_form.html", {"form": form, "department": department},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "organisations/department_form.html",
+        {"form": form, "department": department},
+        status=422 if form.errors else 200,
+    )

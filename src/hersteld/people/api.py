@@ -1,6 +1,5 @@
 """REST API v1: employees and employments (same services and rules as the portal)."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -121,7 +120,9 @@ def _user(request: HttpRequest) -> Any:
 @router.get("/employees", response=list[EmployeeOut])
 @paginate(PageNumberPagination)
 def list_employees(
-    request: HttpRequest, search: str = "", employer_id: int | None = None,
+    request: HttpRequest,
+    search: str = "",
+    employer_id: int | None = None,
     changed_after: dt.datetime | None = None,
 ) -> QuerySet[Employee]:
     return selectors.employee_list(
@@ -152,8 +153,12 @@ def list_employments(
     changed_after: dt.datetime | None = None,
 ) -> QuerySet[Employment]:
     return selectors.employment_list(
-        _user(request), search=search, employer_id=employer_id, department_id=department_id,
-        in_service=in_service, changed_after=changed_after,
+        _user(request),
+        search=search,
+        employer_id=employer_id,
+        department_id=department_id,
+        in_service=in_service,
+        changed_after=changed_after,
     )
 
 
@@ -163,7 +168,9 @@ def get_employment(request: HttpRequest, employment_id: int) -> Employment:
 
 
 @router.get("/employments/{employment_id}/terms", response=list[TermsOut])
-def employment_terms(request: HttpRequest, employment_id: int, on: dt.date | None = None) -> list[EmploymentTerms]:
+def employment_terms(
+    request: HttpRequest, employment_id: int, on: dt.date | None = None
+) -> list[EmploymentTerms]:
     """The effective-dated history of department, function and hours; `on` gives the row in force that day."""
     employment = selectors.employment(_user(request), employment_id)
     if on is not None:
@@ -186,12 +193,16 @@ def create_employment(request: HttpRequest, payload: EmploymentCreate) -> Status
         data.update(payload.employee.dict(exclude_none=True))
     if payload.employer_id is not None:
         data["employer"] = payload.employer_id
-    employment = services.add_employment(actor=_user(request), data=data, employee_id=payload.employee_id)
+    employment = services.add_employment(
+        actor=_user(request), data=data, employee_id=payload.employee_id
+    )
     return Status(201, employment)
 
 
 @router.patch("/employments/{employment_id}", response=EmploymentOut)
-def update_employment(request: HttpRequest, employment_id: int, payload: EmploymentUpdate) -> Employment:
+def update_employment(
+    request: HttpRequest, employment_id: int, payload: EmploymentUpdate
+) -> Employment:
     data = _service_data(payload, exclude={"valid_from"})
     return services.update_employment(
         actor=_user(request), employment_id=employment_id, data=data, valid_from=payload.valid_from
@@ -200,4 +211,6 @@ def update_employment(request: HttpRequest, employment_id: int, payload: Employm
 
 @router.post("/employments/{employment_id}/end", response=EmploymentOut)
 def end_employment(request: HttpRequest, employment_id: int, payload: EndIn) -> Employment:
-    return services.end_employment(actor=_user(request), employment_id=employment_id, end_date=payload.end_date)
+    return services.end_employment(
+        actor=_user(request), employment_id=employment_id, end_date=payload.end_date
+    )

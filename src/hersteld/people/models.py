@@ -44,19 +44,36 @@ class Employee(ScopedModel):
     )
 
     AUDITED = (
-        "initials", "first_name", "surname_prefix", "surname", "birth_date", "gender",
-        "marital_status", "bsn", "postcode", "street", "house_number", "house_number_addition",
-        "city", "country", "phone", "email",
+        "initials",
+        "first_name",
+        "surname_prefix",
+        "surname",
+        "birth_date",
+        "gender",
+        "marital_status",
+        "bsn",
+        "postcode",
+        "street",
+        "house_number",
+        "house_number_addition",
+        "city",
+        "country",
+        "phone",
+        "email",
     )
 
-    employer = models.ForeignKey("organisations.Employer", on_delete=models.PROTECT, related_name="employees")
+    employer = models.ForeignKey(
+        "organisations.Employer", on_delete=models.PROTECT, related_name="employees"
+    )
     initials = models.CharField(_("initials"), max_length=12)
     first_name = models.CharField(_("first name (roepnaam)"), max_length=80, blank=True)
     surname_prefix = models.CharField(_("surname prefix"), max_length=20, blank=True)
     surname = models.CharField(_("surname"), max_length=120)
     birth_date = models.DateField(_("birth date"))
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
-    marital_status = models.CharField(_("marital status"), max_length=20, choices=MaritalStatus.choices)
+    marital_status = models.CharField(
+        _("marital status"), max_length=20, choices=MaritalStatus.choices
+    )
     bsn = models.CharField(_("BSN"), max_length=9, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10)
     street = models.CharField(_("street"), max_length=120)
@@ -102,19 +119,34 @@ class Employment(ScopedModel):
     """
 
     scope_paths = ScopePaths(
-        arbodienst="employer__arbodienst", employer="employer", department="department", employee="employee"
+        arbodienst="employer__arbodienst",
+        employer="employer",
+        department="department",
+        employee="employee",
     )
 
     AUDITED = (
-        "personnel_number", "start_date", "end_date", "department", "function_name",
-        "hours_per_week", "annual_salary", "contract_type", "no_risk_policy", "insurance",
+        "personnel_number",
+        "start_date",
+        "end_date",
+        "department",
+        "function_name",
+        "hours_per_week",
+        "annual_salary",
+        "contract_type",
+        "no_risk_policy",
+        "insurance",
         "wia_percentage",
     )
 
-    employer = models.ForeignKey("organisations.Employer", on_delete=models.PROTECT, related_name="employments")
+    employer = models.ForeignKey(
+        "organisations.Employer", on_delete=models.PROTECT, related_name="employments"
+    )
     employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="employments")
     department = models.ForeignKey(
-        "organisations.Department", on_delete=models.PROTECT, related_name="employments",
+        "organisations.Department",
+        on_delete=models.PROTECT,
+        related_name="employments",
         verbose_name=_("department"),
     )
     personnel_number = models.CharField(_("personnel number"), max_length=35)
@@ -123,7 +155,9 @@ class Employment(ScopedModel):
     function_name = models.CharField(_("function"), max_length=120, blank=True)
     hours_per_week = models.DecimalField(_("working week (hours)"), max_digits=5, decimal_places=2)
     annual_salary = models.DecimalField(_("annual salary"), max_digits=12, decimal_places=2)
-    contract_type = models.CharField(_("contract type"), max_length=20, choices=ContractType.choices)
+    contract_type = models.CharField(
+        _("contract type"), max_length=20, choices=ContractType.choices
+    )
     no_risk_policy = models.BooleanField(_("no-riskpolis"), default=False)
     insurance = models.CharField(_("insurance"), max_length=200, blank=True)
     wia_percentage = models.DecimalField(
@@ -143,7 +177,8 @@ class Employment(ScopedModel):
                 fields=["employer", "personnel_number"], name="personnel_number_unique_per_employer"
             ),
             models.CheckConstraint(
-                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
                 name="employment_end_after_start",
             ),
         ]
@@ -171,7 +206,10 @@ class EmploymentTerms(models.Model):
     employment = models.ForeignKey(Employment, on_delete=models.CASCADE, related_name="terms")
     valid_from = models.DateField(_("valid from"))
     department = models.ForeignKey(
-        "organisations.Department", on_delete=models.PROTECT, related_name="+", verbose_name=_("department")
+        "organisations.Department",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("department"),
     )
     function_name = models.CharField(_("function"), max_length=120, blank=True)
     hours_per_week = models.DecimalField(_("working week (hours)"), max_digits=5, decimal_places=2)
@@ -180,7 +218,9 @@ class EmploymentTerms(models.Model):
     class Meta:
         ordering = ["employment", "valid_from"]
         constraints = [
-            models.UniqueConstraint(fields=["employment", "valid_from"], name="terms_one_row_per_date")
+            models.UniqueConstraint(
+                fields=["employment", "valid_from"], name="terms_one_row_per_date"
+            )
         ]
 
     def __str__(self) -> str:

@@ -77,7 +77,9 @@ def initials_problem(value: str) -> str | None:
     return None
 
 
-def birth_date_problem(birth_date: dt.date, start_date: dt.date | None, today: dt.date) -> str | None:
+def birth_date_problem(
+    birth_date: dt.date, start_date: dt.date | None, today: dt.date
+) -> str | None:
     if birth_date >= today:
         return "birth_date_future"
     if today.year - birth_date.year > 120:

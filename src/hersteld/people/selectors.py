@@ -56,7 +56,9 @@ def employment_list(
     return qs.order_by("employee__surname", "employee__initials", "personnel_number", "id")
 
 
-def employment(user: Any, pk: int, action: str = "people.view", *, log_access: bool = True) -> Employment:
+def employment(
+    user: Any, pk: int, action: str = "people.view", *, log_access: bool = True
+) -> Employment:
     found = get_object_or_404(employments(user, action), pk=pk)
     if log_access:
         record_access(actor=user, obj=found)
@@ -68,7 +70,10 @@ def employees(user: Any, action: str = "people.view") -> QuerySet[Employee]:
 
 
 def employee_list(
-    user: Any, *, search: str = "", employer_id: int | None = None,
+    user: Any,
+    *,
+    search: str = "",
+    employer_id: int | None = None,
     changed_after: dt.datetime | None = None,
 ) -> QuerySet[Employee]:
     qs = employees(user)
@@ -82,7 +87,9 @@ def employee_list(
     return qs.order_by("surname", "initials", "id")
 
 
-def employee(user: Any, pk: int, action: str = "people.view", *, log_access: bool = True) -> Employee:
+def employee(
+    user: Any, pk: int, action: str = "people.view", *, log_access: bool = True
+) -> Employee:
     """One employee, as far as the user may see; every view is written to the access log."""
     found = get_object_or_404(employees(user, action), pk=pk)
     if log_access:

@@ -20,11 +20,25 @@ from hersteld.people import rules
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 
 EMPLOYEE_REQUIRED = (
-    "initials", "surname", "birth_date", "gender", "marital_status", "postcode", "street",
-    "house_number", "city", "country", "phone", "email",
+    "initials",
+    "surname",
+    "birth_date",
+    "gender",
+    "marital_status",
+    "postcode",
+    "street",
+    "house_number",
+    "city",
+    "country",
+    "phone",
+    "email",
 )
 EMPLOYMENT_REQUIRED = (
-    "department", "personnel_number", "start_date", "hours_per_week", "annual_salary",
+    "department",
+    "personnel_number",
+    "start_date",
+    "hours_per_week",
+    "annual_salary",
     "contract_type",
 )
 TERMS_FIELDS = ("department", "function_name", "hours_per_week")
@@ -34,7 +48,9 @@ def _strip(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value.strip() if isinstance(value, str) else value for key, value in data.items()}
 
 
-def _check_employee(data: dict[str, Any], problems: Problems, *, start_date: dt.date | None) -> None:
+def _check_employee(
+    data: dict[str, Any], problems: Problems, *, start_date: dt.date | None
+) -> None:
     problems.require(data, *EMPLOYEE_REQUIRED)
     country = (data.get("country") or "NL").upper()
     if data.get("initials"):
@@ -57,7 +73,8 @@ def _check_employee(data: dict[str, Any], problems: Problems, *, start_date: dt.
             problems.add("email", "email_invalid")
     if data.get("birth_date"):
         problems.check(
-            "birth_date", rules.birth_date_problem(data["birth_date"], start_date, timezone.localdate())
+            "birth_date",
+            rules.birth_date_problem(data["birth_date"], start_date, timezone.localdate()),
         )
     data["country"] = country
 
@@ -84,7 +101,10 @@ def _department_for_change(actor: Any, department: Department | int | None) -> D
         return None
     pk = department.pk if isinstance(department, Department) else department
     found = (
-        Department.objects.restrict(actor, "people.change").select_related("employer").filter(pk=pk).first()
+        Department.objects.restrict(actor, "people.change")
+        .select_related("employer")
+        .filter(pk=pk)
+        .first()
     )
     if found is None:
         raise fail("department", "not_allowed")
@@ -100,13 +120,22 @@ def _personnel_number_taken(employer_id: int, number: str, exclude_pk: int | Non
 
 EMPLOYEE_KEYS = Employee.AUDITED
 EMPLOYMENT_KEYS = (
-    "personnel_number", "start_date", "function_name", "hours_per_week", "annual_salary",
-    "contract_type", "no_risk_policy", "insurance", "wia_percentage",
+    "personnel_number",
+    "start_date",
+    "function_name",
+    "hours_per_week",
+    "annual_salary",
+    "contract_type",
+    "no_risk_policy",
+    "insurance",
+    "wia_percentage",
 )
 
 
 @transaction.atomic
-def add_employment(*, actor: Any, data: dict[str, Any], employee_id: int | None = None) -> Employment:
+def add_employment(
+    *, actor: Any, data: dict[str, Any], employee_id: int | None = None
+) -> Employment:
     """Dienstverband toevoegen: a new employee (or an existing one) with a new employment."""
     data = _strip(dict(data))
     problems = Problems()
@@ -129,15 +158,23 @@ def add_employment(*, actor: Any, data: dict[str, Any], employee_id: int | None 
     number = data.get("personnel_number")
     if employer is not None and number and _personnel_number_taken(employer.pk, number):
         problems.add("personnel_number", "personnel_number_taken")
-    if employer is not None and data.get("bsn") and employee is None:
-        if Employee.objects.filter(employer=employer, bsn=data["bsn"]).exists():
-            problems.add("bsn", "bsn_taken")
+    if (
+        employer is not None
+        and data.get("bsn")
+        and employee is None
+        and Employee.objects.filter(employer=employer, bsn=data["bsn"]).exists()
+    ):
+        problems.add("bsn", "bsn_taken")
     problems.raise_if_any()
     assert department is not None and employer is not None
     if employee is None:
         employee = _create_employee(employer.pk, data)
-        record_change(actor=actor, action=AuditAction.CREATE, obj=employee,
-                      changes=diff({}, snapshot(employee, Employee.AUDITED)))
+        record_change(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=employee,
+            changes=diff({}, snapshot(employee, Employee.AUDITED)),
+        )
     values = {key: data.get(key) for key in EMPLOYMENT_KEYS}
     values["function_name"] = values["function_name"] or ""
     values["insurance"] = values["insurance"] or ""
@@ -146,12 +183,19 @@ def add_employment(*, actor: Any, data: dict[str, Any], employee_id: int | None 
         employer=employer, employee=employee, department=department, **values
     )
     EmploymentTerms.objects.create(
-        employment=employment, valid_from=employment.start_date, department=department,
-        function_name=employment.function_name, hours_per_week=employment.hours_per_week,
+        employment=employment,
+        valid_from=employment.start_date,
+        department=department,
+        function_name=employment.function_name,
+        hours_per_week=employment.hours_per_week,
     )
     ensure_in_scope(actor, employment, "people.change")
-    record_change(actor=actor, action=AuditAction.CREATE, obj=employment,
-                  changes=diff({}, snapshot(employment, Employment.AUDITED)))
+    record_change(
+        actor=actor,
+        action=AuditAction.CREATE,
+        obj=employment,
+        changes=diff({}, snapshot(employment, Employment.AUDITED)),
+    )
     return employment
 
 
@@ -216,18 +260,23 @@ def update_employment(
         employment.employer_id, merged["personnel_number"], exclude_pk=employment.pk
     ):
         problems.add("personnel_number", "personnel_number_taken")
-    terms_changed = any(
-        getattr(employment, key) != merged[key] for key in TERMS_FIELDS
-    ) or (department is not None and department.pk != employment.department_id)
+    terms_changed = any(getattr(employment, key) != merged[key] for key in TERMS_FIELDS) or (
+        department is not None and department.pk != employment.department_id
+    )
     effective = valid_from or max(timezone.localdate(), merged["start_date"])
     if terms_changed and effective < merged["start_date"]:
         problems.add("valid_from", "valid_from_before_start")
     problems.raise_if_any()
     for key in EMPLOYMENT_KEYS:
-        setattr(employment, key, merged[key] if merged[key] is not None or key == "wia_percentage" else "")
+        setattr(
+            employment,
+            key,
+            merged[key] if merged[key] is not None or key == "wia_percentage" else "",
+        )
     if terms_changed:
         EmploymentTerms.objects.update_or_create(
-            employment=employment, valid_from=effective,
+            employment=employment,
+            valid_from=effective,
             defaults={
                 "department": merged["department"],
                 "function_name": merged["function_name"] or "",
@@ -240,8 +289,13 @@ def update_employment(
         return employment
     employment.save()
     ensure_in_scope(actor, employment, "people.view")
-    record_change(actor=actor, action=AuditAction.UPDATE, obj=employment, changes=changes,
-                  reason=f"valid_from={effective.isoformat()}" if terms_changed else "")
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=employment,
+        changes=changes,
+        reason=f"valid_from={effective.isoformat()}" if terms_changed else "",
+    )
     return employment
 
 
@@ -270,8 +324,12 @@ def end_employment(*, actor: Any, employment_id: int, end_date: dt.date) -> Empl
     before = snapshot(employment, Employment.AUDITED)
     employment.end_date = end_date
     employment.save(update_fields=["end_date", "updated_at"])
-    record_change(actor=actor, action=AuditAction.END, obj=employment,
-                  changes=diff(before, snapshot(employment, Employment.AUDITED)))
+    record_change(
+        actor=actor,
+        action=AuditAction.END,
+        obj=employment,
+        changes=diff(before, snapshot(employment, Employment.AUDITED)),
+    )
     return employment
 
 

@@ -51,12 +51,20 @@ def employment_list(request: HttpRequest) -> HttpResponse:
         "page": paginate(request, qs),
         "employers": org_selectors.employers(request.user),
         "departments": org_selectors.departments(request.user).order_by("employer__name", "path"),
-        "filters": {"q": request.GET.get("q", ""), "employer": employer_id,
-                    "department": department_id, "status": status},
+        "filters": {
+            "q": request.GET.get("q", ""),
+            "employer": employer_id,
+            "department": department_id,
+            "status": status,
+        },
         "querystring": query_without_page(request),
         "can_add": request.user.has_perm_anywhere("people.change"),  # type: ignore[union-attr]
     }
-    template = "people/_employment_rows.html" if getattr(request, "htmx", False) else "people/employment_list.html"
+    template = (
+        "people/_employment_rows.html"
+        if getattr(request, "htmx", False)
+        else "people/employment_list.html"
+    )
     return render(request, template, context)
 
 
@@ -70,12 +78,19 @@ def employment_add(request: HttpRequest) -> HttpResponse:
     _require(request, "people.change")
     form = EmploymentAddForm(request.POST or None, actor=request.user)
     if request.method == "POST" and form.is_valid():
-        employment = run_service(form, lambda: services.add_employment(actor=request.user, data=_add_data(form)))
+        employment = run_service(
+            form, lambda: services.add_employment(actor=request.user, data=_add_data(form))
+        )
         if employment is not None:
-            messages.success(request, _("The employment of %(name)s has been added.")
-                             % {"name": employment.employee.display_name})
+            messages.success(
+                request,
+                _("The employment of %(name)s has been added.")
+                % {"name": employment.employee.display_name},
+            )
             return redirect("people:employee_detail", pk=employment.employee_id)
-    return render(request, "people/employment_add.html", {"form": form}, status=422 if form.errors else 200)
+    return render(
+        request, "people/employment_add.html", {"form": form}, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -86,7 +101,8 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "employee": employee,
         "tab": tab,
         "employments": selectors.employee_employments(request.user, employee).prefetch_related(
-            "terms__department"),
+            "terms__department"
+        ),
         "can_change": selectors.employees(request.user, "people.change").filter(pk=pk).exists(),
         "can_history": request.user.has_perm_anywhere("audit.view"),  # type: ignore[union-attr]
     }
@@ -102,32 +118,58 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {key: getattr(employee, key) for key in EmployeeEditForm.base_fields}
     form = EmployeeEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.update_employee(
-            actor=request.user, employee_id=employee.pk, data=form.cleaned_data))
+        saved = run_service(
+            form,
+            lambda: services.update_employee(
+                actor=request.user, employee_id=employee.pk, data=form.cleaned_data
+            ),
+        )
         if saved is not None:
             messages.success(request, _("The employee data has been saved."))
             return redirect("people:employee_detail", pk=employee.pk)
-    return render(request, "people/employee_edit.html", {"form": form, "employee": employee},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "people/employee_edit.html",
+        {"form": form, "employee": employee},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment(request.user, pk, "people.change", log_access=False)
-    initial = {key: getattr(employment, key) for key in EmploymentEditForm.base_fields if key != "valid_from"}
-    form = EmploymentEditForm(request.POST or None, initial=initial, actor=request.user,
-                              employer_id=employment.employer_id)
+    initial = {
+        key: getattr(employment, key)
+        for key in EmploymentEditForm.base_fields
+        if key != "valid_from"
+    }
+    form = EmploymentEditForm(
+        request.POST or None,
+        initial=initial,
+        actor=request.user,
+        employer_id=employment.employer_id,
+    )
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "valid_from"}
-        saved = run_service(form, lambda: services.update_employment(
-            actor=request.user, employment_id=employment.pk, data=data,
-            valid_from=form.cleaned_data.get("valid_from")))
+        saved = run_service(
+            form,
+            lambda: services.update_employment(
+                actor=request.user,
+                employment_id=employment.pk,
+                data=data,
+                valid_from=form.cleaned_data.get("valid_from"),
+            ),
+        )
         if saved is not None:
             messages.success(request, _("The employment has been saved."))
             return redirect("people:employee_detail", pk=employment.employee_id)
-    return render(request, "people/employment_edit.html", {"form": form, "employment": employment},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "people/employment_edit.html",
+        {"form": form, "employment": employment},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -136,11 +178,24 @@ def employment_end(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment(request.user, pk, "people.change", log_access=False)
     form = EndEmploymentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        saved = run_service(form, lambda: services.end_employment(
-            actor=request.user, employment_id=employment.pk, end_date=form.cleaned_data["end_date"]))
+        saved = run_service(
+            form,
+            lambda: services.end_employment(
+                actor=request.user,
+                employment_id=employment.pk,
+                end_date=form.cleaned_data["end_date"],
+            ),
+        )
         if saved is not None:
-            messages.success(request, _("%(name)s has been reported out of service.")
-                             % {"name": employment.employee.display_name})
+            messages.success(
+                request,
+                _("%(name)s has been reported out of service.")
+                % {"name": employment.employee.display_name},
+            )
             return redirect("people:employee_detail", pk=employment.employee_id)
-    return render(request, "people/employment_end.html", {"form": form, "employment": employment},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "people/employment_end.html",
+        {"form": form, "employment": employment},
+        status=422 if form.errors else 200,
+    )

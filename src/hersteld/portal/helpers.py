@@ -52,8 +52,17 @@ def to(request: HttpRequest, url: str) -> HttpResponse:
     return redirect(url)
 
 
+def set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Narrow a model choice field to what the user may pick (the restricted queryset)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
 def int_or_none(value: str | None) -> int | None:
+    if value is None or value == "":
+        return None
     try:
-        return int(value) if value not in (None, "") else None
+        return int(value)
     except ValueError:
         return None

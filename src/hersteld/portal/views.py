@@ -17,20 +17,29 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     counts: list[tuple[str, int, str]] = []
     if user.has_perm_anywhere("organisations.view"):  # type: ignore[union-attr]
-        counts.append(("employers", org_selectors.employers(user).count(), "organisations:employer_list"))
-        counts.append(("departments", org_selectors.departments(user).count(), "organisations:employer_list"))
+        counts.append(
+            ("employers", org_selectors.employers(user).count(), "organisations:employer_list")
+        )
+        counts.append(
+            ("departments", org_selectors.departments(user).count(), "organisations:employer_list")
+        )
     if user.has_perm_anywhere("people.view"):  # type: ignore[union-attr]
         today = timezone.localdate()
         employments = people_selectors.employments(user)
-        counts.append(("employees", people_selectors.employees(user).count(), "people:employment_list"))
-        counts.append((
-            "employments_in_service",
-            employments.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).count(),
-            "people:employment_list",
-        ))
+        counts.append(
+            ("employees", people_selectors.employees(user).count(), "people:employment_list")
+        )
+        counts.append(
+            (
+                "employments_in_service",
+                employments.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).count(),
+                "people:employment_list",
+            )
+        )
     if user.has_perm_anywhere("accounts.manage"):  # type: ignore[union-attr]
         counts.append(("users", account_selectors.users(user).count(), "accounts:user_list"))
     own_employee = None
-    if getattr(user, "employee_id", None):
-        own_employee = people_selectors.employees(user).filter(pk=user.employee_id).first()  # type: ignore[union-attr]
+    employee_id: int | None = getattr(user, "employee_id", None)
+    if employee_id is not None:
+        own_employee = people_selectors.employees(user).filter(pk=employee_id).first()
     return render(request, "portal/home.html", {"counts": counts, "own_employee": own_employee})

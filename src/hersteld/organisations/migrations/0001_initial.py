@@ -5,81 +5,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Arbodienst',
+            name="Arbodienst",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True, verbose_name='name')),
-                ('slug', models.SlugField(unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'arbodienst',
-                'verbose_name_plural': 'arbodiensten',
-                'ordering': ['name'],
+                "verbose_name": "arbodienst",
+                "verbose_name_plural": "arbodiensten",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Employer',
+            name="Employer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kvk_number', models.CharField(max_length=8, verbose_name='KvK number')),
-                ('payroll_tax_number', models.CharField(blank=True, max_length=12, verbose_name='loonheffingennummer')),
-                ('own_risk_wga', models.BooleanField(default=False, verbose_name='ERD WGA')),
-                ('own_risk_zw', models.BooleanField(default=False, verbose_name='ERD ZW')),
-                ('street', models.CharField(blank=True, max_length=120, verbose_name='street')),
-                ('house_number', models.CharField(blank=True, max_length=12, verbose_name='house number')),
-                ('postcode', models.CharField(blank=True, max_length=7, verbose_name='postcode')),
-                ('city', models.CharField(blank=True, max_length=80, verbose_name='city')),
-                ('contact_name', models.CharField(blank=True, max_length=120, verbose_name='contact person')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='contact e-mail')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='contact phone')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='client until')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('arbodienst', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employers', to='organisations.arbodienst')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("kvk_number", models.CharField(max_length=8, verbose_name="KvK number")),
+                (
+                    "payroll_tax_number",
+                    models.CharField(blank=True, max_length=12, verbose_name="loonheffingennummer"),
+                ),
+                ("own_risk_wga", models.BooleanField(default=False, verbose_name="ERD WGA")),
+                ("own_risk_zw", models.BooleanField(default=False, verbose_name="ERD ZW")),
+                ("street", models.CharField(blank=True, max_length=120, verbose_name="street")),
+                (
+                    "house_number",
+                    models.CharField(blank=True, max_length=12, verbose_name="house number"),
+                ),
+                ("postcode", models.CharField(blank=True, max_length=7, verbose_name="postcode")),
+                ("city", models.CharField(blank=True, max_length=80, verbose_name="city")),
+                (
+                    "contact_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="contact person"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="contact e-mail"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=20, verbose_name="contact phone"),
+                ),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="client until")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "arbodienst",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employers",
+                        to="organisations.arbodienst",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employer',
-                'verbose_name_plural': 'employers',
-                'ordering': ['name'],
+                "verbose_name": "employer",
+                "verbose_name_plural": "employers",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organisations.department', verbose_name='parent department')),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departments', to='organisations.employer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("path", models.CharField(db_index=True, editable=False, max_length=255)),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False)),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organisations.department",
+                        verbose_name="parent department",
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="departments",
+                        to="organisations.employer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['employer', 'path'],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["employer", "path"],
             },
         ),
         migrations.AddConstraint(
-            model_name='employer',
-            constraint=models.UniqueConstraint(fields=('arbodienst', 'kvk_number'), name='employer_kvk_unique_per_tenant'),
+            model_name="employer",
+            constraint=models.UniqueConstraint(
+                fields=("arbodienst", "kvk_number"), name="employer_kvk_unique_per_tenant"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('employer', 'code'), name='department_code_unique_per_employer'),
+            model_name="department",
+            constraint=models.UniqueConstraint(
+                fields=("employer", "code"), name="department_code_unique_per_employer"
+            ),
         ),
     ]

@@ -5,99 +5,255 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Employee',
+            name="Employee",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('initials', models.CharField(max_length=12, verbose_name='initials')),
-                ('first_name', models.CharField(blank=True, max_length=80, verbose_name='first name (roepnaam)')),
-                ('surname_prefix', models.CharField(blank=True, max_length=20, verbose_name='surname prefix')),
-                ('surname', models.CharField(max_length=120, verbose_name='surname')),
-                ('birth_date', models.DateField(verbose_name='birth date')),
-                ('gender', models.CharField(choices=[('M', 'male'), ('V', 'female'), ('O', 'other / unknown')], max_length=1, verbose_name='gender')),
-                ('marital_status', models.CharField(choices=[('unmarried', 'unmarried'), ('married', 'married'), ('registered_partner', 'registered partnership'), ('cohabiting', 'cohabiting'), ('divorced', 'divorced'), ('widowed', 'widowed'), ('unknown', 'unknown')], max_length=20, verbose_name='marital status')),
-                ('bsn', models.CharField(blank=True, max_length=9, verbose_name='BSN')),
-                ('postcode', models.CharField(max_length=10, verbose_name='postcode')),
-                ('street', models.CharField(max_length=120, verbose_name='street')),
-                ('house_number', models.PositiveIntegerField(verbose_name='house number')),
-                ('house_number_addition', models.CharField(blank=True, max_length=10, verbose_name='addition')),
-                ('city', models.CharField(max_length=80, verbose_name='city')),
-                ('country', models.CharField(default='NL', max_length=2, verbose_name='country')),
-                ('phone', models.CharField(max_length=20, verbose_name='phone (mobile or landline)')),
-                ('email', models.EmailField(max_length=254, verbose_name='private e-mail')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employees', to='organisations.employer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("initials", models.CharField(max_length=12, verbose_name="initials")),
+                (
+                    "first_name",
+                    models.CharField(
+                        blank=True, max_length=80, verbose_name="first name (roepnaam)"
+                    ),
+                ),
+                (
+                    "surname_prefix",
+                    models.CharField(blank=True, max_length=20, verbose_name="surname prefix"),
+                ),
+                ("surname", models.CharField(max_length=120, verbose_name="surname")),
+                ("birth_date", models.DateField(verbose_name="birth date")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("M", "male"), ("V", "female"), ("O", "other / unknown")],
+                        max_length=1,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "marital_status",
+                    models.CharField(
+                        choices=[
+                            ("unmarried", "unmarried"),
+                            ("married", "married"),
+                            ("registered_partner", "registered partnership"),
+                            ("cohabiting", "cohabiting"),
+                            ("divorced", "divorced"),
+                            ("widowed", "widowed"),
+                            ("unknown", "unknown"),
+                        ],
+                        max_length=20,
+                        verbose_name="marital status",
+                    ),
+                ),
+                ("bsn", models.CharField(blank=True, max_length=9, verbose_name="BSN")),
+                ("postcode", models.CharField(max_length=10, verbose_name="postcode")),
+                ("street", models.CharField(max_length=120, verbose_name="street")),
+                ("house_number", models.PositiveIntegerField(verbose_name="house number")),
+                (
+                    "house_number_addition",
+                    models.CharField(blank=True, max_length=10, verbose_name="addition"),
+                ),
+                ("city", models.CharField(max_length=80, verbose_name="city")),
+                ("country", models.CharField(default="NL", max_length=2, verbose_name="country")),
+                (
+                    "phone",
+                    models.CharField(max_length=20, verbose_name="phone (mobile or landline)"),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="private e-mail")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employees",
+                        to="organisations.employer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employee',
-                'verbose_name_plural': 'employees',
-                'ordering': ['surname', 'initials', 'id'],
+                "verbose_name": "employee",
+                "verbose_name_plural": "employees",
+                "ordering": ["surname", "initials", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Employment',
+            name="Employment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('personnel_number', models.CharField(max_length=35, verbose_name='personnel number')),
-                ('start_date', models.DateField(verbose_name='start date')),
-                ('end_date', models.DateField(blank=True, null=True, verbose_name='end date')),
-                ('function_name', models.CharField(blank=True, max_length=120, verbose_name='function')),
-                ('hours_per_week', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='working week (hours)')),
-                ('annual_salary', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='annual salary')),
-                ('contract_type', models.CharField(choices=[('permanent', 'permanent (onbepaalde tijd)'), ('fixed_term', 'fixed term (bepaalde tijd)'), ('on_call', 'on call / zero hours'), ('temporary_agency', 'temporary agency'), ('internship', 'internship')], max_length=20, verbose_name='contract type')),
-                ('no_risk_policy', models.BooleanField(default=False, verbose_name='no-riskpolis')),
-                ('insurance', models.CharField(blank=True, max_length=200, verbose_name='insurance')),
-                ('wia_percentage', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='WIA percentage')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='organisations.department', verbose_name='department')),
-                ('employee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='people.employee')),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='employments', to='organisations.employer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "personnel_number",
+                    models.CharField(max_length=35, verbose_name="personnel number"),
+                ),
+                ("start_date", models.DateField(verbose_name="start date")),
+                ("end_date", models.DateField(blank=True, null=True, verbose_name="end date")),
+                (
+                    "function_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="function"),
+                ),
+                (
+                    "hours_per_week",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=5, verbose_name="working week (hours)"
+                    ),
+                ),
+                (
+                    "annual_salary",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=12, verbose_name="annual salary"
+                    ),
+                ),
+                (
+                    "contract_type",
+                    models.CharField(
+                        choices=[
+                            ("permanent", "permanent (onbepaalde tijd)"),
+                            ("fixed_term", "fixed term (bepaalde tijd)"),
+                            ("on_call", "on call / zero hours"),
+                            ("temporary_agency", "temporary agency"),
+                            ("internship", "internship"),
+                        ],
+                        max_length=20,
+                        verbose_name="contract type",
+                    ),
+                ),
+                ("no_risk_policy", models.BooleanField(default=False, verbose_name="no-riskpolis")),
+                (
+                    "insurance",
+                    models.CharField(blank=True, max_length=200, verbose_name="insurance"),
+                ),
+                (
+                    "wia_percentage",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="WIA percentage",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to="organisations.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to="people.employee",
+                    ),
+                ),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="employments",
+                        to="organisations.employer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'employment',
-                'verbose_name_plural': 'employments',
-                'ordering': ['employee__surname', 'personnel_number', 'id'],
+                "verbose_name": "employment",
+                "verbose_name_plural": "employments",
+                "ordering": ["employee__surname", "personnel_number", "id"],
             },
         ),
         migrations.CreateModel(
-            name='EmploymentTerms',
+            name="EmploymentTerms",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('valid_from', models.DateField(verbose_name='valid from')),
-                ('function_name', models.CharField(blank=True, max_length=120, verbose_name='function')),
-                ('hours_per_week', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='working week (hours)')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.department', verbose_name='department')),
-                ('employment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='terms', to='people.employment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("valid_from", models.DateField(verbose_name="valid from")),
+                (
+                    "function_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="function"),
+                ),
+                (
+                    "hours_per_week",
+                    models.DecimalField(
+                        decimal_places=2, max_digits=5, verbose_name="working week (hours)"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "employment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="terms",
+                        to="people.employment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['employment', 'valid_from'],
+                "ordering": ["employment", "valid_from"],
             },
         ),
         migrations.AddIndex(
-            model_name='employee',
-            index=models.Index(fields=['employer', 'surname'], name='people_empl_employe_deec3d_idx'),
+            model_name="employee",
+            index=models.Index(
+                fields=["employer", "surname"], name="people_empl_employe_deec3d_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='employment',
-            constraint=models.UniqueConstraint(fields=('employer', 'personnel_number'), name='personnel_number_unique_per_employer'),
+            model_name="employment",
+            constraint=models.UniqueConstraint(
+                fields=("employer", "personnel_number"), name="personnel_number_unique_per_employer"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='employment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='employment_end_after_start'),
+            model_name="employment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="employment_end_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='employmentterms',
-            constraint=models.UniqueConstraint(fields=('employment', 'valid_from'), name='terms_one_row_per_date'),
+            model_name="employmentterms",
+            constraint=models.UniqueConstraint(
+                fields=("employment", "valid_from"), name="terms_one_row_per_date"
+            ),
         ),
     ]
