@@ -208,9 +208,7 @@ def test_the_api_list_shows_exactly_the_own_scope(api, persona, username) -> Non
             break
         page += 1
     assert seen == expected
-    employers = set(
-        Employment.objects.filter(pk__in=seen).values_list("employer__name", flat=True)
-    )
+    employers = set(Employment.objects.filter(pk__in=seen).values_list("employer__name", flat=True))
     if username == "hr.devries":
         assert employers == {"Bakkerij De Vries"}
     if username == "werknemer.devries":

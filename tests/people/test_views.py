@@ -1,0 +1,141 @@
+"""Portal pages for employments: the form of P3 in three groups, errors per field, nothing half-written."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from hersteld.core.models import AccessEvent
+from hersteld.organisations.models import Department
+from hersteld.people.models import Employee, Employment
+from tests.factories import employment_data
+
+pytestmark = pytest.mark.django_db
+
+
+def form_data(**overrides):
+    department = Department.objects.get(code="BAK")
+    data = employment_data(department, **overrides)
+    data["department"] = department.pk
+    data["employer"] = department.employer_id
+    return {
+        key: ("" if value is None else value) for key, value in data.items() if value is not False
+    }
+
+
+def test_the_add_form_shows_the_three_groups(login) -> None:
+    response = login("hr.devries").get("/employments/add/")
+    legends = [legend for legend, _ in response.context["form"].groups()]
+    assert len(legends) == 3
+    assert "end_date" not in response.context["form"].fields
+
+
+def test_an_invalid_field_is_shown_next_to_the_field_and_nothing_is_saved(login) -> None:
+    client = login("hr.devries")
+    employees = Employee.objects.count()
+    response = client.post("/employments/add/", form_data(postcode="12345", personnel_number="V-1"))
+    assert response.status_code == 422
+    assert "postcode" in response.context["form"].errors
+    assert b'id="form-errors"' in response.content
+    assert Employee.objects.count() == employees
+    assert not Employment.objects.filter(personnel_number="V-1").exists()
+
+
+def test_a_valid_form_creates_the_employment_and_opens_the_employee(login) -> None:
+    client = login("hr.devries")
+    response = client.post("/employments/add/", form_data(personnel_number="V-2"))
+    employment = Employment.objects.get(personnel_number="V-2")
+    assert response["Location"] == f"/employees/{employment.employee_id}/"
+
+
+def test_the_department_list_offers_only_departments_in_scope(login) -> None:
+    response = login("manager.devries.bakkerij").get("/employments/add/")
+    codes = {d.code for d in response.context["form"].fields["department"].queryset}
+    assert codes == {"BAK"}
+
+
+def test_list_search_and_filters(login) -> None:
+    client = login("hr.devries")
+    employment = Employment.objects.filter(
+        employer__name="Bakkerij De Vries", end_date__isnull=True
+    ).first()
+    found = client.get("/employments/", {"q": employment.personnel_number})
+    assert [e.pk for e in found.context["page"]] == [employment.pk]
+    out = client.get("/employments/", {"status": "out"})
+    assert all(e.end_date and e.end_date < dt.date.today() for e in out.context["page"])
+    bakkerij = Department.objects.get(code="BAK")
+    in_dept = client.get("/employments/", {"department": bakkerij.pk, "status": "all"})
+    assert {e.department_id for e in in_dept.context["page"]} == {bakkerij.pk}
+
+
+def test_the_list_is_paginated(login, settings) -> None:
+    settings.PAGE_SIZE = 5
+    response = login("casemanager.noord").get("/employments/", {"page": 2})
+    assert len(response.context["page"]) == 5
+    assert response.context["page"].number == 2
+
+
+def test_viewing_an_employee_page_writes_an_access_event(login, persona) -> None:
+    employee_id = persona("werknemer.devries").employee_id
+    login("hr.devries").get(f"/employees/{employee_id}/")
+    event = AccessEvent.objects.latest("id")
+    assert (event.actor_name, event.employee_id, event.channel) == ("hr.devries", employee_id, "ui")
+
+
+def test_the_history_tab_shows_before_and_after(login, persona) -> None:
+    client = login("hr.devries")
+    employee_id = persona("werknemer.devries").employee_id
+    client.post(
+        f"/employees/{employee_id}/edit/",
+        {
+            **{k: v for k, v in _employee_form(employee_id).items()},
+            "city": "Hengelo",
+        },
+    )
+    page = client.get(f"/employees/{employee_id}/?tab=history")
+    content = page.content.decode()
+    assert "Hengelo" in content
+    assert page.context["history"][0].changes["city"][1] == "Hengelo"
+
+
+def test_the_employee_sees_no_history_tab_and_no_edit(login, persona) -> None:
+    employee_id = persona("werknemer.devries").employee_id
+    page = login("werknemer.devries").get(f"/employees/{employee_id}/?tab=history")
+    assert page.status_code == 200
+    assert "history" not in page.context
+    assert page.context["can_change"] is False
+
+
+def test_ending_before_the_start_date_is_refused_on_the_page(login, persona) -> None:
+    employment = Employment.objects.filter(
+        employee_id=persona("werknemer.devries").employee_id
+    ).first()
+    client = login("hr.devries")
+    response = client.post(f"/employments/{employment.pk}/end/", {"end_date": "1990-01-01"})
+    assert response.status_code == 422
+    employment.refresh_from_db()
+    assert employment.end_date is None
+
+
+def _employee_form(employee_id: int) -> dict:
+    employee = Employee.objects.get(pk=employee_id)
+    fields = [
+        "initials",
+        "first_name",
+        "surname_prefix",
+        "surname",
+        "birth_date",
+        "gender",
+        "marital_status",
+        "bsn",
+        "postcode",
+        "house_number",
+        "house_number_addition",
+        "street",
+        "city",
+        "country",
+        "phone",
+        "email",
+    ]
+    return {name: getattr(employee, name) for name in fields}

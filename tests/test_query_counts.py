@@ -1,0 +1,89 @@
+"""Lists use a fixed number of queries, whatever the page size or the data (no N+1).
+
+Baselines live in query_counts.json; change them only on purpose.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from hersteld.organisations.models import Department
+from hersteld.people import services
+from tests.factories import employment_data
+
+pytestmark = pytest.mark.django_db
+
+BASELINE_FILE = Path(__file__).parent / "query_counts.json"
+BASELINES = json.loads(BASELINE_FILE.read_text())
+UPDATE = os.environ.get("HERSTELD_UPDATE_QUERY_COUNTS") == "1"
+
+
+def check_baseline(name: str, count: int, sql: list[str]) -> None:
+    """Compare with the baseline; HERSTELD_UPDATE_QUERY_COUNTS=1 rewrites it (serial runs only)."""
+    if UPDATE:
+        BASELINES[name] = count
+        BASELINE_FILE.write_text(json.dumps(BASELINES, indent=2, sort_keys=True) + "\n")
+        return
+    assert count == BASELINES[name], "\n".join(sql)
+
+
+def count_queries(call) -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+        assert response.status_code == 200
+    return len(captured), [q["sql"] for q in captured.captured_queries]
+
+
+def grow(persona, n: int) -> None:
+    department = Department.objects.get(code="BAK")
+    for i in range(n):
+        services.add_employment(
+            actor=persona("hr.devries"),
+            data=employment_data(department, personnel_number=f"QC-{i:03d}", surname=f"Extra{i}"),
+        )
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("portal:employment_list", "/employments/"),
+        ("portal:employer_list", "/employers/"),
+        ("portal:home", "/"),
+        ("portal:employee_history", "HISTORY"),
+    ],
+)
+def test_portal_lists_use_a_fixed_number_of_queries(login, persona, name, path) -> None:
+    client = login("hr.devries")
+    if path == "HISTORY":
+        employee_id = persona("werknemer.devries").employee_id
+        path = f"/employees/{employee_id}/?tab=history"
+    before, _ = count_queries(lambda: client.get(path))
+    grow(persona, 5)
+    after, sql = count_queries(lambda: client.get(path))
+    assert after == before, "\n".join(sql)
+    check_baseline(name, after, sql)
+
+
+@pytest.mark.parametrize(
+    ("name", "path"),
+    [
+        ("api:employments", "/api/v1/employments"),
+        ("api:employees", "/api/v1/employees"),
+        ("api:employers", "/api/v1/employers"),
+        ("api:departments", "/api/v1/departments"),
+    ],
+)
+def test_api_lists_use_a_fixed_number_of_queries(api, persona, name, path) -> None:
+    client = api("hr.devries")
+    client.get(path)  # the first use of a token records last_used_at
+    before, _ = count_queries(lambda: client.get(path))
+    grow(persona, 5)
+    after, sql = count_queries(lambda: client.get(path))
+    assert after == before, "\n".join(sql)
+    check_baseline(name, after, sql)
