@@ -89,7 +89,7 @@ def test_the_history_tab_shows_before_and_after(login, persona) -> None:
     client.post(
         f"/employees/{employee_id}/edit/",
         {
-            **{k: v for k, v in _employee_form(employee_id).items()},
+            **_employee_form(employee_id),
             "city": "Hengelo",
         },
     )

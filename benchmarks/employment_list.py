@@ -1,0 +1,195 @@
+"""Benchmark: the scoped employment list against a plain read of the same page.
+
+Usage: .venv/bin/python benchmarks/employment_list.py [--employments N] [--repeat R]
+
+It builds a scratch database (a temporary SQLite file, or `<DATABASE_URL db>_bench` on
+PostgreSQL), fills it with N employments over 3 employers and 30 departments, and times
+in one process:
+  baseline   one page of employments with a count, no scope filter
+  restricted the same page through `selectors.employment_list` for an employer user,
+             a department manager (subtree filter) and an arbodienst casemanager
+It prints milliseconds per page and the ratio to the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+
+def configure(database_url: str | None) -> None:
+    if database_url:
+        base, _, name = database_url.rpartition("/")
+        os.environ["DATABASE_URL"] = f"{base}/{name}_bench"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["HERSTELD_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hersteld.settings")
+
+
+def create_database() -> None:
+    from django.conf import settings
+    from django.db import connection
+
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        import psycopg
+
+        admin = psycopg.connect(
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            dbname="postgres",
+            autocommit=True,
+        )
+        admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
+        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
+        admin.close()
+    connection.close()
+
+
+def fill(n: int, console: Console) -> dict[str, Any]:
+    from django.core.management import call_command
+
+    from hersteld.accounts.models import User
+    from hersteld.organisations.models import Arbodienst, Department, Employer
+    from hersteld.people.models import Employee, Employment
+
+    call_command("migrate", verbosity=0)
+    tenant = Arbodienst.objects.create(name="Bench", slug="bench")
+    employers = [
+        Employer.objects.create(arbodienst=tenant, name=f"Werkgever {i}", kvk_number=f"1000000{i}")
+        for i in range(3)
+    ]
+    departments: list[Department] = []
+    for employer in employers:
+        for j in range(10):
+            dept = Department.objects.create(
+                employer=employer, code=f"D{j}", name=f"Afdeling {j}", path=""
+            )
+            dept.path = f"{dept.pk:06d}."
+            dept.save(update_fields=["path"])
+            departments.append(dept)
+    with Progress(console=console, transient=True) as progress:
+        task = progress.add_task("employments", total=n)
+        batch = 2000
+        for start in range(0, n, batch):
+            size = min(batch, n - start)
+            people = [
+                Employee(
+                    employer=departments[(start + k) % 30].employer,
+                    initials="A.",
+                    surname=f"Naam{start + k}",
+                    birth_date=dt.date(1980, 1, 1),
+                    gender="V",
+                    marital_status="unknown",
+                    postcode="1234 AB",
+                    street="Straat",
+                    house_number=1,
+                    city="Stad",
+                    phone="+31612345678",
+                    email="x@example.org",
+                )
+                for k in range(size)
+            ]
+            Employee.objects.bulk_create(people)
+            Employment.objects.bulk_create(
+                [
+                    Employment(
+                        employer=p.employer,
+                        employee=p,
+                        department=departments[(start + k) % 30],
+                        personnel_number=f"P{start + k}",
+                        start_date=dt.date(2020, 1, 1),
+                        hours_per_week=Decimal("32"),
+                        annual_salary=Decimal("30000"),
+                        contract_type="permanent",
+                    )
+                    for k, p in enumerate(people)
+                ]
+            )
+            progress.advance(task, size)
+    users = {
+        "employer user": User.objects.create(
+            username="hr", role="employer_user", arbodienst=tenant, employer=employers[0]
+        ),
+        "department manager": User.objects.create(
+            username="mgr",
+            role="employer_user",
+            arbodienst=tenant,
+            employer=employers[0],
+            department=departments[0],
+        ),
+        "casemanager": User.objects.create(username="cm", role="casemanager", arbodienst=tenant),
+    }
+    return users
+
+
+def timed(call: Callable[[], Any], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--employments", type=int, default=20_000)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    configure(os.environ.get("DATABASE_URL"))
+    import django
+
+    django.setup()
+    create_database()
+    console = Console()
+    users = fill(args.employments, console)
+
+    from django.core.paginator import Paginator
+
+    from hersteld.people import selectors
+    from hersteld.people.models import Employment
+
+    def page(queryset: Any) -> None:
+        current = Paginator(queryset, 25).get_page(2)
+        list(current)
+
+    def baseline() -> None:
+        page(
+            Employment.objects.select_related("employee", "employer", "department").order_by(
+                "employee__surname", "employee__initials", "personnel_number", "id"
+            )
+        )
+
+    base_ms = timed(baseline, args.repeat)
+    table = Table(
+        title=f"Employment list, {args.employments} employments ({django.db.connection.vendor})"
+    )
+    for column in ("query", "ms per page", "ratio to baseline"):
+        table.add_column(column)
+    table.add_row("baseline (no scope)", f"{base_ms:.2f}", "1.00")
+    for label, user in users.items():
+        ms = timed(lambda u=user: page(selectors.employment_list(u)), args.repeat)
+        table.add_row(f"restricted: {label}", f"{ms:.2f}", f"{ms / base_ms:.2f}")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
