@@ -139,3 +139,19 @@ def _employee_form(employee_id: int) -> dict:
         "email",
     ]
     return {name: getattr(employee, name) for name in fields}
+
+
+def test_editing_an_employment_with_an_effective_date(login, persona) -> None:
+    employment = Employment.objects.filter(
+        employee_id=persona("werknemer.devries").employee_id
+    ).first()
+    client = login("hr.devries")
+    page = client.get(f"/employments/{employment.pk}/edit/")
+    data = {k: v for k, v in page.context["form"].initial.items() if v not in (None, False)}
+    data["department"] = employment.department_id
+    response = client.post(
+        f"/employments/{employment.pk}/edit/",
+        {**data, "hours_per_week": "20", "valid_from": "2026-01-01"},
+    )
+    assert response.status_code == 302
+    assert employment.terms.filter(valid_from=dt.date(2026, 1, 1), hours_per_week=20).exists()

@@ -18,7 +18,7 @@ from hersteld.accounts.models import ApiToken, User, UserGrant
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role, grantable_to
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
-from hersteld.core.services import ensure_in_scope, locked
+from hersteld.core.services import ensure_in_scope, locked, save_and_record
 from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.people.models import Employee
@@ -144,12 +144,8 @@ def update_user(*, actor: User, user_id: int, data: dict[str, Any]) -> User:
     user.role = merged["role"]
     for key, value in home.items():
         setattr(user, key, value)
-    changes = diff(before, snapshot(user, User.AUDITED))
-    if not changes:
-        return user
-    user.save()
-    ensure_in_scope(actor, user, "accounts.manage")
-    record_change(actor=actor, action=AuditAction.UPDATE, obj=user, changes=changes)
+    if save_and_record(actor=actor, obj=user, before=before, fields=User.AUDITED):
+        ensure_in_scope(actor, user, "accounts.manage")
     return user
 
 

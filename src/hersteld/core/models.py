@@ -50,8 +50,8 @@ class AuditAction(models.TextChoices):
     MFA = "mfa", _("two-factor authentication")
 
 
-class AuditEvent(AppendOnlyModel):
-    """One write: who changed what, before and after, from where; written in the write's transaction."""
+class Event(AppendOnlyModel):
+    """What every audit row shares: whose data (tenant, employer, employee), who, when, from where."""
 
     scope_paths = ScopePaths(
         arbodienst="arbodienst", employer="employer", employee="employee", department=None
@@ -75,18 +75,26 @@ class AuditEvent(AppendOnlyModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_name = models.CharField(max_length=150, blank=True)
-    action = models.CharField(max_length=16, choices=AuditAction.choices)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
-    object_repr = models.CharField(max_length=200, blank=True)
-    changes = models.JSONField(default=dict, blank=True)
-    reason = models.CharField(max_length=500, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=8, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
+
+
+class AuditEvent(Event):
+    """One write: who changed what, before and after; written in the write's own transaction."""
+
+    action = models.CharField(max_length=16, choices=AuditAction.choices)
+    object_repr = models.CharField(max_length=200, blank=True)
+    changes = models.JSONField(default=dict, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta(Event.Meta):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["employee", "created_at"]),
@@ -98,40 +106,12 @@ class AuditEvent(AppendOnlyModel):
         )
 
 
-class AccessEvent(AppendOnlyModel):
+class AccessEvent(Event):
     """One read of a person's page or record (UI or API): who looked, at what, when, from where."""
 
-    scope_paths = ScopePaths(
-        arbodienst="arbodienst", employer="employer", employee="employee", department=None
-    )
-
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    arbodienst = models.ForeignKey(
-        "organisations.Arbodienst",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    employer = models.ForeignKey(
-        "organisations.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    employee = models.ForeignKey(
-        "people.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_name = models.CharField(max_length=150, blank=True)
-    object_type = models.CharField(max_length=64)
-    object_id = models.CharField(max_length=64)
     purpose = models.CharField(max_length=64, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    request_id = models.CharField(max_length=64, blank=True)
-    channel = models.CharField(max_length=8, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(Event.Meta):
         indexes = [models.Index(fields=["employee", "created_at"])]
 
     def __str__(self) -> str:

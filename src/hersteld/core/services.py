@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
 
-from hersteld.core.validation import message
+from hersteld.core.audit import diff, record_change, snapshot
+from hersteld.core.validation import fail, message
 
 M = TypeVar("M", bound=models.Model)
 
@@ -24,3 +26,38 @@ def ensure_in_scope(actor: Any, obj: models.Model, action: str) -> None:
     manager = type(obj)._default_manager
     if not manager.restrict(actor, action).filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
         raise PermissionDenied(message("not_allowed"))
+
+
+def save_and_record(
+    *,
+    actor: Any,
+    obj: models.Model,
+    before: dict[str, Any],
+    fields: tuple[str, ...],
+    action: str = "update",
+    reason: str = "",
+    update_fields: list[str] | None = None,
+) -> bool:
+    """Save and audit only what changed; a no-op write leaves no row (returns False)."""
+    changes = diff(before, snapshot(obj, fields))
+    if not changes:
+        return False
+    obj.save(update_fields=update_fields)
+    record_change(actor=actor, action=action, obj=obj, changes=changes, reason=reason)
+    return True
+
+
+def set_end_date(*, actor: Any, obj: Any, end_date: dt.date, fields: tuple[str, ...]) -> None:
+    """End an employer, department or employment once; the end is audited like any change."""
+    if obj.end_date is not None:
+        raise fail("end_date", "already_ended")
+    before = snapshot(obj, fields)
+    obj.end_date = end_date
+    save_and_record(
+        actor=actor,
+        obj=obj,
+        before=before,
+        fields=fields,
+        action="end",
+        update_fields=["end_date", "updated_at"],
+    )

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
-from hersteld.core.services import ensure_in_scope, locked
+from hersteld.core.services import ensure_in_scope, locked, save_and_record, set_end_date
 from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations import rules
 from hersteld.organisations.models import Arbodienst, Department, Employer
@@ -76,11 +76,7 @@ def update_employer(*, actor: Any, employer_id: int, data: dict[str, Any]) -> Em
     clean = _validate_employer({**current, **data}, arbodienst=employer.arbodienst, pk=employer.pk)
     for key, value in clean.items():
         setattr(employer, key, value)
-    changes = diff(before, snapshot(employer, Employer.AUDITED))
-    if not changes:
-        return employer
-    employer.save()
-    record_change(actor=actor, action=AuditAction.UPDATE, obj=employer, changes=changes)
+    save_and_record(actor=actor, obj=employer, before=before, fields=Employer.AUDITED)
     return employer
 
 
@@ -139,14 +135,10 @@ def update_department(*, actor: Any, department_id: int, data: dict[str, Any]) -
     old_path = department.path
     for key, value in clean.items():
         setattr(department, key, value)
-    changes = diff(before, snapshot(department, Department.AUDITED))
-    if not changes:
-        return department
     department.path, department.depth = _department_path(department)
-    department.save()
-    if department.path != old_path:
+    saved = save_and_record(actor=actor, obj=department, before=before, fields=Department.AUDITED)
+    if saved and department.path != old_path:
         _move_subtree(old_path, department)
-    record_change(actor=actor, action=AuditAction.UPDATE, obj=department, changes=changes)
     return department
 
 
@@ -168,17 +160,7 @@ def _move_subtree(old_path: str, department: Department) -> None:
 def end_employer(*, actor: Any, employer_id: int, end_date: dt.date) -> Employer:
     """The employer stops being a client of the arbodienst; its data stays for the retention terms."""
     employer = locked(Employer, actor, employer_id, "organisations.change")
-    if employer.end_date is not None:
-        raise fail("end_date", "already_ended")
-    before = snapshot(employer, Employer.AUDITED)
-    employer.end_date = end_date
-    employer.save(update_fields=["end_date", "updated_at"])
-    record_change(
-        actor=actor,
-        action=AuditAction.END,
-        obj=employer,
-        changes=diff(before, snapshot(employer, Employer.AUDITED)),
-    )
+    set_end_date(actor=actor, obj=employer, end_date=end_date, fields=Employer.AUDITED)
     return employer
 
 
@@ -190,20 +172,10 @@ def end_department(*, actor: Any, department_id: int, end_date: dt.date) -> Depa
     from hersteld.people.models import Employment
 
     department = locked(Department, actor, department_id, "organisations.change")
-    if department.end_date is not None:
-        raise fail("end_date", "already_ended")
     active = Employment.objects.filter(department__path__startswith=department.path).filter(
         Q(end_date__isnull=True) | Q(end_date__gt=end_date)
     )
     if active.exists():
         raise fail("end_date", "department_in_use")
-    before = snapshot(department, Department.AUDITED)
-    department.end_date = end_date
-    department.save(update_fields=["end_date", "updated_at"])
-    record_change(
-        actor=actor,
-        action=AuditAction.END,
-        obj=department,
-        changes=diff(before, snapshot(department, Department.AUDITED)),
-    )
+    set_end_date(actor=actor, obj=department, end_date=end_date, fields=Department.AUDITED)
     return department

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,7 +17,11 @@ from hersteld.core.selectors import history_for_object
 from hersteld.organisations import selectors, services
 from hersteld.organisations.forms import DepartmentForm, EmployerForm
 from hersteld.organisations.models import Arbodienst
-from hersteld.portal.helpers import paginate, run_service
+from hersteld.portal.helpers import form_page, paginate, run_service
+
+
+def _employer_page(employer: Any) -> str:
+    return reverse("organisations:employer_detail", args=[employer.pk])
 
 
 @login_required
@@ -64,24 +71,15 @@ def employer_create(request: HttpRequest) -> HttpResponse:
     arbodienst = arbodiensten.first()
     if request.user.arbodienst_id:  # type: ignore[union-attr]
         arbodienst = arbodiensten.filter(pk=request.user.arbodienst_id).first() or arbodienst  # type: ignore[union-attr]
-    if request.method == "POST" and form.is_valid():
-        assert arbodienst is not None
-        employer = run_service(
-            form,
-            lambda: services.create_employer(
-                actor=request.user, arbodienst=arbodienst, data=form.cleaned_data
-            ),
-        )
-        if employer is not None:
-            messages.success(
-                request, _("Employer %(name)s has been added.") % {"name": employer.name}
-            )
-            return redirect("organisations:employer_detail", pk=employer.pk)
-    return render(
+    assert arbodienst is not None
+    return form_page(
         request,
-        "organisations/employer_form.html",
-        {"form": form, "arbodienst": arbodienst},
-        status=422 if form.errors else 200,
+        form,
+        lambda data: services.create_employer(actor=request.user, arbodienst=arbodienst, data=data),
+        success=lambda employer: _("Employer %(name)s has been added.") % {"name": employer.name},
+        done=_employer_page,
+        template="organisations/employer_form.html",
+        context={"arbodienst": arbodienst},
     )
 
 
@@ -90,22 +88,14 @@ def employer_create(request: HttpRequest) -> HttpResponse:
 def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer(request.user, pk, "organisations.change")
     initial = {key: getattr(employer, key) for key in EmployerForm.base_fields}
-    form = EmployerForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.update_employer(
-                actor=request.user, employer_id=employer.pk, data=form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The employer has been saved."))
-            return redirect("organisations:employer_detail", pk=employer.pk)
-    return render(
+    return form_page(
         request,
-        "organisations/employer_form.html",
-        {"form": form, "employer": employer},
-        status=422 if form.errors else 200,
+        EmployerForm(request.POST or None, initial=initial),
+        lambda data: services.update_employer(actor=request.user, employer_id=pk, data=data),
+        success=lambda _saved: _("The employer has been saved."),
+        done=_employer_page,
+        template="organisations/employer_form.html",
+        context={"employer": employer},
     )
 
 
@@ -150,19 +140,12 @@ def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         employer_id=department.employer_id,
     )
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.update_department(
-                actor=request.user, department_id=department.pk, data=form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The department has been saved."))
-            return redirect("organisations:employer_detail", pk=department.employer_id)
-    return render(
+    return form_page(
         request,
-        "organisations/department_form.html",
-        {"form": form, "department": department},
-        status=422 if form.errors else 200,
+        form,
+        lambda data: services.update_department(actor=request.user, department_id=pk, data=data),
+        success=lambda _saved: _("The department has been saved."),
+        done=lambda saved: reverse("organisations:employer_detail", args=[saved.employer_id]),
+        template="organisations/department_form.html",
+        context={"department": department},
     )

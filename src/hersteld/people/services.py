@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
-from hersteld.core.services import ensure_in_scope, locked
+from hersteld.core.services import ensure_in_scope, locked, save_and_record, set_end_date
 from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations.models import Department
 from hersteld.people import rules
@@ -222,11 +222,7 @@ def update_employee(*, actor: Any, employee_id: int, data: dict[str, Any]) -> Em
     for key in EMPLOYEE_KEYS:
         value = merged.get(key)
         setattr(employee, key, "" if value is None and key != "house_number" else value)
-    changes = diff(before, snapshot(employee, Employee.AUDITED))
-    if not changes:
-        return employee
-    employee.save()
-    record_change(actor=actor, action=AuditAction.UPDATE, obj=employee, changes=changes)
+    save_and_record(actor=actor, obj=employee, before=before, fields=Employee.AUDITED)
     return employee
 
 
@@ -284,18 +280,11 @@ def update_employment(
             },
         )
         _sync_current_terms(employment)
-    changes = diff(before, snapshot(employment, Employment.AUDITED))
-    if not changes:
-        return employment
-    employment.save()
-    ensure_in_scope(actor, employment, "people.view")
-    record_change(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=employment,
-        changes=changes,
-        reason=f"valid_from={effective.isoformat()}" if terms_changed else "",
-    )
+    reason = f"valid_from={effective.isoformat()}" if terms_changed else ""
+    if save_and_record(
+        actor=actor, obj=employment, before=before, fields=Employment.AUDITED, reason=reason
+    ):
+        ensure_in_scope(actor, employment, "people.view")
     return employment
 
 
@@ -316,20 +305,10 @@ def end_employment(*, actor: Any, employment_id: int, end_date: dt.date) -> Empl
     employment = locked(Employment, actor, employment_id, "people.change")
     if end_date is None:
         raise fail("end_date", "required")
-    if employment.end_date is not None:
-        raise fail("end_date", "already_ended")
     problem = rules.end_date_problem(employment.start_date, end_date)
-    if problem:
+    if problem and employment.end_date is None:
         raise fail("end_date", problem)
-    before = snapshot(employment, Employment.AUDITED)
-    employment.end_date = end_date
-    employment.save(update_fields=["end_date", "updated_at"])
-    record_change(
-        actor=actor,
-        action=AuditAction.END,
-        obj=employment,
-        changes=diff(before, snapshot(employment, Employment.AUDITED)),
-    )
+    set_end_date(actor=actor, obj=employment, end_date=end_date, fields=Employment.AUDITED)
     return employment
 
 

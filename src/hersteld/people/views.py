@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,7 +21,7 @@ from hersteld.people.forms import (
     EmploymentEditForm,
     EndEmploymentForm,
 )
-from hersteld.portal.helpers import int_or_none, paginate, query_without_page, run_service
+from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -68,28 +68,24 @@ def employment_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _add_data(form: EmploymentAddForm) -> dict[str, Any]:
-    return dict(form.cleaned_data)
+def _employee_page(employment: Any) -> str:
+    return reverse("people:employee_detail", args=[employment.employee_id])
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def employment_add(request: HttpRequest) -> HttpResponse:
     _require(request, "people.change")
-    form = EmploymentAddForm(request.POST or None, actor=request.user)
-    if request.method == "POST" and form.is_valid():
-        employment = run_service(
-            form, lambda: services.add_employment(actor=request.user, data=_add_data(form))
-        )
-        if employment is not None:
-            messages.success(
-                request,
-                _("The employment of %(name)s has been added.")
-                % {"name": employment.employee.display_name},
-            )
-            return redirect("people:employee_detail", pk=employment.employee_id)
-    return render(
-        request, "people/employment_add.html", {"form": form}, status=422 if form.errors else 200
+    return form_page(
+        request,
+        EmploymentAddForm(request.POST or None, actor=request.user),
+        lambda data: services.add_employment(actor=request.user, data=data),
+        success=lambda employment: (
+            _("The employment of %(name)s has been added.")
+            % {"name": employment.employee.display_name}
+        ),
+        done=_employee_page,
+        template="people/employment_add.html",
     )
 
 
@@ -116,22 +112,14 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee(request.user, pk, "people.change", log_access=False)
     initial = {key: getattr(employee, key) for key in EmployeeEditForm.base_fields}
-    form = EmployeeEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.update_employee(
-                actor=request.user, employee_id=employee.pk, data=form.cleaned_data
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("The employee data has been saved."))
-            return redirect("people:employee_detail", pk=employee.pk)
-    return render(
+    return form_page(
         request,
-        "people/employee_edit.html",
-        {"form": form, "employee": employee},
-        status=422 if form.errors else 200,
+        EmployeeEditForm(request.POST or None, initial=initial),
+        lambda data: services.update_employee(actor=request.user, employee_id=pk, data=data),
+        success=lambda _saved: _("The employee data has been saved."),
+        done=lambda saved: reverse("people:employee_detail", args=[saved.pk]),
+        template="people/employee_edit.html",
+        context={"employee": employee},
     )
 
 
@@ -150,25 +138,21 @@ def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         actor=request.user,
         employer_id=employment.employer_id,
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "valid_from"}
-        saved = run_service(
-            form,
-            lambda: services.update_employment(
-                actor=request.user,
-                employment_id=employment.pk,
-                data=data,
-                valid_from=form.cleaned_data.get("valid_from"),
-            ),
+
+    def save(data: dict[str, Any]) -> Any:
+        changes = {key: value for key, value in data.items() if key != "valid_from"}
+        return services.update_employment(
+            actor=request.user, employment_id=pk, data=changes, valid_from=data.get("valid_from")
         )
-        if saved is not None:
-            messages.success(request, _("The employment has been saved."))
-            return redirect("people:employee_detail", pk=employment.employee_id)
-    return render(
+
+    return form_page(
         request,
-        "people/employment_edit.html",
-        {"form": form, "employment": employment},
-        status=422 if form.errors else 200,
+        form,
+        save,
+        success=lambda _saved: _("The employment has been saved."),
+        done=_employee_page,
+        template="people/employment_edit.html",
+        context={"employment": employment},
     )
 
 
@@ -176,26 +160,16 @@ def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def employment_end(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment(request.user, pk, "people.change", log_access=False)
-    form = EndEmploymentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.end_employment(
-                actor=request.user,
-                employment_id=employment.pk,
-                end_date=form.cleaned_data["end_date"],
-            ),
-        )
-        if saved is not None:
-            messages.success(
-                request,
-                _("%(name)s has been reported out of service.")
-                % {"name": employment.employee.display_name},
-            )
-            return redirect("people:employee_detail", pk=employment.employee_id)
-    return render(
+    return form_page(
         request,
-        "people/employment_end.html",
-        {"form": form, "employment": employment},
-        status=422 if form.errors else 200,
+        EndEmploymentForm(request.POST or None),
+        lambda data: services.end_employment(
+            actor=request.user, employment_id=pk, end_date=data["end_date"]
+        ),
+        success=lambda ended: (
+            _("%(name)s has been reported out of service.") % {"name": ended.employee.display_name}
+        ),
+        done=_employee_page,
+        template="people/employment_end.html",
+        context={"employment": employment},
     )

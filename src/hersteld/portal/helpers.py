@@ -7,11 +7,12 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 
 T = TypeVar("T")
 
@@ -66,3 +67,23 @@ def int_or_none(value: str | None) -> int | None:
         return int(value)
     except ValueError:
         return None
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: Callable[[Any], str],
+    done: Callable[[Any], str],
+    template: str,
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The one shape of every form page: valid POST -> service -> message -> redirect; else 200/422."""
+    if request.method == "POST" and form.is_valid():
+        result = run_service(form, lambda: save(form.cleaned_data))
+        if result is not None:
+            messages.success(request, success(result))
+            return redirect(done(result))
+    status = 422 if form.errors else 200
+    return render(request, template, {"form": form, **(context or {})}, status=status)
