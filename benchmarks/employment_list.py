@@ -122,6 +122,11 @@ def fill(n: int, console: Console) -> dict[str, Any]:
                 ]
             )
             progress.advance(task, size)
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     users = {
         "employer user": User.objects.create(
             username="hr", role="employer_user", arbodienst=tenant, employer=employers[0]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"demo-data": "demo_data", "run-daily": "run_daily", "scan-text": "scan_text"}
+ALIASES = {"demo-data": "demo_data"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -40,7 +40,10 @@ def main(argv: list[str] | None = None) -> None:
             ["hersteld", "runserver", f"127.0.0.1:{port}", "--noreload", *rest]
         )
         return
-    execute_from_command_line(["hersteld", command, *rest])
+    from hersteld.core.context import RequestMeta, request_meta
+
+    with request_meta(RequestMeta(channel="cli")):
+        execute_from_command_line(["hersteld", command, *rest])
 
 
 if __name__ == "__main__":

@@ -128,10 +128,11 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: 5 failed tries lock the username for 15 minutes.
 AXES_FAILURE_LIMIT = envint("HERSTELD_LOCKOUT_TRIES", 5)
-AXES_COOLOFF_TIME = envint("HERSTELD_LOCKOUT_MINUTES", 15) / 60
+LOCKOUT_MINUTES = envint("HERSTELD_LOCKOUT_MINUTES", 15)
+AXES_COOLOFF_TIME = LOCKOUT_MINUTES / 60
+AXES_LOCKOUT_CALLABLE = "hersteld.accounts.lockout.lockout_response"
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Hersteld"
@@ -164,6 +165,11 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 EMAIL_BACKEND = envstr("HERSTELD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = envstr("HERSTELD_EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("HERSTELD_EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("HERSTELD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("HERSTELD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("HERSTELD_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("HERSTELD_FROM_EMAIL", "Hersteld <noreply@localhost>")
 
 # Background work: Celery with Redis when a broker is configured, in-process otherwise.

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -9,12 +10,13 @@ from ninja.errors import HttpError
 
 from hersteld.accounts import selectors, services
 from hersteld.accounts.models import ApiToken
+from hersteld.api.schemas import InputSchema
 from hersteld.core.validation import fail, message
 
 router = Router(tags=["authentication"])
 
 
-class TokenRequest(Schema):
+class TokenRequest(InputSchema):
     username: str
     password: str
     otp: str | None = None
@@ -41,7 +43,7 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> Status:
     """Exchange user name, password and (for roles with MFA) the TOTP code for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        raise HttpError(429, str(message("locked_out")))
+        raise HttpError(429, str(message("locked_out")) % {"minutes": settings.LOCKOUT_MINUTES})
     if user is None:
         raise HttpError(401, str(message("credentials_invalid")))
     has_device = services.confirmed_device(user) is not None

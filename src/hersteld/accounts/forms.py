@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hersteld.accounts.models import ROLE_CHOICES, User
 from hersteld.accounts.permissions import LABELS
-from hersteld.organisations.models import Department, Employer
+from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.people.models import Employee
 from hersteld.portal.helpers import set_choices
 
@@ -57,6 +57,9 @@ class UserForm(forms.Form):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail"), required=False)
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    arbodienst = forms.ModelChoiceField(
+        label=_("Arbodienst"), queryset=Arbodienst.objects.none(), required=False
+    )
     employer = forms.ModelChoiceField(
         label=_("Employer"),
         queryset=Employer.objects.none(),
@@ -85,6 +88,10 @@ class UserForm(forms.Form):
     def __init__(self, *args: Any, actor: User, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _scope_choices(self, actor)
+        if actor.role == "operator":
+            set_choices(self, "arbodienst", Arbodienst.objects.all())
+        else:
+            del self.fields["arbodienst"]  # always the admin's own arbodienst
         set_choices(
             self,
             "employee",

@@ -35,12 +35,30 @@ ROLE_CHOICES = [
     (Role.EMPLOYEE.value, _("Employee")),
 ]
 
+# What an operator may do in Django admin (/django-admin/): tenants, and reading the audit trail.
+OPERATOR_ADMIN_PERMS = frozenset(
+    {
+        "organisations.add_arbodienst",
+        "organisations.change_arbodienst",
+        "organisations.view_arbodienst",
+        "core.view_auditevent",
+        "core.view_accessevent",
+    }
+)
+
 PERMISSION_CHOICES = [(code, label) for code, label in LABELS.items()]
 
 
 class ScopedUserManager(UserManager["User"]):
     def get_queryset(self) -> RestrictedQuerySet[User]:
         return RestrictedQuerySet(self.model, using=self._db)
+
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        """`hersteld createsuperuser` makes an operator: the installation's own administrator."""
+        extra.setdefault("role", Role.OPERATOR.value)
+        return super().create_superuser(username, email, password, **extra)
 
     def restrict(self, user: Any, action: str) -> RestrictedQuerySet[User]:
         return self.get_queryset().restrict(user, action)
@@ -115,6 +133,8 @@ class User(AbstractUser):
 
     @property
     def mfa_required(self) -> bool:
+        if self.role not in Role.__members__.values():
+            return True  # a user without a valid role gets nothing, and still needs two factors
         return mfa_required(self.role_enum, employer_users=settings.MFA_EMPLOYER_USERS)
 
     def home_scopes(self) -> list[Scope] | AllScopes:
@@ -155,7 +175,7 @@ class User(AbstractUser):
         if action in cache:
             return cache[action]
         scopes: list[Scope] = []
-        if self.is_active and self.role:
+        if self.is_active and self.role in Role.__members__.values():
             if any(covers(code, action) for code in ROLE_DEFAULTS[self.role_enum]):
                 home = self.home_scopes()
                 if isinstance(home, AllScopes):
@@ -168,6 +188,17 @@ class User(AbstractUser):
                         scopes.append(grant.scope())
         cache[action] = scopes
         return scopes
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """Django admin rights: an active operator maintains tenants and reads the audit trail there."""
+        if self.is_active and self.role == Role.OPERATOR and perm in OPERATOR_ADMIN_PERMS:
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if self.is_active and self.role == Role.OPERATOR and app_label in {"organisations", "core"}:
+            return True
+        return super().has_module_perms(app_label)
 
     def has_perm_anywhere(self, action: str) -> bool:
         scopes = self.scopes_for(action)

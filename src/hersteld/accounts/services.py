@@ -107,6 +107,7 @@ def create_user(*, actor: User, data: dict[str, Any]) -> User:
         role=data["role"],
         **home,
     )
+    user.is_staff = user.role == Role.OPERATOR  # operators maintain tenants in Django admin
     user.set_password(data["password"])
     user.save()
     ensure_in_scope(actor, user, "accounts.manage")

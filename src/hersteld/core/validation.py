@@ -51,11 +51,10 @@ MESSAGES: dict[str, Any] = {
         "A department cannot be placed under itself or one of its own subdepartments."
     ),
     "department_code_taken": _("This department code is already in use at this employer."),
-    "department_in_use": _("This department still has employments or subdepartments."),
+    "department_in_use": _("This department or a subdepartment still has employments in service."),
     "valid_from_before_start": _("A change cannot take effect before the start of the employment."),
     "employer_other_tenant": _("This employer belongs to another arbodienst."),
     "not_allowed": _("You are not allowed to do this here."),
-    "unknown_permission": _("Unknown permission."),
     "permission_not_for_role": _("This permission cannot be given to a user with this role."),
     "grant_scope_required": _(
         "For an employer user a right must be limited to an employer or department."
@@ -69,7 +68,9 @@ MESSAGES: dict[str, Any] = {
     "otp_invalid": _("The code is not correct. Use the current 6-digit code from your app."),
     "otp_required": _("Enter the 6-digit code from your authenticator app."),
     "credentials_invalid": _("User name or password is not correct."),
-    "locked_out": _("Too many failed attempts; this account is locked for 15 minutes."),
+    "locked_out": _("Too many failed attempts; this account is locked for %(minutes)s minutes."),
+    "invalid_choice": _("This value is not one of the choices."),
+    "unknown_field": _("This field does not exist here."),
 }
 
 

@@ -1,11 +1,29 @@
-from django.contrib import admin
+from typing import Any
 
+from django.contrib import admin
+from django.http import HttpRequest
+
+from hersteld.core.audit import diff, record_change, snapshot
+from hersteld.core.models import AuditAction
 from hersteld.organisations.models import Arbodienst
 
 
 @admin.register(Arbodienst)
-class ArbodienstAdmin(admin.ModelAdmin):
+class ArbodienstAdmin(admin.ModelAdmin[Arbodienst]):
     """Operators create tenants here; everything inside a tenant goes through the portal."""
 
     list_display = ("name", "slug", "created_at")
     prepopulated_fields = {"slug": ("name",)}
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a tenant with data is ended, never deleted here
+
+    def save_model(self, request: HttpRequest, obj: Arbodienst, form: Any, change: bool) -> None:
+        before = snapshot(Arbodienst.objects.get(pk=obj.pk), ("name", "slug")) if change else {}
+        super().save_model(request, obj, form, change)
+        record_change(
+            actor=request.user,
+            action=AuditAction.UPDATE if change else AuditAction.CREATE,
+            obj=obj,
+            changes=diff(before, snapshot(obj, ("name", "slug"))),
+        )

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from hersteld.api.schemas import InputSchema
 from hersteld.organisations import selectors, services
 from hersteld.organisations.models import Arbodienst, Department, Employer
 
@@ -34,7 +35,7 @@ class EmployerOut(Schema):
     updated_at: dt.datetime
 
 
-class EmployerIn(Schema):
+class EmployerIn(InputSchema):
     name: str | None = None
     kvk_number: str | None = None
     payroll_tax_number: str | None = None
@@ -55,7 +56,7 @@ class EmployerCreate(EmployerIn):
     arbodienst_id: int | None = None
 
 
-class EndIn(Schema):
+class EndIn(InputSchema):
     end_date: dt.date
 
 
@@ -70,7 +71,7 @@ class DepartmentOut(Schema):
     updated_at: dt.datetime
 
 
-class DepartmentIn(Schema):
+class DepartmentIn(InputSchema):
     code: str | None = None
     name: str | None = None
     parent_id: int | None = None

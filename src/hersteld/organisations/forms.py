@@ -5,11 +5,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from hersteld.organisations.models import Department
+from hersteld.organisations.models import Arbodienst, Department
 from hersteld.portal.helpers import set_choices
 
 
 class EmployerForm(forms.Form):
+    arbodienst = forms.ModelChoiceField(
+        label=_("Arbodienst"), queryset=Arbodienst.objects.none(), required=True
+    )
     name = forms.CharField(label=_("Name"), max_length=200)
     kvk_number = forms.CharField(label=_("KvK number"), max_length=12, help_text=_("8 digits"))
     payroll_tax_number = forms.CharField(
@@ -27,6 +30,17 @@ class EmployerForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=120, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+
+
+def employer_form(data: Any, *, actor: Any, creating: bool, initial: Any = None) -> EmployerForm:
+    """The arbodienst is chosen only by an operator creating an employer; others work in their own."""
+    form = EmployerForm(data, initial=initial)
+    tenants = Arbodienst.objects.restrict(actor, "organisations.change")
+    if creating and actor.arbodienst_id is None:
+        set_choices(form, "arbodienst", tenants)
+    else:
+        del form.fields["arbodienst"]
+    return form
 
 
 class DepartmentForm(forms.Form):

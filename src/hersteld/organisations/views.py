@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from hersteld.core.selectors import history_for_object
 from hersteld.organisations import selectors, services
-from hersteld.organisations.forms import DepartmentForm, EmployerForm
+from hersteld.organisations.forms import DepartmentForm, EmployerForm, employer_form
 from hersteld.organisations.models import Arbodienst
 from hersteld.portal.helpers import form_page, paginate, run_service
 
@@ -67,19 +67,19 @@ def employer_create(request: HttpRequest) -> HttpResponse:
     arbodiensten = Arbodienst.objects.restrict(request.user, "organisations.change")
     if not arbodiensten.exists():
         raise PermissionDenied
-    form = EmployerForm(request.POST or None)
-    arbodienst = arbodiensten.first()
-    if request.user.arbodienst_id:  # type: ignore[union-attr]
-        arbodienst = arbodiensten.filter(pk=request.user.arbodienst_id).first() or arbodienst  # type: ignore[union-attr]
-    assert arbodienst is not None
+    form = employer_form(request.POST or None, actor=request.user, creating=True)
+
+    def save(data: dict[str, Any]) -> Any:
+        tenant = data.pop("arbodienst", None) or arbodiensten.get(users=request.user.pk)
+        return services.create_employer(actor=request.user, arbodienst=tenant, data=data)
+
     return form_page(
         request,
         form,
-        lambda data: services.create_employer(actor=request.user, arbodienst=arbodienst, data=data),
+        save,
         success=lambda employer: _("Employer %(name)s has been added.") % {"name": employer.name},
         done=_employer_page,
         template="organisations/employer_form.html",
-        context={"arbodienst": arbodienst},
     )
 
 
@@ -90,7 +90,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {key: getattr(employer, key) for key in EmployerForm.base_fields}
     return form_page(
         request,
-        EmployerForm(request.POST or None, initial=initial),
+        employer_form(request.POST or None, actor=request.user, creating=False, initial=initial),
         lambda data: services.update_employer(actor=request.user, employer_id=pk, data=data),
         success=lambda _saved: _("The employer has been saved."),
         done=_employer_page,

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from hersteld.api.schemas import InputSchema
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 
@@ -38,7 +39,7 @@ class EmployeeOut(Schema):
     updated_at: dt.datetime
 
 
-class EmployeeIn(Schema):
+class EmployeeIn(InputSchema):
     initials: str | None = None
     first_name: str | None = None
     surname_prefix: str | None = None
@@ -76,7 +77,7 @@ class EmploymentOut(Schema):
     updated_at: dt.datetime
 
 
-class EmploymentIn(Schema):
+class EmploymentIn(InputSchema):
     department_id: int | None = None
     personnel_number: str | None = None
     function_name: str | None = None
@@ -102,7 +103,7 @@ class EmploymentUpdate(EmploymentIn):
     valid_from: dt.date | None = None
 
 
-class EndIn(Schema):
+class EndIn(InputSchema):
     end_date: dt.date
 
 

@@ -133,9 +133,9 @@ class EmploymentAddForm(EmployeeFieldsMixin, EmploymentFieldsMixin):
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        employers_qs = Employer.objects.restrict(actor, "people.change")
-        set_choices(self, "employer", employers_qs)
         departments = Department.objects.restrict(actor, "people.change").select_related("employer")
+        employers_qs = Employer.objects.filter(pk__in=departments.values("employer_id"))
+        set_choices(self, "employer", employers_qs)
         set_choices(self, "department", departments.order_by("employer__name", "path"))
         employers = list(employers_qs[:2])
         if len(employers) == 1:

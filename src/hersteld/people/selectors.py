@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hersteld.core.audit import record_access
+from hersteld.organisations.models import Department
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 
 
@@ -25,7 +26,6 @@ def employment_list(
     search: str = "",
     employer_id: int | None = None,
     department_id: int | None = None,
-    department_path: str | None = None,
     in_service: bool | None = None,
     changed_after: dt.datetime | None = None,
 ) -> QuerySet[Employment]:
@@ -43,9 +43,9 @@ def employment_list(
     if employer_id is not None:
         qs = qs.filter(employer_id=employer_id)
     if department_id is not None:
-        qs = qs.filter(department_id=department_id)
-    if department_path is not None:
-        qs = qs.filter(department__path__startswith=department_path)
+        # A department filter covers its subdepartments; the rows stay restricted either way.
+        path = Department.objects.filter(pk=department_id).values_list("path", flat=True).first()
+        qs = qs.filter(department__path__startswith=path) if path else qs.none()
     today = timezone.localdate()
     if in_service is True:
         qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))

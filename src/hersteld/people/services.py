@@ -17,7 +17,14 @@ from hersteld.core.services import ensure_in_scope, locked, save_and_record, set
 from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations.models import Department
 from hersteld.people import rules
-from hersteld.people.models import Employee, Employment, EmploymentTerms
+from hersteld.people.models import (
+    ContractType,
+    Employee,
+    Employment,
+    EmploymentTerms,
+    Gender,
+    MaritalStatus,
+)
 
 EMPLOYEE_REQUIRED = (
     "initials",
@@ -42,16 +49,26 @@ EMPLOYMENT_REQUIRED = (
     "contract_type",
 )
 TERMS_FIELDS = ("department", "function_name", "hours_per_week")
+# Fields of the employment that are not effective-dated; terms are audited with their date.
+CONTRACT_FIELDS = tuple(name for name in Employment.AUDITED if name not in TERMS_FIELDS)
 
 
 def _strip(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value.strip() if isinstance(value, str) else value for key, value in data.items()}
 
 
+def _check_choice(data: dict[str, Any], problems: Problems, field: str, allowed: list[str]) -> None:
+    value = data.get(field)
+    if value not in (None, "") and value not in allowed:
+        problems.add(field, "invalid_choice")
+
+
 def _check_employee(
     data: dict[str, Any], problems: Problems, *, start_date: dt.date | None
 ) -> None:
     problems.require(data, *EMPLOYEE_REQUIRED)
+    _check_choice(data, problems, "gender", Gender.values)
+    _check_choice(data, problems, "marital_status", MaritalStatus.values)
     country = (data.get("country") or "NL").upper()
     if data.get("initials"):
         problems.check("initials", rules.initials_problem(data["initials"]))
@@ -81,6 +98,7 @@ def _check_employee(
 
 def _check_employment(data: dict[str, Any], problems: Problems) -> None:
     problems.require(data, *EMPLOYMENT_REQUIRED)
+    _check_choice(data, problems, "contract_type", ContractType.values)
     if data.get("hours_per_week") is not None:
         problems.check("hours_per_week", rules.hours_problem(Decimal(data["hours_per_week"])))
     if data.get("annual_salary") is not None:
@@ -235,7 +253,7 @@ def update_employment(
     Without `valid_from` a change of terms counts from today (or the start date, when later).
     """
     employment = locked(Employment, actor, employment_id, "people.change")
-    before = snapshot(employment, Employment.AUDITED)
+    before = snapshot(employment, CONTRACT_FIELDS)
     data = _strip({k: v for k, v in data.items() if k in (*EMPLOYMENT_KEYS, "department")})
     if "end_date" in data:
         raise fail("end_date", "not_allowed")
@@ -270,22 +288,45 @@ def update_employment(
             merged[key] if merged[key] is not None or key == "wia_percentage" else "",
         )
     if terms_changed:
-        EmploymentTerms.objects.update_or_create(
-            employment=employment,
-            valid_from=effective,
-            defaults={
-                "department": merged["department"],
-                "function_name": merged["function_name"] or "",
-                "hours_per_week": merged["hours_per_week"],
-            },
-        )
-        _sync_current_terms(employment)
-    reason = f"valid_from={effective.isoformat()}" if terms_changed else ""
-    if save_and_record(
-        actor=actor, obj=employment, before=before, fields=Employment.AUDITED, reason=reason
-    ):
-        ensure_in_scope(actor, employment, "people.view")
+        _change_terms(actor, employment, effective, merged)
+    save_and_record(actor=actor, obj=employment, before=before, fields=CONTRACT_FIELDS)
+    ensure_in_scope(actor, employment, "people.view")
     return employment
+
+
+def _terms_values(row: EmploymentTerms | None) -> dict[str, Any]:
+    if row is None:
+        return {}
+    return {
+        "department": row.department_id,
+        "function_name": row.function_name,
+        "hours_per_week": str(Decimal(row.hours_per_week).quantize(Decimal("0.01"))),
+    }
+
+
+def _change_terms(
+    actor: Any, employment: Employment, effective: dt.date, merged: dict[str, Any]
+) -> None:
+    """Write the terms row for `effective` and audit it with that date, also when it lies ahead."""
+    in_force = employment.terms.filter(valid_from__lte=effective).order_by("-valid_from").first()
+    row, _ = EmploymentTerms.objects.update_or_create(
+        employment=employment,
+        valid_from=effective,
+        defaults={
+            "department": merged["department"],
+            "function_name": merged["function_name"] or "",
+            "hours_per_week": merged["hours_per_week"],
+        },
+    )
+    _sync_current_terms(employment)
+    employment.save()
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=employment,
+        changes=diff(_terms_values(in_force), _terms_values(row)),
+        reason=f"valid_from={effective.isoformat()}",
+    )
 
 
 def _sync_current_terms(employment: Employment) -> None:

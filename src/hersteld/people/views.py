@@ -36,15 +36,11 @@ def employment_list(request: HttpRequest) -> HttpResponse:
     in_service = {"in": True, "out": False}.get(status)
     employer_id = int_or_none(request.GET.get("employer"))
     department_id = int_or_none(request.GET.get("department"))
-    department_path = None
-    if department_id is not None:
-        department = org_selectors.departments(request.user).filter(pk=department_id).first()
-        department_path = department.path if department else "-"
     qs = selectors.employment_list(
         request.user,
         search=request.GET.get("q", "").strip(),
         employer_id=employer_id,
-        department_path=department_path,
+        department_id=department_id,
         in_service=in_service,
     )
     context = {

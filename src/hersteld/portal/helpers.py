@@ -44,15 +44,6 @@ def query_without_page(request: HttpRequest) -> str:
     return params.urlencode()
 
 
-def to(request: HttpRequest, url: str) -> HttpResponse:
-    """Redirect; for an HTMX request tell htmx to navigate instead."""
-    if getattr(request, "htmx", False):
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
-        return response
-    return redirect(url)
-
-
 def set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     """Narrow a model choice field to what the user may pick (the restricted queryset)."""
     field = form.fields[name]

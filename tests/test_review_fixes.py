@@ -1,0 +1,177 @@
+"""Behaviour found in review: each case once broke or was silently wrong."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from hersteld.accounts.models import User
+from hersteld.core.models import AuditEvent
+from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.people import services
+from hersteld.people.models import Employment
+from tests.conftest import DEMO_PASSWORD
+from tests.factories import employment_data
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_future_change_of_hours_is_audited_with_its_date(persona) -> None:
+    hr = persona("hr.devries")
+    employment = services.add_employment(
+        actor=hr, data=employment_data(Department.objects.get(code="BAK"))
+    )
+    later = timezone.localdate() + dt.timedelta(days=60)
+    services.update_employment(
+        actor=hr,
+        employment_id=employment.pk,
+        data={"hours_per_week": Decimal("20")},
+        valid_from=later,
+    )
+    employment.refresh_from_db()
+    assert employment.hours_per_week == Decimal("32")
+    event = AuditEvent.objects.filter(object_type="people.employment", action="update").latest("id")
+    assert event.changes == {"hours_per_week": ["32.00", "20.00"]}
+    assert event.reason == f"valid_from={later.isoformat()}"
+
+
+def test_a_department_manager_adds_an_employment_in_the_portal(login) -> None:
+    client = login("manager.devries.bakkerij")
+    page = client.get("/employments/add/")
+    assert [e.name for e in page.context["form"].fields["employer"].queryset] == [
+        "Bakkerij De Vries"
+    ]
+    bakkerij = Department.objects.get(code="BAK")
+    data = employment_data(bakkerij, personnel_number="MGR-1")
+    data.update(
+        department=bakkerij.pk, employer=bakkerij.employer_id, wia_percentage="", no_risk_policy=""
+    )
+    response = client.post("/employments/add/", data)
+    assert response.status_code == 302
+    assert Employment.objects.filter(personnel_number="MGR-1", department=bakkerij).exists()
+
+
+@pytest.mark.parametrize(("field", "value"), [("gender", "X"), ("marital_status", "zzz")])
+def test_the_api_refuses_values_outside_the_choices(api, persona, field, value) -> None:
+    employee_id = persona("werknemer.devries").employee_id
+    response = api("hr.devries").patch(f"/api/v1/employees/{employee_id}", {field: value})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": field,
+            "code": "invalid_choice",
+            "message": response.json()["errors"][0]["message"],
+        }
+    ]
+
+
+def test_the_api_refuses_unknown_fields(api, persona) -> None:
+    employment = Employment.objects.filter(
+        employee_id=persona("werknemer.devries").employee_id
+    ).first()
+    response = api("hr.devries").patch(
+        f"/api/v1/employments/{employment.pk}", {"end_date": "2026-01-01"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "end_date"
+    employment.refresh_from_db()
+    assert employment.end_date is None
+
+
+def test_the_api_lock_out_answers_json(client: Client) -> None:
+    for _ in range(5):
+        client.post(
+            "/api/v1/auth/token",
+            {"username": "hr.jansen", "password": "x"},
+            content_type="application/json",
+        )
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "hr.jansen", "password": DEMO_PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 429
+    assert response.json()["errors"] == []
+    assert "15" in response.json()["detail"]
+
+
+def test_the_api_department_filter_covers_subdepartments(api) -> None:
+    admin = api("casemanager.noord")
+    chauffeurs = Department.objects.get(code="CHF")
+    body = admin.get("/api/v1/employments", department_id=chauffeurs.pk, page=1).json()
+    departments = set(
+        Employment.objects.filter(pk__in=[i["id"] for i in body["items"]]).values_list(
+            "department__code", flat=True
+        )
+    )
+    assert departments <= {"CHF", "INT"}
+    assert body["count"] == Employment.objects.filter(department__code__in=["CHF", "INT"]).count()
+
+
+def test_createsuperuser_makes_an_operator() -> None:
+    call_command(
+        "createsuperuser",
+        username="root2",
+        email="root2@example.org",
+        interactive=False,
+        verbosity=0,
+    )
+    user = User.objects.get(username="root2")
+    assert user.role == "operator" and user.mfa_required
+
+
+def test_a_user_without_a_role_reaches_nothing_and_gets_no_500() -> None:
+    user = User.objects.create(username="leeg")
+    client = Client()
+    client.force_login(user)
+    assert client.get("/").status_code == 302  # sent to the second-factor step
+    assert not Employment.objects.restrict(user, "people.view").exists()
+
+
+def test_the_operator_chooses_the_arbodienst_of_a_new_employer_and_user(login) -> None:
+    client = login("beheer")
+    zuid = Arbodienst.objects.get(slug="arbo-zuid")
+    response = client.post(
+        "/employers/add/", {"arbodienst": zuid.pk, "name": "Kliniek Oost", "kvk_number": "22334455"}
+    )
+    assert response.status_code == 302
+    assert Employer.objects.get(name="Kliniek Oost").arbodienst == zuid
+    response = client.post(
+        "/users/add/",
+        {
+            "username": "admin.zuid2",
+            "role": "arbodienst_admin",
+            "arbodienst": zuid.pk,
+            "password": "een-lang-wachtwoord-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="admin.zuid2").arbodienst == zuid
+
+
+def test_the_admin_form_has_no_arbodienst_choice(login) -> None:
+    page = login("admin.noord").get("/users/add/")
+    assert "arbodienst" not in page.context["form"].fields
+
+
+def test_the_operator_creates_an_arbodienst_in_django_admin_and_it_is_audited(login) -> None:
+    client = login("beheer")
+    assert client.get("/django-admin/organisations/arbodienst/").status_code == 200
+    response = client.post(
+        "/django-admin/organisations/arbodienst/add/", {"name": "Arbo Oost", "slug": "arbo-oost"}
+    )
+    assert response.status_code == 302
+    tenant = Arbodienst.objects.get(slug="arbo-oost")
+    event = AuditEvent.objects.filter(
+        object_type="organisations.arbodienst", object_id=str(tenant.pk)
+    ).get()
+    assert event.actor_name == "beheer" and event.arbodienst_id == tenant.pk
+
+
+def test_other_roles_have_no_django_admin(login) -> None:
+    assert login("admin.noord").get("/django-admin/organisations/arbodienst/").status_code == 302
