@@ -9,7 +9,7 @@ from hersteld.organisations.models import Arbodienst
 
 
 @admin.register(Arbodienst)
-class ArbodienstAdmin(admin.ModelAdmin[Arbodienst]):
+class ArbodienstAdmin(admin.ModelAdmin):
     """Operators create tenants here; everything inside a tenant goes through the portal."""
 
     list_display = ("name", "slug", "created_at")
