@@ -20,6 +20,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not hasattr(user, "has_perm_anywhere"):
         return {"nav_items": []}
+    needs_second_factor = user.mfa_required or request.session.get("mfa_pending")
+    if needs_second_factor and not user.is_verified():
+        return {"nav_items": [], "second_factor_pending": True}
     items = []
     for name, label, permission in NAVIGATION:
         if permission is None or user.has_perm_anywhere(permission):
