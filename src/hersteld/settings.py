@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "hersteld.organisations",
     "hersteld.accounts",
     "hersteld.people",
+    "hersteld.poortwachter",
     "hersteld.portal",
 ]
 

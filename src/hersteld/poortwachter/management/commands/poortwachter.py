@@ -1,0 +1,140 @@
+"""`hersteld poortwachter plan`: the Poortwachter milestones of one chain, as a table or JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from argparse import ArgumentParser
+from typing import IO, Any, cast
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from rich.console import Console
+from rich.table import Table
+
+from hersteld.poortwachter.engine import Leave, Period, Plan, PlanError, Settings, plan
+
+
+def _date(text: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _period(text: str) -> Period:
+    start, _, end = text.partition(":")
+    try:
+        return Period(_date(start, "--period"), _date(end, "--period") if end else None)
+    except PlanError as exc:
+        raise CommandError(f"--period {text}: {exc}") from exc
+
+
+def _leave(text: str) -> Leave:
+    start, sep, end = text.partition(":")
+    if not sep or not end:
+        raise CommandError(f"--leave {text!r}: give START:END")
+    return Leave(_date(start, "--leave"), _date(end, "--leave"))
+
+
+def _done(items: list[str]) -> dict[str, list[dt.date]]:
+    out: dict[str, list[dt.date]] = {}
+    for item in items:
+        code, sep, day = item.partition("=")
+        if not sep:
+            raise CommandError(f"--done {item!r}: give CODE=DATE")
+        out.setdefault(code.strip().upper(), []).append(_date(day, f"--done {code}"))
+    return {code: sorted(days) for code, days in out.items()}
+
+
+def as_json(result: Plan) -> dict[str, Any]:
+    def iso(day: dt.date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    return {
+        "first_day": result.first_day.isoformat(),
+        "gap_days": result.gap_days,
+        "chained": result.chained,
+        "notes": list(result.notes),
+        "milestones": [
+            {
+                "code": m.code,
+                "due": iso(m.due),
+                "window_start": iso(m.window_start),
+                "party": m.party,
+                "status": m.status,
+                "why": m.why,
+                "done": iso(m.done),
+            }
+            for m in result.milestones
+        ],
+    }
+
+
+class Command(BaseCommand):
+    help = "Plan the Wet verbetering Poortwachter milestones for absence periods (rules.md 1-3)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("action", choices=["plan"])
+        parser.add_argument(
+            "--period",
+            action="append",
+            required=True,
+            metavar="START:[END]",
+            help="first sick day and the first day fully at work (empty: still sick)",
+        )
+        parser.add_argument(
+            "--leave",
+            action="append",
+            default=[],
+            metavar="START:END",
+            help="pregnancy leave between two periods with the same cause",
+        )
+        parser.add_argument("--done", action="append", default=[], metavar="CODE=DATE")
+        parser.add_argument("--sanction-until", metavar="DATE")
+        parser.add_argument("--as-of", metavar="DATE")
+        parser.add_argument("--evaluation-days", type=int, default=42)
+        parser.add_argument("--wia-letter-week", type=int, default=88)
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = plan(
+                [_period(text) for text in options["period"]],
+                leaves=[_leave(text) for text in options["leave"]],
+                done=_done(options["done"]),
+                sanction_until=_date(options["sanction_until"], "--sanction-until")
+                if options["sanction_until"]
+                else None,
+                as_of=_date(options["as_of"], "--as-of")
+                if options["as_of"]
+                else timezone.localdate(),
+                settings=Settings(
+                    evaluation_interval_days=options["evaluation_days"],
+                    wia_letter_week=options["wia_letter_week"],
+                ),
+            )
+        except PlanError as exc:
+            raise CommandError(str(exc)) from exc
+        if options["json"]:
+            self.stdout.write(json.dumps(as_json(result), indent=2))
+            return
+        console = Console(file=cast(IO[str], self.stdout), width=140)
+        for note in result.notes:
+            console.print(f"[yellow]Note:[/yellow] {note}")
+        title = f"Poortwachter: D1 {result.first_day.isoformat()}"
+        if result.chained:
+            title += f", chained ({len(result.periods)} periods, {result.gap_days} gap days)"
+        table = Table(title=title)
+        for column in ("due", "code", "party", "status", "window from", "why"):
+            table.add_column(column)
+        for m in result.milestones:
+            table.add_row(
+                m.due.isoformat() if m.due else "—",
+                m.code,
+                m.party,
+                m.status,
+                m.window_start.isoformat() if m.window_start else "",
+                m.why,
+            )
+        console.print(table)

@@ -1,0 +1,47 @@
+"""Working days of the Algemene termijnenwet (rules.md section 1), pure: no Django.
+
+The holiday library gives the Dutch public holidays (Goede Vrijdag and the Easter,
+Whit and Christmas days included); the Algemene termijnenwet also names 5 mei every
+year, which the library only lists in lustrum years, so it is added here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+# Algemene termijnenwet art. 3: the days that move a deadline besides Saturday and Sunday.
+TERMIJNENWET_NAMES = {
+    "New Year's Day",
+    "Good Friday",
+    "Easter Monday",
+    "King's Day",
+    "Liberation Day",
+    "Ascension Day",
+    "Pentecost Monday",
+    "Christmas Day",
+    "Second Day of Christmas",
+}
+
+
+@lru_cache(maxsize=64)
+def _holidays(year: int) -> frozenset[dt.date]:
+    days = {
+        day
+        for day, name in holidays.NL(years=year, language="en_US").items()
+        if name in TERMIJNENWET_NAMES
+    }
+    days.add(dt.date(year, 5, 5))
+    return frozenset(days)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def first_working_day_on_or_after(day: dt.date) -> dt.date:
+    while not is_working_day(day):
+        day += dt.timedelta(days=1)
+    return day
