@@ -27,6 +27,15 @@ try:
     PAGE_SIZE = envint("HERSTELD_PAGE_SIZE", 25)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
     DATABASE_URL = envstr("DATABASE_URL", "")
+    SESSION_COOKIE_SECURE = envbool("HERSTELD_SECURE_COOKIES", False)
+    LOCKOUT_TRIES = envint("HERSTELD_LOCKOUT_TRIES", 5)
+    LOCKOUT_MINUTES = envint("HERSTELD_LOCKOUT_MINUTES", 15)
+    EMAIL_BACKEND = envstr("HERSTELD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_HOST = envstr("HERSTELD_EMAIL_HOST", "localhost")
+    EMAIL_PORT = envint("HERSTELD_EMAIL_PORT", 25)
+    EMAIL_HOST_USER = envstr("HERSTELD_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = envsecret("HERSTELD_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = envbool("HERSTELD_EMAIL_USE_TLS", False)
 except EnvError as exc:  # pragma: no cover - exercised by a deployment with a typo
     raise ImproperlyConfigured(str(exc)) from exc
 
@@ -128,8 +137,7 @@ LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # django-axes: 5 failed tries lock the username for 15 minutes.
-AXES_FAILURE_LIMIT = envint("HERSTELD_LOCKOUT_TRIES", 5)
-LOCKOUT_MINUTES = envint("HERSTELD_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = LOCKOUT_TRIES
 AXES_COOLOFF_TIME = LOCKOUT_MINUTES / 60
 AXES_LOCKOUT_CALLABLE = "hersteld.accounts.lockout.lockout_response"
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -145,7 +153,6 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = envbool("HERSTELD_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = envlist("HERSTELD_CSRF_TRUSTED_ORIGINS", [])
 
@@ -165,12 +172,6 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
-EMAIL_BACKEND = envstr("HERSTELD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = envstr("HERSTELD_EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("HERSTELD_EMAIL_PORT", 25)
-EMAIL_HOST_USER = envstr("HERSTELD_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = envsecret("HERSTELD_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = envbool("HERSTELD_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("HERSTELD_FROM_EMAIL", "Hersteld <noreply@localhost>")
 
 # Background work: Celery with Redis when a broker is configured, in-process otherwise.

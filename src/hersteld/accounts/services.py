@@ -143,6 +143,7 @@ def update_user(*, actor: User, user_id: int, data: dict[str, Any]) -> User:
             raise fail("is_active", "not_allowed")
         user.is_active = bool(data["is_active"])
     user.role = merged["role"]
+    user.is_staff = user.role == Role.OPERATOR
     for key, value in home.items():
         setattr(user, key, value)
     if save_and_record(actor=actor, obj=user, before=before, fields=User.AUDITED):

@@ -191,6 +191,7 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "last_name": target.last_name,
         "email": target.email,
         "role": target.role,
+        "arbodienst": target.arbodienst,
         "employer": target.employer,
         "department": target.department,
         "employee": target.employee,

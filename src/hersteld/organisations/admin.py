@@ -21,9 +21,11 @@ class ArbodienstAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Arbodienst, form: Any, change: bool) -> None:
         before = snapshot(Arbodienst.objects.get(pk=obj.pk), ("name", "slug")) if change else {}
         super().save_model(request, obj, form, change)
-        record_change(
-            actor=request.user,
-            action=AuditAction.UPDATE if change else AuditAction.CREATE,
-            obj=obj,
-            changes=diff(before, snapshot(obj, ("name", "slug"))),
-        )
+        changes = diff(before, snapshot(obj, ("name", "slug")))
+        if changes:
+            record_change(
+                actor=request.user,
+                action=AuditAction.UPDATE if change else AuditAction.CREATE,
+                obj=obj,
+                changes=changes,
+            )

@@ -320,13 +320,15 @@ def _change_terms(
     )
     _sync_current_terms(employment)
     employment.save()
-    record_change(
-        actor=actor,
-        action=AuditAction.UPDATE,
-        obj=employment,
-        changes=diff(_terms_values(in_force), _terms_values(row)),
-        reason=f"valid_from={effective.isoformat()}",
-    )
+    changes = diff(_terms_values(in_force), _terms_values(row))
+    if changes:
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=employment,
+            changes=changes,
+            reason=f"valid_from={effective.isoformat()}",
+        )
 
 
 def _sync_current_terms(employment: Employment) -> None:
