@@ -30,7 +30,9 @@ try:
     SESSION_COOKIE_SECURE = envbool("HERSTELD_SECURE_COOKIES", False)
     LOCKOUT_TRIES = envint("HERSTELD_LOCKOUT_TRIES", 5)
     LOCKOUT_MINUTES = envint("HERSTELD_LOCKOUT_MINUTES", 15)
-    EMAIL_BACKEND = envstr("HERSTELD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+    EMAIL_BACKEND = envstr(
+        "HERSTELD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    )
     EMAIL_HOST = envstr("HERSTELD_EMAIL_HOST", "localhost")
     EMAIL_PORT = envint("HERSTELD_EMAIL_PORT", 25)
     EMAIL_HOST_USER = envstr("HERSTELD_EMAIL_USER", "")

@@ -16,9 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hersteld.accounts.models import ApiToken, User, UserGrant
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role, grantable_to
-from hersteld.core.audit import diff, record_change, snapshot
+from hersteld.core.audit import record_change, snapshot
 from hersteld.core.models import AuditAction
-from hersteld.core.services import ensure_in_scope, locked, save_and_record
+from hersteld.core.services import ensure_in_scope, locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.people.models import Employee
@@ -111,12 +111,7 @@ def create_user(*, actor: User, data: dict[str, Any]) -> User:
     user.set_password(data["password"])
     user.save()
     ensure_in_scope(actor, user, "accounts.manage")
-    record_change(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=user,
-        changes=diff({}, snapshot(user, User.AUDITED)),
-    )
+    record_created(actor=actor, obj=user, fields=User.AUDITED)
     return user
 
 

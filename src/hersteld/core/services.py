@@ -61,3 +61,8 @@ def set_end_date(*, actor: Any, obj: Any, end_date: dt.date, fields: tuple[str, 
         action="end",
         update_fields=["end_date", "updated_at"],
     )
+
+
+def record_created(*, actor: Any, obj: models.Model, fields: tuple[str, ...]) -> None:
+    """Audit a new object with every audited field as its 'after' value."""
+    record_change(actor=actor, action="create", obj=obj, changes=diff({}, snapshot(obj, fields)))

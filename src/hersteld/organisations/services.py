@@ -8,9 +8,14 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from hersteld.core.audit import diff, record_change, snapshot
-from hersteld.core.models import AuditAction
-from hersteld.core.services import ensure_in_scope, locked, save_and_record, set_end_date
+from hersteld.core.audit import snapshot
+from hersteld.core.services import (
+    ensure_in_scope,
+    locked,
+    record_created,
+    save_and_record,
+    set_end_date,
+)
 from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations import rules
 from hersteld.organisations.models import Arbodienst, Department, Employer
@@ -59,12 +64,7 @@ def create_employer(*, actor: Any, arbodienst: Arbodienst, data: dict[str, Any])
     clean = _validate_employer(data, arbodienst=arbodienst, pk=None)
     employer = Employer.objects.create(arbodienst=arbodienst, **clean)
     ensure_in_scope(actor, employer, "organisations.change")
-    record_change(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=employer,
-        changes=diff({}, snapshot(employer, EMPLOYER_FIELDS)),
-    )
+    record_created(actor=actor, obj=employer, fields=EMPLOYER_FIELDS)
     return employer
 
 
@@ -117,12 +117,7 @@ def create_department(*, actor: Any, employer_id: int, data: dict[str, Any]) -> 
     department.path, department.depth = _department_path(department)
     department.save(update_fields=["path", "depth"])
     ensure_in_scope(actor, department, "organisations.change")
-    record_change(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=department,
-        changes=diff({}, snapshot(department, Department.AUDITED)),
-    )
+    record_created(actor=actor, obj=department, fields=Department.AUDITED)
     return department
 
 

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
-from hersteld.core.services import ensure_in_scope, locked, save_and_record, set_end_date
+from hersteld.core.services import (
+    ensure_in_scope,
+    locked,
+    record_created,
+    save_and_record,
+    set_end_date,
+)
 from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations.models import Department
 from hersteld.people import rules
@@ -187,12 +193,7 @@ def add_employment(
     assert department is not None and employer is not None
     if employee is None:
         employee = _create_employee(employer.pk, data)
-        record_change(
-            actor=actor,
-            action=AuditAction.CREATE,
-            obj=employee,
-            changes=diff({}, snapshot(employee, Employee.AUDITED)),
-        )
+        record_created(actor=actor, obj=employee, fields=Employee.AUDITED)
     values = {key: data.get(key) for key in EMPLOYMENT_KEYS}
     values["function_name"] = values["function_name"] or ""
     values["insurance"] = values["insurance"] or ""
@@ -208,12 +209,7 @@ def add_employment(
         hours_per_week=employment.hours_per_week,
     )
     ensure_in_scope(actor, employment, "people.change")
-    record_change(
-        actor=actor,
-        action=AuditAction.CREATE,
-        obj=employment,
-        changes=diff({}, snapshot(employment, Employment.AUDITED)),
-    )
+    record_created(actor=actor, obj=employment, fields=Employment.AUDITED)
     return employment
 
 
