@@ -155,3 +155,18 @@ def test_editing_an_employment_with_an_effective_date(login, persona) -> None:
     )
     assert response.status_code == 302
     assert employment.terms.filter(valid_from=dt.date(2026, 1, 1), hours_per_week=20).exists()
+
+
+def test_the_history_names_a_changed_department(login, persona) -> None:
+    employment = Employment.objects.filter(
+        employee_id=persona("werknemer.devries").employee_id
+    ).first()
+    winkel = Department.objects.get(code="WNK")
+    from hersteld.people import services
+
+    services.update_employment(
+        actor=persona("hr.devries"), employment_id=employment.pk, data={"department": winkel.pk}
+    )
+    page = login("hr.devries").get(f"/employees/{employment.employee_id}/?tab=history")
+    rows = page.context["history"][0].rows
+    assert any(before == "BAK Bakkerij" and after == "WNK Winkel" for _, before, after in rows)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hersteld.core.selectors import history_for_object
+from hersteld.core.selectors import describe, history_for_object
 from hersteld.organisations import selectors, services
 from hersteld.organisations.forms import DepartmentForm, EmployerForm, employer_form
 from hersteld.organisations.models import Arbodienst
@@ -47,7 +47,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = DepartmentForm(actor=request.user, employer_id=employer.pk) if can_change else None
     history = None
     if request.user.has_perm_anywhere("audit.view"):  # type: ignore[union-attr]
-        history = history_for_object(request.user, employer)[:20]
+        history = describe(history_for_object(request.user, employer)[:20])
     return render(
         request,
         "organisations/employer_detail.html",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hersteld.core.selectors import history_for_employee
+from hersteld.core.selectors import describe, history_for_employee
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors, services
 from hersteld.people.forms import (
@@ -99,7 +99,9 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_history": request.user.has_perm_anywhere("audit.view"),  # type: ignore[union-attr]
     }
     if tab == "history" and context["can_history"]:
-        context["history"] = paginate(request, history_for_employee(request.user, employee))
+        page = paginate(request, history_for_employee(request.user, employee))
+        page.object_list = describe(page.object_list)
+        context["history"] = page
     return render(request, "people/employee_detail.html", context)
 
 
