@@ -205,3 +205,21 @@ def test_user_management_pages(login, persona) -> None:
     zuid_user = User.objects.get(username="hr.zuidzorg")
     assert client.get(f"/users/{zuid_user.pk}/").status_code == 404
     assert login("hr.devries").get("/users/").status_code == 403
+
+
+def test_an_admin_sets_a_new_password_and_resets_mfa(login, persona) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = login("admin.noord")
+    target = persona("casemanager.noord")
+    weak = client.post(f"/users/{target.pk}/password/", {"password": "kort"})
+    assert weak.status_code == 302
+    assert not persona("casemanager.noord").check_password("kort")
+    client.post(f"/users/{target.pk}/password/", {"password": PASSWORD})
+    assert persona("casemanager.noord").check_password(PASSWORD)
+    client.post(f"/users/{target.pk}/mfa-reset/")
+    assert not TOTPDevice.objects.filter(user=target).exists()
+    assert AuditEvent.objects.filter(action="mfa", object_id=str(target.pk)).exists()
+    zuid = User.objects.get(username="casemanager.zuid")
+    assert client.post(f"/users/{zuid.pk}/mfa-reset/").status_code == 404
+    assert TOTPDevice.objects.filter(user=zuid).exists()

@@ -120,6 +120,17 @@ class GrantForm(forms.Form):
         _scope_choices(self, actor)
 
 
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=_(
+            "At least 12 characters. Tell the user in person or by phone, never by e-mail."
+        ),
+    )
+
+
 class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the token"),

@@ -207,7 +207,7 @@ def _grant_text(grant: UserGrant) -> str:
 
 
 @transaction.atomic
-def set_password(*, actor: User, user_id: int, password: str) -> None:
+def set_password(*, actor: User, user_id: int, password: str) -> User:
     user = locked(User, actor, user_id, "accounts.manage")
     try:
         validate_password(password, user=user)
@@ -218,6 +218,18 @@ def set_password(*, actor: User, user_id: int, password: str) -> None:
     record_change(
         actor=actor, action=AuditAction.UPDATE, obj=user, changes={"password": ["***", "***"]}
     )
+    return user
+
+
+@transaction.atomic
+def reset_mfa(*, actor: User, user_id: int) -> None:
+    """Lost phone: remove the user's authenticator; at the next log-in the user enrols again."""
+    user = locked(User, actor, user_id, "accounts.manage")
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    if removed:
+        record_change(
+            actor=actor, action=AuditAction.MFA, obj=user, changes={"mfa": ["TOTP", None]}
+        )
 
 
 def hash_token(raw: str) -> str:

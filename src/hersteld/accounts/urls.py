@@ -48,6 +48,8 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
     path("users/<int:pk>/active/", views.user_active_view, name="user_active"),
     path("users/<int:pk>/grants/add/", views.grant_add_view, name="grant_add"),
+    path("users/<int:pk>/password/", views.password_set_view, name="password_set"),
+    path("users/<int:pk>/mfa-reset/", views.mfa_reset_view, name="mfa_reset"),
     path(
         "users/<int:pk>/grants/<int:grant_pk>/revoke/", views.grant_revoke_view, name="grant_revoke"
     ),

@@ -18,7 +18,14 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from hersteld.accounts import selectors, services
-from hersteld.accounts.forms import GrantForm, LoginForm, OtpForm, TokenForm, UserForm
+from hersteld.accounts.forms import (
+    GrantForm,
+    LoginForm,
+    OtpForm,
+    PasswordForm,
+    TokenForm,
+    UserForm,
+)
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import LABELS, ROLE_DEFAULTS, expand
 from hersteld.core.validation import message
@@ -216,6 +223,7 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "target": target,
             "form": form,
             "grant_form": grant_form,
+            "password_form": PasswordForm(),
             "grants": selectors.grants_of(actor, target),
             "role_permissions": [(code, LABELS[code]) for code in role_permissions],
         },
@@ -237,6 +245,38 @@ def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(
             request, " ".join(str(e) for e in form.non_field_errors()) or message("not_allowed")
         )
+    return redirect("accounts:user_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def password_set_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    actor: User = request.user  # type: ignore[assignment]
+    form = PasswordForm(request.POST)
+    password = form.cleaned_data.get("password", "") if form.is_valid() else ""
+    saved = password and run_service(
+        form, lambda: services.set_password(actor=actor, user_id=pk, password=password)
+    )
+    if saved:
+        messages.success(request, _("The new password has been set."))
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, str(error))
+    return redirect("accounts:user_detail", pk=pk)
+
+
+@require_POST
+@login_required
+def mfa_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_manage(request)
+    services.reset_mfa(actor=request.user, user_id=pk)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _(
+            "Two-factor authentication has been reset; the user sets it up again at the next log-in."
+        ),
+    )
     return redirect("accounts:user_detail", pk=pk)
 
 

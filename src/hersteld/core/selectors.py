@@ -6,7 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.models import AuditEvent
 from hersteld.core.templatetags.audit import field_label
@@ -29,34 +32,48 @@ def history_for_object(user: Any, obj: Any) -> QuerySet[AuditEvent]:
     )
 
 
-# Audited foreign keys shown by name instead of id: field name -> model label.
-REFERENCES = {"department": "organisations.Department", "parent": "organisations.Department"}
+CHANNELS = {"ui": _("portal"), "api": _("API"), "cli": _("command line"), "system": _("system")}
+
+
+def _field(event: AuditEvent, name: str) -> Any:
+    try:
+        return apps.get_model(event.object_type)._meta.get_field(name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return None
 
 
 def describe(events: Iterable[AuditEvent]) -> list[AuditEvent]:
-    """Give each event `rows` of (label, before, after), referenced objects by name.
+    """Give each event `rows` of (label, before, after) as a person reads them.
 
-    One extra query per referenced model for the whole page, so a history page keeps a
-    fixed number of queries.
+    Choices show their label and references their name; referenced objects are fetched
+    with one query per model for the whole page, so a history page keeps a fixed number
+    of queries.
     """
     events = list(events)
-    wanted: dict[str, set[int]] = {}
+    wanted: dict[type[models.Model], set[Any]] = {}
     for event in events:
-        for field, values in event.changes.items():
-            if field in REFERENCES:
-                wanted.setdefault(REFERENCES[field], set()).update(
-                    v for v in values if isinstance(v, int)
+        for name, values in event.changes.items():
+            field = _field(event, name)
+            if field is not None and field.is_relation and field.related_model is not None:
+                wanted.setdefault(field.related_model, set()).update(
+                    v for v in values if v is not None
                 )
-    names: dict[str, dict[int, str]] = {}
-    for label, ids in wanted.items():
-        model = apps.get_model(label)
-        names[label] = {pk: str(obj) for pk, obj in model._default_manager.in_bulk(ids).items()}
+    names: dict[type[models.Model], dict[Any, str]] = {
+        model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(ids).items()}
+        for model, ids in wanted.items()
+    }
     for event in events:
         rows = []
-        for field, (before, after) in event.changes.items():
-            lookup = names.get(REFERENCES.get(field, ""), {})
+        for name, (before, after) in event.changes.items():
+            field = _field(event, name)
+            lookup: dict[Any, Any] = {}
+            if field is not None and field.is_relation:
+                lookup = names.get(field.related_model, {})
+            elif field is not None and field.choices:
+                lookup = dict(field.flatchoices)
             rows.append(
-                (field_label(event, field), lookup.get(before, before), lookup.get(after, after))
+                (field_label(event, name), lookup.get(before, before), lookup.get(after, after))
             )
         event.rows = rows  # type: ignore[attr-defined]
+        event.channel_label = CHANNELS.get(event.channel, event.channel)  # type: ignore[attr-defined]
     return events
