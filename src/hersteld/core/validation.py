@@ -42,7 +42,7 @@ MESSAGES: dict[str, Any] = {
         "This personnel number is already in use at this employer; choose another number."
     ),
     "end_before_start": _("The end date cannot lie before the start date of the employment."),
-    "already_ended": _("This employment has already been reported out of service."),
+    "already_ended": _("This already has an end date."),
     "no_end_at_creation": _(
         "An end date is not entered when adding an employment; use 'Report out of service'."
     ),
