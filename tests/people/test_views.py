@@ -8,6 +8,7 @@ import pytest
 
 from hersteld.core.models import AccessEvent
 from hersteld.organisations.models import Department
+from hersteld.people.forms import EmployeeEditForm
 from hersteld.people.models import Employee, Employment
 from tests.factories import employment_data
 
@@ -120,25 +121,7 @@ def test_ending_before_the_start_date_is_refused_on_the_page(login, persona) -> 
 
 def _employee_form(employee_id: int) -> dict:
     employee = Employee.objects.get(pk=employee_id)
-    fields = [
-        "initials",
-        "first_name",
-        "surname_prefix",
-        "surname",
-        "birth_date",
-        "gender",
-        "marital_status",
-        "bsn",
-        "postcode",
-        "house_number",
-        "house_number_addition",
-        "street",
-        "city",
-        "country",
-        "phone",
-        "email",
-    ]
-    return {name: getattr(employee, name) for name in fields}
+    return {name: getattr(employee, name) for name in EmployeeEditForm.base_fields}
 
 
 def test_editing_an_employment_with_an_effective_date(login, persona) -> None:

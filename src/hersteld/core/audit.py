@@ -6,7 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.text import capfirst
 
 from hersteld.core.context import current_meta
 from hersteld.core.models import AccessEvent, AuditEvent
@@ -102,3 +105,12 @@ def record_access(*, actor: Any, obj: models.Model, purpose: str = "view") -> Ac
         request_id=meta.request_id,
         channel=meta.channel,
     )
+
+
+def field_label(event: Any, name: str) -> str:
+    """The field's own (translated) label for an audited column name; the name when unknown."""
+    try:
+        model = apps.get_model(event.object_type)
+        return str(capfirst(model._meta.get_field(name).verbose_name))
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return name

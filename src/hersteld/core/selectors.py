@@ -11,8 +11,8 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hersteld.core.audit import field_label
 from hersteld.core.models import AuditEvent
-from hersteld.core.templatetags.audit import field_label
 
 
 def history_for_employee(user: Any, employee: Any) -> QuerySet[AuditEvent]:

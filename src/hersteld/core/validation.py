@@ -70,7 +70,6 @@ MESSAGES: dict[str, Any] = {
     "credentials_invalid": _("User name or password is not correct."),
     "locked_out": _("Too many failed attempts; this account is locked for %(minutes)s minutes."),
     "invalid_choice": _("This value is not one of the choices."),
-    "unknown_field": _("This field does not exist here."),
 }
 
 

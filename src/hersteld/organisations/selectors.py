@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 
-from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.organisations.models import Department, Employer
 
 
 def employers(user: Any, action: str = "organisations.view") -> QuerySet[Employer]:
@@ -36,7 +36,3 @@ def department(user: Any, pk: int, action: str = "organisations.view") -> Depart
 def department_tree(user: Any, employer_id: int) -> list[Department]:
     """Departments of one employer in tree order (path), as far as the user may see them."""
     return list(departments(user).filter(employer_id=employer_id).order_by("path"))
-
-
-def arbodiensten(user: Any) -> QuerySet[Arbodienst]:
-    return Arbodienst.objects.restrict(user, "organisations.view")

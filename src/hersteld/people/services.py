@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +20,7 @@ from hersteld.core.services import (
     save_and_record,
     set_end_date,
 )
-from hersteld.core.validation import Problems, fail, message
+from hersteld.core.validation import Problems, fail
 from hersteld.organisations.models import Department
 from hersteld.people import rules
 from hersteld.people.models import (
@@ -349,8 +349,3 @@ def end_employment(*, actor: Any, employment_id: int, end_date: dt.date) -> Empl
         raise fail("end_date", problem)
     set_end_date(actor=actor, obj=employment, end_date=end_date, fields=Employment.AUDITED)
     return employment
-
-
-def require_change_anywhere(actor: Any) -> None:
-    if not actor.has_perm_anywhere("people.change"):
-        raise PermissionDenied(message("not_allowed"))

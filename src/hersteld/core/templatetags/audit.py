@@ -1,25 +1,13 @@
-"""Show audit changes to people: field labels instead of column names, yes/no instead of True/False."""
+"""Show audited values to people: yes/no instead of True/False, a dash for empty."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 register = template.Library()
-
-
-@register.filter
-def field_label(event: Any, name: str) -> str:
-    try:
-        model = apps.get_model(event.object_type)
-        return str(capfirst(model._meta.get_field(name).verbose_name))
-    except (LookupError, ValueError, FieldDoesNotExist):
-        return name
 
 
 @register.filter
