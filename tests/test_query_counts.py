@@ -87,3 +87,60 @@ def test_api_lists_use_a_fixed_number_of_queries(api, persona, name, path) -> No
     after, sql = count_queries(lambda: client.get(path))
     assert after == before, "\n".join(sql)
     check_baseline(name, after, sql)
+
+
+def grow_cases(persona, n: int) -> None:
+    """n new employments, each with an open sick report and a note."""
+    from hersteld.absence import services as absence_services
+    from hersteld.people.models import Employment
+
+    grow(persona, n)
+    hr = persona("hr.devries")
+    for employment in Employment.objects.filter(personnel_number__startswith="QC-"):
+        case = absence_services.add_case(
+            actor=hr,
+            employment_id=employment.pk,
+            kind="sickness",
+            data={"first_day": employment.start_date, "note": "Belde af."},
+        )
+        absence_services.add_note(actor=hr, case_id=case.pk, text="Contact gehad.")
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "user"),
+    [
+        ("portal:case_list", "/cases/", "hr.devries"),
+        ("portal:case_list_staff", "/cases/?status=all&sort=week", "casemanager.noord"),
+        ("api:cases", "/api/v1/cases", "hr.devries"),
+    ],
+)
+def test_case_lists_use_a_fixed_number_of_queries(login, api, persona, name, path, user) -> None:
+    if path.startswith("/api/"):
+        client = api(user)
+        client.get(path)
+        get = lambda: client.get(path)  # noqa: E731
+    else:
+        portal = login(user)
+        get = lambda: portal.get(path)  # noqa: E731
+    before, _ = count_queries(get)
+    grow_cases(persona, 5)
+    after, sql = count_queries(get)
+    assert after == before, "\n".join(sql)
+    check_baseline(name, after, sql)
+
+
+def test_the_notes_tab_uses_a_fixed_number_of_queries(login, persona) -> None:
+    from hersteld.absence import services as absence_services
+    from hersteld.absence.models import AbsenceCase
+
+    case = AbsenceCase.objects.filter(employee=persona("werknemer.devries").employee).first()
+    client = login("hr.devries")
+    path = f"/cases/{case.pk}/?tab=notes"
+    before, _ = count_queries(lambda: client.get(path))
+    for i in range(5):
+        absence_services.add_note(
+            actor=persona("hr.devries"), case_id=case.pk, text=f"Notitie {i}."
+        )
+    after, sql = count_queries(lambda: client.get(path))
+    assert after == before, "\n".join(sql)
+    check_baseline("portal:case_notes", after, sql)

@@ -1,7 +1,8 @@
 """The `hersteld` console script: Django's management commands under friendlier names.
 
 `hersteld serve` runs the portal (migrations are not applied implicitly);
-`hersteld demo-data` loads the demo; every other word is passed to manage.py.
+`hersteld demo-data` loads the demo; `hersteld scan-text` checks text for medical terms;
+every other word is passed to manage.py.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"demo-data": "demo_data"}
+ALIASES = {"demo-data": "demo_data", "scan-text": "scan_text"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
             "  migrate              create or update the database\n"
             "  demo-data            load the demo arbodiensten, employers, people and users\n"
             "  serve [--port N]     serve the portal and API on 127.0.0.1 (static files included)\n"
+            "  scan-text            medical terms in stdin, one text per line, as JSON lines\n"
             "  createsuperuser, check, shell, ...   any Django management command\n"
         )
         if not args:

@@ -38,6 +38,11 @@ try:
     EMAIL_HOST_USER = envstr("HERSTELD_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = envsecret("HERSTELD_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = envbool("HERSTELD_EMAIL_USE_TLS", False)
+    # Extra medical-term lexicons of this installation (docs/medical-terms.md).
+    MEDICAL_LEXICON_FILES = envlist("HERSTELD_MEDICAL_LEXICON", [])
+    for _lexicon_file in MEDICAL_LEXICON_FILES:
+        if not Path(_lexicon_file).is_file():
+            raise EnvError(f"HERSTELD_MEDICAL_LEXICON names {_lexicon_file}, which does not exist")
 except EnvError as exc:  # pragma: no cover - exercised by a deployment with a typo
     raise ImproperlyConfigured(str(exc)) from exc
 
@@ -58,6 +63,8 @@ INSTALLED_APPS = [
     "hersteld.organisations",
     "hersteld.accounts",
     "hersteld.people",
+    "hersteld.privacy",
+    "hersteld.absence",
     "hersteld.poortwachter",
     "hersteld.portal",
 ]

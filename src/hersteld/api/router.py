@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
+from hersteld.absence.api import router as absence_router
 from hersteld.accounts.api import router as auth_router
 from hersteld.api import errors
 from hersteld.api.auth import AUTH
 from hersteld.organisations.api import router as organisations_router
 from hersteld.people.api import router as people_router
+from hersteld.privacy.api import router as privacy_router
 
 api = NinjaAPI(
     title="Hersteld API",
@@ -27,3 +29,5 @@ errors.install(api)
 api.add_router("/v1/auth", auth_router)
 api.add_router("/v1", organisations_router)
 api.add_router("/v1", people_router)
+api.add_router("/v1", privacy_router)
+api.add_router("/v1", absence_router)

@@ -14,19 +14,26 @@ from django.utils.translation import gettext_lazy as _
 from hersteld.core.audit import field_label
 from hersteld.core.models import AuditEvent
 
+# Object types whose mere existence is medical data: only users with medical.view see them.
+MEDICAL_OBJECT_TYPES = ("absence.medicalnote",)
+
+
+def audit_events(user: Any) -> QuerySet[AuditEvent]:
+    """Audit rows in the user's scope; rows about the medical file only with medical.view."""
+    qs = AuditEvent.objects.restrict(user, "audit.view")
+    if not user.has_perm_anywhere("medical.view"):
+        qs = qs.exclude(object_type__in=MEDICAL_OBJECT_TYPES)
+    return qs
+
 
 def history_for_employee(user: Any, employee: Any) -> QuerySet[AuditEvent]:
-    """Every change of the employee and his employments, newest first."""
-    return (
-        AuditEvent.objects.restrict(user, "audit.view")
-        .filter(employee_id=employee.pk)
-        .order_by("-created_at", "-id")
-    )
+    """Every change of the employee, his employments and his cases, newest first."""
+    return audit_events(user).filter(employee_id=employee.pk).order_by("-created_at", "-id")
 
 
 def history_for_object(user: Any, obj: Any) -> QuerySet[AuditEvent]:
     return (
-        AuditEvent.objects.restrict(user, "audit.view")
+        audit_events(user)
         .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
         .order_by("-created_at", "-id")
     )
@@ -42,7 +49,16 @@ def _field(event: AuditEvent, name: str) -> Any:
         return None
 
 
-def describe(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+def _hidden_fields(event: AuditEvent, user: Any) -> set[str]:
+    """Fields of this event's model the user may not see (a model's RESTRICTED_FIELDS)."""
+    try:
+        restricted = getattr(apps.get_model(event.object_type), "RESTRICTED_FIELDS", {})
+    except (LookupError, ValueError):
+        return set()
+    return {name for name, perm in restricted.items() if not user.has_perm_anywhere(perm)}
+
+
+def describe(events: Iterable[AuditEvent], *, user: Any) -> list[AuditEvent]:
     """Give each event `rows` of (label, before, after) as a person reads them.
 
     Choices show their label and references their name; referenced objects are fetched
@@ -50,6 +66,10 @@ def describe(events: Iterable[AuditEvent]) -> list[AuditEvent]:
     of queries.
     """
     events = list(events)
+    for event in events:
+        hidden = _hidden_fields(event, user)
+        if hidden:
+            event.changes = {k: v for k, v in event.changes.items() if k not in hidden}
     wanted: dict[type[models.Model], set[Any]] = {}
     for event in events:
         for name, values in event.changes.items():

@@ -70,6 +70,99 @@ MESSAGES: dict[str, Any] = {
     "credentials_invalid": _("User name or password is not correct."),
     "locked_out": _("Too many failed attempts; this account is locked for %(minutes)s minutes."),
     "invalid_choice": _("This value is not one of the choices."),
+    # absence (rules.md 3-6)
+    "first_day_before_employment": _(
+        "The first day lies before the start of the employment; check the date."
+    ),
+    "first_day_after_employment": _("The first day lies after the end of the employment."),
+    "first_day_in_future": _("A sick report cannot start in the future; check the first day."),
+    "case_overlaps": _(
+        "This overlaps with another case of this employment (%(kind)s from %(start)s); "
+        "correct or close that case first."
+    ),
+    "case_not_open": _("This case is no longer open."),
+    "case_wrong_kind": _("This action is not possible for this kind of case."),
+    "case_has_chained_cases": _(
+        "Another case is counted together with this one; withdraw that case first."
+    ),
+    "reason_required": _("Give a reason; it is kept in the history."),
+    "safety_net_category_without_safety_net": _(
+        "A safety-net category can only be chosen when the safety net applies."
+    ),
+    "no_risk_policy_missing": _(
+        "The no-riskpolis category needs an employment with the no-riskpolis; "
+        "record it on the employment first."
+    ),
+    "compensation_start_date": _(
+        "Compensatieregeling: the employment must have started between 1 January 2018 "
+        "and 1 January 2020."
+    ),
+    "compensation_birth_date": _(
+        "Compensatieregeling: the employee must be born before 1 January 1962."
+    ),
+    "compensation_ww": _(
+        "Compensatieregeling: the employee must have come directly from a WW benefit "
+        "of more than 52 weeks."
+    ),
+    "compensation_employed_too_long": _(
+        "Compensatieregeling: the employee was employed for more than 5 years on the first day."
+    ),
+    "recovery_only_for_sickness": _("Recoveries are reported on a sickness case only."),
+    "recovery_before_first_day": _("A recovery cannot lie before the first day of the case."),
+    "recovery_before_previous": _(
+        "A recovery must lie after the previous recovery of this case (%(date)s)."
+    ),
+    "full_recovery_on_first_day": _(
+        "A full recovery must lie after the first day of absence: it is the first day "
+        "fully at work."
+    ),
+    "recovery_too_far_ahead": _("A recovery can be reported at most 14 days ahead."),
+    "recovery_amount_required": _("Give the percentage recovered or the hours recovered."),
+    "recovery_hours_negative": _("The hours cannot be negative."),
+    "recovery_hours_above_contract": _(
+        "More hours than the working week of the employment (%(hours)s hours)."
+    ),
+    "recovery_mismatch": _(
+        "Percentage and hours do not match; give one of them and the other is computed."
+    ),
+    "recovery_before_first_recovery": _(
+        "The first day cannot lie after the first recovery of this case."
+    ),
+    "leave_start_too_early": _(
+        "Pregnancy leave starts at the earliest 6 weeks (multiple birth: 10 weeks) before "
+        "the day after the expected delivery date."
+    ),
+    "leave_start_too_late": _(
+        "Pregnancy leave starts at the latest 4 weeks (multiple birth: 8 weeks) before "
+        "the day after the expected delivery date."
+    ),
+    "delivery_required": _("The expected delivery date is required for pregnancy leave."),
+    "delivery_before_pregnancy": _(
+        "The delivery date lies more than 40 weeks before the expected date; check the date."
+    ),
+    "delivery_too_late": _(
+        "The delivery date lies more than 6 weeks after the expected date; check the date."
+    ),
+    "hospital_days_without_delivery": _(
+        "Hospital days of the newborn are recorded together with the actual delivery date."
+    ),
+    "hospital_days_negative": _("The number of days cannot be negative."),
+    "leave_not_ended": _("The leave runs until %(date)s; close it on or after that day."),
+    "expected_recovery_not_for_employer": _(
+        "The employer does not record an expected recovery date; mention it in a note if needed."
+    ),
+    "safety_net_category_not_allowed": _(
+        "Only arbodienst staff record which safety-net rule applies; the employer records "
+        "only whether one applies."
+    ),
+    "therapeutic_medic_only": _(
+        "Only the company doctor records recovery on a therapeutic basis (Hersteld AT)."
+    ),
+    "medical_term": _(
+        "\u201c%(term)s\u201d is a medical term (%(category)s). Medical data may not be "
+        "recorded here.%(suggestion)s"
+    ),
+    "medical_suggestion": _(" Write for example \u201c%(suggestion)s\u201d."),
 }
 
 
@@ -83,8 +176,10 @@ class Problems:
     def __init__(self) -> None:
         self.errors: dict[str, list[ValidationError]] = {}
 
-    def add(self, field: str, code: str) -> None:
-        self.errors.setdefault(field, []).append(ValidationError(message(code), code=code))
+    def add(self, field: str, code: str, **params: Any) -> None:
+        self.errors.setdefault(field, []).append(
+            ValidationError(message(code), code=code, params=params or None)
+        )
 
     def check(self, field: str, code: str | None) -> None:
         if code is not None:
@@ -107,5 +202,6 @@ class Problems:
             raise ValidationError(self.errors)
 
 
-def fail(field: str, code: str) -> ValidationError:
-    return ValidationError({field: [ValidationError(message(code), code=code)]})
+def fail(field: str, code: str, **params: Any) -> ValidationError:
+    error = ValidationError(message(code), code=code, params=params or None)
+    return ValidationError({field: [error]})

@@ -47,7 +47,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = DepartmentForm(actor=request.user, employer_id=employer.pk) if can_change else None
     history = None
     if request.user.has_perm_anywhere("audit.view"):  # type: ignore[union-attr]
-        history = describe(history_for_object(request.user, employer)[:20])
+        history = describe(history_for_object(request.user, employer)[:20], user=request.user)
     return render(
         request,
         "organisations/employer_detail.html",

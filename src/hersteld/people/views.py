@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hersteld.absence import selectors as absence_selectors
 from hersteld.core.selectors import describe, history_for_employee
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors, services
@@ -85,22 +86,42 @@ def employment_add(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _attach_cases(user: Any, employments: list[Any]) -> None:
+    """Each employment gets its cases (one query) and whether the user may add one."""
+    can_view = user.has_perm_anywhere("absence.view")
+    by_employment: dict[int, list[Any]] = {}
+    if can_view and employments:
+        for case in absence_selectors.employment_cases(user, [emp.pk for emp in employments]):
+            by_employment.setdefault(case.employment_id, []).append(case)
+    changeable = set(
+        selectors.employments(user, "absence.change")
+        .filter(pk__in=[emp.pk for emp in employments])
+        .values_list("pk", flat=True)
+    )
+    for emp in employments:
+        emp.absence_cases = by_employment.get(emp.pk, [])
+        emp.can_see_cases = can_view
+        emp.can_add_case = emp.pk in changeable
+
+
 @login_required
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee(request.user, pk)
     tab = request.GET.get("tab", "data")
+    employments = list(
+        selectors.employee_employments(request.user, employee).prefetch_related("terms__department")
+    )
+    _attach_cases(request.user, employments)
     context: dict[str, Any] = {
         "employee": employee,
         "tab": tab,
-        "employments": selectors.employee_employments(request.user, employee).prefetch_related(
-            "terms__department"
-        ),
+        "employments": employments,
         "can_change": selectors.employees(request.user, "people.change").filter(pk=pk).exists(),
         "can_history": request.user.has_perm_anywhere("audit.view"),  # type: ignore[union-attr]
     }
     if tab == "history" and context["can_history"]:
         page = paginate(request, history_for_employee(request.user, employee))
-        page.object_list = describe(page.object_list)
+        page.object_list = describe(page.object_list, user=request.user)
         context["history"] = page
     return render(request, "people/employee_detail.html", context)
 

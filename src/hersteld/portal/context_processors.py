@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, permission needed anywhere in scope or None)
 NAVIGATION: tuple[tuple[str, Any, str | None], ...] = (
     ("portal:home", _("Overview"), None),
+    ("absence:case_list", _("Cases"), "absence.view"),
     ("people:employment_list", _("Employments"), "people.view"),
     ("organisations:employer_list", _("Employers"), "organisations.view"),
     ("accounts:user_list", _("Users"), "accounts.manage"),

@@ -26,12 +26,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from faker import Faker
 from rich.console import Console
 from rich.table import Table
 from stdnum.nl import bsn as stdnum_bsn
 
+from hersteld.absence.demo import seed_cases
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import Role, mfa_required
 from hersteld.accounts.services import create_user
@@ -428,6 +430,9 @@ class Seeder:
         self.employee_user(operator)
         for demo_user in self.users.values():
             self.totp_device(demo_user)
+        self.created += seed_cases(
+            self.users, self.employers, timezone.localdate(), self.notes.append
+        )
 
     def operator(self) -> User:
         user = User.objects.filter(username=OPERATOR.username).first()

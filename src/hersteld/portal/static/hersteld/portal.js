@@ -34,6 +34,44 @@
     document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
       form.addEventListener("change", function () { form.classList.add("loading"); form.submit(); });
     });
+    // Medical-term findings: one click takes over the neutral alternative (P8).
+    document.querySelectorAll("[data-replace-field]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var field = document.getElementById(button.getAttribute("data-replace-field"));
+        if (!field) { return; }
+        var term = button.getAttribute("data-term");
+        var suggestion = button.getAttribute("data-suggestion");
+        var start = parseInt(button.getAttribute("data-start"), 10);
+        var text = field.value;
+        if (text.substr(start, term.length) !== term) { start = text.indexOf(term); }
+        if (start < 0) { return; }
+        field.value = text.slice(0, start) + suggestion + text.slice(start + term.length);
+        // Later findings in the same field move by the change in length.
+        var shift = suggestion.length - term.length;
+        document.querySelectorAll('[data-replace-field="' + field.id + '"]').forEach(function (other) {
+          var at = parseInt(other.getAttribute("data-start"), 10);
+          if (at > start) { other.setAttribute("data-start", String(at + shift)); }
+        });
+        var item = button.closest("li");
+        if (item) { item.classList.add("done"); }
+        button.disabled = true;
+        field.focus();
+      });
+    });
+    // Recovery: percentage and hours fill each other from the working week (rules.md 6).
+    var percentage = document.getElementById("id_percentage");
+    var hours = document.getElementById("id_hours");
+    if (percentage && hours && percentage.getAttribute("data-contract-hours")) {
+      var contract = parseFloat(percentage.getAttribute("data-contract-hours"));
+      percentage.addEventListener("input", function () {
+        var value = parseFloat(percentage.value.replace(",", "."));
+        hours.value = isNaN(value) ? "" : (Math.round(contract * value / 100 * 4) / 4).toFixed(2);
+      });
+      hours.addEventListener("input", function () {
+        var value = parseFloat(hours.value.replace(",", "."));
+        percentage.value = isNaN(value) || !contract ? "" : (value / contract * 100).toFixed(2);
+      });
+    }
     // Confirmation for destructive buttons.
     document.querySelectorAll("[data-confirm]").forEach(function (el) {
       el.addEventListener("click", function (event) {

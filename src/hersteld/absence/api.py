@@ -1,0 +1,320 @@
+"""REST API v1: absence cases, recoveries, notes and the medical file (same services as the portal)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from hersteld.absence import selectors, services
+from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote, Recovery
+from hersteld.api.schemas import InputSchema
+
+router = Router(tags=["absence cases"])
+
+
+class CaseOut(Schema):
+    id: int
+    employment_id: int
+    employee_id: int
+    employer_id: int
+    kind: str
+    status: str
+    first_day: dt.date
+    end_date: dt.date | None = Field(
+        description="First day fully at work (sickness) or closing day."
+    )
+    context: str
+    sick_percentage: Decimal
+    current_sick_percentage: Decimal
+    expected_recovery: dt.date | None
+    safety_net: bool
+    safety_net_category: str | None = Field(
+        None, description="Only for users with absence.view_safety_net; null for everyone else."
+    )
+    relatedness: str
+    own_risk_wga: bool
+    own_risk_zw: bool
+    insurance: str
+    deviating_phone: str
+    care_address: str
+    requested_action: str
+    requested_action_note: str
+    expected_delivery: dt.date | None
+    actual_delivery: dt.date | None
+    multiple: bool
+    premature: bool
+    hospital_days: int
+    leave_end: dt.date | None = Field(description="Last day of a pregnancy leave (WAZO).")
+    chained_to_id: int | None = Field(description="The case this one is counted together with.")
+    withdrawn_reason: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_safety_net_category(obj: AbsenceCase, context: dict[str, Any]) -> str | None:
+        """rules.md 4: the category reaches only users with absence.view_safety_net."""
+        user = context["request"].user
+        if not user.has_perm_anywhere("absence.view_safety_net"):
+            return None
+        return obj.safety_net_category or None
+
+
+class CaseFields(InputSchema):
+    context: str | None = None
+    sick_percentage: Decimal | None = None
+    expected_recovery: dt.date | None = None
+    safety_net: bool | None = None
+    safety_net_category: str | None = None
+    came_from_long_ww: bool | None = None
+    relatedness: str | None = None
+    own_risk_wga: bool | None = None
+    own_risk_zw: bool | None = None
+    insurance: str | None = None
+    deviating_phone: str | None = None
+    care_address: str | None = None
+    requested_action: str | None = None
+    requested_action_note: str | None = None
+    full_recovery_expected: bool | None = None
+    expected_delivery: dt.date | None = None
+    multiple: bool | None = None
+    premature: bool | None = None
+
+
+class CaseCreate(CaseFields):
+    employment_id: int
+    kind: Literal["sickness", "pregnancy_leave", "preventive"]
+    first_day: dt.date
+    note: str | None = None
+
+
+class CaseCorrect(CaseFields):
+    first_day: dt.date | None = None
+    reason: str
+
+
+class ReasonIn(InputSchema):
+    reason: str
+
+
+class ConvertIn(InputSchema):
+    first_day: dt.date | None = None
+
+
+class CloseIn(InputSchema):
+    end_date: dt.date
+
+
+class DeliveryIn(InputSchema):
+    actual_delivery: dt.date
+    premature: bool | None = None
+    hospital_days: int | None = None
+
+
+class EndLeaveIn(InputSchema):
+    continue_sick: bool = False
+
+
+class EndLeaveOut(Schema):
+    leave: CaseOut
+    sickness_case: CaseOut | None
+
+
+class RecoveryIn(InputSchema):
+    date: dt.date
+    percentage: Decimal | None = None
+    hours: Decimal | None = None
+    therapeutic: bool = False
+
+
+class RecoveryOut(Schema):
+    id: int
+    case_id: int
+    date: dt.date
+    percentage: Decimal
+    hours: Decimal
+    contract_hours: Decimal
+    therapeutic: bool
+    created_at: dt.datetime
+
+
+class NoteIn(InputSchema):
+    text: str
+    internal: bool = False
+
+
+class NoteOut(Schema):
+    id: int
+    case_id: int
+    text: str
+    internal: bool
+    author_name: str
+    created_at: dt.datetime
+
+
+class MedicalNoteIn(InputSchema):
+    text: str
+
+
+class MedicalNoteOut(Schema):
+    id: int
+    case_id: int
+    text: str
+    author_name: str
+    created_at: dt.datetime
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _data(payload: Schema, *, exclude: set[str] | None = None) -> dict[str, Any]:
+    return payload.dict(exclude_unset=True, exclude=exclude or set())
+
+
+@router.get("/cases", response=list[CaseOut])
+@paginate(PageNumberPagination)
+def list_cases(
+    request: HttpRequest,
+    status: str = "open",
+    kind: str = "",
+    employer_id: int | None = None,
+    department_id: int | None = None,
+    week_min: int | None = None,
+    week_max: int | None = None,
+    search: str = "",
+    changed_after: dt.datetime | None = None,
+) -> QuerySet[AbsenceCase]:
+    """Cases in your scope.
+
+    `status`: open (default), closed, all (open and closed) or withdrawn. `kind`: sickness,
+    pregnancy_leave or preventive. `week_min`/`week_max`: week of absence today (rules.md 1).
+    """
+    return selectors.case_list(
+        _user(request),
+        status=status,
+        kind=kind,
+        employer_id=employer_id,
+        department_id=department_id,
+        week_min=week_min,
+        week_max=week_max,
+        search=search,
+        changed_after=changed_after,
+        sort="first_day",
+    )
+
+
+@router.post("/cases", response={201: CaseOut})
+def create_case(request: HttpRequest, payload: CaseCreate) -> Status:
+    """A sick report, a pregnancy leave or a preventive case for an employment."""
+    case = services.add_case(
+        actor=_user(request),
+        employment_id=payload.employment_id,
+        kind=payload.kind,
+        data=_data(payload, exclude={"employment_id", "kind"}),
+    )
+    return Status(201, case)
+
+
+@router.get("/cases/{case_id}", response=CaseOut)
+def get_case(request: HttpRequest, case_id: int) -> AbsenceCase:
+    return selectors.case(_user(request), case_id)
+
+
+@router.post("/cases/{case_id}/correct", response=CaseOut)
+def correct_case(request: HttpRequest, case_id: int, payload: CaseCorrect) -> AbsenceCase:
+    """Change a case with a reason; before, after and the reason are kept in the history."""
+    case = services.correct_case(actor=_user(request), case_id=case_id, data=_data(payload))
+    return case
+
+
+@router.post("/cases/{case_id}/withdraw", response=CaseOut)
+def withdraw_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> AbsenceCase:
+    """Intrekking: the case never happened and counts nowhere."""
+    case = services.withdraw_case(actor=_user(request), case_id=case_id, reason=payload.reason)
+    return case
+
+
+@router.post("/cases/{case_id}/convert", response=CaseOut)
+def convert_case(request: HttpRequest, case_id: int, payload: ConvertIn) -> AbsenceCase:
+    """A preventive case becomes a sickness case, keeping its history."""
+    case = services.convert_to_sickness(
+        actor=_user(request), case_id=case_id, first_day=payload.first_day
+    )
+    return case
+
+
+@router.post("/cases/{case_id}/close", response=CaseOut)
+def close_case(request: HttpRequest, case_id: int, payload: CloseIn) -> AbsenceCase:
+    """Close a preventive case. A sickness case closes by a full recovery."""
+    case = services.close_case(actor=_user(request), case_id=case_id, end_date=payload.end_date)
+    return case
+
+
+@router.post("/cases/{case_id}/delivery", response=CaseOut)
+def record_delivery(request: HttpRequest, case_id: int, payload: DeliveryIn) -> AbsenceCase:
+    """Record the actual delivery date of a pregnancy leave; the end of the leave is recomputed."""
+    case = services.record_delivery(
+        actor=_user(request),
+        case_id=case_id,
+        actual_delivery=payload.actual_delivery,
+        premature=payload.premature,
+        hospital_days=payload.hospital_days,
+    )
+    return case
+
+
+@router.post("/cases/{case_id}/end-leave", response=EndLeaveOut)
+def end_leave(request: HttpRequest, case_id: int, payload: EndLeaveIn) -> dict[str, Any]:
+    """Close a pregnancy leave, or continue directly with a chained sickness case."""
+    leave, follower = services.end_leave(
+        actor=_user(request), case_id=case_id, continue_sick=payload.continue_sick
+    )
+    return {
+        "leave": leave,
+        "sickness_case": follower if follower else None,
+    }
+
+
+@router.get("/cases/{case_id}/recoveries", response=list[RecoveryOut])
+def list_recoveries(request: HttpRequest, case_id: int) -> QuerySet[Recovery]:
+    case = selectors.case(_user(request), case_id)
+    return selectors.recoveries(_user(request), case)
+
+
+@router.post("/cases/{case_id}/recoveries", response={201: RecoveryOut})
+def add_recovery(request: HttpRequest, case_id: int, payload: RecoveryIn) -> Status:
+    """Percentage or hours (the other is computed); 100% closes the case. `therapeutic`: medic only (403)."""
+    recovery = services.add_recovery(actor=_user(request), case_id=case_id, data=_data(payload))
+    return Status(201, recovery)
+
+
+@router.get("/cases/{case_id}/notes", response=list[NoteOut])
+def list_notes(request: HttpRequest, case_id: int) -> QuerySet[CaseNote]:
+    case = selectors.case(_user(request), case_id)
+    return selectors.notes(_user(request), case)
+
+
+@router.post("/cases/{case_id}/notes", response={201: NoteOut})
+def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status:
+    """A journal entry. Medical terms are refused with 422 and code `medical_term`."""
+    note = services.add_note(
+        actor=_user(request), case_id=case_id, text=payload.text, internal=payload.internal
+    )
+    return Status(201, note)
+
+
+@router.get("/cases/{case_id}/medical-notes", response=list[MedicalNoteOut])
+def list_medical_notes(request: HttpRequest, case_id: int) -> QuerySet[MedicalNote]:
+    """The medical file: only with medical.view (company doctor); others get 404."""
+    case = selectors.case(_user(request), case_id, "medical.view")
+    return selectors.medical_notes(_user(request), case)
+
+
+@router.post("/cases/{case_id}/medical-notes", response={201: MedicalNoteOut})
+def add_medical_note(request: HttpRequest, case_id: int, payload: MedicalNoteIn) -> Status:
+    note = services.add_medical_note(actor=_user(request), case_id=case_id, text=payload.text)
+    return Status(201, note)

@@ -1,0 +1,195 @@
+"""Reads of absence cases, always through `restrict`; every view of a dossier logs an access event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from hersteld.absence import rules
+from hersteld.absence.models import (
+    AbsenceCase,
+    CaseKind,
+    CaseNote,
+    CaseStatus,
+    MedicalNote,
+    Recovery,
+)
+from hersteld.absence.services import chain_of, sick_spans
+from hersteld.accounts.permissions import Role
+from hersteld.core.audit import record_access
+from hersteld.core.models import AuditEvent
+from hersteld.core.selectors import audit_events
+from hersteld.organisations.models import Department
+
+SORTS = {
+    "first_day": ("first_day", "id"),
+    "-first_day": ("-first_day", "-id"),
+    "week": ("-week_anchor", "id"),
+    "-week": ("week_anchor", "id"),
+    "name": ("employee__surname", "employee__initials", "id"),
+    "-name": ("-employee__surname", "-employee__initials", "-id"),
+}
+STATUSES = {"open", "closed", "withdrawn", "all"}
+
+
+def cases(user: Any, action: str = "absence.view") -> QuerySet[AbsenceCase]:
+    return AbsenceCase.objects.restrict(user, action).select_related(
+        "employee", "employer", "employment", "employment__department"
+    )
+
+
+def case_list(
+    user: Any,
+    *,
+    status: str = "open",
+    kind: str = "",
+    employer_id: int | None = None,
+    department_id: int | None = None,
+    week_min: int | None = None,
+    week_max: int | None = None,
+    search: str = "",
+    changed_after: dt.datetime | None = None,
+    sort: str = "-first_day",
+    today: dt.date | None = None,
+) -> QuerySet[AbsenceCase]:
+    """Cases in scope with filters; withdrawn cases only when asked for by status."""
+    qs = cases(user)
+    if status == "all":
+        qs = qs.exclude(status=CaseStatus.WITHDRAWN)
+    elif status in STATUSES:
+        qs = qs.filter(status=status)
+    if kind in CaseKind.values:
+        qs = qs.filter(kind=kind)
+    if employer_id is not None:
+        qs = qs.filter(employer_id=employer_id)
+    if department_id is not None:
+        path = Department.objects.filter(pk=department_id).values_list("path", flat=True).first()
+        qs = qs.filter(employment__department__path__startswith=path) if path else qs.none()
+    today = today or timezone.localdate()
+    # Week n on `today` <=> anchor in (today - 7n, today - 7(n-1)]  (rules.md 1).
+    if week_min is not None:
+        qs = qs.filter(week_anchor__lte=today - dt.timedelta(days=7 * (week_min - 1)))
+    if week_max is not None:
+        qs = qs.filter(week_anchor__gt=today - dt.timedelta(days=7 * week_max))
+    for term in search.split():
+        qs = qs.filter(
+            Q(employee__surname__icontains=term)
+            | Q(employee__initials__icontains=term)
+            | Q(employment__personnel_number__icontains=term)
+        )
+    if changed_after is not None:
+        qs = qs.filter(updated_at__gt=changed_after)
+    return qs.order_by(*SORTS.get(sort, SORTS["-first_day"]))
+
+
+def case(
+    user: Any, pk: int, action: str = "absence.view", *, log_access: bool = True
+) -> AbsenceCase:
+    """One case as far as the user may see it; every view is written to the access log."""
+    found = get_object_or_404(cases(user, action).select_related("chained_to"), pk=pk)
+    if log_access:
+        record_access(actor=user, obj=found)
+    return found
+
+
+def employment_cases(user: Any, employment_ids: list[int]) -> QuerySet[AbsenceCase]:
+    return (
+        cases(user)
+        .filter(employment_id__in=employment_ids)
+        .exclude(status=CaseStatus.WITHDRAWN)
+        .order_by("-first_day", "-id")
+    )
+
+
+def notes(user: Any, found: AbsenceCase) -> QuerySet[CaseNote]:
+    """The journal; an employee does not see other people's notes marked internal."""
+    qs = CaseNote.objects.restrict(user, "absence.view").filter(case=found)
+    if getattr(user, "role", None) == Role.EMPLOYEE:
+        qs = qs.filter(Q(internal=False) | Q(author=user))
+    return qs.order_by("-created_at", "-id")
+
+
+def recoveries(user: Any, found: AbsenceCase) -> QuerySet[Recovery]:
+    return Recovery.objects.restrict(user, "absence.view").filter(case=found).order_by("date", "id")
+
+
+def medical_notes(user: Any, found: AbsenceCase) -> QuerySet[MedicalNote]:
+    """The medical file of a case: only with medical.view; each read is logged."""
+    qs = MedicalNote.objects.restrict(user, "medical.view").filter(case=found)
+    record_access(actor=user, obj=found, purpose="medical")
+    return qs.order_by("-created_at", "-id")
+
+
+def can_see_medical(user: Any, found: AbsenceCase) -> bool:
+    return AbsenceCase.objects.restrict(user, "medical.view").filter(pk=found.pk).exists()
+
+
+def can_see_safety_net(user: Any, found: AbsenceCase) -> bool:
+    return (
+        AbsenceCase.objects.restrict(user, "absence.view_safety_net").filter(pk=found.pk).exists()
+    )
+
+
+def can_change(user: Any, found: AbsenceCase) -> bool:
+    return AbsenceCase.objects.restrict(user, "absence.change").filter(pk=found.pk).exists()
+
+
+def _ids(qs: QuerySet[Any]) -> QuerySet[Any]:
+    return qs.annotate(key=Cast("pk", CharField())).values("key")
+
+
+def history(user: Any, found: AbsenceCase) -> QuerySet[AuditEvent]:
+    """Changes of the case, its recoveries and its notes (medical ones only with medical.view)."""
+    condition = (
+        Q(object_type="absence.absencecase", object_id=str(found.pk))
+        | Q(object_type="absence.recovery", object_id__in=_ids(found.recoveries.all()))
+        | Q(object_type="absence.casenote", object_id__in=_ids(found.notes.all()))
+        | Q(object_type="absence.medicalnote", object_id__in=_ids(found.medical_notes.all()))
+    )
+    return audit_events(user).filter(condition).order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the overview tab shows that is derived, not stored."""
+
+    chain: list[AbsenceCase]
+    week: int | None
+    sick_days: int
+    out_of_service: bool
+    reintegration_report: str | None
+
+
+def facts(found: AbsenceCase, today: dt.date | None = None) -> CaseFacts:
+    """Week number and chain (rules.md 3) and, for ziek uit dienst, the UWV report (rules.md 9)."""
+    today = today or timezone.localdate()
+    chain = chain_of(found)
+    spans = sick_spans(chain)
+    until = today if found.end_date is None else found.end_date - dt.timedelta(days=1)
+    week = rules.sick_week(spans, until) if found.kind == CaseKind.SICKNESS else None
+    employment_end = found.employment.end_date
+    out_of_service = (
+        found.kind == CaseKind.SICKNESS
+        and employment_end is not None
+        and employment_end >= found.first_day
+        and (found.end_date is None or found.end_date > employment_end)
+    )
+    report = None
+    if out_of_service and employment_end is not None:
+        report = rules.reintegration_report(
+            rules.sick_days(spans, employment_end),
+            full_recovery_expected_within_3_months=found.full_recovery_expected,
+        )
+    return CaseFacts(
+        chain=chain,
+        week=week,
+        sick_days=rules.sick_days(spans, until),
+        out_of_service=out_of_service,
+        reintegration_report=report,
+    )

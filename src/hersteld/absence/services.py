@@ -1,0 +1,696 @@
+"""Writes of absence cases, recoveries and notes (P5-P9, P11).
+
+Every function checks scope and rules, writes, and audits in one transaction; on a
+rule violation it raises a ValidationError naming field and rule, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from hersteld.absence import rules, wazo
+from hersteld.absence.models import (
+    AbsenceCase,
+    CaseKind,
+    CaseNote,
+    CaseStatus,
+    Context,
+    MedicalNote,
+    Recovery,
+    Relatedness,
+    RequestedAction,
+    SafetyNetCategory,
+)
+from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
+from hersteld.core.audit import record_change, snapshot
+from hersteld.core.services import locked, record_created, save_and_record
+from hersteld.core.validation import Problems, fail, message
+from hersteld.people.models import Employment
+from hersteld.people.selectors import terms_on
+from hersteld.privacy.problems import check_free_text
+
+# Free text a person types that the employer can read: the guard checks it (P8).
+GUARDED_FIELDS = ("note", "requested_action_note", "reason")
+SICKNESS_FIELDS = (
+    "context",
+    "sick_percentage",
+    "expected_recovery",
+    "safety_net",
+    "safety_net_category",
+    "came_from_long_ww",
+    "relatedness",
+    "own_risk_wga",
+    "own_risk_zw",
+    "insurance",
+    "deviating_phone",
+    "care_address",
+    "requested_action",
+    "requested_action_note",
+    "full_recovery_expected",
+)
+PREGNANCY_FIELDS = (
+    "expected_delivery",
+    "multiple",
+    "premature",
+    "own_risk_wga",
+    "own_risk_zw",
+    "insurance",
+    "deviating_phone",
+    "care_address",
+)
+PREVENTIVE_FIELDS = (
+    "own_risk_wga",
+    "own_risk_zw",
+    "insurance",
+    "deviating_phone",
+    "care_address",
+    "requested_action",
+    "requested_action_note",
+)
+KIND_FIELDS = {
+    CaseKind.SICKNESS: SICKNESS_FIELDS,
+    CaseKind.PREGNANCY_LEAVE: PREGNANCY_FIELDS,
+    CaseKind.PREVENTIVE: PREVENTIVE_FIELDS,
+}
+TEXT_FIELDS = (
+    "context",
+    "safety_net_category",
+    "relatedness",
+    "insurance",
+    "deviating_phone",
+    "care_address",
+    "requested_action_note",
+)
+CHOICES = {
+    "context": Context.values,
+    "safety_net_category": SafetyNetCategory.values,
+    "relatedness": Relatedness.values,
+    "requested_action": RequestedAction.values,
+}
+RECOVERY_AHEAD_DAYS = 14
+
+
+# --- who may do what ---------------------------------------------------------------------
+
+
+def is_employer_side(actor: Any) -> bool:
+    return getattr(actor, "role", None) in EMPLOYER_SIDE_ROLES
+
+
+def is_medic(actor: Any) -> bool:
+    return getattr(actor, "role", None) == Role.MEDIC
+
+
+def may(actor: Any, obj: Any, action: str) -> bool:
+    """Whether `obj` lies in the actor's scope for `action` (e.g. absence.view_safety_net)."""
+    manager = type(obj)._default_manager
+    return bool(manager.restrict(actor, action).filter(pk=obj.pk).exists())
+
+
+def _refuse_fields_for_role(actor: Any, data: dict[str, Any], anchor: Any) -> None:
+    """Fields some roles may not fill: refused with 403, never silently dropped."""
+    if is_employer_side(actor) and data.get("expected_recovery"):
+        raise PermissionDenied(message("expected_recovery_not_for_employer"))
+    restricted = data.get("safety_net_category") or data.get("came_from_long_ww")
+    if restricted and not may(actor, anchor, "absence.view_safety_net"):
+        raise PermissionDenied(message("safety_net_category_not_allowed"))
+
+
+# --- input ------------------------------------------------------------------------------
+
+
+def _clean(data: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in allowed:
+        if key not in data:
+            continue
+        value = data[key]
+        out[key] = value.strip() if isinstance(value, str) else value
+    for key in TEXT_FIELDS:
+        if key in out and out[key] is None:
+            out[key] = ""
+    return out
+
+
+def _check_choices(data: dict[str, Any], problems: Problems) -> None:
+    for field, allowed in CHOICES.items():
+        value = data.get(field)
+        if value not in (None, "") and value not in allowed:
+            problems.add(field, "invalid_choice")
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _check_safety_net(
+    case: AbsenceCase, employment: Employment, problems: Problems, came_from_long_ww: bool
+) -> None:
+    """rules.md 4: a category needs the safety net; no-riskpolis and compensatieregeling have conditions."""
+    category = case.safety_net_category
+    if not category:
+        return
+    if not case.safety_net:
+        problems.add("safety_net_category", "safety_net_category_without_safety_net")
+        return
+    if category == SafetyNetCategory.NO_RISK_POLICY and not employment.no_risk_policy:
+        problems.add("safety_net_category", "no_risk_policy_missing")
+    if category == SafetyNetCategory.COMPENSATION:
+        problems.check(
+            "safety_net_category",
+            rules.compensation_problem(
+                employment_start=employment.start_date,
+                birth_date=employment.employee.birth_date,
+                came_from_long_ww=came_from_long_ww,
+                first_day=case.first_day,
+            ),
+        )
+
+
+def _span(case: AbsenceCase) -> rules.Span:
+    """An open case (also an open leave) runs until it is closed."""
+    return rules.Span(case.first_day, case.end_date)
+
+
+def _check_overlap(case: AbsenceCase, problems: Problems, field: str = "first_day") -> None:
+    """Sickness and leave cases of one employment never overlap (rules.md 6); preventive ones may."""
+    if case.kind == CaseKind.PREVENTIVE:
+        return
+    others = (
+        AbsenceCase.objects.filter(employment_id=case.employment_id)
+        .exclude(status=CaseStatus.WITHDRAWN)
+        .exclude(kind=CaseKind.PREVENTIVE)
+        .exclude(pk=case.pk)
+    )
+    mine = _span(case)
+    for other in others:
+        if mine.overlaps(_span(other)):
+            problems.add(
+                field,
+                "case_overlaps",
+                kind=other.get_kind_display(),
+                start=date_format(other.first_day, "d-m-Y"),
+            )
+            return
+
+
+def _check_first_day(
+    case: AbsenceCase, employment: Employment, problems: Problems, *, allow_future: bool
+) -> None:
+    problems.check(
+        "first_day",
+        rules.first_day_problem(
+            case.first_day,
+            employment_start=employment.start_date,
+            employment_end=employment.end_date,
+            today=timezone.localdate(),
+            allow_future=allow_future,
+        ),
+    )
+
+
+# --- chaining (rules.md 3) --------------------------------------------------------------
+
+
+def _predecessor(case: AbsenceCase) -> AbsenceCase | None:
+    """The case this one is counted together with, if any.
+
+    Sickness chains to an earlier sickness fully recovered less than 28 days before its
+    first day, or to a pregnancy leave it directly follows; a leave chains to the
+    sickness that ran directly up to its start.
+    """
+    if case.kind == CaseKind.PREVENTIVE:
+        return None
+    earlier = (
+        AbsenceCase.objects.filter(employee_id=case.employee_id, first_day__lt=case.first_day)
+        .exclude(status=CaseStatus.WITHDRAWN)
+        .exclude(kind=CaseKind.PREVENTIVE)
+        .exclude(pk=case.pk)
+        .order_by("-first_day", "-id")
+    )
+    for previous in earlier[:2]:
+        if previous.end_date is None:
+            continue
+        if case.kind == CaseKind.PREGNANCY_LEAVE:
+            if previous.kind == CaseKind.SICKNESS and previous.end_date == case.first_day:
+                return previous
+            return None
+        if previous.kind == CaseKind.PREGNANCY_LEAVE:
+            if previous.end_date == case.first_day:
+                return previous
+            continue  # the leave is part of the interruption: test the sickness before it
+        if rules.chains(previous.end_date, case.first_day):
+            return previous
+        return None
+    return None
+
+
+def chain_of(case: AbsenceCase) -> list[AbsenceCase]:
+    """The cases of the chain up to and including `case`, oldest first."""
+    out = [case]
+    seen = {case.pk}
+    current = case
+    while current.chained_to_id is not None and current.chained_to_id not in seen:
+        current = AbsenceCase.objects.get(pk=current.chained_to_id)
+        seen.add(current.pk)
+        out.append(current)
+    return list(reversed(out))
+
+
+def sick_spans(chain: list[AbsenceCase]) -> list[rules.Span]:
+    """The sickness periods of a chain; leave days are not sick days (rules.md 3)."""
+    return [
+        rules.Span(item.first_day, item.end_date)
+        for item in chain
+        if item.kind == CaseKind.SICKNESS
+    ]
+
+
+def _anchor(case: AbsenceCase, chain: list[AbsenceCase]) -> dt.date:
+    """D1 of the chain plus every gap day before this case: week n starts at anchor + 7(n-1)."""
+    earlier = sick_spans(chain[:-1])
+    days_before = rules.sick_days(earlier, case.first_day - dt.timedelta(days=1))
+    return case.first_day - dt.timedelta(days=days_before)
+
+
+def _link(case: AbsenceCase) -> None:
+    case.chained_to = _predecessor(case)
+    case.week_anchor = _anchor(case, chain_of(case)) if case.chained_to else case.first_day
+
+
+def _relink_followers(actor: Any, case: AbsenceCase) -> None:
+    """After a change of dates, cases counted together with this one get their weeks again."""
+    for follower in AbsenceCase.objects.filter(chained_to=case).exclude(
+        status=CaseStatus.WITHDRAWN
+    ):
+        before = snapshot(follower, AbsenceCase.AUDITED)
+        _link(follower)
+        follower.save()
+        save_and_record(actor=actor, obj=follower, before=before, fields=AbsenceCase.AUDITED)
+        _relink_followers(actor, follower)
+
+
+# --- cases ------------------------------------------------------------------------------
+
+
+def _new_case(employment: Employment, kind: str, actor: Any) -> AbsenceCase:
+    return AbsenceCase(
+        employment=employment,
+        employer_id=employment.employer_id,
+        employee_id=employment.employee_id,
+        kind=kind,
+        own_risk_wga=employment.employer.own_risk_wga,
+        own_risk_zw=employment.employer.own_risk_zw,
+        insurance=employment.insurance,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _plan_leave(case: AbsenceCase) -> wazo.LeavePlan | None:
+    if case.expected_delivery is None:
+        return None
+    return wazo.plan_leave(
+        expected_delivery=case.expected_delivery,
+        start=case.first_day,
+        multiple=case.multiple,
+        actual_delivery=case.actual_delivery,
+        hospital_days=case.hospital_days,
+    )
+
+
+def _check_leave(case: AbsenceCase, problems: Problems) -> None:
+    if case.expected_delivery is None:
+        problems.add("expected_delivery", "delivery_required")
+        return
+    problems.check(
+        "first_day",
+        wazo.start_problem(case.first_day, case.expected_delivery, multiple=case.multiple),
+    )
+    if case.hospital_days < 0:
+        problems.add("hospital_days", "hospital_days_negative")
+    if not problems:
+        try:
+            _plan_leave(case)
+        except wazo.WazoError as exc:
+            problems.add("expected_delivery", exc.code)
+
+
+def _apply(case: AbsenceCase, data: dict[str, Any], *, has_recoveries: bool) -> None:
+    for key, value in data.items():
+        if key in ("note", "reason", "first_day"):
+            continue
+        if key == "sick_percentage":
+            value = _decimal(value) if value not in (None, "") else Decimal("100")
+        setattr(case, key, value)
+    if case.sick_percentage is not None:
+        case.sick_percentage = Decimal(case.sick_percentage).quantize(rules.CENT)
+    if case.kind == CaseKind.SICKNESS and not has_recoveries:
+        case.current_sick_percentage = case.sick_percentage
+
+
+def _validate_case(
+    case: AbsenceCase, employment: Employment, problems: Problems, data: dict[str, Any]
+) -> None:
+    _check_choices(data, problems)
+    if case.first_day is None:
+        problems.add("first_day", "required")
+        return
+    _check_first_day(case, employment, problems, allow_future=case.kind != CaseKind.SICKNESS)
+    if case.kind == CaseKind.SICKNESS:
+        percentage = _decimal(data.get("sick_percentage", case.sick_percentage))
+        if "sick_percentage" in data and data["sick_percentage"] not in (None, ""):
+            if percentage is None:
+                problems.add("sick_percentage", "percentage_range")
+            else:
+                problems.check("sick_percentage", rules.percentage_problem(percentage))
+        _check_safety_net(case, employment, problems, bool(data.get("came_from_long_ww")))
+    if case.kind == CaseKind.PREGNANCY_LEAVE:
+        _check_leave(case, problems)
+    check_free_text(problems, data, GUARDED_FIELDS)
+    if not problems:
+        _check_overlap(case, problems)
+
+
+@transaction.atomic
+def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any]) -> AbsenceCase:
+    """Case toevoegen (P5): a sick report (P6), a pregnancy leave (P7) or a preventive case."""
+    employment = locked(Employment, actor, employment_id, "absence.change")
+    if kind not in CaseKind.values:
+        raise fail("kind", "invalid_choice")
+    data = _clean(data, (*KIND_FIELDS[CaseKind(kind)], "first_day", "note"))
+    case = _new_case(employment, kind, actor)
+    _refuse_fields_for_role(actor, data, employment)
+    case.first_day = data.get("first_day")  # type: ignore[assignment]
+    _apply(case, data, has_recoveries=False)
+    problems = Problems()
+    _validate_case(case, employment, problems, data)
+    problems.raise_if_any()
+    _link(case)
+    if case.kind == CaseKind.PREGNANCY_LEAVE:
+        plan = _plan_leave(case)
+        case.leave_end = plan.end if plan else None
+    case.save()
+    record_created(actor=actor, obj=case, fields=AbsenceCase.AUDITED)
+    if data.get("note"):
+        _write_note(actor, case, data["note"], internal=False)
+    return case
+
+
+def _case_for_change(actor: Any, case_id: int) -> AbsenceCase:
+    return locked(AbsenceCase, actor, case_id, "absence.change")
+
+
+def _require_reason(data: dict[str, Any], problems: Problems) -> str:
+    reason = (data.get("reason") or "").strip()
+    if not reason:
+        problems.add("reason", "reason_required")
+    return reason
+
+
+@transaction.atomic
+def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCase:
+    """A correction with a reason: the case is changed, the history keeps before, after and why."""
+    case = _case_for_change(actor, case_id)
+    if case.status == CaseStatus.WITHDRAWN:
+        raise fail("__all__", "case_not_open")
+    employment = Employment.objects.select_related("employee").get(pk=case.employment_id)
+    data = _clean(data, (*KIND_FIELDS[CaseKind(case.kind)], "first_day", "reason"))
+    _refuse_fields_for_role(actor, data, case)
+    before = snapshot(case, AbsenceCase.AUDITED)
+    problems = Problems()
+    reason = _require_reason(data, problems)
+    if data.get("first_day") is not None:
+        case.first_day = data["first_day"]
+        first_recovery = case.recoveries.order_by("date").first()
+        if first_recovery is not None and case.first_day > first_recovery.date:
+            problems.add("first_day", "recovery_before_first_recovery")
+    _apply(case, data, has_recoveries=case.recoveries.exists())
+    _validate_case(case, employment, problems, data)
+    problems.raise_if_any()
+    _link(case)
+    if case.kind == CaseKind.PREGNANCY_LEAVE:
+        plan = _plan_leave(case)
+        case.leave_end = plan.end if plan else None
+    if save_and_record(
+        actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason
+    ):
+        _relink_followers(actor, case)
+    return case
+
+
+@transaction.atomic
+def withdraw_case(*, actor: Any, case_id: int, reason: str) -> AbsenceCase:
+    """Intrekking: the case never happened; it stays in the history but counts nowhere."""
+    case = _case_for_change(actor, case_id)
+    problems = Problems()
+    data = {"reason": reason}
+    reason = _require_reason(data, problems)
+    check_free_text(problems, data, ("reason",))
+    if case.status == CaseStatus.WITHDRAWN:
+        problems.add("__all__", "case_not_open")
+    if case.chained_from.exclude(status=CaseStatus.WITHDRAWN).exists():
+        problems.add("__all__", "case_has_chained_cases")
+    problems.raise_if_any()
+    before = snapshot(case, AbsenceCase.AUDITED)
+    case.status = CaseStatus.WITHDRAWN
+    case.withdrawn_reason = reason
+    save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason)
+    return case
+
+
+@transaction.atomic
+def convert_to_sickness(
+    *, actor: Any, case_id: int, first_day: dt.date | None = None
+) -> AbsenceCase:
+    """A preventive case becomes a real sickness case, keeping its notes and history (P5)."""
+    case = _case_for_change(actor, case_id)
+    if case.kind != CaseKind.PREVENTIVE or case.status != CaseStatus.OPEN:
+        raise fail("__all__", "case_wrong_kind")
+    employment = Employment.objects.select_related("employee").get(pk=case.employment_id)
+    before = snapshot(case, AbsenceCase.AUDITED)
+    case.kind = CaseKind.SICKNESS
+    if first_day is not None:
+        case.first_day = first_day
+    problems = Problems()
+    _validate_case(case, employment, problems, {})
+    problems.raise_if_any()
+    _link(case)
+    save_and_record(
+        actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason="converted"
+    )
+    return case
+
+
+@transaction.atomic
+def close_case(*, actor: Any, case_id: int, end_date: dt.date) -> AbsenceCase:
+    """Close a preventive case (nothing more to do); sickness closes by a full recovery."""
+    case = _case_for_change(actor, case_id)
+    if case.kind != CaseKind.PREVENTIVE:
+        raise fail("__all__", "case_wrong_kind")
+    if case.status != CaseStatus.OPEN:
+        raise fail("__all__", "case_not_open")
+    if end_date is None or end_date < case.first_day:
+        raise fail("end_date", "recovery_before_first_day")
+    before = snapshot(case, AbsenceCase.AUDITED)
+    case.status = CaseStatus.CLOSED
+    case.end_date = end_date
+    save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
+    return case
+
+
+# --- pregnancy leave (rules.md 5) -------------------------------------------------------
+
+
+@transaction.atomic
+def record_delivery(
+    *,
+    actor: Any,
+    case_id: int,
+    actual_delivery: dt.date,
+    premature: bool | None = None,
+    hospital_days: int | None = None,
+) -> AbsenceCase:
+    """The actual delivery date recomputes the end of the leave."""
+    case = _case_for_change(actor, case_id)
+    if case.kind != CaseKind.PREGNANCY_LEAVE or case.status != CaseStatus.OPEN:
+        raise fail("__all__", "case_wrong_kind")
+    problems = Problems()
+    if actual_delivery is None:
+        problems.add("actual_delivery", "required")
+    if hospital_days is not None and hospital_days < 0:
+        problems.add("hospital_days", "hospital_days_negative")
+    problems.raise_if_any()
+    before = snapshot(case, AbsenceCase.AUDITED)
+    case.actual_delivery = actual_delivery
+    if premature is not None:
+        case.premature = premature
+    if hospital_days is not None:
+        case.hospital_days = hospital_days
+    try:
+        plan = _plan_leave(case)
+    except wazo.WazoError as exc:
+        raise fail("actual_delivery", exc.code) from exc
+    case.leave_end = plan.end if plan else None
+    save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
+    return case
+
+
+@transaction.atomic
+def end_leave(*, actor: Any, case_id: int, continue_sick: bool) -> tuple[AbsenceCase, Any]:
+    """At the end of the leave: close it, or continue directly with a chained sickness case."""
+    case = _case_for_change(actor, case_id)
+    if case.kind != CaseKind.PREGNANCY_LEAVE or case.status != CaseStatus.OPEN:
+        raise fail("__all__", "case_wrong_kind")
+    assert case.leave_end is not None
+    first_day_after = case.leave_end + dt.timedelta(days=1)
+    if continue_sick and first_day_after > timezone.localdate():
+        raise fail("__all__", "leave_not_ended", date=date_format(case.leave_end, "d-m-Y"))
+    before = snapshot(case, AbsenceCase.AUDITED)
+    case.status = CaseStatus.CLOSED
+    case.end_date = first_day_after
+    save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
+    follower = None
+    if continue_sick:
+        follower = add_case(
+            actor=actor,
+            employment_id=case.employment_id,
+            kind=CaseKind.SICKNESS,
+            data={"first_day": first_day_after, "context": Context.ILLNESS},
+        )
+    return case, follower
+
+
+# --- recoveries (rules.md 6) ------------------------------------------------------------
+
+
+@transaction.atomic
+def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
+    """(Deel)hersteldmelding: percentage or hours, the other computed; 100% ends the period."""
+    case = _case_for_change(actor, case_id)
+    therapeutic = bool(data.get("therapeutic"))
+    if therapeutic and not is_medic(actor):
+        raise PermissionDenied(message("therapeutic_medic_only"))
+    problems = Problems()
+    if case.kind != CaseKind.SICKNESS:
+        raise fail("__all__", "recovery_only_for_sickness")
+    if case.status != CaseStatus.OPEN:
+        raise fail("__all__", "case_not_open")
+    day: dt.date | None = data.get("date")
+    percentage = _decimal(data.get("percentage"))
+    hours = _decimal(data.get("hours"))
+    if day is None:
+        problems.add("date", "required")
+    if percentage is None and hours is None:
+        problems.add("percentage", "recovery_amount_required")
+    problems.raise_if_any()
+    assert day is not None
+    terms = terms_on(case.employment, day) or terms_on(case.employment, case.first_day)
+    contract = Decimal(terms.hours_per_week if terms else case.employment.hours_per_week)
+    if percentage is not None:
+        problems.check("percentage", rules.percentage_problem(percentage))
+        computed = rules.hours_for_percentage(contract, percentage)
+        if hours is not None and abs(hours - computed) > rules.QUARTER:
+            problems.add("hours", "recovery_mismatch")
+        hours = computed
+    else:
+        assert hours is not None
+        code = rules.hours_problem(contract, hours)
+        if code:
+            problems.add("hours", code, hours=f"{contract.normalize():f}")
+        else:
+            percentage = rules.percentage_for_hours(contract, hours)
+    previous = case.recoveries.order_by("-date").first()
+    if day < case.first_day:
+        problems.add("date", "recovery_before_first_day")
+    elif previous is not None and day <= previous.date:
+        problems.add("date", "recovery_before_previous", date=date_format(previous.date, "d-m-Y"))
+    if day > timezone.localdate() + dt.timedelta(days=RECOVERY_AHEAD_DAYS):
+        problems.add("date", "recovery_too_far_ahead")
+    problems.raise_if_any()
+    assert percentage is not None and hours is not None
+    recovery = Recovery(
+        case=case,
+        date=day,
+        percentage=percentage,
+        hours=hours,
+        contract_hours=contract,
+        therapeutic=therapeutic,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    if recovery.is_full and day <= case.first_day:
+        raise fail("date", "full_recovery_on_first_day")
+    recovery.save()
+    record_created(actor=actor, obj=recovery, fields=Recovery.AUDITED)
+    before = snapshot(case, AbsenceCase.AUDITED)
+    if recovery.is_full:
+        case.status = CaseStatus.CLOSED
+        case.end_date = day
+        case.current_sick_percentage = Decimal("0.00")
+    elif not therapeutic:
+        case.current_sick_percentage = (rules.HUNDRED - percentage).quantize(rules.CENT)
+    case.save()
+    save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
+    return recovery
+
+
+# --- journal and medical file (P8, P9) --------------------------------------------------
+
+
+def _write_note(actor: Any, case: AbsenceCase, text: str, *, internal: bool) -> CaseNote:
+    note = CaseNote.objects.create(
+        case=case,
+        text=text,
+        internal=internal,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author_name=actor.get_full_name() or actor.get_username()
+        if getattr(actor, "is_authenticated", False)
+        else "systeem",
+    )
+    record_created(actor=actor, obj=note, fields=CaseNote.AUDITED)
+    return note
+
+
+@transaction.atomic
+def add_note(*, actor: Any, case_id: int, text: str, internal: bool = False) -> CaseNote:
+    """A journal entry; the medical-term guard runs first, so nothing medical is saved (P8)."""
+    case = locked(AbsenceCase, actor, case_id, "absence.change")
+    text = (text or "").strip()
+    problems = Problems()
+    if not text:
+        problems.add("text", "required")
+    check_free_text(problems, {"text": text}, ("text",))
+    problems.raise_if_any()
+    return _write_note(actor, case, text, internal=internal)
+
+
+@transaction.atomic
+def add_medical_note(*, actor: Any, case_id: int, text: str) -> MedicalNote:
+    """An entry in the medical file; only with medical.view. Its text never enters the audit trail."""
+    case = locked(AbsenceCase, actor, case_id, "medical.view")
+    text = (text or "").strip()
+    if not text:
+        raise fail("text", "required")
+    note = MedicalNote.objects.create(
+        case=case,
+        employer_id=case.employer_id,
+        employee_id=case.employee_id,
+        employment_id=case.employment_id,
+        text=text,
+        author=actor,
+        author_name=actor.get_full_name() or actor.get_username(),
+    )
+    record_change(actor=actor, action="create", obj=note, changes={})
+    return note

@@ -1,0 +1,423 @@
+"""Thin portal views for cases (P5-P9, P11): selectors read, services write, forms parse."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from hersteld.absence import selectors, services
+from hersteld.absence.forms import (
+    CaseForm,
+    CloseForm,
+    ConvertForm,
+    DeliveryForm,
+    EndLeaveForm,
+    MedicalNoteForm,
+    NoteForm,
+    ReasonForm,
+    RecoveryForm,
+    case_initial,
+)
+from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
+from hersteld.absence.rules import REPORT_FULL, REPORT_NONE, REPORT_SHORT
+from hersteld.core.selectors import describe
+from hersteld.organisations import selectors as org_selectors
+from hersteld.people import selectors as people_selectors
+from hersteld.people.selectors import terms_on
+from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.privacy.guard import findings_by_field
+
+REPORT_LABELS = {
+    REPORT_NONE: gettext_lazy("none (absence shorter than 6 weeks)"),
+    REPORT_SHORT: gettext_lazy("verkort re-integratieverslag"),
+    REPORT_FULL: gettext_lazy("re-integratieverslag (full)"),
+}
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm_anywhere(permission):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+def _dossier(case: AbsenceCase, tab: str = "overview") -> str:
+    return reverse("absence:case_detail", args=[case.pk]) + f"?tab={tab}"
+
+
+def _guarded_page(
+    request: HttpRequest,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    success: Callable[[Any], str],
+    done: Callable[[Any], str],
+    template: str,
+    context: dict[str, Any],
+    fields: tuple[str, ...],
+) -> HttpResponse:
+    """A form page whose free text is checked for medical terms: findings come with alternatives."""
+    findings: dict[str, Any] = {}
+    if request.method == "POST":
+        findings = findings_by_field(request.POST, fields)
+    return form_page(
+        request,
+        form,
+        save,
+        success=success,
+        done=done,
+        template=template,
+        context={**context, "findings": findings},
+    )
+
+
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "absence.view")
+    get = request.GET
+    search = get.get("q", "").strip()
+    status, kind, sort = (
+        get.get("status", "open"),
+        get.get("kind", ""),
+        get.get("sort", "-first_day"),
+    )
+    employer_id, department_id = (
+        int_or_none(get.get("employer")),
+        int_or_none(get.get("department")),
+    )
+    week_min, week_max = int_or_none(get.get("week_min")), int_or_none(get.get("week_max"))
+    qs = selectors.case_list(
+        request.user,
+        status=status,
+        kind=kind,
+        employer_id=employer_id,
+        department_id=department_id,
+        week_min=week_min,
+        week_max=week_max,
+        search=search,
+        sort=sort,
+    )
+    filters = {
+        "q": search,
+        "status": status,
+        "kind": kind,
+        "employer": employer_id,
+        "department": department_id,
+        "week_min": week_min,
+        "week_max": week_max,
+        "sort": sort,
+    }
+    page = paginate(request, qs)
+    today = timezone.localdate()
+    for item in page.object_list:
+        item.week = (today - item.week_anchor).days // 7 + 1 if item.is_open else None
+    context = {
+        "page": page,
+        "filters": filters,
+        "kinds": CaseKind.choices,
+        "employers": org_selectors.employers(request.user),
+        "departments": org_selectors.departments(request.user).order_by("employer__name", "path"),
+        "querystring": query_without_page(request),
+    }
+    template = (
+        "absence/_case_rows.html" if getattr(request, "htmx", False) else "absence/case_list.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_add(request: HttpRequest, employment_pk: int) -> HttpResponse:
+    """Case toevoegen from an employment: first the kind, then its form."""
+    employment = people_selectors.employment(
+        request.user, employment_pk, "absence.change", log_access=False
+    )
+    kind = request.GET.get("kind", "")
+    if kind not in CaseKind.values:
+        return render(request, "absence/case_kind.html", {"employment": employment})
+    form = CaseForm(request.POST or None, kind=kind, actor=request.user, anchor=employment)
+    return _guarded_page(
+        request,
+        form,
+        lambda data: services.add_case(
+            actor=request.user, employment_id=employment.pk, kind=kind, data=data
+        ),
+        success=lambda case: (
+            _("The %(kind)s of %(name)s has been recorded.")
+            % {"kind": case.get_kind_display().lower(), "name": employment.employee.display_name}
+        ),
+        done=_dossier,
+        template="absence/case_form.html",
+        context={"employment": employment, "kind": kind, "kind_label": CaseKind(kind).label},
+        fields=("note", "requested_action_note"),
+    )
+
+
+def _tabs(request: HttpRequest, case: AbsenceCase) -> list[tuple[str, str]]:
+    tabs = [("overview", _("Overview")), ("notes", _("Notes")), ("recoveries", _("Recoveries"))]
+    if selectors.can_see_medical(request.user, case):
+        tabs.append(("medical", _("Medical file")))
+    if request.user.has_perm_anywhere("audit.view"):  # type: ignore[union-attr]
+        tabs.append(("history", _("History")))
+    return tabs
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The dossier with its tabs; every view is written to the access log."""
+    case = selectors.case(request.user, pk)
+    tabs = _tabs(request, case)
+    tab = request.GET.get("tab", "overview")
+    if tab not in dict(tabs):
+        tab = "overview"
+    can_change = selectors.can_change(request.user, case)
+    facts = selectors.facts(case)
+    context: dict[str, Any] = {
+        "case": case,
+        "tab": tab,
+        "tabs": tabs,
+        "facts": facts,
+        "can_change": can_change,
+        "can_see_safety_net": selectors.can_see_safety_net(request.user, case),
+        "report_label": REPORT_LABELS.get(facts.reintegration_report or ""),
+    }
+    if tab == "notes":
+        form = NoteForm(request.POST or None) if can_change else None
+        if request.method == "POST" and form is not None:
+            return _guarded_page(
+                request,
+                form,
+                lambda data: services.add_note(
+                    actor=request.user, case_id=pk, text=data["text"], internal=data["internal"]
+                ),
+                success=lambda _note: _("The note has been saved."),
+                done=lambda _note: _dossier(case, "notes"),
+                template="absence/case_detail.html",
+                context={**context, "notes": selectors.notes(request.user, case)},
+                fields=("text",),
+            )
+        context["form"] = form
+        context["notes"] = selectors.notes(request.user, case)
+    elif tab == "recoveries":
+        context["recoveries"] = selectors.recoveries(request.user, case)
+    elif tab == "medical":
+        medical_form = MedicalNoteForm(request.POST or None)
+        if request.method == "POST":
+            return form_page(
+                request,
+                medical_form,
+                lambda data: services.add_medical_note(
+                    actor=request.user, case_id=pk, text=data["text"]
+                ),
+                success=lambda _note: _("The medical note has been saved."),
+                done=lambda _note: _dossier(case, "medical"),
+                template="absence/case_detail.html",
+                context={**context, "medical_notes": selectors.medical_notes(request.user, case)},
+            )
+        context["form"] = medical_form
+        context["medical_notes"] = selectors.medical_notes(request.user, case)
+    elif tab == "history":
+        page = paginate(request, selectors.history(request.user, case))
+        page.object_list = describe(page.object_list, user=request.user)
+        context["history"] = page
+    if request.method == "POST":
+        raise PermissionDenied
+    return render(request, "absence/case_detail.html", context)
+
+
+def _case_for_change(request: HttpRequest, pk: int) -> AbsenceCase:
+    return selectors.case(request.user, pk, "absence.change", log_access=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    if case.status == CaseStatus.WITHDRAWN:
+        raise Http404
+    form = CaseForm(
+        request.POST or None,
+        initial=case_initial(case),
+        kind=case.kind,
+        actor=request.user,
+        anchor=case,
+        correction=True,
+    )
+    return _guarded_page(
+        request,
+        form,
+        lambda data: services.correct_case(actor=request.user, case_id=pk, data=data),
+        success=lambda _case: _("The correction has been saved."),
+        done=_dossier,
+        template="absence/case_form.html",
+        context={
+            "employment": case.employment,
+            "kind": case.kind,
+            "kind_label": case.get_kind_display(),
+            "case": case,
+            "correction": True,
+        },
+        fields=("reason", "requested_action_note"),
+    )
+
+
+def _case_action(
+    request: HttpRequest,
+    pk: int,
+    form: forms.Form,
+    save: Callable[[dict[str, Any]], Any],
+    *,
+    title: str,
+    intro: str,
+    button: str,
+    success: str,
+    danger: bool = False,
+    guarded: tuple[str, ...] = (),
+) -> HttpResponse:
+    """The one shape of the small case actions: a short form, a service call, back to the dossier."""
+    case = _case_for_change(request, pk)
+    return _guarded_page(
+        request,
+        form,
+        save,
+        success=lambda _result: success,
+        done=lambda _result: _dossier(case),
+        template="absence/case_action.html",
+        context={"case": case, "title": title, "intro": intro, "button": button, "danger": danger},
+        fields=guarded,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        ReasonForm(request.POST or None),
+        lambda data: services.withdraw_case(actor=request.user, case_id=pk, reason=data["reason"]),
+        title=_("Withdraw case"),
+        intro=_(
+            "Withdraw only a case that should never have been recorded, for example one "
+            "entered for the wrong employee. A withdrawn case counts nowhere; it stays "
+            "visible in the history."
+        ),
+        button=_("Withdraw case"),
+        success=_("The case has been withdrawn."),
+        danger=True,
+        guarded=("reason",),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        ConvertForm(request.POST or None),
+        lambda data: services.convert_to_sickness(
+            actor=request.user, case_id=pk, first_day=data.get("first_day")
+        ),
+        title=_("Convert into a sickness case"),
+        intro=_(
+            "The preventive case becomes a sickness absence. Notes and history are kept; "
+            "the Poortwachter weeks count from the first day of absence."
+        ),
+        button=_("Convert"),
+        success=_("The case is now a sickness absence."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        CloseForm(request.POST or None, initial={"end_date": timezone.localdate()}),
+        lambda data: services.close_case(actor=request.user, case_id=pk, end_date=data["end_date"]),
+        title=_("Close preventive case"),
+        intro=_("Close the preventive case when nothing more needs to be done."),
+        button=_("Close case"),
+        success=_("The case has been closed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_delivery(request: HttpRequest, pk: int) -> HttpResponse:
+    return _case_action(
+        request,
+        pk,
+        DeliveryForm(request.POST or None),
+        lambda data: services.record_delivery(
+            actor=request.user,
+            case_id=pk,
+            actual_delivery=data["actual_delivery"],
+            premature=data.get("premature"),
+            hospital_days=data.get("hospital_days"),
+        ),
+        title=_("Record the delivery"),
+        intro=_("The end of the leave is computed again from the actual delivery date."),
+        button=_("Save"),
+        success=_("The delivery date has been recorded; the end of the leave is updated."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_end_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    def save(data: dict[str, Any]) -> Any:
+        return services.end_leave(
+            actor=request.user, case_id=pk, continue_sick=data["follow_up"] == "sick"
+        )
+
+    return _case_action(
+        request,
+        pk,
+        EndLeaveForm(request.POST or None),
+        save,
+        title=_("End of the leave"),
+        intro=_(
+            "Close the leave when the employee resumes work. If she cannot resume, continue "
+            "directly with a sickness case: it is counted together with the sickness before "
+            "the leave."
+        ),
+        button=_("Save"),
+        success=_("The leave has been closed."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    terms = terms_on(case.employment, timezone.localdate()) or terms_on(
+        case.employment, case.first_day
+    )
+    hours = terms.hours_per_week if terms else case.employment.hours_per_week
+    form = RecoveryForm(request.POST or None, actor=request.user, contract_hours=hours)
+    return form_page(
+        request,
+        form,
+        lambda data: services.add_recovery(actor=request.user, case_id=pk, data=data),
+        success=lambda recovery: (
+            _("The full recovery has been recorded; the case is closed.")
+            if recovery.is_full
+            else _("The partial recovery has been recorded.")
+        ),
+        done=lambda _recovery: _dossier(case, "recoveries"),
+        template="absence/recovery_form.html",
+        context={"case": case, "contract_hours": hours},
+    )

@@ -1,0 +1,36 @@
+"""REST API v1: check a text for medical terms before it is saved (rules.md 9, features.md P8)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from pydantic import Field
+
+from hersteld.api.schemas import InputSchema
+from hersteld.privacy.guard import as_json, scan_text
+
+MAX_TEXT_LENGTH = 20_000
+
+router = Router(tags=["privacy"])
+
+
+class ScanTextIn(InputSchema):
+    text: str = Field(max_length=MAX_TEXT_LENGTH)
+
+
+class FindingOut(Schema):
+    term: str
+    start: int
+    end: int
+    category: str
+    suggestion: str | None
+
+
+class ScanTextOut(Schema):
+    findings: list[FindingOut]
+
+
+@router.post("/privacy/scan-text", response=ScanTextOut)
+def scan_text_endpoint(request: HttpRequest, payload: ScanTextIn) -> dict[str, object]:
+    """Medical terms in `text`, each with a neutral alternative where one reads well."""
+    return {"findings": [as_json(finding) for finding in scan_text(payload.text)]}
