@@ -85,15 +85,15 @@ def test_the_employer_sees_whether_but_not_which_safety_net(login) -> None:
 )
 def test_case_add_page_needs_absence_change_in_scope(login, free_employment, name, status) -> None:
     employment = free_employment()
-    assert login(name).get(f"/employments/{employment.pk}/cases/add/").status_code == status
-    response = login(name).get(f"/employments/{employment.pk}/cases/add/?kind=sickness")
+    assert login(name).get(f"/cases/add/{employment.pk}/").status_code == status
+    response = login(name).get(f"/cases/add/{employment.pk}/?kind=sickness")
     assert response.status_code == status
 
 
 def test_employer_form_has_no_expected_recovery_nor_category(login, free_employment) -> None:
     employment = free_employment()
-    employer = login("hr.devries").get(f"/employments/{employment.pk}/cases/add/?kind=sickness")
-    staff = login("casemanager.noord").get(f"/employments/{employment.pk}/cases/add/?kind=sickness")
+    employer = login("hr.devries").get(f"/cases/add/{employment.pk}/?kind=sickness")
+    staff = login("casemanager.noord").get(f"/cases/add/{employment.pk}/?kind=sickness")
     for field in ("expected_recovery", "safety_net_category", "came_from_long_ww"):
         assert f'name="{field}"' not in employer.content.decode()
         assert f'name="{field}"' in staff.content.decode()
@@ -106,7 +106,7 @@ def test_a_medical_term_gives_findings_with_a_suggestion_and_saves_nothing(
     employment = free_employment()
     before = row_counts()
     response = login("hr.devries").post(
-        f"/employments/{employment.pk}/cases/add/?kind=sickness",
+        f"/cases/add/{employment.pk}/?kind=sickness",
         {
             "first_day": days_ago(2).isoformat(),
             "note": "Heeft rugpijn.",
@@ -123,7 +123,7 @@ def test_a_medical_term_gives_findings_with_a_suggestion_and_saves_nothing(
 def test_a_clean_sick_report_opens_the_dossier(login, free_employment) -> None:
     employment = free_employment()
     response = login("hr.devries").post(
-        f"/employments/{employment.pk}/cases/add/?kind=sickness",
+        f"/cases/add/{employment.pk}/?kind=sickness",
         {
             "first_day": days_ago(2).isoformat(),
             "note": "Heeft klachten.",
@@ -139,7 +139,7 @@ def test_bad_input_on_the_form_shows_the_rule_and_saves_nothing(login, free_empl
     employment = free_employment()
     before = row_counts()
     response = login("hr.devries").post(
-        f"/employments/{employment.pk}/cases/add/?kind=sickness",
+        f"/cases/add/{employment.pk}/?kind=sickness",
         {"first_day": days_ago(-3).isoformat(), "requested_action": "normal"},
     )
     assert response.status_code == 422

@@ -112,16 +112,16 @@ def test_hr_reports_sick_and_replaces_a_medical_term(page: Page) -> None:
     page.goto(f"/employees/{employee.pk}/")
     section = page.locator(f"#employment-{employment.pk}")
     expect(section).to_be_visible()
-    add_case = section.locator(f"a[href$='/employments/{employment.pk}/cases/add/']")
+    add_case = section.locator(f"a[href$='/cases/add/{employment.pk}/']")
     expect(add_case).to_have_count(1)
     shot(page, "absence_employee_before")
     add_case.click()
-    expect(page).to_have_url(path_re(f"/employments/{employment.pk}/cases/add/"))
+    expect(page).to_have_url(path_re(f"/cases/add/{employment.pk}/"))
     shot(page, "absence_case_kind")
 
     # --- Sickness absence: the form, with the extra fields behind "More options".
     page.locator("main a[href='?kind=sickness']").click()
-    expect(page).to_have_url(re.compile(r"/cases/add/\?kind=sickness$"))
+    expect(page).to_have_url(re.compile(r"/cases/add/\d+/\?kind=sickness$"))
     form = page.locator("form#case-form")
     expect(form).to_be_visible()
     more = form.locator("details.more")
@@ -142,7 +142,7 @@ def test_hr_reports_sick_and_replaces_a_medical_term(page: Page) -> None:
     shot(page, "absence_case_form_filled")
 
     # --- The medical term is refused: findings with an alternative, nothing saved.
-    with post_to(page, f"/employments/{employment.pk}/cases/add/") as response:
+    with post_to(page, f"/cases/add/{employment.pk}/") as response:
         submit(page, "form#case-form")
     assert response.value.status == 422
     findings = page.locator("#medical-findings")
@@ -249,7 +249,7 @@ def test_hr_records_partial_and_full_recovery(page: Page) -> None:
     expect(rows).to_have_count(2)
     expect(page.locator("#recoveries")).to_contain_text("100%")
     status = page.locator("main h1 .badge")
-    expect(status).to_have_class(re.compile(r"\bout\b"))
+    expect(status).to_have_class(re.compile(r"\bdone\b"))
     expect(status).to_have_text(nl(CaseStatus.CLOSED.label))
     # A closed case takes no more recoveries.
     expect(page.locator(f"a[href$='/cases/{case.pk}/recoveries/add/']")).to_have_count(0)
@@ -340,7 +340,9 @@ def test_case_list_on_a_phone(page: Page) -> None:
     shot(page, "absence_case_list_phone")
     no_horizontal_scroll(page)
     for case in open_cases:
-        row = page.locator("#case-table tbody tr", has=page.locator(f"a[href$='/cases/{case.pk}/']"))
+        row = page.locator(
+            "#case-table tbody tr", has=page.locator(f"a[href$='/cases/{case.pk}/']")
+        )
         expect(row).to_be_visible()
         box = row.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]

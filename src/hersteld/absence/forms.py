@@ -11,6 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.absence.models import (
+    MAIN_FIELDS,
+    MORE_FIELDS,
     AbsenceCase,
     CaseKind,
     Context,
@@ -23,53 +25,10 @@ from hersteld.absence.services import is_employer_side, is_medic, may
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
 
-MAIN_FIELDS: dict[str, tuple[str, ...]] = {
-    CaseKind.SICKNESS: (
-        "first_day",
-        "context",
-        "sick_percentage",
-        "expected_recovery",
-        "safety_net",
-        "safety_net_category",
-        "came_from_long_ww",
-        "note",
-    ),
-    CaseKind.PREGNANCY_LEAVE: ("first_day", "expected_delivery", "multiple", "premature"),
-    CaseKind.PREVENTIVE: ("first_day", "note"),
-}
-MORE_FIELDS: dict[str, tuple[str, ...]] = {
-    CaseKind.SICKNESS: (
-        "relatedness",
-        "own_risk_wga",
-        "own_risk_zw",
-        "insurance",
-        "deviating_phone",
-        "care_address",
-        "requested_action",
-        "requested_action_note",
-        "full_recovery_expected",
-    ),
-    CaseKind.PREGNANCY_LEAVE: (
-        "own_risk_wga",
-        "own_risk_zw",
-        "insurance",
-        "deviating_phone",
-        "care_address",
-    ),
-    CaseKind.PREVENTIVE: (
-        "own_risk_wga",
-        "own_risk_zw",
-        "insurance",
-        "deviating_phone",
-        "care_address",
-        "requested_action",
-        "requested_action_note",
-    ),
-}
 FIRST_DAY_LABELS: dict[str, Any] = {
     CaseKind.SICKNESS: _("First day of absence"),
     CaseKind.PREGNANCY_LEAVE: _("Start of the leave"),
-    CaseKind.PREVENTIVE: _("Start date"),
+    CaseKind.PREVENTIVE: _("Start of the case"),
 }
 NOTE_LABELS: dict[str, Any] = {
     CaseKind.SICKNESS: _("Note"),
@@ -87,7 +46,9 @@ def _blank(choices: Any) -> list[tuple[str, Any]]:
 class CaseForm(forms.Form):
     """Every field of a case; `kind` and the actor's role decide which remain."""
 
-    first_day = forms.DateField(label=_("First day"), widget=DATE)
+    first_day = forms.DateField(
+        label=_("First day"), widget=DATE, help_text=_("Check this date before you save.")
+    )
     context = forms.ChoiceField(label=_("Context"), choices=_blank(Context.choices), required=False)
     sick_percentage = forms.DecimalField(
         label=_("Percentage sick"),
@@ -143,7 +104,7 @@ class CaseForm(forms.Form):
         label=_("Temporary care address"),
         max_length=300,
         required=False,
-        help_text=_("Only when it differs from the address of the employment."),
+        help_text=_("Only when it differs from the address of the employee."),
     )
     requested_action = forms.ChoiceField(
         label=_("Requested action"),

@@ -7,6 +7,7 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hersteld.core.restrict import RestrictedQuerySet, ScopedModel, ScopePaths
 
@@ -25,9 +26,9 @@ class CaseKind(models.TextChoices):
 
 
 class CaseStatus(models.TextChoices):
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    OPEN = "open", pgettext_lazy("case status", "open")
+    CLOSED = "closed", pgettext_lazy("case status", "closed")
+    WITHDRAWN = "withdrawn", pgettext_lazy("case status", "withdrawn")
 
 
 class Context(models.TextChoices):
@@ -55,6 +56,35 @@ class RequestedAction(models.TextChoices):
     NORMAL = "normal", _("Normal: as agreed")
     DIRECT = "direct", _("Direct: act at once on the explanation")
     NONE = "none", _("None: wait for the employer")
+
+
+CONTACT_FIELDS = ("own_risk_wga", "own_risk_zw", "insurance", "deviating_phone", "care_address")
+ACTION_FIELDS = ("requested_action", "requested_action_note")
+# The fields of each kind, as the form shows them: the report itself, then "more options".
+MAIN_FIELDS: dict[str, tuple[str, ...]] = {
+    CaseKind.SICKNESS: (
+        "first_day",
+        "context",
+        "sick_percentage",
+        "expected_recovery",
+        "safety_net",
+        "safety_net_category",
+        "came_from_long_ww",
+        "note",
+    ),
+    CaseKind.PREGNANCY_LEAVE: ("first_day", "expected_delivery", "multiple", "premature"),
+    CaseKind.PREVENTIVE: ("first_day", "note"),
+}
+MORE_FIELDS: dict[str, tuple[str, ...]] = {
+    CaseKind.SICKNESS: (
+        "relatedness",
+        *CONTACT_FIELDS,
+        *ACTION_FIELDS,
+        "full_recovery_expected",
+    ),
+    CaseKind.PREGNANCY_LEAVE: CONTACT_FIELDS,
+    CaseKind.PREVENTIVE: (*CONTACT_FIELDS, *ACTION_FIELDS),
+}
 
 
 class AbsenceCase(ScopedModel):

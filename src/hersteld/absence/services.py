@@ -18,6 +18,8 @@ from django.utils.formats import date_format
 
 from hersteld.absence import rules, wazo
 from hersteld.absence.models import (
+    MAIN_FIELDS,
+    MORE_FIELDS,
     AbsenceCase,
     CaseKind,
     CaseNote,
@@ -39,46 +41,14 @@ from hersteld.privacy.problems import check_free_text
 
 # Free text a person types that the employer can read: the guard checks it (P8).
 GUARDED_FIELDS = ("note", "requested_action_note", "reason")
-SICKNESS_FIELDS = (
-    "context",
-    "sick_percentage",
-    "expected_recovery",
-    "safety_net",
-    "safety_net_category",
-    "came_from_long_ww",
-    "relatedness",
-    "own_risk_wga",
-    "own_risk_zw",
-    "insurance",
-    "deviating_phone",
-    "care_address",
-    "requested_action",
-    "requested_action_note",
-    "full_recovery_expected",
-)
-PREGNANCY_FIELDS = (
-    "expected_delivery",
-    "multiple",
-    "premature",
-    "own_risk_wga",
-    "own_risk_zw",
-    "insurance",
-    "deviating_phone",
-    "care_address",
-)
-PREVENTIVE_FIELDS = (
-    "own_risk_wga",
-    "own_risk_zw",
-    "insurance",
-    "deviating_phone",
-    "care_address",
-    "requested_action",
-    "requested_action_note",
-)
+# What a service accepts per kind: the form's fields without the first day and the note.
 KIND_FIELDS = {
-    CaseKind.SICKNESS: SICKNESS_FIELDS,
-    CaseKind.PREGNANCY_LEAVE: PREGNANCY_FIELDS,
-    CaseKind.PREVENTIVE: PREVENTIVE_FIELDS,
+    kind: tuple(
+        name
+        for name in (*MAIN_FIELDS[kind], *MORE_FIELDS[kind])
+        if name not in ("first_day", "note")
+    )
+    for kind in CaseKind.values
 }
 TEXT_FIELDS = (
     "context",
@@ -390,7 +360,7 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
     employment = locked(Employment, actor, employment_id, "absence.change")
     if kind not in CaseKind.values:
         raise fail("kind", "invalid_choice")
-    data = _clean(data, (*KIND_FIELDS[CaseKind(kind)], "first_day", "note"))
+    data = _clean(data, (*KIND_FIELDS[kind], "first_day", "note"))
     case = _new_case(employment, kind, actor)
     _refuse_fields_for_role(actor, data, employment)
     case.first_day = data.get("first_day")  # type: ignore[assignment]
@@ -403,10 +373,20 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
         plan = _plan_leave(case)
         case.leave_end = plan.end if plan else None
     case.save()
-    record_created(actor=actor, obj=case, fields=AbsenceCase.AUDITED)
+    record_created(actor=actor, obj=case, fields=_created_fields(case))
     if data.get("note"):
         _write_note(actor, case, data["note"], internal=False)
     return case
+
+
+def _created_fields(case: AbsenceCase) -> tuple[str, ...]:
+    """A new case is audited with the fields of its kind that have a value, not every column."""
+    fields = ("kind", "status", "first_day", "chained_to", "leave_end", *KIND_FIELDS[case.kind])
+    return tuple(
+        name
+        for name in AbsenceCase.AUDITED
+        if name in fields and getattr(case, name) not in (None, "", False)
+    )
 
 
 def _case_for_change(actor: Any, case_id: int) -> AbsenceCase:
@@ -427,7 +407,7 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
     if case.status == CaseStatus.WITHDRAWN:
         raise fail("__all__", "case_not_open")
     employment = Employment.objects.select_related("employee").get(pk=case.employment_id)
-    data = _clean(data, (*KIND_FIELDS[CaseKind(case.kind)], "first_day", "reason"))
+    data = _clean(data, (*KIND_FIELDS[case.kind], "first_day", "reason"))
     _refuse_fields_for_role(actor, data, case)
     before = snapshot(case, AbsenceCase.AUDITED)
     problems = Problems()
@@ -550,13 +530,16 @@ def record_delivery(
 
 @transaction.atomic
 def end_leave(*, actor: Any, case_id: int, continue_sick: bool) -> tuple[AbsenceCase, Any]:
-    """At the end of the leave: close it, or continue directly with a chained sickness case."""
+    """At the end of the leave: close it, or continue directly with a chained sickness case.
+
+    The leave cannot be shortened (WAZO), so it is closed on or after its last day.
+    """
     case = _case_for_change(actor, case_id)
     if case.kind != CaseKind.PREGNANCY_LEAVE or case.status != CaseStatus.OPEN:
         raise fail("__all__", "case_wrong_kind")
     assert case.leave_end is not None
     first_day_after = case.leave_end + dt.timedelta(days=1)
-    if continue_sick and first_day_after > timezone.localdate():
+    if first_day_after > timezone.localdate():
         raise fail("__all__", "leave_not_ended", date=date_format(case.leave_end, "d-m-Y"))
     before = snapshot(case, AbsenceCase.AUDITED)
     case.status = CaseStatus.CLOSED

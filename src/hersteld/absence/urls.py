@@ -5,7 +5,7 @@ from hersteld.absence import views
 app_name = "absence"
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
-    path("employments/<int:employment_pk>/cases/add/", views.case_add, name="case_add"),
+    path("cases/add/<int:employment_pk>/", views.case_add, name="case_add"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/correct/", views.case_correct, name="case_correct"),
     path("cases/<int:pk>/withdraw/", views.case_withdraw, name="case_withdraw"),

@@ -36,7 +36,6 @@ from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
 from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
-from hersteld.privacy.guard import findings_by_field
 
 REPORT_LABELS = {
     REPORT_NONE: gettext_lazy("none (absence shorter than 6 weeks)"),
@@ -52,32 +51,6 @@ def _require(request: HttpRequest, permission: str) -> None:
 
 def _dossier(case: AbsenceCase, tab: str = "overview") -> str:
     return reverse("absence:case_detail", args=[case.pk]) + f"?tab={tab}"
-
-
-def _guarded_page(
-    request: HttpRequest,
-    form: forms.Form,
-    save: Callable[[dict[str, Any]], Any],
-    *,
-    success: Callable[[Any], str],
-    done: Callable[[Any], str],
-    template: str,
-    context: dict[str, Any],
-    fields: tuple[str, ...],
-) -> HttpResponse:
-    """A form page whose free text is checked for medical terms: findings come with alternatives."""
-    findings: dict[str, Any] = {}
-    if request.method == "POST":
-        findings = findings_by_field(request.POST, fields)
-    return form_page(
-        request,
-        form,
-        save,
-        success=success,
-        done=done,
-        template=template,
-        context={**context, "findings": findings},
-    )
 
 
 @login_required
@@ -120,11 +93,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     for item in page.object_list:
         item.week = (today - item.week_anchor).days // 7 + 1 if item.is_open else None
+    employers = list(org_selectors.employers(request.user))
     context = {
         "page": page,
         "filters": filters,
+        "show_employer": len(employers) > 1,
         "kinds": CaseKind.choices,
-        "employers": org_selectors.employers(request.user),
+        "employers": employers,
         "departments": org_selectors.departments(request.user).order_by("employer__name", "path"),
         "querystring": query_without_page(request),
     }
@@ -145,20 +120,20 @@ def case_add(request: HttpRequest, employment_pk: int) -> HttpResponse:
     if kind not in CaseKind.values:
         return render(request, "absence/case_kind.html", {"employment": employment})
     form = CaseForm(request.POST or None, kind=kind, actor=request.user, anchor=employment)
-    return _guarded_page(
+    return form_page(
         request,
         form,
         lambda data: services.add_case(
             actor=request.user, employment_id=employment.pk, kind=kind, data=data
         ),
         success=lambda case: (
-            _("The %(kind)s of %(name)s has been recorded.")
-            % {"kind": case.get_kind_display().lower(), "name": employment.employee.display_name}
+            _("The case of %(name)s has been recorded: %(kind)s.")
+            % {"kind": case.get_kind_display(), "name": employment.employee.display_name}
         ),
         done=_dossier,
         template="absence/case_form.html",
         context={"employment": employment, "kind": kind, "kind_label": CaseKind(kind).label},
-        fields=("note", "requested_action_note"),
+        guarded=("note", "requested_action_note"),
     )
 
 
@@ -194,7 +169,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "notes":
         form = NoteForm(request.POST or None) if can_change else None
         if request.method == "POST" and form is not None:
-            return _guarded_page(
+            return form_page(
                 request,
                 form,
                 lambda data: services.add_note(
@@ -204,7 +179,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 done=lambda _note: _dossier(case, "notes"),
                 template="absence/case_detail.html",
                 context={**context, "notes": selectors.notes(request.user, case)},
-                fields=("text",),
+                guarded=("text",),
             )
         context["form"] = form
         context["notes"] = selectors.notes(request.user, case)
@@ -253,7 +228,7 @@ def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
         anchor=case,
         correction=True,
     )
-    return _guarded_page(
+    return form_page(
         request,
         form,
         lambda data: services.correct_case(actor=request.user, case_id=pk, data=data),
@@ -267,7 +242,7 @@ def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "correction": True,
         },
-        fields=("reason", "requested_action_note"),
+        guarded=("reason", "requested_action_note"),
     )
 
 
@@ -286,7 +261,7 @@ def _case_action(
 ) -> HttpResponse:
     """The one shape of the small case actions: a short form, a service call, back to the dossier."""
     case = _case_for_change(request, pk)
-    return _guarded_page(
+    return form_page(
         request,
         form,
         save,
@@ -294,7 +269,7 @@ def _case_action(
         done=lambda _result: _dossier(case),
         template="absence/case_action.html",
         context={"case": case, "title": title, "intro": intro, "button": button, "danger": danger},
-        fields=guarded,
+        guarded=guarded,
     )
 
 
@@ -391,12 +366,20 @@ def case_end_leave(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("End of the leave"),
         intro=_(
             "Close the leave when the employee resumes work. If she cannot resume, continue "
-            "directly with a sickness case: it is counted together with the sickness before "
-            "the leave."
+            "directly with a sickness case. When she was sick directly before the leave too, "
+            "both sickness cases are counted together."
         ),
         button=_("Save"),
         success=_("The leave has been closed."),
     )
+
+
+def _recovery_message(recovery: Any) -> str:
+    if recovery.therapeutic:
+        return _("The recovery on a therapeutic basis (Hersteld AT) has been recorded.")
+    if recovery.is_full:
+        return _("The full recovery has been recorded; the case is closed.")
+    return _("The partial recovery has been recorded.")
 
 
 @login_required
@@ -412,11 +395,7 @@ def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form,
         lambda data: services.add_recovery(actor=request.user, case_id=pk, data=data),
-        success=lambda recovery: (
-            _("The full recovery has been recorded; the case is closed.")
-            if recovery.is_full
-            else _("The partial recovery has been recorded.")
-        ),
+        success=_recovery_message,
         done=lambda _recovery: _dossier(case, "recoveries"),
         template="absence/recovery_form.html",
         context={"case": case, "contract_hours": hours},

@@ -159,10 +159,10 @@ MESSAGES: dict[str, Any] = {
         "Only the company doctor records recovery on a therapeutic basis (Hersteld AT)."
     ),
     "medical_term": _(
-        "\u201c%(term)s\u201d is a medical term (%(category)s). Medical data may not be "
+        "“%(term)s” is a medical term (%(category)s). Medical data may not be "
         "recorded here.%(suggestion)s"
     ),
-    "medical_suggestion": _(" Write for example \u201c%(suggestion)s\u201d."),
+    "medical_suggestion": _(" Write for example “%(suggestion)s”."),
 }
 
 

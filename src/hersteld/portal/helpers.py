@@ -14,6 +14,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from hersteld.privacy.guard import findings_by_field
+
 T = TypeVar("T")
 
 
@@ -69,12 +71,24 @@ def form_page(
     done: Callable[[Any], str],
     template: str,
     context: dict[str, Any] | None = None,
+    guarded: tuple[str, ...] = (),
 ) -> HttpResponse:
-    """The one shape of every form page: valid POST -> service -> message -> redirect; else 200/422."""
+    """The one shape of every form page: valid POST -> service -> message -> redirect; else 200/422.
+
+    `guarded` names free-text fields the medical-term guard checks (P8): on a refused POST
+    the page gets `findings` per field, with their neutral alternatives.
+    """
     if request.method == "POST" and form.is_valid():
         result = run_service(form, lambda: save(form.cleaned_data))
         if result is not None:
             messages.success(request, success(result))
             return redirect(done(result))
     status = 422 if form.errors else 200
-    return render(request, template, {"form": form, **(context or {})}, status=status)
+    findings = []
+    if guarded and form.errors:
+        for name, items in findings_by_field(request.POST, guarded).items():
+            bound = form[name] if name in form.fields else None
+            label = bound.label if bound is not None else name
+            findings.append({"label": label, "id": f"id_{name}", "items": items})
+    page = {"form": form, "findings": findings, **(context or {})}
+    return render(request, template, page, status=status)

@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from hersteld.absence import selectors as absence_selectors
+from hersteld.absence.models import CaseStatus
 from hersteld.accounts import selectors as account_selectors
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
@@ -34,6 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
                 "employments_in_service",
                 employments.filter(Q(end_date__isnull=True) | Q(end_date__gte=today)).count(),
                 "people:employment_list",
+            )
+        )
+    if user.has_perm_anywhere("absence.view"):  # type: ignore[union-attr]
+        counts.append(
+            (
+                "open_cases",
+                absence_selectors.cases(user).filter(status=CaseStatus.OPEN).count(),
+                "absence:case_list",
             )
         )
     if user.has_perm_anywhere("accounts.manage"):  # type: ignore[union-attr]

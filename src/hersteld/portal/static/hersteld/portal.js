@@ -55,6 +55,19 @@
         var item = button.closest("li");
         if (item) { item.classList.add("done"); }
         button.disabled = true;
+        button.textContent = "\u2713 " + button.getAttribute("data-done");
+        // Every term of this field replaced: its error no longer applies until saved again.
+        var open = document.querySelectorAll('[data-replace-field="' + field.id + '"]:not(:disabled)');
+        var wrapper = field.closest(".field");
+        if (open.length === 0 && wrapper) {
+          wrapper.classList.remove("has-error");
+          wrapper.querySelectorAll(".error").forEach(function (error) { error.hidden = true; });
+          document.querySelectorAll('#form-errors a[href="#' + field.id + '"]').forEach(function (link) {
+            link.closest("li").hidden = true;
+          });
+          var summary = document.getElementById("form-errors");
+          if (summary && !summary.querySelector("li:not([hidden])")) { summary.hidden = true; }
+        }
         field.focus();
       });
     });
