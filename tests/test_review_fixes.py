@@ -162,8 +162,17 @@ def test_the_admin_form_has_no_arbodienst_choice(login) -> None:
 def test_the_operator_creates_an_arbodienst_in_django_admin_and_it_is_audited(login) -> None:
     client = login("beheer")
     assert client.get("/django-admin/organisations/arbodienst/").status_code == 200
+    # The add form is prefilled with the Poortwachter defaults; a browser posts them back.
+    defaults = {
+        "report_week": 1,
+        "evaluation_interval_days": 42,
+        "wia_letter_week": 88,
+        "consult_planning_week": 4,
+        "signal_days": 7,
+    }
     response = client.post(
-        "/django-admin/organisations/arbodienst/add/", {"name": "Arbo Oost", "slug": "arbo-oost"}
+        "/django-admin/organisations/arbodienst/add/",
+        {"name": "Arbo Oost", "slug": "arbo-oost", **defaults},
     )
     assert response.status_code == 302
     tenant = Arbodienst.objects.get(slug="arbo-oost")

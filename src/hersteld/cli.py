@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"demo-data": "demo_data", "scan-text": "scan_text"}
+ALIASES = {"run-daily": "run_daily", "demo-data": "demo_data", "scan-text": "scan_text"}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -23,6 +23,8 @@ def main(argv: list[str] | None = None) -> None:
             "  demo-data            load the demo arbodiensten, employers, people and users\n"
             "  serve [--port N]     serve the portal and API on 127.0.0.1 (static files included)\n"
             "  scan-text            medical terms in stdin, one text per line, as JSON lines\n"
+            "  run-daily            the daily job: terms, Poortwachter signals, e-mail digests\n"
+            "  poortwachter plan    the Poortwachter milestones of given sick periods\n"
             "  createsuperuser, check, shell, ...   any Django management command\n"
         )
         if not args:

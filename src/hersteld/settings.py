@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from hersteld.core.env import EnvError, envbool, envint, envlist, envsecret, envstr
@@ -25,6 +26,8 @@ try:
     MFA_EMPLOYER_USERS = envbool("HERSTELD_MFA_EMPLOYER_USERS", not DEMO)
     API_TOKEN_DAYS = envint("HERSTELD_API_TOKEN_DAYS", 30)
     PAGE_SIZE = envint("HERSTELD_PAGE_SIZE", 25)
+    BASE_URL = envstr("HERSTELD_BASE_URL", "http://127.0.0.1:8000")
+    DAILY_JOB_HOUR = envint("HERSTELD_DAILY_JOB_HOUR", 6)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
     DATABASE_URL = envstr("DATABASE_URL", "")
     SESSION_COOKIE_SECURE = envbool("HERSTELD_SECURE_COOKIES", False)
@@ -190,6 +193,13 @@ CELERY_RESULT_BACKEND = envstr("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+# `celery -A hersteld beat` runs the daily job; without a broker use `hersteld run-daily` from cron.
+CELERY_BEAT_SCHEDULE = {
+    "poortwachter-daily": {
+        "task": "poortwachter.run_daily",
+        "schedule": crontab(hour=DAILY_JOB_HOUR, minute=0),
+    }
+}
 
 NINJA_PAGINATION_PER_PAGE = PAGE_SIZE
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("hersteld.accounts.urls")),
     path("", include("hersteld.people.urls")),
     path("", include("hersteld.absence.urls")),
+    path("", include("hersteld.poortwachter.urls")),
     path("", include("hersteld.organisations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),

@@ -106,6 +106,37 @@ def _employment(
     return qs.filter(personnel_number=spec.who).first()
 
 
+# Steps of the long demo case already taken: (milestone, number, days after D1).
+DONE_STEPS = (
+    ("PROBLEEMANALYSE", 1, 38),
+    ("PLAN_VAN_AANPAK", 1, 50),
+    ("EVALUATIE", 1, 95),
+    ("EVALUATIE", 2, 140),
+    ("EVALUATIE", 3, 180),
+)
+
+
+def _steps_done(case: AbsenceCase, actor: Any) -> None:
+    from hersteld.poortwachter.models import Todo
+    from hersteld.poortwachter.services import mark_done
+
+    for code, number, days in DONE_STEPS:
+        todo = Todo.objects.filter(case=case, code=code, number=number).first()
+        if todo is not None:
+            mark_done(
+                actor=actor,
+                todo_id=todo.pk,
+                done_on=case.first_day + dt.timedelta(days=days),
+            )
+
+
+def seed_signals(users: dict[str, Any], today: dt.date) -> int:
+    """Signals as the daily job would raise them this morning (no e-mail in the demo)."""
+    from hersteld.poortwachter.services import raise_signals
+
+    return sum(raise_signals(user, today) for user in users.values())
+
+
 def seed_cases(
     users: dict[str, Any], employers: dict[str, Any], today: dt.date, note: Callable[[str], None]
 ) -> int:
@@ -156,6 +187,7 @@ def seed_cases(
         .first()
     )
     if first is not None:
+        _steps_done(first, users["casemanager.noord"])
         services.add_medical_note(
             actor=users["bedrijfsarts.noord"],
             case_id=first.pk,

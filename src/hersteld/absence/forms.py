@@ -35,7 +35,7 @@ NOTE_LABELS: dict[str, Any] = {
     CaseKind.PREVENTIVE: _("Reason for the preventive case"),
 }
 # Only arbodienst staff record these (rules.md 4 and P6).
-STAFF_ONLY = ("expected_recovery", "full_recovery_expected")
+STAFF_ONLY = ("expected_recovery", "full_recovery_expected", "wage_sanction_until")
 SAFETY_NET_DETAIL = ("safety_net_category", "came_from_long_ww")
 
 
@@ -118,6 +118,12 @@ class CaseForm(forms.Form):
     )
     full_recovery_expected = forms.BooleanField(
         label=_("Full recovery expected within 3 months"), required=False
+    )
+    wage_sanction_until = forms.DateField(
+        label=_("Wage sanction (loonsanctie) until"),
+        widget=DATE,
+        required=False,
+        help_text=_("Set by UWV: the waiting period is extended to this date (at most 52 weeks)."),
     )
     reason = forms.CharField(
         label=_("Reason for the correction"),
@@ -225,6 +231,12 @@ class MedicalNoteForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    wage_sanction_until = forms.DateField(
+        label=_("Wage sanction (loonsanctie) until"),
+        widget=DATE,
+        required=False,
+        help_text=_("Set by UWV: the waiting period is extended to this date (at most 52 weeks)."),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),

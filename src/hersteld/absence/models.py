@@ -81,6 +81,7 @@ MORE_FIELDS: dict[str, tuple[str, ...]] = {
         *CONTACT_FIELDS,
         *ACTION_FIELDS,
         "full_recovery_expected",
+        "wage_sanction_until",
     ),
     CaseKind.PREGNANCY_LEAVE: CONTACT_FIELDS,
     CaseKind.PREVENTIVE: (*CONTACT_FIELDS, *ACTION_FIELDS),
@@ -129,6 +130,7 @@ class AbsenceCase(ScopedModel):
         "leave_end",
         "chained_to",
         "full_recovery_expected",
+        "wage_sanction_until",
     )
 
     employer = models.ForeignKey(
@@ -184,6 +186,12 @@ class AbsenceCase(ScopedModel):
     leave_end = models.DateField(_("last day of leave"), null=True, blank=True)
     full_recovery_expected = models.BooleanField(
         _("full recovery expected within 3 months"), default=False
+    )
+    wage_sanction_until = models.DateField(
+        _("wage sanction (loonsanctie) until"),
+        null=True,
+        blank=True,
+        help_text=_("Set by UWV: the waiting period is extended to this date (at most 52 weeks)."),
     )
     chained_to = models.ForeignKey(
         "self",

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hersteld.absence import rules
+from hersteld.absence.chains import chain_of, sick_spans
 from hersteld.absence.models import (
     AbsenceCase,
     CaseKind,
@@ -20,7 +21,6 @@ from hersteld.absence.models import (
     MedicalNote,
     Recovery,
 )
-from hersteld.absence.services import chain_of, sick_spans
 from hersteld.accounts.permissions import Role
 from hersteld.core.audit import record_access
 from hersteld.core.models import AuditEvent

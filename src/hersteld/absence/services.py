@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from hersteld.absence import rules, wazo
+from hersteld.absence.chains import chain_of, sick_spans
 from hersteld.absence.models import (
     MAIN_FIELDS,
     MORE_FIELDS,
@@ -37,6 +38,7 @@ from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
 from hersteld.people.models import Employment
 from hersteld.people.selectors import terms_on
+from hersteld.poortwachter.services import sync_plan
 from hersteld.privacy.problems import check_free_text
 
 # Free text a person types that the employer can read: the guard checks it (P8).
@@ -89,6 +91,8 @@ def _refuse_fields_for_role(actor: Any, data: dict[str, Any], anchor: Any) -> No
     """Fields some roles may not fill: refused with 403, never silently dropped."""
     if is_employer_side(actor) and data.get("expected_recovery"):
         raise PermissionDenied(message("expected_recovery_not_for_employer"))
+    if is_employer_side(actor) and data.get("wage_sanction_until"):
+        raise PermissionDenied(message("wage_sanction_not_for_employer"))
     restricted = data.get("safety_net_category") or data.get("came_from_long_ww")
     if restricted and not may(actor, anchor, "absence.view_safety_net"):
         raise PermissionDenied(message("safety_net_category_not_allowed"))
@@ -228,27 +232,6 @@ def _predecessor(case: AbsenceCase) -> AbsenceCase | None:
     return None
 
 
-def chain_of(case: AbsenceCase) -> list[AbsenceCase]:
-    """The cases of the chain up to and including `case`, oldest first."""
-    out = [case]
-    seen = {case.pk}
-    current = case
-    while current.chained_to_id is not None and current.chained_to_id not in seen:
-        current = AbsenceCase.objects.get(pk=current.chained_to_id)
-        seen.add(current.pk)
-        out.append(current)
-    return list(reversed(out))
-
-
-def sick_spans(chain: list[AbsenceCase]) -> list[rules.Span]:
-    """The sickness periods of a chain; leave days are not sick days (rules.md 3)."""
-    return [
-        rules.Span(item.first_day, item.end_date)
-        for item in chain
-        if item.kind == CaseKind.SICKNESS
-    ]
-
-
 def _anchor(case: AbsenceCase, chain: list[AbsenceCase]) -> dt.date:
     """D1 of the chain plus every gap day before this case: week n starts at anchor + 7(n-1)."""
     earlier = sick_spans(chain[:-1])
@@ -376,6 +359,7 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
     record_created(actor=actor, obj=case, fields=_created_fields(case))
     if data.get("note"):
         _write_note(actor, case, data["note"], internal=False)
+    sync_plan(case)
     return case
 
 
@@ -420,6 +404,7 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
     _apply(case, data, has_recoveries=case.recoveries.exists())
     _validate_case(case, employment, problems, data)
     problems.raise_if_any()
+    previous = case.chained_to
     _link(case)
     if case.kind == CaseKind.PREGNANCY_LEAVE:
         plan = _plan_leave(case)
@@ -428,6 +413,9 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
         actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason
     ):
         _relink_followers(actor, case)
+        sync_plan(case)
+        if previous is not None and previous.pk != case.chained_to_id:
+            sync_plan(previous)  # the chain it left gets its own plan again
     return case
 
 
@@ -448,6 +436,7 @@ def withdraw_case(*, actor: Any, case_id: int, reason: str) -> AbsenceCase:
     case.status = CaseStatus.WITHDRAWN
     case.withdrawn_reason = reason
     save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason)
+    sync_plan(case)
     return case
 
 
@@ -471,6 +460,7 @@ def convert_to_sickness(
     save_and_record(
         actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason="converted"
     )
+    sync_plan(case)
     return case
 
 
@@ -626,6 +616,8 @@ def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
         case.current_sick_percentage = (rules.HUNDRED - percentage).quantize(rules.CENT)
     case.save()
     save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
+    if recovery.is_full:
+        sync_plan(case)
     return recovery
 
 

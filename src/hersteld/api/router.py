@@ -10,6 +10,7 @@ from hersteld.api import errors
 from hersteld.api.auth import AUTH
 from hersteld.organisations.api import router as organisations_router
 from hersteld.people.api import router as people_router
+from hersteld.poortwachter.api import router as poortwachter_router
 from hersteld.privacy.api import router as privacy_router
 
 api = NinjaAPI(
@@ -31,3 +32,4 @@ api.add_router("/v1", organisations_router)
 api.add_router("/v1", people_router)
 api.add_router("/v1", privacy_router)
 api.add_router("/v1", absence_router)
+api.add_router("/v1", poortwachter_router)

@@ -151,6 +151,13 @@ MESSAGES: dict[str, Any] = {
     "expected_recovery_not_for_employer": _(
         "The employer does not record an expected recovery date; mention it in a note if needed."
     ),
+    "wage_sanction_not_for_employer": _(
+        "The arbodienst records a wage sanction imposed by UWV; send the UWV decision to them."
+    ),
+    "wage_sanction_range": _(
+        "A wage sanction ends after the end of week 104 and at most 52 weeks later (%(first)s to "
+        "%(last)s)."
+    ),
     "safety_net_category_not_allowed": _(
         "Only arbodienst staff record which safety-net rule applies; the employer records "
         "only whether one applies."
@@ -158,6 +165,8 @@ MESSAGES: dict[str, Any] = {
     "therapeutic_medic_only": _(
         "Only the company doctor records recovery on a therapeutic basis (Hersteld AT)."
     ),
+    "done_in_future": _("A step cannot be done on a date in the future."),
+    "done_before_first_day": _("A step cannot be done before the first day of absence."),
     "medical_term": _(
         "“%(term)s” is a medical term (%(category)s). Medical data may not be "
         "recorded here.%(suggestion)s"

@@ -7,6 +7,16 @@ from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
 from hersteld.organisations.models import Arbodienst
 
+AUDITED_SETTINGS = (
+    "name",
+    "slug",
+    "report_week",
+    "evaluation_interval_days",
+    "wia_letter_week",
+    "consult_planning_week",
+    "signal_days",
+)
+
 
 @admin.register(Arbodienst)
 class ArbodienstAdmin(admin.ModelAdmin):
@@ -19,9 +29,9 @@ class ArbodienstAdmin(admin.ModelAdmin):
         return False  # a tenant with data is ended, never deleted here
 
     def save_model(self, request: HttpRequest, obj: Arbodienst, form: Any, change: bool) -> None:
-        before = snapshot(Arbodienst.objects.get(pk=obj.pk), ("name", "slug")) if change else {}
+        before = snapshot(Arbodienst.objects.get(pk=obj.pk), AUDITED_SETTINGS) if change else {}
         super().save_model(request, obj, form, change)
-        changes = diff(before, snapshot(obj, ("name", "slug")))
+        changes = diff(before, snapshot(obj, AUDITED_SETTINGS))
         if changes:
             record_change(
                 actor=request.user,

@@ -15,6 +15,22 @@ class Arbodienst(ScopedModel):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(unique=True)
+    # Poortwachter settings of this arbodienst (rules.md 2: "configurable").
+    report_week = models.PositiveSmallIntegerField(
+        _("sick report to the arbodienst due by the end of week"), default=1
+    )
+    evaluation_interval_days = models.PositiveSmallIntegerField(
+        _("days between evaluations of the plan van aanpak"), default=42
+    )
+    wia_letter_week = models.PositiveSmallIntegerField(
+        _("week of the WIA letter of UWV"), default=88
+    )
+    consult_planning_week = models.PositiveSmallIntegerField(
+        _("week in which the first consult is planned"), default=4
+    )
+    signal_days = models.PositiveSmallIntegerField(
+        _("signal to-dos this many days before they are due"), default=7
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -314,8 +314,8 @@ def _change_terms(
             "hours_per_week": merged["hours_per_week"],
         },
     )
-    _sync_current_terms(employment)
-    employment.save()
+    if not sync_current_terms(employment):
+        employment.save()
     changes = diff(_terms_values(in_force), _terms_values(row))
     if changes:
         record_change(
@@ -327,15 +327,27 @@ def _change_terms(
         )
 
 
-def _sync_current_terms(employment: Employment) -> None:
-    """Copy the terms in force today onto the employment (first terms when all lie ahead)."""
-    today = timezone.localdate()
+def sync_current_terms(employment: Employment, today: dt.date | None = None) -> bool:
+    """Copy the terms in force today onto the employment (first terms when all lie ahead).
+
+    The daily job calls this too, so terms recorded ahead take effect on their date.
+    Returns whether anything changed.
+    """
+    today = today or timezone.localdate()
     terms = list(employment.terms.order_by("valid_from"))
     current = [row for row in terms if row.valid_from <= today] or terms[:1]
     row = current[-1]
-    employment.department_id = row.department_id
-    employment.function_name = row.function_name
-    employment.hours_per_week = row.hours_per_week
+    values = {
+        "department_id": row.department_id,
+        "function_name": row.function_name,
+        "hours_per_week": row.hours_per_week,
+    }
+    changed = any(getattr(employment, name) != value for name, value in values.items())
+    for name, value in values.items():
+        setattr(employment, name, value)
+    if changed:
+        employment.save()
+    return changed
 
 
 @transaction.atomic

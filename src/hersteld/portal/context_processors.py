@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION: tuple[tuple[str, Any, str | None], ...] = (
     ("portal:home", _("Overview"), None),
     ("absence:case_list", _("Cases"), "absence.view"),
+    ("poortwachter:worklist", _("Worklist"), "absence.view"),
     ("people:employment_list", _("Employments"), "people.view"),
     ("organisations:employer_list", _("Employers"), "organisations.view"),
     ("accounts:user_list", _("Users"), "accounts.manage"),
@@ -30,4 +31,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(name)
             active = request.path == url if name == "portal:home" else request.path.startswith(url)
             items.append({"url": url, "label": label, "active": active})
-    return {"nav_items": items}
+    signals = 0
+    if user.has_perm_anywhere("absence.view"):
+        from hersteld.poortwachter.selectors import unread_count
+
+        signals = unread_count(user)
+    return {"nav_items": items, "unread_signals": signals}

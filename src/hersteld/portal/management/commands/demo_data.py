@@ -33,7 +33,7 @@ from rich.console import Console
 from rich.table import Table
 from stdnum.nl import bsn as stdnum_bsn
 
-from hersteld.absence.demo import seed_cases
+from hersteld.absence.demo import seed_cases, seed_signals
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import Role, mfa_required
 from hersteld.accounts.services import create_user
@@ -430,9 +430,9 @@ class Seeder:
         self.employee_user(operator)
         for demo_user in self.users.values():
             self.totp_device(demo_user)
-        self.created += seed_cases(
-            self.users, self.employers, timezone.localdate(), self.notes.append
-        )
+        added = seed_cases(self.users, self.employers, timezone.localdate(), self.notes.append)
+        if added:
+            self.created += added + seed_signals(self.users, timezone.localdate())
 
     def operator(self) -> User:
         user = User.objects.filter(username=OPERATOR.username).first()

@@ -1,0 +1,163 @@
+"""REST API v1: the Poortwachter plan of a case, the worklist of to-dos, marking them done."""
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+
+from hersteld.absence import selectors as absence_selectors
+from hersteld.api.schemas import InputSchema
+from hersteld.poortwachter import selectors, services
+from hersteld.poortwachter.models import Todo
+
+router = Router(tags=["poortwachter"])
+
+
+class MilestoneOut(Schema):
+    todo_id: int | None
+    code: str
+    number: int
+    label: str
+    due: dt.date | None
+    window_start: dt.date | None
+    party: str
+    status: str = Field(description="done, open, overdue (as of today) or lapsed (chain ended)")
+    why: str
+    done_on: dt.date | None
+
+
+class PlanOut(Schema):
+    case_id: int
+    first_day: dt.date = Field(description="D1 of the chain")
+    gap_days: int
+    chained: bool
+    waiting_period_end: dt.date | None
+    notes: list[str]
+    milestones: list[MilestoneOut]
+
+
+class TodoOut(Schema):
+    id: int
+    case_id: int
+    employee_id: int
+    code: str
+    number: int
+    label: str
+    party: str
+    due: dt.date | None
+    window_start: dt.date | None
+    why: str
+    done_on: dt.date | None
+    note: str
+    status: str
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_employee_id(obj: Todo) -> int:
+        return obj.case.employee_id
+
+    @staticmethod
+    def resolve_status(obj: Todo) -> str:
+        return obj.status_on(timezone.localdate())
+
+
+class DoneIn(InputSchema):
+    done_on: dt.date | None = Field(description="null undoes it")
+    note: str = ""
+
+
+class TodoIn(InputSchema):
+    title: str
+    due: dt.date | None = None
+    party: str = ""
+
+
+@router.get("/cases/{case_id}/poortwachter", response=PlanOut)
+def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
+    """Every milestone of the chain of this case, with its due date and how it was derived."""
+    case = absence_selectors.case(request.user, case_id)
+    result = services.compute_plan(case)
+    if result is None:
+        raise Http404(_("This case has no Poortwachter plan: only sickness cases have one."))
+    ids = {(t.code, t.number): t.pk for t in selectors.case_todos(request.user, case) if t.code}
+    numbers: dict[str, int] = {}
+    milestones = []
+    for m in result.milestones:
+        numbers[m.code] = numbers.get(m.code, 0) + 1
+        milestones.append(
+            {
+                "todo_id": ids.get((m.code, numbers[m.code])),
+                "code": m.code,
+                "number": numbers[m.code],
+                "label": str(Todo(code=m.code).label),
+                "due": m.due,
+                "window_start": m.window_start,
+                "party": m.party,
+                "status": m.status,
+                "why": m.why,
+                "done_on": m.done,
+            }
+        )
+    return {
+        "case_id": case.pk,
+        "first_day": result.first_day,
+        "gap_days": result.gap_days,
+        "chained": result.chained,
+        "waiting_period_end": result.waiting_period_end,
+        "notes": list(result.notes),
+        "milestones": milestones,
+    }
+
+
+@router.get("/todos", response=list[TodoOut])
+@paginate(PageNumberPagination)
+def list_todos(
+    request: HttpRequest,
+    days: int = 14,
+    overdue_only: bool = False,
+    party: str = "",
+    employer_id: int | None = None,
+    sort: str = "due",
+) -> QuerySet[Todo]:
+    """The worklist: overdue steps and steps due within `days`, of open cases in your scope."""
+    return selectors.worklist(
+        request.user,
+        days=days,
+        overdue_only=overdue_only,
+        party=party,
+        employer_id=employer_id,
+        sort=sort,
+    )
+
+
+@router.get("/cases/{case_id}/todos", response=list[TodoOut])
+def case_todos(request: HttpRequest, case_id: int) -> QuerySet[Todo]:
+    case = absence_selectors.case(request.user, case_id)
+    return selectors.case_todos(request.user, case).select_related("case")
+
+
+@router.post("/cases/{case_id}/todos", response={201: TodoOut})
+def add_todo(request: HttpRequest, case_id: int, payload: TodoIn) -> Status:
+    """A manual to-do on a case; the medical-term guard checks its title."""
+    todo = services.add_todo(
+        actor=request.user,
+        case_id=case_id,
+        title=payload.title,
+        due=payload.due,
+        party=payload.party,
+    )
+    return Status(201, todo)
+
+
+@router.post("/todos/{todo_id}/done", response=TodoOut)
+def mark_done(request: HttpRequest, todo_id: int, payload: DoneIn) -> Todo:
+    """Record the date a step was done (the plan follows, e.g. the plan van aanpak after the
+    probleemanalyse); `done_on: null` undoes it. The company doctor's steps: arbodienst only (403)."""
+    return services.mark_done(
+        actor=request.user, todo_id=todo_id, done_on=payload.done_on, note=payload.note
+    )

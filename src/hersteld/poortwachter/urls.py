@@ -1,0 +1,11 @@
+from django.urls import path
+
+from hersteld.poortwachter import views
+
+app_name = "poortwachter"
+urlpatterns = [
+    path("worklist/", views.worklist, name="worklist"),
+    path("todos/<int:pk>/done/", views.todo_done, name="todo_done"),
+    path("cases/<int:case_pk>/todos/add/", views.todo_add, name="todo_add"),
+    path("notifications/", views.notification_list, name="notifications"),
+]

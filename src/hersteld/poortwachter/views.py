@@ -1,0 +1,124 @@
+"""Thin portal views: the worklist, marking a step done, manual to-dos, the user's signals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from hersteld.absence import selectors as absence_selectors
+from hersteld.organisations import selectors as org_selectors
+from hersteld.poortwachter import selectors, services
+from hersteld.poortwachter.forms import DoneForm, TodoForm
+from hersteld.poortwachter.models import Party
+from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+
+DAY_CHOICES = (7, 14, 30, 60)
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """What needs doing: overdue steps and steps due soon, in the user's scope (P10)."""
+    if not request.user.has_perm_anywhere("absence.view"):  # type: ignore[union-attr]
+        raise PermissionDenied
+    get = request.GET
+    days = int_or_none(get.get("days")) or 14
+    overdue_only = get.get("overdue") == "1"
+    party = get.get("party", "")
+    party = party if party in Party.values else ""
+    employer_id = int_or_none(get.get("employer"))
+    sort = get.get("sort", "due")
+    qs = selectors.worklist(
+        request.user,
+        days=days,
+        overdue_only=overdue_only,
+        party=party,
+        employer_id=employer_id,
+        sort=sort,
+    )
+    page = paginate(request, qs)
+    today = timezone.localdate()
+    for todo in page.object_list:
+        todo.status = todo.status_on(today)
+        todo.days_left = (todo.due - today).days if todo.due else None
+        todo.days_overdue = -todo.days_left if todo.days_left is not None else None
+    employers = list(org_selectors.employers(request.user))
+    context = {
+        "page": page,
+        "filters": {
+            "days": days,
+            "overdue": overdue_only,
+            "party": party,
+            "employer": employer_id,
+            "sort": sort,
+        },
+        "day_choices": DAY_CHOICES,
+        "parties": [choice for choice in Party.choices if choice[0]],
+        "employers": employers,
+        "show_employer": len(employers) > 1,
+        "querystring": query_without_page(request),
+    }
+    return render(request, "poortwachter/worklist.html", context)
+
+
+def _back(todo: Any) -> str:
+    return reverse("absence:case_detail", args=[todo.case_id]) + "?tab=timeline"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
+    todo = get_object_or_404(selectors.todos(request.user, "absence.change"), pk=pk)
+    form = DoneForm(request.POST or None, initial={"note": todo.note})
+    return form_page(
+        request,
+        form,
+        lambda data: services.mark_done(
+            actor=request.user, todo_id=pk, done_on=data["done_on"], note=data["note"]
+        ),
+        success=lambda done: _("“%(label)s” is recorded as done.") % {"label": done.label},
+        done=_back,
+        template="poortwachter/todo_form.html",
+        context={"todo": todo, "case": todo.case, "title": todo.label},
+        guarded=("note",),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def todo_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = absence_selectors.case(request.user, case_pk, "absence.change", log_access=False)
+    return form_page(
+        request,
+        TodoForm(request.POST or None),
+        lambda data: services.add_todo(
+            actor=request.user,
+            case_id=case.pk,
+            title=data["title"],
+            due=data["due"],
+            party=data["party"] or "",
+        ),
+        success=lambda _todo: _("The to-do has been added."),
+        done=_back,
+        template="poortwachter/todo_form.html",
+        context={"case": case, "title": _("Add to-do")},
+        guarded=("title",),
+    )
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's signals; opening the page marks them read."""
+    page = paginate(request, selectors.notifications(request.user))
+    response = render(
+        request, "poortwachter/notifications.html", {"page": page, "today": timezone.localdate()}
+    )
+    services.read_notifications(request.user)
+    return response

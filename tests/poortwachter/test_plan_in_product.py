@@ -1,0 +1,295 @@
+"""The Poortwachter plan of real cases: to-dos kept in step with the chain (rules.md 2, 3), the
+worklist, marking done, and the daily job with its signals and digest (P10, B2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from hersteld.absence import services as absence
+from hersteld.absence.models import CaseKind
+from hersteld.people.services import update_employment
+from hersteld.poortwachter import engine, selectors, services
+from hersteld.poortwachter.models import Notification, Todo
+from tests.absence.conftest import days_ago, free_employment  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def sick(actor, employment, first_day, **data):
+    return absence.add_case(
+        actor=actor,
+        employment_id=employment.pk,
+        kind=CaseKind.SICKNESS,
+        data={"first_day": first_day, **data},
+    )
+
+
+def due(case, code, number=1):
+    todo = Todo.objects.get(case=case, code=code, number=number)
+    return todo.due
+
+
+def test_a_sick_report_gets_every_milestone_as_a_to_do(persona, free_employment) -> None:
+    """rules.md 2: one open period: end of week n = D1 + 7n - 1."""
+    d1 = days_ago(10)
+    case = sick(persona("hr.devries"), free_employment(), d1)
+    assert due(case, "PROBLEEMANALYSE") == d1 + dt.timedelta(days=41)
+    assert due(case, "PLAN_VAN_AANPAK") == d1 + dt.timedelta(days=55)
+    assert due(case, "EINDE_WACHTTIJD") == d1 + dt.timedelta(days=727)
+    report = Todo.objects.get(case=case, code="ZIEKMELDING_ARBODIENST")
+    assert report.done_on is not None, "the sick report in Hersteld reaches the arbodienst"
+    codes = set(case.todos.values_list("code", flat=True))
+    assert codes >= {"MELDING_42_WEKEN", "EERSTEJAARSEVALUATIE", "WIA_AANVRAAG", "EVALUATIE"}
+
+
+def test_an_early_probleemanalyse_moves_the_plan_van_aanpak(persona, free_employment) -> None:
+    """rules.md 2: plan van aanpak within 14 days after the probleemanalyse was made."""
+    d1 = days_ago(30)
+    case = sick(persona("hr.devries"), free_employment(), d1)
+    analysis = Todo.objects.get(case=case, code="PROBLEEMANALYSE")
+    services.mark_done(
+        actor=persona("casemanager.noord"), todo_id=analysis.pk, done_on=d1 + dt.timedelta(days=20)
+    )
+    assert due(case, "PLAN_VAN_AANPAK") == d1 + dt.timedelta(days=34)
+
+
+def test_only_the_arbodienst_records_the_company_doctors_steps(persona, free_employment) -> None:
+    case = sick(persona("hr.devries"), free_employment(), days_ago(30))
+    analysis = Todo.objects.get(case=case, code="PROBLEEMANALYSE")
+    with pytest.raises(PermissionDenied):
+        services.mark_done(actor=persona("hr.devries"), todo_id=analysis.pk, done_on=days_ago(1))
+    plan = Todo.objects.get(case=case, code="PLAN_VAN_AANPAK")
+    services.mark_done(actor=persona("hr.devries"), todo_id=plan.pk, done_on=days_ago(1))
+    with pytest.raises(ValidationError):
+        services.mark_done(actor=persona("hr.devries"), todo_id=plan.pk, done_on=days_ago(-1))
+
+
+def test_a_relapse_within_four_weeks_moves_deadlines_by_the_gap(persona, free_employment) -> None:
+    """rules.md 3: gap days shift every deadline after them; done stays done."""
+    hr = persona("hr.devries")
+    employment = free_employment()
+    d1 = days_ago(100)
+    first = sick(hr, employment, d1)
+    analysis = Todo.objects.get(case=first, code="PROBLEEMANALYSE")
+    services.mark_done(
+        actor=persona("casemanager.noord"), todo_id=analysis.pk, done_on=d1 + dt.timedelta(days=30)
+    )
+    absence.add_recovery(
+        actor=hr, case_id=first.pk, data={"date": d1 + dt.timedelta(days=50), "percentage": 100}
+    )
+    assert due(first, "MELDING_42_WEKEN") is None, "after full recovery later milestones lapse"
+    second = sick(hr, employment, d1 + dt.timedelta(days=60))  # 10 gap days
+    assert not Todo.objects.filter(case=first).exists(), (
+        "the chain's to-dos moved to its latest case"
+    )
+    expected = engine.first_working_day_on_or_after(d1 + dt.timedelta(days=294 + 10))
+    assert due(second, "MELDING_42_WEKEN") == expected
+    assert due(second, "EINDE_WACHTTIJD") == d1 + dt.timedelta(days=727 + 10)
+    assert Todo.objects.get(case=second, code="PROBLEEMANALYSE").done_on == d1 + dt.timedelta(
+        days=30
+    )
+
+
+def test_a_gap_of_28_days_starts_a_new_plan(persona, free_employment) -> None:
+    hr = persona("hr.devries")
+    employment = free_employment()
+    d1 = days_ago(100)
+    first = sick(hr, employment, d1)
+    absence.add_recovery(
+        actor=hr, case_id=first.pk, data={"date": d1 + dt.timedelta(days=20), "percentage": 100}
+    )
+    second = sick(hr, employment, d1 + dt.timedelta(days=48))
+    assert second.chained_to is None
+    assert due(second, "PROBLEEMANALYSE") == second.first_day + dt.timedelta(days=41)
+    assert Todo.objects.filter(case=first).exists()
+
+
+def test_a_wage_sanction_extends_the_waiting_period(persona, free_employment) -> None:
+    """rules.md 2: a loonsanctie moves EINDE_WACHTTIJD, at most 52 weeks."""
+    employment = free_employment()
+    d1 = days_ago(750)
+    employment.start_date = d1 - dt.timedelta(days=365)
+    employment.save()
+    case = sick(persona("hr.devries"), employment, d1)
+    end = d1 + dt.timedelta(days=727)
+    with pytest.raises(PermissionDenied):
+        absence.correct_case(
+            actor=persona("hr.devries"),
+            case_id=case.pk,
+            data={"wage_sanction_until": end + dt.timedelta(days=100), "reason": "UWV"},
+        )
+    with pytest.raises(ValidationError) as info:
+        absence.correct_case(
+            actor=persona("casemanager.noord"),
+            case_id=case.pk,
+            data={"wage_sanction_until": end + dt.timedelta(days=400), "reason": "UWV-besluit"},
+        )
+    assert "wage_sanction_until" in info.value.error_dict
+    absence.correct_case(
+        actor=persona("casemanager.noord"),
+        case_id=case.pk,
+        data={"wage_sanction_until": end + dt.timedelta(days=100), "reason": "UWV-besluit"},
+    )
+    assert due(case, "EINDE_WACHTTIJD") == end + dt.timedelta(days=100)
+
+
+def test_withdrawing_the_only_case_removes_its_open_to_dos(persona, free_employment) -> None:
+    hr = persona("hr.devries")
+    case = sick(hr, free_employment(), days_ago(10))
+    absence.withdraw_case(actor=hr, case_id=case.pk, reason="Verkeerde werknemer.")
+    assert not Todo.objects.filter(case=case, done_on__isnull=True).exclude(code="").exists()
+
+
+def test_manual_to_do_is_guarded(persona, free_employment) -> None:
+    case = sick(persona("hr.devries"), free_employment(), days_ago(10))
+    with pytest.raises(ValidationError):
+        services.add_todo(
+            actor=persona("hr.devries"), case_id=case.pk, title="Bellen over de hernia", due=None
+        )
+    todo = services.add_todo(
+        actor=persona("hr.devries"), case_id=case.pk, title="Terugbellen", due=days_ago(-2)
+    )
+    assert todo in selectors.worklist(persona("hr.devries"))
+
+
+# --- worklist ---------------------------------------------------------------------------
+
+
+def test_worklist_shows_overdue_and_due_soon_in_scope_only(persona) -> None:
+    hr = persona("hr.devries")
+    items = list(selectors.worklist(hr, days=30))
+    assert items and all(item.case.employer.name == "Bakkerij De Vries" for item in items)
+    assert all(item.due <= days_ago(-30) for item in items)
+    overdue = list(selectors.worklist(hr, overdue_only=True))
+    assert all(item.due < days_ago(0) for item in overdue)
+    assert not [
+        i
+        for i in selectors.worklist(persona("hr.jansen"), days=60)
+        if i.case.employer.name != "Transport Jansen"
+    ]
+
+
+def test_worklist_page_and_filters(login) -> None:
+    page = login("hr.devries").get("/worklist/?days=30&sort=name")
+    assert page.status_code == 200 and 'id="worklist"' in page.content.decode()
+    assert login("werknemer.devries").get("/worklist/").status_code == 200
+    assert login("beheer").get("/worklist/").status_code == 403
+
+
+def test_mark_done_page(login, persona) -> None:
+    todo = (
+        selectors.worklist(persona("hr.devries"), days=60).filter(party="employer+employee").first()
+    )
+    assert todo is not None
+    client = login("hr.devries")
+    assert client.get(f"/todos/{todo.pk}/done/").status_code == 200
+    response = client.post(
+        f"/todos/{todo.pk}/done/", {"done_on": days_ago(1).isoformat(), "note": "Getekend."}
+    )
+    assert response.status_code == 302
+    todo.refresh_from_db()
+    assert todo.done_on == days_ago(1)
+    assert login("hr.jansen").get(f"/todos/{todo.pk}/done/").status_code == 404
+
+
+# --- API -----------------------------------------------------------------------------
+
+
+def test_the_plan_endpoint_explains_every_date(api, persona) -> None:
+    case = persona("werknemer.devries").employee.cases.filter(kind="sickness").first()
+    body = api("hr.devries").get(f"/api/v1/cases/{case.pk}/poortwachter").json()
+    assert body["first_day"] == case.first_day.isoformat()
+    codes = [m["code"] for m in body["milestones"]]
+    assert "MELDING_42_WEKEN" in codes and all(m["why"] for m in body["milestones"])
+    report = next(m for m in body["milestones"] if m["code"] == "PROBLEEMANALYSE")
+    assert report["status"] == "done" and report["todo_id"]
+    assert api("hr.jansen").get(f"/api/v1/cases/{case.pk}/poortwachter").status_code == 404
+    assert api("werknemer.devries").get(f"/api/v1/cases/{case.pk}/poortwachter").status_code == 200
+
+
+def test_api_mark_done_and_worklist(api, persona) -> None:
+    hr = api("hr.devries")
+    items = hr.get("/api/v1/todos", days=60).json()["items"]
+    assert items
+    employer_step = next(i for i in items if i["party"] != "bedrijfsarts")
+    response = hr.post(
+        f"/api/v1/todos/{employer_step['id']}/done", {"done_on": days_ago(0).isoformat()}
+    )
+    assert response.status_code == 200 and response.json()["status"] == "done"
+    medic_steps = Todo.objects.filter(
+        party="bedrijfsarts", done_on__isnull=True, case__employer__name="Bakkerij De Vries"
+    )
+    if medic_steps.exists():
+        assert (
+            hr.post(f"/api/v1/todos/{medic_steps.first().pk}/done", {"done_on": None}).status_code
+            == 403
+        )
+    assert (
+        hr.post(f"/api/v1/todos/{employer_step['id']}/done", {"done_on": "2001-01-01"}).status_code
+        == 422
+    )
+
+
+# --- the daily job -------------------------------------------------------------------
+
+
+def test_run_daily_signals_once_and_mails_only_a_count(
+    persona, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.run_daily()
+    assert first["signals"] > 0 and first["digests"] > 0
+    hr = persona("hr.devries")
+    hr_signals = Notification.objects.filter(user=hr)
+    assert hr_signals.exists()
+    assert set(hr_signals.values_list("todo__party", flat=True)) <= {
+        "employer",
+        "employer+employee",
+        "employee",
+    }
+    medic = Notification.objects.filter(user=persona("bedrijfsarts.noord"))
+    assert set(medic.values_list("todo__party", flat=True)) <= {"bedrijfsarts"}
+    message = next(m for m in mail.outbox if hr.email in m.to)
+    names = [t.case.employee.surname for t in Todo.objects.filter(notifications__user=hr)]
+    assert all(name not in message.body for name in names), "no names in e-mail"
+    assert "/worklist/" in message.body
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.run_daily()
+    assert again["signals"] == 0 and again["digests"] == 0 and not mail.outbox
+
+
+def test_run_daily_applies_terms_that_took_effect(persona, free_employment) -> None:
+    hr = persona("hr.devries")
+    employment = free_employment()
+    update_employment(
+        actor=hr,
+        employment_id=employment.pk,
+        data={"hours_per_week": Decimal("12")},
+        valid_from=days_ago(-3),
+    )
+    employment.refresh_from_db()
+    assert employment.hours_per_week != Decimal("12")
+    services.run_daily(today=days_ago(-2))
+    employment.refresh_from_db()
+    assert employment.hours_per_week != Decimal("12"), "not yet on the day before"
+    summary = services.run_daily(today=days_ago(-3))
+    employment.refresh_from_db()
+    assert employment.hours_per_week == Decimal("12") and summary["terms_applied"] >= 1
+
+
+def test_run_daily_command_prints_a_summary(capsys) -> None:
+    call_command("run_daily")
+    assert "new signals" in capsys.readouterr().out
+
+
+def test_beat_runs_the_daily_job(settings) -> None:
+    assert settings.CELERY_BEAT_SCHEDULE["poortwachter-daily"]["task"] == "poortwachter.run_daily"
