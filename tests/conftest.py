@@ -112,3 +112,7 @@ def api(db: Any) -> Callable[[str], ApiClient]:
 def _employer_users_without_mfa(settings: Any) -> None:
     """As in the demo: employer users log in with a password only (MFA tests switch it on)."""
     settings.MFA_EMPLOYER_USERS = False
+
+
+# Case fixtures (free_employment, refused, today) serve the absence and poortwachter tests alike.
+from tests.absence.conftest import free_employment, refused, today  # noqa: E402, F401

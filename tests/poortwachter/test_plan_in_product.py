@@ -16,7 +16,7 @@ from hersteld.absence.models import CaseKind
 from hersteld.people.services import update_employment
 from hersteld.poortwachter import engine, selectors, services
 from hersteld.poortwachter.models import Notification, Todo
-from tests.absence.conftest import days_ago, free_employment  # noqa: F401 (fixture)
+from tests.absence.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
 
