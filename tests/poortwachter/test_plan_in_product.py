@@ -293,3 +293,13 @@ def test_run_daily_command_prints_a_summary(capsys) -> None:
 
 def test_beat_runs_the_daily_job(settings) -> None:
     assert settings.CELERY_BEAT_SCHEDULE["poortwachter-daily"]["task"] == "poortwachter.run_daily"
+
+
+def test_the_employer_gets_no_done_button_for_the_doctors_steps(login, persona) -> None:
+    doctor_step = selectors.worklist(persona("hr.devries"), days=60).filter(party="bedrijfsarts").first()
+    assert doctor_step is not None, "the demo has an open probleemanalyse"
+    page = login("hr.devries").get("/worklist/?days=60").content.decode()
+    assert f"/todos/{doctor_step.pk}/done/" not in page
+    assert login("hr.devries").get(f"/todos/{doctor_step.pk}/done/").status_code == 403
+    staff = login("casemanager.noord").get("/worklist/?days=60").content.decode()
+    assert f"/todos/{doctor_step.pk}/done/" in staff

@@ -191,7 +191,8 @@ def _mark_reported(target: AbsenceCase, first: AbsenceCase) -> None:
 # --- acts of people --------------------------------------------------------------------
 
 
-def _may_mark(actor: Any, todo: Todo) -> bool:
+def may_mark(actor: Any, todo: Todo) -> bool:
+    """Whether this person records this step (scope aside): not the doctor's steps from the employer side."""
     role = getattr(actor, "role", None)
     if todo.code in NOT_MARKABLE:
         return False
@@ -202,7 +203,7 @@ def _may_mark(actor: Any, todo: Todo) -> bool:
 def mark_done(*, actor: Any, todo_id: int, done_on: dt.date | None, note: str = "") -> Todo:
     """Record that a to-do was done (or undo it with `done_on=None`); the plan follows."""
     todo = locked(Todo, actor, todo_id, "absence.change")
-    if not _may_mark(actor, todo):
+    if not may_mark(actor, todo):
         raise PermissionDenied(_("This step is recorded by the arbodienst."))
     problems = Problems()
     today = timezone.localdate()

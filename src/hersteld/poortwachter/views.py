@@ -45,10 +45,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     page = paginate(request, qs)
     today = timezone.localdate()
+    can_change = request.user.has_perm_anywhere("absence.change")  # type: ignore[union-attr]
     for todo in page.object_list:
         todo.status = todo.status_on(today)
         todo.days_left = (todo.due - today).days if todo.due else None
         todo.days_overdue = -todo.days_left if todo.days_left is not None else None
+        todo.can_mark = can_change and services.may_mark(request.user, todo)
     employers = list(org_selectors.employers(request.user))
     context = {
         "page": page,
@@ -76,6 +78,8 @@ def _back(todo: Any) -> str:
 @require_http_methods(["GET", "POST"])
 def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
     todo = get_object_or_404(selectors.todos(request.user, "absence.change"), pk=pk)
+    if not services.may_mark(request.user, todo):
+        raise PermissionDenied
     form = DoneForm(request.POST or None, initial={"note": todo.note})
     return form_page(
         request,
