@@ -296,7 +296,9 @@ def test_beat_runs_the_daily_job(settings) -> None:
 
 
 def test_the_employer_gets_no_done_button_for_the_doctors_steps(login, persona) -> None:
-    doctor_step = selectors.worklist(persona("hr.devries"), days=60).filter(party="bedrijfsarts").first()
+    doctor_step = (
+        selectors.worklist(persona("hr.devries"), days=60).filter(party="bedrijfsarts").first()
+    )
     assert doctor_step is not None, "the demo has an open probleemanalyse"
     page = login("hr.devries").get("/worklist/?days=60").content.decode()
     assert f"/todos/{doctor_step.pk}/done/" not in page

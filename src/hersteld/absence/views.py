@@ -35,6 +35,7 @@ from hersteld.core.selectors import describe
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
+from hersteld.poortwachter import timeline
 from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
 
 REPORT_LABELS = {
@@ -139,6 +140,8 @@ def case_add(request: HttpRequest, employment_pk: int) -> HttpResponse:
 
 def _tabs(request: HttpRequest, case: AbsenceCase) -> list[tuple[str, str]]:
     tabs = [("overview", _("Overview")), ("notes", _("Notes")), ("recoveries", _("Recoveries"))]
+    if case.kind == CaseKind.SICKNESS:  # the timeline exists from the first real sick report on
+        tabs.insert(1, ("timeline", _("Timeline")))
     if selectors.can_see_medical(request.user, case):
         tabs.append(("medical", _("Medical file")))
     if request.user.has_perm_anywhere("audit.view"):  # type: ignore[union-attr]
@@ -201,6 +204,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         context["form"] = medical_form
         context["medical_notes"] = selectors.medical_notes(request.user, case)
+    elif tab == "timeline":
+        context["timeline"] = timeline.build(case, user=request.user)
     elif tab == "history":
         page = paginate(request, selectors.history(request.user, case))
         page.object_list = describe(page.object_list, user=request.user)
