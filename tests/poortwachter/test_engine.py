@@ -262,3 +262,19 @@ def test_a_later_period_never_moves_a_deadline_earlier(
     assert after.first_day == before.first_day
     for code, day in fixed.items():
         assert later[code] >= day, code
+
+
+@pytest.mark.parametrize("as_list", [False, True])
+def test_evaluations_count_from_the_actual_plan_van_aanpak(as_list) -> None:
+    """rules.md 2: every 42 days after the plan van aanpak (actual date, else its due date);
+    done dates may come as one date or as a list (CLI --done, the product's to-dos)."""
+    d1 = dt.date(2026, 1, 5)
+    made = dt.date(2026, 2, 20)
+    result = plan(
+        [Period(d1)],
+        done={"PLAN_VAN_AANPAK": [made] if as_list else made},
+        as_of=dt.date(2026, 3, 1),
+    )
+    evaluations = [m for m in result.milestones if m.code == "EVALUATIE"]
+    assert evaluations[0].due == made + dt.timedelta(days=42)
+    assert "made 2026-02-20" in evaluations[0].why

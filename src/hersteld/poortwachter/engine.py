@@ -17,27 +17,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from hersteld.poortwachter.workdays import first_working_day_on_or_after
 
 CHAIN_GAP_DAYS = 28
 MAX_SANCTION = dt.timedelta(weeks=52)
 
+# The dataclasses below are frozen. Their generated __init__ sets every field with its own
+# object.__setattr__ call; a plan makes about 30 Milestones, so the classes made per plan
+# set the instance dict in one call instead (same fields, equality, hash and repr; more
+# than twice as fast). A field added to them must be added to their __init__ too.
+_set = object.__setattr__
+
 
 class PlanError(ValueError):
     """Input that cannot be planned: overlapping periods, a recovery before the start, ..."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Period:
     start: dt.date
     recovered: dt.date | None = None  # first day fully at work; None = still sick
 
-    def __post_init__(self) -> None:
-        if self.recovered is not None and self.recovered <= self.start:
-            raise PlanError(
-                f"recovery {self.recovered} must lie after the first sick day {self.start}"
-            )
+    def __init__(self, start: dt.date, recovered: dt.date | None = None) -> None:
+        if recovered is not None and recovered <= start:
+            raise PlanError(f"recovery {recovered} must lie after the first sick day {start}")
+        _set(self, "__dict__", {"start": start, "recovered": recovered})
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class Settings:
     report_week: int = 1  # ZIEKMELDING_ARBODIENST: end of week 1 by contract default
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Milestone:
     code: str
     due: dt.date | None
@@ -65,8 +71,32 @@ class Milestone:
     why: str
     done: dt.date | None = None
 
+    def __init__(
+        self,
+        code: str,
+        due: dt.date | None,
+        window_start: dt.date | None,
+        party: str,
+        status: str,
+        why: str,
+        done: dt.date | None = None,
+    ) -> None:
+        _set(
+            self,
+            "__dict__",
+            {
+                "code": code,
+                "due": due,
+                "window_start": window_start,
+                "party": party,
+                "status": status,
+                "why": why,
+                "done": done,
+            },
+        )
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, init=False)
 class Plan:
     first_day: dt.date
     gap_days: int
@@ -76,17 +106,50 @@ class Plan:
     notes: tuple[str, ...] = field(default=())
     waiting_period_end: dt.date | None = None
 
+    def __init__(
+        self,
+        first_day: dt.date,
+        gap_days: int,
+        chained: bool,
+        periods: tuple[Period, ...],
+        milestones: tuple[Milestone, ...],
+        notes: tuple[str, ...] = (),
+        waiting_period_end: dt.date | None = None,
+    ) -> None:
+        _set(
+            self,
+            "__dict__",
+            {
+                "first_day": first_day,
+                "gap_days": gap_days,
+                "chained": chained,
+                "periods": periods,
+                "milestones": milestones,
+                "notes": notes,
+                "waiting_period_end": waiting_period_end,
+            },
+        )
+
 
 EMPLOYER = "employer"
 EMPLOYEE = "employee"
 BOTH = "employer+employee"
 MEDIC = "bedrijfsarts"
 UWV = "UWV"
+NOT_REACHED = "not reached, chain ended"
+_DUE_THEN_CODE = attrgetter("due", "code")
+_CODE = attrgetter("code")
+_START = attrgetter("start")
+_FORTNIGHT = dt.timedelta(days=14)
+# timedelta(days=k) for the day counts a plan uses (up to week 104 plus a long chain's gaps).
+_DAYS = tuple(dt.timedelta(days=k) for k in range(1500))
 
 
 def chains(periods: Iterable[Period], leaves: Iterable[Leave] = ()) -> list[list[Period]]:
     """Split periods (any order) into chains; overlapping periods are an error."""
-    ordered = sorted(periods, key=lambda p: p.start)
+    ordered = sorted(periods, key=_START)
+    if len(ordered) == 1:
+        return [ordered]
     bridges = list(leaves)
     result: list[list[Period]] = []
     for period in ordered:
@@ -116,44 +179,39 @@ class Chain:
         self.periods = tuple(periods)
         self.first_day = self.periods[0].start
         self.open = self.periods[-1].recovered is None
+        # (first sick day, length in days or None while open, gap days before it) per period.
+        segments: list[tuple[dt.date, int | None, int]] = []
+        gaps = 0
+        previous: Period | None = None
+        for period in self.periods:
+            if previous is not None:
+                assert previous.recovered is not None
+                gaps += (period.start - previous.recovered).days
+            recovered = period.recovered
+            length = None if recovered is None else (recovered - period.start).days
+            segments.append((period.start, length, gaps))
+            previous = period
+        self._segments = tuple(segments)
+        self._gaps = gaps
+        self._single_open = len(segments) == 1 and self.open
 
     def sick_day(self, n: int) -> tuple[dt.date | None, int]:
         """Date of the chain's n-th sick day and the gap days passed before it (None: lapsed)."""
+        if self._single_open and 0 < n <= len(_DAYS):
+            return self.first_day + _DAYS[n - 1], 0
         remaining = n
-        gaps = 0
-        for index, period in enumerate(self.periods):
-            if index:
-                previous = self.periods[index - 1]
-                assert previous.recovered is not None
-                gaps += (period.start - previous.recovered).days
-            length = None if period.recovered is None else (period.recovered - period.start).days
+        for start, length, gaps in self._segments:
             if length is None or remaining <= length:
-                return period.start + dt.timedelta(days=remaining - 1), gaps
+                days = remaining - 1
+                return start + (_DAYS[days] if 0 <= days < len(_DAYS) else dt.timedelta(days)), gaps
             remaining -= length
-        return None, gaps
+        return None, self._gaps
 
     def end_of_week(self, week: int) -> tuple[dt.date | None, int]:
         return self.sick_day(7 * week)
 
     def gap_days(self) -> int:
-        total = 0
-        for previous, current in zip(self.periods, self.periods[1:], strict=False):
-            assert previous.recovered is not None
-            total += (current.start - previous.recovered).days
-        return total
-
-
-def _why(first_day: dt.date, label: str, sick_day: int, gaps: int) -> str:
-    text = f"{label}: D1 {first_day.isoformat()} + {sick_day - 1} days"
-    return f"{text} + {gaps} gap days" if gaps else text
-
-
-def _status(due: dt.date | None, done: dt.date | None, as_of: dt.date) -> str:
-    if done is not None:
-        return "done"
-    if due is None:
-        return "lapsed"
-    return "overdue" if as_of > due else "open"
+        return self._gaps
 
 
 def plan(
@@ -168,9 +226,10 @@ def plan(
     """Every milestone of rules.md 2 for the last chain of `periods`, with status as of `as_of`."""
     if not periods:
         raise PlanError("at least one period is needed")
-    done = dict(done or {})
+    done = dict(done) if done else {}
     all_chains = chains(periods, leaves)
     chain = Chain(all_chains[-1])
+    sick_day = chain.sick_day
     notes: list[str] = []
     if len(all_chains) > 1:
         earlier = all_chains[-2][-1]
@@ -180,7 +239,9 @@ def plan(
             "planned from the last chain"
         )
     d1 = chain.first_day
-    milestones: list[Milestone] = []
+    d1_text = f": D1 {d1.isoformat()} + "
+    dated: list[Milestone] = []
+    lapsed: list[Milestone] = []
 
     def done_on(code: str) -> dt.date | None:
         value = done.get(code)
@@ -191,23 +252,29 @@ def plan(
     def add(
         code: str, party: str, due: dt.date | None, why: str, window_start: dt.date | None = None
     ) -> None:
-        completed = done_on(code)
-        milestones.append(
-            Milestone(
-                code, due, window_start, party, _status(due, completed, as_of), why, completed
-            )
-        )
+        completed = done_on(code) if done else None
+        if due is None:
+            status = "lapsed" if completed is None else "done"
+            lapsed.append(Milestone(code, due, window_start, party, status, why, completed))
+            return
+        status = "done" if completed is not None else "overdue" if as_of > due else "open"
+        dated.append(Milestone(code, due, window_start, party, status, why, completed))
+
+    def why(label: str, day: int, gaps: int) -> str:
+        """'<label>: D1 <d1> + <day - 1> days[ + <gaps> gap days]'."""
+        if gaps:
+            return f"{label}{d1_text}{day - 1} days + {gaps} gap days"
+        return f"{label}{d1_text}{day - 1} days"
 
     def week_end(
-        code: str, party: str, week: int, label: str, window_week: int | None = None
+        code: str, party: str, week: int, label: str, window: dt.date | None = None
     ) -> dt.date | None:
-        due, gaps = chain.end_of_week(week)
-        window = chain.sick_day(7 * (window_week - 1) + 1)[0] if window_week else None
+        due, gaps = sick_day(7 * week)
         add(
             code,
             party,
             due,
-            _why(d1, label, 7 * week, gaps) if due else f"{label}: not reached, chain ended",
+            why(label, 7 * week, gaps) if due else f"{label}: not reached, chain ended",
             window,
         )
         return due
@@ -221,54 +288,48 @@ def plan(
     analysis_due = week_end("PROBLEEMANALYSE", MEDIC, 6, "end of week 6")
 
     # Plan van aanpak: 14 calendar days after the probleemanalyse, never later than week 8.
-    week8, gaps8 = chain.end_of_week(8)
-    analysis = done_on("PROBLEEMANALYSE") or analysis_due
+    week8, gaps8 = sick_day(56)
+    analysis_made = done_on("PROBLEEMANALYSE") if done else None
+    analysis = analysis_made or analysis_due
     if analysis is None or week8 is None:
         plan_due = None
         plan_why = "plan van aanpak: not reached, chain ended"
-    elif analysis + dt.timedelta(days=14) < week8:
-        plan_due = analysis + dt.timedelta(days=14)
-        source = "made" if done_on("PROBLEEMANALYSE") else "due"
+    elif analysis + _FORTNIGHT < week8:
+        plan_due = analysis + _FORTNIGHT
+        source = "made" if analysis_made else "due"
         plan_why = f"14 days after the probleemanalyse ({source} {analysis.isoformat()})"
     else:
         plan_due = week8
-        plan_why = _why(d1, "end of week 8", 56, gaps8)
+        plan_why = why("end of week 8", 56, gaps8)
     add("PLAN_VAN_AANPAK", BOTH, plan_due, plan_why)
 
     # The 42nd-week report: first working day on or after the 295th sick day.
-    day295, gaps295 = chain.sick_day(295)
+    day295, gaps295 = sick_day(295)
     report = first_working_day_on_or_after(day295) if day295 else None
-    why = (
-        _why(d1, "first working day after week 42", 295, gaps295)
-        if day295
-        else "not reached, chain ended"
-    )
+    text = why("first working day after week 42", 295, gaps295) if day295 else NOT_REACHED
     if report and day295 and report != day295:
-        why += f", moved from {day295.isoformat()} (weekend or holiday)"
-    add("MELDING_42_WEKEN", EMPLOYER, report, why)
+        text += f", moved from {day295.isoformat()} (weekend or holiday)"
+    add("MELDING_42_WEKEN", EMPLOYER, report, text)
 
-    week_end("EERSTEJAARSEVALUATIE", BOTH, 52, "end of week 52", window_week=46)
-    letter, letter_gaps = chain.sick_day(7 * (settings.wia_letter_week - 1) + 1)
+    week_end("EERSTEJAARSEVALUATIE", BOTH, 52, "end of week 52", sick_day(7 * 45 + 1)[0])
+    letter_day = 7 * (settings.wia_letter_week - 1) + 1
+    letter, letter_gaps = sick_day(letter_day)
     add(
         "WIA_BRIEF_UWV",
         UWV,
         letter,
-        _why(
-            d1,
-            f"week {settings.wia_letter_week}",
-            7 * (settings.wia_letter_week - 1) + 1,
-            letter_gaps,
-        )
-        if letter
-        else "not reached, chain ended",
+        why(f"week {settings.wia_letter_week}", letter_day, letter_gaps) if letter else NOT_REACHED,
     )
-    week_end("ACTUEEL_OORDEEL", MEDIC, 91, "end of week 91", window_week=87)
-    week_end("EINDEVALUATIE", BOTH, 91, "end of week 91", window_week=87)
-    week_end("RIV_AFSCHRIFT", EMPLOYER, 91, "end of week 91")
+    window87 = sick_day(7 * 86 + 1)[0]
+    due91, gaps91 = sick_day(637)
+    why91 = why("end of week 91", 637, gaps91) if due91 else "end of week 91: " + NOT_REACHED
+    add("ACTUEEL_OORDEEL", MEDIC, due91, why91, window87)
+    add("EINDEVALUATIE", BOTH, due91, why91, window87)
+    add("RIV_AFSCHRIFT", EMPLOYER, due91, why91)
     week_end("WIA_AANVRAAG", EMPLOYEE, 93, "end of week 93")
 
-    end, end_gaps = chain.end_of_week(104)
-    end_why = _why(d1, "end of week 104", 728, end_gaps) if end else "not reached, chain ended"
+    end, end_gaps = sick_day(728)
+    end_why = why("end of week 104", 728, end_gaps) if end else NOT_REACHED
     if sanction_until is not None:
         if end is None:
             raise PlanError("a loonsanctie needs a chain that reaches week 104")
@@ -281,14 +342,18 @@ def plan(
         end = sanction_until
     add("EINDE_WACHTTIJD", "", end, end_why)
 
-    milestones.extend(_evaluations(chain, plan_due, done, end, as_of, settings))
-    milestones.sort(key=lambda m: (m.due is None, m.due or dt.date.max, m.code))
+    dated.extend(_evaluations(chain, plan_due, done, end, as_of, settings))
+    # Dated milestones by due date then code, then the lapsed ones (no date) by code.
+    dated.sort(key=_DUE_THEN_CODE)
+    if lapsed:
+        lapsed.sort(key=_CODE)
+        dated.extend(lapsed)
     return Plan(
         first_day=d1,
         gap_days=chain.gap_days(),
         chained=len(chain.periods) > 1,
         periods=chain.periods,
-        milestones=tuple(milestones),
+        milestones=tuple(dated),
         notes=tuple(notes),
         waiting_period_end=end,
     )
@@ -303,26 +368,34 @@ def _evaluations(
     settings: Settings,
 ) -> list[Milestone]:
     """Periodic evaluations every N calendar days after the plan van aanpak, while the case is open."""
-    made = done.get("PLAN_VAN_AANPAK")
-    base = made if isinstance(made, dt.date) else plan_due
+    raw_made = done.get("PLAN_VAN_AANPAK")
+    # A done date comes as one date or as a list (the CLI and the product pass lists).
+    made = raw_made if isinstance(raw_made, dt.date) else (min(raw_made) if raw_made else None)
+    base = made if made is not None else plan_due
     if base is None or end is None or not chain.open:
         return []
     raw = done.get("EVALUATIE", ())
     completed = [raw] if isinstance(raw, dt.date) else sorted(raw)
-    source = "made" if isinstance(made, dt.date) else "due"
+    source = "made" if made is not None else "due"
     out: list[Milestone] = []
-    step = dt.timedelta(days=settings.evaluation_interval_days)
+    interval = settings.evaluation_interval_days
+    step = dt.timedelta(days=interval)
+    tail = f" days after the plan van aanpak ({source} {base.isoformat()})"
+    made_count = len(completed)
     due = base + step
     number = 1
     while due < end:
-        completed_on = completed[number - 1] if number <= len(completed) else None
-        why = (
-            f"evaluation {number}: {settings.evaluation_interval_days * number} days after the "
-            f"plan van aanpak ({source} {base.isoformat()})"
-        )
+        completed_on = completed[number - 1] if number <= made_count else None
+        status = "done" if completed_on is not None else "overdue" if as_of > due else "open"
         out.append(
             Milestone(
-                "EVALUATIE", due, None, BOTH, _status(due, completed_on, as_of), why, completed_on
+                "EVALUATIE",
+                due,
+                None,
+                BOTH,
+                status,
+                f"evaluation {number}: {interval * number}{tail}",
+                completed_on,
             )
         )
         due += step

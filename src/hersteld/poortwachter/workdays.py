@@ -41,7 +41,12 @@ def is_working_day(day: dt.date) -> bool:
     return day.weekday() < 5 and day not in _holidays(day.year)
 
 
+_ONE_DAY = dt.timedelta(days=1)
+
+
+@lru_cache(maxsize=4096)
 def first_working_day_on_or_after(day: dt.date) -> dt.date:
+    """Cached: a plan asks this for one date, and many chains share it (a few years of dates)."""
     while not is_working_day(day):
-        day += dt.timedelta(days=1)
+        day += _ONE_DAY
     return day
