@@ -239,8 +239,19 @@ def test_api_mark_done_and_worklist(api, persona) -> None:
 # --- the daily job -------------------------------------------------------------------
 
 
+@pytest.fixture
+def eager_tasks():
+    """Send the digests in this process also when CI configures a broker."""
+    from hersteld.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 def test_run_daily_signals_once_and_mails_only_a_count(
-    persona, settings, django_capture_on_commit_callbacks
+    persona, settings, django_capture_on_commit_callbacks, eager_tasks
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     Notification.objects.all().delete()
