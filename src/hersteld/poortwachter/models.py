@@ -27,7 +27,7 @@ class Party(models.TextChoices):
     BOTH = "employer+employee", _("employer and employee")
     MEDIC = "bedrijfsarts", _("company doctor")
     UWV = "UWV", _("UWV")
-    NONE = "", _("nobody (a date)")
+    NONE = "", _("nobody: only a date")
 
 
 class TodoStatus(models.TextChoices):
