@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.absence import selectors, services
@@ -65,7 +65,7 @@ class CaseOut(Schema):
 
 class CaseFields(InputSchema):
     context: str | None = None
-    sick_percentage: Decimal | None = None
+    sick_percentage: Decimal | None = Field(None, max_digits=5, decimal_places=2)
     expected_recovery: dt.date | None = None
     safety_net: bool | None = None
     safety_net_category: str | None = None
@@ -73,11 +73,11 @@ class CaseFields(InputSchema):
     relatedness: str | None = None
     own_risk_wga: bool | None = None
     own_risk_zw: bool | None = None
-    insurance: str | None = None
-    deviating_phone: str | None = None
-    care_address: str | None = None
+    insurance: str | None = Field(None, max_length=200)
+    deviating_phone: str | None = Field(None, max_length=20)
+    care_address: str | None = Field(None, max_length=300)
     requested_action: str | None = None
-    requested_action_note: str | None = None
+    requested_action_note: str | None = Field(None, max_length=5000)
     full_recovery_expected: bool | None = None
     expected_delivery: dt.date | None = None
     multiple: bool | None = None
@@ -88,16 +88,17 @@ class CaseCreate(CaseFields):
     employment_id: int
     kind: Literal["sickness", "pregnancy_leave", "preventive"]
     first_day: dt.date
-    note: str | None = None
+    note: str | None = Field(None, max_length=10000)
 
 
 class CaseCorrect(CaseFields):
     first_day: dt.date | None = None
-    reason: str
+    wage_sanction_until: dt.date | None = None
+    reason: str = Field(max_length=500)
 
 
 class ReasonIn(InputSchema):
-    reason: str
+    reason: str = Field(max_length=500)
 
 
 class ConvertIn(InputSchema):
@@ -111,7 +112,7 @@ class CloseIn(InputSchema):
 class DeliveryIn(InputSchema):
     actual_delivery: dt.date
     premature: bool | None = None
-    hospital_days: int | None = None
+    hospital_days: int | None = Field(None, ge=0, le=365)
 
 
 class EndLeaveIn(InputSchema):
@@ -125,8 +126,8 @@ class EndLeaveOut(Schema):
 
 class RecoveryIn(InputSchema):
     date: dt.date
-    percentage: Decimal | None = None
-    hours: Decimal | None = None
+    percentage: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    hours: Decimal | None = Field(None, ge=0, le=60, max_digits=5, decimal_places=2)
     therapeutic: bool = False
 
 
@@ -142,7 +143,7 @@ class RecoveryOut(Schema):
 
 
 class NoteIn(InputSchema):
-    text: str
+    text: str = Field(max_length=10000)
     internal: bool = False
 
 
@@ -156,7 +157,7 @@ class NoteOut(Schema):
 
 
 class MedicalNoteIn(InputSchema):
-    text: str
+    text: str = Field(max_length=20000)
 
 
 class MedicalNoteOut(Schema):
@@ -183,8 +184,8 @@ def list_cases(
     kind: str = "",
     employer_id: int | None = None,
     department_id: int | None = None,
-    week_min: int | None = None,
-    week_max: int | None = None,
+    week_min: int | None = Query(None, ge=1, le=200),
+    week_max: int | None = Query(None, ge=1, le=200),
     search: str = "",
     changed_after: dt.datetime | None = None,
 ) -> QuerySet[AbsenceCase]:

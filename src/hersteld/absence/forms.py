@@ -126,6 +126,7 @@ class CaseForm(forms.Form):
         help_text=_("Set by UWV: the waiting period is extended to this date (at most 52 weeks)."),
     )
     reason = forms.CharField(
+        max_length=500,
         label=_("Reason for the correction"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Kept in the history."),
@@ -231,13 +232,8 @@ class MedicalNoteForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    wage_sanction_until = forms.DateField(
-        label=_("Wage sanction (loonsanctie) until"),
-        widget=DATE,
-        required=False,
-        help_text=_("Set by UWV: the waiting period is extended to this date (at most 52 weeks)."),
-    )
     reason = forms.CharField(
+        max_length=500,
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Kept in the history."),
@@ -259,6 +255,7 @@ class DeliveryForm(forms.Form):
     hospital_days = forms.IntegerField(
         label=_("Days the newborn was admitted to hospital"),
         min_value=0,
+        max_value=365,
         required=False,
         initial=0,
         help_text=_("Counts towards an extension of the childbirth leave (UWV method)."),

@@ -36,6 +36,7 @@ SORTS = {
     "-name": ("-employee__surname", "-employee__initials", "-id"),
 }
 STATUSES = {"open", "closed", "withdrawn", "all"}
+MAX_WEEK = 200  # 104 weeks plus at most 52 of a loonsanctie, with room
 
 
 def cases(user: Any, action: str = "absence.view") -> QuerySet[AbsenceCase]:
@@ -72,6 +73,8 @@ def case_list(
         path = Department.objects.filter(pk=department_id).values_list("path", flat=True).first()
         qs = qs.filter(employment__department__path__startswith=path) if path else qs.none()
     today = today or timezone.localdate()
+    week_min = None if week_min is None else min(max(week_min, 1), MAX_WEEK)
+    week_max = None if week_max is None else min(max(week_max, 1), MAX_WEEK)
     # Week n on `today` <=> anchor in (today - 7n, today - 7(n-1)]  (rules.md 1).
     if week_min is not None:
         qs = qs.filter(week_anchor__lte=today - dt.timedelta(days=7 * (week_min - 1)))

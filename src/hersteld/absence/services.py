@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -38,6 +38,7 @@ from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
 from hersteld.people.models import Employment
 from hersteld.people.selectors import terms_on
+from hersteld.poortwachter.models import Todo
 from hersteld.poortwachter.services import sync_plan
 from hersteld.privacy.problems import check_free_text
 
@@ -68,6 +69,7 @@ CHOICES = {
     "requested_action": RequestedAction.values,
 }
 RECOVERY_AHEAD_DAYS = 14
+MAX_HOSPITAL_DAYS = 365
 
 
 # --- who may do what ---------------------------------------------------------------------
@@ -87,15 +89,39 @@ def may(actor: Any, obj: Any, action: str) -> bool:
     return bool(manager.restrict(actor, action).filter(pk=obj.pk).exists())
 
 
-def _refuse_fields_for_role(actor: Any, data: dict[str, Any], anchor: Any) -> None:
-    """Fields some roles may not fill: refused with 403, never silently dropped."""
-    if is_employer_side(actor) and data.get("expected_recovery"):
-        raise PermissionDenied(message("expected_recovery_not_for_employer"))
-    if is_employer_side(actor) and data.get("wage_sanction_until"):
-        raise PermissionDenied(message("wage_sanction_not_for_employer"))
-    restricted = data.get("safety_net_category") or data.get("came_from_long_ww")
-    if restricted and not may(actor, anchor, "absence.view_safety_net"):
-        raise PermissionDenied(message("safety_net_category_not_allowed"))
+STAFF_ONLY_FIELDS = {
+    "expected_recovery": "expected_recovery_not_for_employer",
+    "full_recovery_expected": "expected_recovery_not_for_employer",
+    "wage_sanction_until": "wage_sanction_not_for_employer",
+}
+SAFETY_NET_DETAIL = ("safety_net_category", "came_from_long_ww")
+
+
+def _refuse_fields_for_role(
+    actor: Any, data: dict[str, Any], anchor: Any, case: AbsenceCase | None = None
+) -> None:
+    """Fields some roles may not fill: a new value is refused with 403, never silently dropped.
+
+    Sending the value the case already has (or an empty one on a new case) is not a change and
+    is left out, so an integrator may send whole objects; it can never wipe what staff recorded.
+    """
+
+    def unchanged(key: str) -> bool:
+        current = getattr(case, key) if case is not None else None
+        return data[key] in (current, None, "", False)
+
+    if is_employer_side(actor):
+        for key, code in STAFF_ONLY_FIELDS.items():
+            if key in data:
+                if not unchanged(key):
+                    raise PermissionDenied(message(code))
+                del data[key]
+    present = [key for key in SAFETY_NET_DETAIL if key in data]
+    if present and not may(actor, anchor, "absence.view_safety_net"):
+        for key in present:
+            if not unchanged(key):
+                raise PermissionDenied(message("safety_net_category_not_allowed"))
+            del data[key]
 
 
 # --- input ------------------------------------------------------------------------------
@@ -108,9 +134,13 @@ def _clean(data: dict[str, Any], allowed: Iterable[str]) -> dict[str, Any]:
             continue
         value = data[key]
         out[key] = value.strip() if isinstance(value, str) else value
-    for key in TEXT_FIELDS:
-        if key in out and out[key] is None:
-            out[key] = ""
+    for key, value in list(out.items()):
+        if value is not None or key in ("note", "reason", "first_day"):
+            continue
+        field = AbsenceCase._meta.get_field(key)
+        assert isinstance(field, models.Field)
+        if not field.null:  # null for a field that cannot be empty: its default
+            out[key] = field.get_default() if key not in TEXT_FIELDS else ""
     return out
 
 
@@ -315,7 +345,12 @@ def _apply(case: AbsenceCase, data: dict[str, Any], *, has_recoveries: bool) -> 
 
 
 def _validate_case(
-    case: AbsenceCase, employment: Employment, problems: Problems, data: dict[str, Any]
+    case: AbsenceCase,
+    employment: Employment,
+    problems: Problems,
+    data: dict[str, Any],
+    *,
+    sees_category: bool = True,
 ) -> None:
     _check_choices(data, problems)
     if case.first_day is None:
@@ -329,7 +364,12 @@ def _validate_case(
                 problems.add("sick_percentage", "percentage_range")
             else:
                 problems.check("sick_percentage", rules.percentage_problem(percentage))
-        _check_safety_net(case, employment, problems, bool(data.get("came_from_long_ww")))
+        if not case.safety_net and not sees_category:
+            # The employer says no safety net applies: a recorded category no longer does.
+            case.safety_net_category = ""
+            case.came_from_long_ww = False
+        if sees_category:
+            _check_safety_net(case, employment, problems, case.came_from_long_ww)
     if case.kind == CaseKind.PREGNANCY_LEAVE:
         _check_leave(case, problems)
     check_free_text(problems, data, GUARDED_FIELDS)
@@ -349,7 +389,13 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
     case.first_day = data.get("first_day")  # type: ignore[assignment]
     _apply(case, data, has_recoveries=False)
     problems = Problems()
-    _validate_case(case, employment, problems, data)
+    _validate_case(
+        case,
+        employment,
+        problems,
+        data,
+        sees_category=may(actor, employment, "absence.view_safety_net"),
+    )
     problems.raise_if_any()
     _link(case)
     if case.kind == CaseKind.PREGNANCY_LEAVE:
@@ -392,7 +438,7 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
         raise fail("__all__", "case_not_open")
     employment = Employment.objects.select_related("employee").get(pk=case.employment_id)
     data = _clean(data, (*KIND_FIELDS[case.kind], "first_day", "reason"))
-    _refuse_fields_for_role(actor, data, case)
+    _refuse_fields_for_role(actor, data, case, case)
     before = snapshot(case, AbsenceCase.AUDITED)
     problems = Problems()
     reason = _require_reason(data, problems)
@@ -402,7 +448,9 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
         if first_recovery is not None and case.first_day > first_recovery.date:
             problems.add("first_day", "recovery_before_first_recovery")
     _apply(case, data, has_recoveries=case.recoveries.exists())
-    _validate_case(case, employment, problems, data)
+    _validate_case(
+        case, employment, problems, data, sees_category=may(actor, case, "absence.view_safety_net")
+    )
     problems.raise_if_any()
     previous = case.chained_to
     _link(case)
@@ -413,9 +461,11 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
         actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason
     ):
         _relink_followers(actor, case)
-        sync_plan(case)
         if previous is not None and previous.pk != case.chained_to_id:
-            sync_plan(previous)  # the chain it left gets its own plan again
+            # The case left its chain: the chain's steps (done ones included) stay with it.
+            Todo.objects.filter(case=case).update(case=previous)
+            sync_plan(previous)
+        sync_plan(case)
     return case
 
 
@@ -454,7 +504,9 @@ def convert_to_sickness(
     if first_day is not None:
         case.first_day = first_day
     problems = Problems()
-    _validate_case(case, employment, problems, {})
+    _validate_case(
+        case, employment, problems, {}, sees_category=may(actor, case, "absence.view_safety_net")
+    )
     problems.raise_if_any()
     _link(case)
     save_and_record(
@@ -500,7 +552,7 @@ def record_delivery(
     problems = Problems()
     if actual_delivery is None:
         problems.add("actual_delivery", "required")
-    if hospital_days is not None and hospital_days < 0:
+    if hospital_days is not None and not 0 <= hospital_days <= MAX_HOSPITAL_DAYS:
         problems.add("hospital_days", "hospital_days_negative")
     problems.raise_if_any()
     before = snapshot(case, AbsenceCase.AUDITED)
@@ -573,11 +625,13 @@ def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
     terms = terms_on(case.employment, day) or terms_on(case.employment, case.first_day)
     contract = Decimal(terms.hours_per_week if terms else case.employment.hours_per_week)
     if percentage is not None:
-        problems.check("percentage", rules.percentage_problem(percentage))
-        computed = rules.hours_for_percentage(contract, percentage)
-        if hours is not None and abs(hours - computed) > rules.QUARTER:
-            problems.add("hours", "recovery_mismatch")
-        hours = computed
+        # The percentage wins when both are given: the hours follow from the working week
+        # on the recovery date (rules.md 6), whatever a form computed from another week.
+        code = rules.percentage_problem(percentage)
+        problems.check("percentage", code)
+        if code is None:
+            percentage = percentage.quantize(rules.CENT)
+            hours = rules.hours_for_percentage(contract, percentage)
     else:
         assert hours is not None
         code = rules.hours_problem(contract, hours)

@@ -66,10 +66,15 @@ def describe(events: Iterable[AuditEvent], *, user: Any) -> list[AuditEvent]:
     of queries.
     """
     events = list(events)
+    shown: list[AuditEvent] = []
     for event in events:
         hidden = _hidden_fields(event, user)
-        if hidden:
+        if hidden and event.changes:
             event.changes = {k: v for k, v in event.changes.items() if k not in hidden}
+            if not event.changes:
+                continue  # only hidden fields changed: the row (and its reason) would tell
+        shown.append(event)
+    events = shown
     wanted: dict[type[models.Model], set[Any]] = {}
     for event in events:
         for name, values in event.changes.items():

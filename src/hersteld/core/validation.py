@@ -122,9 +122,6 @@ MESSAGES: dict[str, Any] = {
     "recovery_hours_above_contract": _(
         "More hours than the working week of the employment (%(hours)s hours)."
     ),
-    "recovery_mismatch": _(
-        "Percentage and hours do not match; give one of them and the other is computed."
-    ),
     "recovery_before_first_recovery": _(
         "The first day cannot lie after the first recovery of this case."
     ),
@@ -146,7 +143,7 @@ MESSAGES: dict[str, Any] = {
     "hospital_days_without_delivery": _(
         "Hospital days of the newborn are recorded together with the actual delivery date."
     ),
-    "hospital_days_negative": _("The number of days cannot be negative."),
+    "hospital_days_negative": _("The number of days lies between 0 and 365."),
     "leave_not_ended": _("The leave runs until %(date)s; close it on or after that day."),
     "expected_recovery_not_for_employer": _(
         "The employer does not record an expected recovery date; mention it in a note if needed."

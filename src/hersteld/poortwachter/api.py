@@ -7,10 +7,11 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.absence import selectors as absence_selectors
+from hersteld.accounts.permissions import Role
 from hersteld.api.schemas import InputSchema
 from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.models import Todo
@@ -62,17 +63,24 @@ class TodoOut(Schema):
         return obj.case.employee_id
 
     @staticmethod
+    def resolve_note(obj: Todo, context: dict[str, Any]) -> str:
+        """Notes are for employer and arbodienst; the employee sees the steps only."""
+        if getattr(context["request"].user, "role", None) == Role.EMPLOYEE:
+            return ""
+        return obj.note
+
+    @staticmethod
     def resolve_status(obj: Todo) -> str:
         return obj.status_on(timezone.localdate())
 
 
 class DoneIn(InputSchema):
     done_on: dt.date | None = Field(description="null undoes it")
-    note: str = ""
+    note: str = Field("", max_length=500)
 
 
 class TodoIn(InputSchema):
-    title: str
+    title: str = Field(max_length=200)
     due: dt.date | None = None
     party: str = ""
 
@@ -118,7 +126,7 @@ def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
 @paginate(PageNumberPagination)
 def list_todos(
     request: HttpRequest,
-    days: int = 14,
+    days: int = Query(14, ge=1, le=366),
     overdue_only: bool = False,
     party: str = "",
     employer_id: int | None = None,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase, CaseStatus
+from hersteld.accounts.permissions import Role
 from hersteld.poortwachter.models import Notification, Todo
 
 SORTS = {
@@ -19,8 +20,16 @@ SORTS = {
 }
 
 
+def visible(user: Any, action: str = "absence.view") -> QuerySet[Todo]:
+    """To-dos in scope; an employee sees only the Poortwachter steps, not manual to-dos or notes."""
+    qs = Todo.objects.restrict(user, action)
+    if getattr(user, "role", None) == Role.EMPLOYEE:
+        qs = qs.exclude(code="")
+    return qs
+
+
 def todos(user: Any, action: str = "absence.view") -> QuerySet[Todo]:
-    return Todo.objects.restrict(user, action).select_related(
+    return visible(user, action).select_related(
         "case__employee", "case__employer", "case__employment__department"
     )
 
@@ -28,11 +37,7 @@ def todos(user: Any, action: str = "absence.view") -> QuerySet[Todo]:
 def case_todos(user: Any, case: AbsenceCase) -> QuerySet[Todo]:
     """The to-dos of the chain `case` belongs to (they live on its latest case)."""
     chain = [item.pk for item in whole_chain(case)]
-    return (
-        Todo.objects.restrict(user, "absence.view")
-        .filter(case_id__in=chain)
-        .order_by("due", "code", "number", "id")
-    )
+    return visible(user).filter(case_id__in=chain).order_by("due", "code", "number", "id")
 
 
 def worklist(
@@ -47,6 +52,7 @@ def worklist(
 ) -> QuerySet[Todo]:
     """Everything overdue, and everything due within `days`, of open cases in the user's scope."""
     today = today or timezone.localdate()
+    days = min(max(days, 1), 366)
     qs = (
         todos(user)
         .filter(case__status=CaseStatus.OPEN, done_on__isnull=True, due__isnull=False)
@@ -65,14 +71,13 @@ def worklist(
 
 
 def unread_count(user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return notifications(user).filter(read_at__isnull=True).count()
 
 
 def notifications(user: Any) -> QuerySet[Notification]:
     """The user's own signals, for to-dos still in scope."""
-    visible = Todo.objects.restrict(user, "absence.view").values("pk")
     return (
-        Notification.objects.filter(user=user, todo__in=visible)
+        Notification.objects.filter(user=user, todo__in=visible(user).values("pk"))
         .select_related("todo__case__employee")
         .order_by("-created_at", "-id")
     )

@@ -205,11 +205,14 @@ def mark_done(*, actor: Any, todo_id: int, done_on: dt.date | None, note: str = 
     todo = locked(Todo, actor, todo_id, "absence.change")
     if not may_mark(actor, todo):
         raise PermissionDenied(_("This step is recorded by the arbodienst."))
+    if todo.case.status == CaseStatus.WITHDRAWN:
+        raise fail("__all__", "case_not_open")
     problems = Problems()
     today = timezone.localdate()
     if done_on is not None and done_on > today:
         problems.add("done_on", "done_in_future")
-    if done_on is not None and done_on < todo.case.first_day and todo.code:
+    first_day = whole_chain(todo.case)[0].first_day  # D1 of the chain (rules.md 3)
+    if done_on is not None and done_on < first_day and todo.code:
         problems.add("done_on", "done_before_first_day")
     check_free_text(problems, {"note": note}, ("note",))
     problems.raise_if_any()

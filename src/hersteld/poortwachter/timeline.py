@@ -31,6 +31,7 @@ from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
 from hersteld.poortwachter import engine
 from hersteld.poortwachter.models import Todo, TodoStatus
+from hersteld.poortwachter.selectors import visible
 from hersteld.poortwachter.services import NOT_MARKABLE, chain_input, may_mark
 
 # --- geometry of the viewBox (units; the SVG scales to its box) -------------------------
@@ -370,7 +371,7 @@ def build(case: AbsenceCase, today: dt.date | None = None, *, user: Any = None) 
     ticker = engine.Chain(counting)
     sanction = sickness[-1].wage_sanction_until
 
-    todos_qs = Todo.objects.restrict(user, "absence.view") if user is not None else Todo.objects
+    todos_qs = visible(user) if user is not None else Todo.objects
     todos = sorted(
         todos_qs.filter(case__in=[item.pk for item in full]),
         # By due date, those without one (lapsed) last, whatever the database does with NULL.

@@ -6,68 +6,133 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('absence', '0002_absencecase_wage_sanction_until'),
+        ("absence", "0002_absencecase_wage_sanction_until"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Todo',
+            name="Todo",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(blank=True, max_length=32, verbose_name='milestone')),
-                ('number', models.PositiveSmallIntegerField(default=1)),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('party', models.CharField(blank=True, choices=[('employer', 'employer'), ('employee', 'employee'), ('employer+employee', 'employer and employee'), ('bedrijfsarts', 'company doctor'), ('UWV', 'UWV'), ('', 'nobody: only a date')], max_length=20, verbose_name='who')),
-                ('due', models.DateField(blank=True, null=True, verbose_name='due')),
-                ('window_start', models.DateField(blank=True, null=True, verbose_name='from')),
-                ('why', models.CharField(blank=True, max_length=300)),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='todos', to='absence.absencecase')),
-                ('done_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=32, verbose_name="milestone")),
+                ("number", models.PositiveSmallIntegerField(default=1)),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                (
+                    "party",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("employer", "employer"),
+                            ("employee", "employee"),
+                            ("employer+employee", "employer and employee"),
+                            ("bedrijfsarts", "company doctor"),
+                            ("UWV", "UWV"),
+                            ("", "nobody: only a date"),
+                        ],
+                        max_length=20,
+                        verbose_name="who",
+                    ),
+                ),
+                ("due", models.DateField(blank=True, null=True, verbose_name="due")),
+                ("window_start", models.DateField(blank=True, null=True, verbose_name="from")),
+                ("why", models.CharField(blank=True, max_length=300)),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="todos",
+                        to="absence.absencecase",
+                    ),
+                ),
+                (
+                    "done_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'to-do',
-                'verbose_name_plural': 'to-dos',
-                'ordering': ['due', 'id'],
+                "verbose_name": "to-do",
+                "verbose_name_plural": "to-dos",
+                "ordering": ["due", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('due_soon', 'due soon'), ('overdue', 'overdue')], max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('emailed_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
-                ('todo', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to='poortwachter.todo')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("due_soon", "due soon"), ("overdue", "overdue")], max_length=10
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                ("emailed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "todo",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to="poortwachter.todo",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.AddIndex(
-            model_name='todo',
-            index=models.Index(fields=['due', 'done_on'], name='poortwachte_due_887f5f_idx'),
+            model_name="todo",
+            index=models.Index(fields=["due", "done_on"], name="poortwachte_due_887f5f_idx"),
         ),
         migrations.AddIndex(
-            model_name='todo',
-            index=models.Index(fields=['case', 'code'], name='poortwachte_case_id_21f68c_idx'),
+            model_name="todo",
+            index=models.Index(fields=["case", "code"], name="poortwachte_case_id_21f68c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='todo',
-            constraint=models.UniqueConstraint(condition=models.Q(('code', ''), _negated=True), fields=('case', 'code', 'number'), name='one_todo_per_milestone'),
+            model_name="todo",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("code", ""), _negated=True),
+                fields=("case", "code", "number"),
+                name="one_todo_per_milestone",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('user', 'todo', 'kind'), name='one_signal_per_state'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("user", "todo", "kind"), name="one_signal_per_state"
+            ),
         ),
     ]
