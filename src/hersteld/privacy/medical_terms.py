@@ -25,7 +25,11 @@ why "hartelijke groet", "terug" and "voorlopig" stay clean.
    ``compound`` entry may do both. A body part (``context``) or other medical first part
    followed by a complaint word (category ``cue``: klachten, problemen, breuk, letsel) is a
    symptom ("rugklachten", "hoofdpijnklachten", "beenbreuk"), but "hoofdkantoor" and
-   "armband" are not. Matches inside a word are never tried: "archivaris" has no "hiv".
+   "armband" are not. A medical last part without ``head`` counts only after a medical first
+   part ("staar|operatie", "hart|patiënt", not "fusie|operatie"); ``bound`` entries never
+   count on their own ("bloed|verlies", "darm|onderzoek"). A body part after a body part or a
+   side is a body part ("enkel|band", "linker|knie"). Matches inside a word are never tried:
+   "archivaris" has no "hiv". Verbs in -eren get their verb forms ("hyperventileert").
 4. Body parts on their own are everyday words ("rug", "hoofd", "been", "enkel"), so they
    are findings only with a complaint word or another medical word within four words in
    the same sentence ("last van zijn rug"), and a body part found that way counts for its
@@ -33,15 +37,17 @@ why "hartelijke groet", "terug" and "voorlopig" stay clean.
    complaint word right before them ("zijn enkel", not "enkel nog").
 5. Multi-word entries ("burn out", "gebroken been", "psychische klachten") match runs
    of normalised words and win over the single words they contain.
-6. Words of at least 7 letters that match nothing get a second chance: an edit distance
-   of 1 (insert, delete, substitute or swap two neighbours) to a stem of 8 or more letters
-   with the same first letter catches "migrane", "depresie" and "paracetemol". Shorter
-   misspellings ("hernea") are entries of their own, and ``nofuzzy`` keeps stems away
-   from ordinary words one edit off ("fractuur" / "factuur"); short words never match by
-   accident.
+6. Words that match nothing get a second chance as a typo of a stem of 5 or more letters:
+   the same sound in Dutch spelling ("psygoloog", "kardioloog", "ziekenhuiss"), two
+   neighbours swapped ("hernai"), or, for stems of 8 or more letters, an edit distance of 1
+   with the same first letter ("migrane", "depresie", "paracetemol"). The last part of a
+   compound may have the typo after a medical first part ("blaasontseking"). Other short
+   misspellings ("hernea") are entries of their own, and ``nofuzzy`` keeps stems away from
+   ordinary words one edit off ("fractuur" / "factuur", "kotsen" / "kosten").
 7. Entries of category ``allow`` are never findings and overrule everything for the same
    word or phrase ("bedrijfsarts", "mediatie", "op de been"); an arbodienst adds its own
-   in an extra file.
+   in an extra file. An ``ambiguous`` word on its own ("virus", "krukken") is no finding in
+   a sentence with a ``domain`` word of its other topic ("computer", "kantine").
 
 A finding whose suggestion is "klachten" takes a directly preceding "een" along, so the
 replacement reads well ("heeft een hernia" becomes "heeft klachten").
@@ -50,6 +56,7 @@ replacement reads well ("heeft een hernia" becomes "heeft klachten").
 from __future__ import annotations
 
 import functools
+import itertools
 import pathlib
 import re
 import unicodedata
@@ -59,26 +66,48 @@ from dataclasses import dataclass, field
 CATEGORIES = frozenset(
     {"diagnosis", "symptom", "body_part", "medication", "treatment", "specialist"}
 )
-MARKER_CATEGORIES = frozenset({"cue", "allow"})  # used by the matcher, never reported
+MARKER_CATEGORIES = frozenset({"cue", "allow", "domain"})  # used by the matcher, never reported
 FLAGS = frozenset(
     {"fixed", "head", "modifier", "compound", "context", "det", "upper", "cue", "nofuzzy"}
+    | {"bound", "ambiguous"}
 )
 BUILTIN_FILE = pathlib.Path(__file__).with_name("data") / "medical_terms_nl.tsv"
 
 MIN_PREFIX = 3  # letters before a compound head: "oog|arts" yes, "st|arts" no
 MIN_REST = 4  # letters after a compound modifier: "griep|prik" yes, "kanker|en" no
-MIN_FUZZY = 8  # stems shorter than this never match with a typo (a word may be 1 shorter)
+MIN_FUZZY = 8  # stems shorter than this match only by sound or a swap of two letters
+MIN_SOUND = 5  # stems shorter than this never match with a typo
 CONTEXT_WINDOW = 4  # words between a body part and its complaint word
 MAX_CACHE = 100_000  # analysed words kept per lexicon
+MAX_SPLIT = 60  # longer "words" (pasted strings) are looked up whole: no compounds, no typos
 
 _ENDINGS = ("s", "en", "n", "e", "je", "jes", "tje", "tjes", "etje", "etjes", "pje", "pjes")
 _DOUBLING_ENDINGS = ("en", "e", "etje", "etjes")
 _LINKS = ("", "s", "e", "en")
 _VOWELS = frozenset("aeiouy")
 _DETERMINERS = frozenset(
-    {"de", "het", "zijn", "zn", "haar", "mijn", "mn", "hun", "uw", "jouw"}
+    {"de", "het", "zijn", "zn", "haar", "dr", "mijn", "mn", "hun", "uw", "jouw", "je"}
     | {"linker", "rechter", "beide", "beiden", "welke"}
 )
+# Spellings that sound alike in Dutch ("psygoloog", "kardioloog", "ziekenhuiss"): typos are
+# compared after this folding (and with double consonants single). "ch" goes before "c".
+_SOUNDS = (
+    ("ch", "g"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("rh", "r"),
+    ("ck", "k"),
+    ("qu", "kw"),
+    ("ij", "ei"),
+    ("y", "i"),
+    ("au", "ou"),
+    ("ce", "se"),
+    ("ci", "si"),
+    ("c", "k"),
+    ("x", "ks"),
+    ("dt", "t"),
+)
+_DOUBLE_CONSONANT = re.compile(r"([b-df-hj-np-tv-z])\1+")
 _WORD = re.compile("[^\\W\\d_]+(?:[-'\u2019][^\\W\\d_]+)*")  # inner hyphen or apostrophe
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 
@@ -124,6 +153,8 @@ class _Hit:
     suggestion: str | None
     entry: Entry
     context: bool = False  # a body part that needs a complaint word nearby
+    det: bool = False  # ... and a determiner or complaint word right before it
+    ambiguous: bool = False  # the word itself also has an everyday meaning ("virus")
 
 
 @dataclass(frozen=True)
@@ -134,11 +165,14 @@ class Lexicon:
     _forms: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _stems: dict[str, Entry] = field(init=False, repr=False, compare=False)
     _phrases: dict[tuple[str, ...], Entry] = field(init=False, repr=False, compare=False)
-    _allow_heads: tuple[str, ...] = field(init=False, repr=False, compare=False)
-    _allow_modifiers: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _allow_heads: frozenset[str] = field(init=False, repr=False, compare=False)
+    _allow_modifiers: frozenset[str] = field(init=False, repr=False, compare=False)
+    _domain_heads: frozenset[str] = field(init=False, repr=False, compare=False)
     _fuzzy: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _sounds: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _max_phrase: int = field(init=False, repr=False, compare=False)
     _phrase_starts: frozenset[str] = field(init=False, repr=False, compare=False)
+    _phrase_prefixes: frozenset[tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _cache: dict[str, _Hit | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -154,36 +188,43 @@ class Lexicon:
             if "fixed" not in entry.flags:
                 for form in _inflections(stem):
                     generated[form] = entry
+                if entry.reported and stem.endswith("eren") and len(stem) > 7:
+                    for form in _verb_forms(stem):
+                        generated[form] = entry
         forms = {**generated, **stems}  # a written stem beats a generated form
-        fuzzy: dict[str, set[str]] = {}
+        fuzzy: dict[str, set[str]] = {}  # a long stem and its deletions -> stems
+        sounds: dict[str, set[str]] = {}  # how a stem sounds -> stems
         for stem, entry in stems.items():
-            if (
-                len(stem) >= MIN_FUZZY
-                and entry.reported
-                and not entry.flags & {"context", "upper", "nofuzzy"}
-            ):
+            if len(stem) < MIN_SOUND or not _typo_target(entry):
+                continue
+            sounds.setdefault(_sound(stem), set()).add(stem)
+            if len(stem) >= MIN_FUZZY:
                 for variant in {stem, *_deletions(stem)}:
                     fuzzy.setdefault(variant, set()).add(stem)
-        allow = [e for e in stems.values() if e.category == "allow"]
         setattr_ = object.__setattr__
         setattr_(self, "_forms", forms)
         setattr_(self, "_stems", stems)
         setattr_(self, "_phrases", phrases)
-        allow_heads = {
-            form
-            for e in allow
-            if e.flags & {"head", "compound"}
-            for form in (e.key[0], *([] if "fixed" in e.flags else _inflections(e.key[0])))
-        }
-        setattr_(self, "_allow_heads", tuple(sorted(allow_heads)))
+        setattr_(self, "_allow_heads", _heads(stems.values(), "allow"))
         setattr_(
             self,
             "_allow_modifiers",
-            tuple(e.key[0] for e in allow if e.flags & {"modifier", "compound"}),
+            frozenset(
+                e.key[0]
+                for e in stems.values()
+                if e.category == "allow" and e.flags & {"modifier", "compound"}
+            ),
         )
+        setattr_(self, "_domain_heads", _heads(stems.values(), "domain"))
         setattr_(self, "_fuzzy", {k: frozenset(v) for k, v in fuzzy.items()})
+        setattr_(self, "_sounds", {k: frozenset(v) for k, v in sounds.items()})
         setattr_(self, "_max_phrase", max((len(key) for key in phrases), default=1))
         setattr_(self, "_phrase_starts", frozenset(key[0] for key in phrases))
+        setattr_(
+            self,
+            "_phrase_prefixes",
+            frozenset(key[:size] for key in phrases for size in range(2, len(key))),
+        )
         setattr_(self, "_cache", {})
 
     # -- single words -------------------------------------------------------------
@@ -203,21 +244,41 @@ class Lexicon:
         entry = self._forms.get(word)
         if entry is not None and entry.category == "allow":
             return True
-        return any(
-            word.endswith(head) and len(word) > len(head) for head in self._allow_heads
-        ) or any(word.startswith(mod) for mod in self._allow_modifiers)
+        return _has_tail(word, self._allow_heads) or any(
+            word[:cut] in self._allow_modifiers for cut in range(1, len(word) + 1)
+        )
 
     def is_cue(self, word: str) -> bool:
         entry = self._forms.get(word)
         return entry is not None and entry.is_cue and not self.allowed(word)
 
+    def is_domain(self, word: str) -> bool:
+        """A word of a non-medical topic that turns off `ambiguous` entries ("computer")."""
+        entry = self._forms.get(word)
+        if entry is not None and entry.category == "domain":
+            return True
+        return _has_tail(word, self._domain_heads)
+
     def _analyse(self, word: str, *, fuzzy: bool) -> _Hit | None:
         entry = self._forms.get(word)
         if entry is not None:
-            if entry.category == "allow" or entry.category == "cue":
+            if not entry.reported or "bound" in entry.flags:
                 return None
-            return _Hit(entry.category, entry.suggestion, entry, "context" in entry.flags)
-        return self._compound(word) or (self._fuzzy_match(word) if fuzzy else None)
+            context = "context" in entry.flags
+            return _Hit(
+                entry.category,
+                entry.suggestion,
+                entry,
+                context,
+                context and "det" in entry.flags,
+                "ambiguous" in entry.flags,
+            )
+        if len(word) > MAX_SPLIT:
+            return None
+        hit = self._compound(word)
+        if hit is None and fuzzy:
+            hit = self._fuzzy_match(word) or self._fuzzy_compound(word)
+        return hit
 
     def _compound(self, word: str) -> _Hit | None:
         # The longest tail first: Dutch compounds take their meaning from the last part.
@@ -232,10 +293,18 @@ class Lexicon:
                 if first is not None:
                     category = "symptom" if first.category == "body_part" else first.category
                     return _Hit(category, "klachten", first.entry)
-            elif tail.reported and "context" not in tail.flags:  # "buik|virus", "hart|specialist"
+            elif tail.reported and "context" not in tail.flags:
+                # "hart|specialist", "hernia|operatie", "antibiotica|kuur"; not "bank|operatie"
                 first = self._medical_prefix(word[:cut])
-                if first is not None and first.entry.category == "body_part":
+                if first is not None:
                     return _Hit(tail.category, tail.suggestion, tail)
+            elif tail.category == "body_part":
+                # "linker|knie", "knie|pees", "enkel|band": a body part, found like its first part
+                if word[:cut] in _SIDES:
+                    return _Hit("body_part", None, tail, context=True)
+                first = self._medical_prefix(word[:cut])
+                if first is not None and first.category == "body_part":
+                    return _Hit("body_part", None, tail, context=first.context)
         for length in range(len(word) - MIN_REST, 1, -1):
             stem = self._stems.get(word[:length])
             if (
@@ -255,9 +324,9 @@ class Lexicon:
             if link and not prefix.endswith(link):
                 continue
             part = prefix[: len(prefix) - len(link)]
-            if len(part) < 2 or self.allowed(part):
+            if len(part) < 2:
                 continue
-            hit = self._analyse(part, fuzzy=True)
+            hit = self.analyse(part)  # cached; None for allowed words
             if hit is not None and _compoundable(hit.entry):
                 return hit
             # two body parts: "maagdarm|klachten"
@@ -267,17 +336,38 @@ class Lexicon:
                     return _Hit("body_part", None, first)
         return None
 
-    def _fuzzy_match(self, word: str) -> _Hit | None:
-        if len(word) < MIN_FUZZY - 1:
+    def _fuzzy_match(self, word: str, *, heads: bool = False) -> _Hit | None:
+        """A typo of a stem: it sounds the same, two neighbours are swapped, or (stems of 8
+        letters or more) one letter is inserted, deleted or replaced."""
+        if len(word) < MIN_SOUND:
             return None
-        candidates: set[str] = set()
-        for variant in {word, *_deletions(word)}:
-            candidates |= self._fuzzy.get(variant, frozenset())
-        for form in sorted(candidates, key=lambda f: (-len(f), f)):
-            # Typos rarely hit the first letter; requiring it keeps "functie" from "punctie".
-            if form[0] == word[0] and _within_one_edit(word, form):
-                entry = self._forms[form]
+        key = _sound(word)
+        candidates: set[str] = set(self._sounds.get(key, ()))
+        # Typos rarely hit the first letter: "functie" is no "punctie".
+        for i in range(1, len(word) - 1):
+            swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+            if swapped in self._stems:
+                candidates.add(swapped)
+        if len(word) >= MIN_FUZZY - 1:
+            for variant in {word, *_deletions(word)}:
+                candidates |= self._fuzzy.get(variant, frozenset())
+        # The same sound first ("depresie" is "depressie", not "depressief"), then the longest.
+        for stem in sorted(candidates, key=lambda f: (_sound(f) != key, -len(f), f)):
+            entry = self._stems[stem]
+            if not _typo_target(entry) or (heads and not entry.flags & {"head", "compound"}):
+                continue
+            if _sound(stem) == key or (
+                stem[0] == word[0] and _within_one_edit(word, stem, swap_only=len(stem) < MIN_FUZZY)
+            ):
                 return _Hit(entry.category, entry.suggestion, entry)
+        return None
+
+    def _fuzzy_compound(self, word: str) -> _Hit | None:
+        """A medical first part and a typo in the last ("blaas|ontseking")."""
+        for cut in range(MIN_PREFIX, len(word) - MIN_FUZZY + 2):
+            hit = self._fuzzy_match(word[cut:], heads=True)
+            if hit is not None and self._medical_prefix(word[:cut]) is not None:
+                return hit
         return None
 
     # -- phrases ------------------------------------------------------------------
@@ -286,9 +376,31 @@ class Lexicon:
         return self._phrases.get(words)
 
 
+_SIDES = frozenset({"linker", "rechter", "links", "rechts"})
+
+
+def _heads(entries: Iterable[Entry], category: str) -> frozenset[str]:
+    """The forms of `category` entries that may end a longer word (flag head or compound)."""
+    return frozenset(
+        form
+        for e in entries
+        if e.category == category and e.flags & {"head", "compound"}
+        for form in (e.key[0], *([] if "fixed" in e.flags else _inflections(e.key[0])))
+    )
+
+
+def _has_tail(word: str, heads: frozenset[str]) -> bool:
+    """`word` is longer than one of `heads` and ends with it."""
+    return any(word[cut:] in heads for cut in range(1, len(word)))
+
+
+def _typo_target(entry: Entry) -> bool:
+    return entry.reported and not entry.flags & {"context", "upper", "nofuzzy", "bound"}
+
+
 def _compoundable(entry: Entry) -> bool:
     """Abbreviations that must be written in capitals never take part in a compound."""
-    return entry.category != "allow" and "upper" not in entry.flags
+    return entry.category not in ("allow", "domain") and "upper" not in entry.flags
 
 
 @functools.lru_cache(maxsize=65_536)
@@ -296,6 +408,15 @@ def normalise(word: str) -> str:
     """Case-folded letters without accents, hyphens or apostrophes ("Knieën" -> "knieen")."""
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(ch for ch in decomposed if ch.isalpha())
+
+
+@functools.lru_cache(maxsize=65_536)
+def _sound(word: str) -> str:
+    """`word` with Dutch spellings of one sound folded and double consonants single."""
+    for spelling, sound in _SOUNDS:
+        word = word.replace(spelling, sound)
+    word = _DOUBLE_CONSONANT.sub(r"\1", word)
+    return word[:-1] + "t" if word.endswith("d") else word  # "verstuikd", "covit"
 
 
 def _inflections(stem: str) -> list[str]:
@@ -311,11 +432,18 @@ def _inflections(stem: str) -> list[str]:
     return forms
 
 
+def _verb_forms(infinitive: str) -> list[str]:
+    """Present and past forms of a verb in -eren: "hyperventileert", "gehyperventileerd"."""
+    root = infinitive[:-4] + "eer"  # hyperventil|eer
+    participle = ("" if infinitive.startswith("ge") else "ge") + root + "d"
+    return [root, root + "t", root + "de", root + "den", participle, participle + "e"]
+
+
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
-def _within_one_edit(a: str, b: str) -> bool:
+def _within_one_edit(a: str, b: str, *, swap_only: bool = False) -> bool:
     """Optimal string alignment distance <= 1 (an adjacent swap counts as one edit)."""
     if a == b:
         return True
@@ -324,13 +452,15 @@ def _within_one_edit(a: str, b: str) -> bool:
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
         if len(diff) == 1:
-            return True
+            return not swap_only
         return (
             len(diff) == 2
             and diff[1] == diff[0] + 1
             and a[diff[0]] == b[diff[1]]
             and a[diff[1]] == b[diff[0]]
         )
+    if swap_only:
+        return False
     longer, shorter = (a, b) if len(a) > len(b) else (b, a)
     return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
 
@@ -359,10 +489,15 @@ def _parse(path: pathlib.Path) -> list[Entry]:
             raise LexiconError(f"{where}: unknown category {category!r}")
         if flags - FLAGS:
             raise LexiconError(f"{where}: unknown flag(s) {', '.join(sorted(flags - FLAGS))}")
-        key = tuple(normalise(part) for part in term.split())
-        if not key or not all(key):
+        # "dikke knie|enkel|voet" is short for three entries
+        options = [part.split("|") for part in term.split()]
+        if not options or not all(all(normalise(o) for o in opts) for opts in options):
             raise LexiconError(f"{where}: the term {term!r} has no letters")
-        entries.append(Entry(term, category, suggestion, flags, key))
+        if category == "domain" and len(options) > 1:
+            raise LexiconError(f"{where}: a domain entry is one word")
+        for words in itertools.product(*options):
+            key = tuple(normalise(word) for word in words)
+            entries.append(Entry(" ".join(words), category, suggestion, flags, key))
     return entries
 
 
@@ -414,35 +549,48 @@ def scan(text: str, lexicon: Lexicon | None = None) -> list[Finding]:
         tuple[int, int, str, str | None]
     ] = []  # first token, last token, category, suggestion
 
-    max_phrase = lex._max_phrase
     index = 0
     while index < len(tokens):
         if tokens[index].norm not in lex._phrase_starts:
             index += 1
             continue
-        for size in range(min(max_phrase, len(tokens) - index), 1, -1):
-            run = tokens[index : index + size]
-            if run[-1].sentence != run[0].sentence:
-                continue
-            entry = lex.phrase(tuple(t.norm for t in run))
-            if entry is None:
-                continue
-            for offset in range(size):
-                taken[index + offset] = entry.category != "cue"
-                if entry.category != "allow":
-                    phrase_cues.add(index + offset)
-            if entry.reported:
-                spans.append((index, index + size - 1, entry.category, entry.suggestion))
-            index += size - 1
-            break
-        index += 1
+        entry, size = None, 0
+        key: tuple[str, ...] = (tokens[index].norm,)
+        for end in range(index + 1, min(index + lex._max_phrase, len(tokens))):
+            if tokens[end].sentence != tokens[index].sentence:
+                break
+            key += (tokens[end].norm,)
+            found = lex.phrase(key)
+            if found is not None:
+                entry, size = found, len(key)
+            if key not in lex._phrase_prefixes:
+                break
+        if entry is None:
+            index += 1
+            continue
+        for offset in range(size):
+            taken[index + offset] = entry.category != "cue"
+            if entry.category != "allow":
+                phrase_cues.add(index + offset)
+        if entry.reported:
+            spans.append((index, index + size - 1, entry.category, entry.suggestion))
+        index += size
 
     hits: list[_Hit | None] = [
         None if taken[i] else lex.analyse(t.norm) for i, t in enumerate(tokens)
     ]
+    ambiguous = False
     for i, hit in enumerate(hits):
         if hit is not None and "upper" in hit.entry.flags and not tokens[i].raw.isupper():
             hits[i] = None
+        ambiguous = ambiguous or (hit is not None and hit.ambiguous)
+    if ambiguous:  # "een virus op de computer", "de krukken in de kantine"
+        topics = {
+            t.sentence for i, t in enumerate(tokens) if not taken[i] and lex.is_domain(t.norm)
+        }
+        for i, hit in enumerate(hits):
+            if hit is not None and hit.ambiguous and tokens[i].sentence in topics:
+                hits[i] = None
     cues = [
         i in phrase_cues or (not taken[i] and (lex.is_cue(t.norm) or _hit_is_cue(hits[i])))
         for i, t in enumerate(tokens)
@@ -454,7 +602,7 @@ def scan(text: str, lexicon: Lexicon | None = None) -> list[Finding]:
     while changed:
         changed = False
         for i in pending:
-            if not cues[i] and _in_context(i, hits[i].entry, tokens, cues):  # type: ignore[union-attr]
+            if not cues[i] and _in_context(i, hits[i], tokens, cues):  # type: ignore[arg-type]
                 cues[i] = changed = True
     for i, hit in enumerate(hits):
         if hit is not None and (not hit.context or cues[i]):
@@ -481,9 +629,9 @@ def _hit_is_cue(hit: _Hit | None) -> bool:
     return hit is not None and not hit.context
 
 
-def _in_context(i: int, entry: Entry, tokens: list[_Token], cues: list[bool]) -> bool:
+def _in_context(i: int, hit: _Hit, tokens: list[_Token], cues: list[bool]) -> bool:
     sentence = tokens[i].sentence
-    if "det" in entry.flags:
+    if hit.det:
         before = tokens[i - 1] if i > 0 else None
         if before is None or before.sentence != sentence:
             return False
