@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -248,8 +248,11 @@ class AbsenceCase(ScopedModel):
         return self.kind == CaseKind.SICKNESS
 
 
-class Recovery(ScopedModel):
-    """A (partial) recovery report: from `date` on, the employee works `percentage` of the hours."""
+class CaseChild(ScopedModel):
+    """A row that belongs to a case: it reaches tenant, employer, department and employee through it.
+
+    The audit trail finds employer and employee by these names (core/audit.py).
+    """
 
     scope_paths = ScopePaths(
         arbodienst="case__employer__arbodienst",
@@ -257,6 +260,27 @@ class Recovery(ScopedModel):
         department="case__employment__department",
         employee="case__employee",
     )
+    case: Any
+
+    class Meta:
+        abstract = True
+
+    @property
+    def employer_id(self) -> int:
+        return self.case.employer_id
+
+    @property
+    def employee_id(self) -> int:
+        return self.case.employee_id
+
+    @property
+    def arbodienst_id(self) -> int:
+        return self.case.arbodienst_id
+
+
+class Recovery(CaseChild):
+    """A (partial) recovery report: from `date` on, the employee works `percentage` of the hours."""
+
     AUDITED = ("date", "percentage", "hours", "therapeutic")
 
     case = models.ForeignKey(AbsenceCase, on_delete=models.PROTECT, related_name="recoveries")
@@ -284,31 +308,13 @@ class Recovery(ScopedModel):
         return f"{self.percentage}% {self.date:%d-%m-%Y}"
 
     @property
-    def employer_id(self) -> int:
-        return self.case.employer_id
-
-    @property
-    def employee_id(self) -> int:
-        return self.case.employee_id
-
-    @property
-    def arbodienst_id(self) -> int:
-        return self.case.arbodienst_id
-
-    @property
     def is_full(self) -> bool:
         return self.percentage >= 100 and not self.therapeutic
 
 
-class CaseNote(ScopedModel):
+class CaseNote(CaseChild):
     """A journal entry of a case. Never medical: the guard checks it on save (P8)."""
 
-    scope_paths = ScopePaths(
-        arbodienst="case__employer__arbodienst",
-        employer="case__employer",
-        department="case__employment__department",
-        employee="case__employee",
-    )
     AUDITED = ("text", "internal")
 
     case = models.ForeignKey(AbsenceCase, on_delete=models.PROTECT, related_name="notes")
@@ -332,18 +338,6 @@ class CaseNote(ScopedModel):
 
     def __str__(self) -> str:
         return f"{self.author_name} {self.created_at:%d-%m-%Y}"
-
-    @property
-    def employer_id(self) -> int:
-        return self.case.employer_id
-
-    @property
-    def employee_id(self) -> int:
-        return self.case.employee_id
-
-    @property
-    def arbodienst_id(self) -> int:
-        return self.case.arbodienst_id
 
 
 class MedicalNote(ScopedModel):

@@ -9,14 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from hersteld.core.restrict import RestrictedQuerySet, ScopedModel, ScopePaths
-
-TODO_SCOPE = ScopePaths(
-    arbodienst="case__employer__arbodienst",
-    employer="case__employer",
-    department="case__employment__department",
-    employee="case__employee",
-)
+from hersteld.absence.models import CaseChild
+from hersteld.core.restrict import RestrictedQuerySet
 
 
 class Party(models.TextChoices):
@@ -53,14 +47,13 @@ MILESTONE_LABELS = {
 }
 
 
-class Todo(ScopedModel):
+class Todo(CaseChild):
     """One thing to do for a chain of absence: a Poortwachter milestone or a manual to-do.
 
     Milestone to-dos (`code` set) are written by `services.sync_plan` from the engine; a
     person only marks them done. The chain's to-dos live on its latest case.
     """
 
-    scope_paths = TODO_SCOPE
     AUDITED = ("title", "due", "party", "done_on", "note")
 
     case = models.ForeignKey("absence.AbsenceCase", on_delete=models.CASCADE, related_name="todos")
@@ -107,18 +100,6 @@ class Todo(ScopedModel):
         if self.due is None:
             return TodoStatus.LAPSED
         return TodoStatus.OVERDUE if day > self.due else TodoStatus.OPEN
-
-    @property
-    def employer_id(self) -> int:
-        return self.case.employer_id
-
-    @property
-    def employee_id(self) -> int:
-        return self.case.employee_id
-
-    @property
-    def arbodienst_id(self) -> int:
-        return self.case.arbodienst_id
 
 
 class SignalKind(models.TextChoices):
