@@ -18,47 +18,22 @@ import datetime as dt
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
+import scratch  # benchmarks/scratch.py (the script folder is on sys.path)
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 
 def configure(database_url: str | None) -> None:
-    if database_url:
-        base, _, name = database_url.rpartition("/")
-        os.environ["DATABASE_URL"] = f"{base}/{name}_bench"
-    else:
-        os.environ.pop("DATABASE_URL", None)
-        os.environ["HERSTELD_SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hersteld.settings")
+    scratch.configure(database_url, "bench")
 
 
-def create_database() -> None:
-    from django.conf import settings
-    from django.db import connection
-
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("postgresql"):
-        import psycopg
-
-        admin = psycopg.connect(
-            host=db["HOST"],
-            port=db["PORT"] or 5432,
-            user=db["USER"],
-            dbname="postgres",
-            autocommit=True,
-        )
-        admin.execute(f'DROP DATABASE IF EXISTS "{db["NAME"]}"')
-        admin.execute(f'CREATE DATABASE "{db["NAME"]}"')
-        admin.close()
-    connection.close()
+create_database = scratch.create_database
 
 
 def fill(n: int, console: Console) -> dict[str, Any]:
