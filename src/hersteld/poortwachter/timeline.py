@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
 from hersteld.poortwachter import engine
+from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.models import Todo, TodoStatus
 from hersteld.poortwachter.selectors import visible
 from hersteld.poortwachter.services import NOT_MARKABLE, chain_input, may_mark
@@ -440,7 +441,7 @@ def build(case: AbsenceCase, today: dt.date | None = None, *, user: Any = None) 
             party_label=str(todo.get_party_display()) if todo.party or todo.code else _("not set"),
             due=todo.due,
             window_start=todo.window_start,
-            why=todo.why,
+            why=explain(todo.why),
             done_on=todo.done_on,
             status=status,
             status_label=status_label,

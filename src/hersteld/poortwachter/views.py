@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from hersteld.absence import selectors as absence_selectors
 from hersteld.organisations import selectors as org_selectors
 from hersteld.poortwachter import selectors, services
+from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.forms import DoneForm, TodoForm
 from hersteld.poortwachter.models import Party
 from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
@@ -90,7 +91,7 @@ def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda done: _("“%(label)s” is recorded as done.") % {"label": done.label},
         done=_back,
         template="poortwachter/todo_form.html",
-        context={"todo": todo, "case": todo.case, "title": todo.label},
+        context={"todo": todo, "case": todo.case, "title": todo.label, "why": explain(todo.why)},
         guarded=("note",),
     )
 
