@@ -500,3 +500,21 @@ def test_recovery_rows_are_audited(persona, free_employment) -> None:
     recovery = recover(hr, case, days_ago(2), 50)
     assert Recovery.objects.filter(pk=recovery.pk).exists()
     assert selectors.history(hr, case).filter(object_type="absence.recovery").exists()
+
+
+def test_sickness_in_the_flex_period_counts_as_leave(persona, free_employment) -> None:
+    """rules.md 5: sick days in the flex period count as leave, so they are not added after the birth."""
+    hr = persona("hr.devries")
+    employment = free_employment()
+    expected = days_ago(60)
+    start = expected - dt.timedelta(days=27)  # the latest start: 4 weeks before the day after E
+    sick = report(hr, employment, expected - dt.timedelta(days=34))  # sick from 5 weeks before
+    recover(hr, sick, start, 100)
+    leave = services.add_case(
+        actor=hr,
+        employment_id=employment.pk,
+        kind=CaseKind.PREGNANCY_LEAVE,
+        data={"first_day": start, "expected_delivery": expected},
+    )
+    # counted from the first sick day: 35 days before birth, so 70 + 7 days after it
+    assert leave.leave_end == expected + dt.timedelta(days=77)

@@ -303,13 +303,23 @@ def _new_case(employment: Employment, kind: str, actor: Any) -> AbsenceCase:
 
 
 def _plan_leave(case: AbsenceCase) -> wazo.LeavePlan | None:
+    """The leave's end (rules.md 5); sickness running directly up to the leave counts as leave."""
     if case.expected_delivery is None:
         return None
+    previous = case.chained_to
+    sick_from = (
+        previous.first_day
+        if previous is not None
+        and previous.kind == CaseKind.SICKNESS
+        and previous.end_date == case.first_day
+        else None
+    )
     return wazo.plan_leave(
         expected_delivery=case.expected_delivery,
         start=case.first_day,
         multiple=case.multiple,
         actual_delivery=case.actual_delivery,
+        sick_from=sick_from,
         hospital_days=case.hospital_days,
     )
 
