@@ -688,15 +688,20 @@ def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
 # --- journal and medical file (P8, P9) --------------------------------------------------
 
 
+def _author_name(actor: Any) -> str:
+    """The name kept with a note, so it still reads right when the user is gone."""
+    if not getattr(actor, "is_authenticated", False):
+        return "systeem"
+    return str(actor.get_full_name() or actor.get_username())
+
+
 def _write_note(actor: Any, case: AbsenceCase, text: str, *, internal: bool) -> CaseNote:
     note = CaseNote.objects.create(
         case=case,
         text=text,
         internal=internal,
         author=actor if getattr(actor, "is_authenticated", False) else None,
-        author_name=actor.get_full_name() or actor.get_username()
-        if getattr(actor, "is_authenticated", False)
-        else "systeem",
+        author_name=_author_name(actor),
     )
     record_created(actor=actor, obj=note, fields=CaseNote.AUDITED)
     return note
@@ -729,7 +734,7 @@ def add_medical_note(*, actor: Any, case_id: int, text: str) -> MedicalNote:
         employment_id=case.employment_id,
         text=text,
         author=actor,
-        author_name=actor.get_full_name() or actor.get_username(),
+        author_name=_author_name(actor),
     )
     record_change(actor=actor, action="create", obj=note, changes={})
     return note
