@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "hersteld.privacy",
     "hersteld.absence",
     "hersteld.poortwachter",
+    "hersteld.exchange",
     "hersteld.portal",
 ]
 

@@ -33,7 +33,7 @@ from hersteld.absence.models import (
     SafetyNetCategory,
 )
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
-from hersteld.core.audit import record_change, snapshot
+from hersteld.core.audit import record_change, snapshot, user_or_none
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
 from hersteld.people.models import Employment
@@ -298,7 +298,7 @@ def _new_case(employment: Employment, kind: str, actor: Any) -> AbsenceCase:
         own_risk_wga=employment.employer.own_risk_wga,
         own_risk_zw=employment.employer.own_risk_zw,
         insurance=employment.insurance,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
 
 
@@ -665,7 +665,7 @@ def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
         hours=hours,
         contract_hours=contract,
         therapeutic=therapeutic,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_or_none(actor),
     )
     if recovery.is_full and day <= case.first_day:
         raise fail("date", "full_recovery_on_first_day")
@@ -700,7 +700,7 @@ def _write_note(actor: Any, case: AbsenceCase, text: str, *, internal: bool) -> 
         case=case,
         text=text,
         internal=internal,
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=user_or_none(actor),
         author_name=_author_name(actor),
     )
     record_created(actor=actor, obj=note, fields=CaseNote.AUDITED)

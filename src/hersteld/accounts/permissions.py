@@ -66,7 +66,11 @@ TREE: tuple[Node, ...] = (
     Node(
         "exchange",
         _("Data exchange"),
-        (Node("exchange.view_error_log", _("Report CDES error log")),),
+        (
+            Node("exchange.manage", _("Request and configure couplings")),
+            Node("exchange.review", _("Decide on corrections and merge proposals from couplings")),
+            Node("exchange.view_error_log", _("Report CDES error log")),
+        ),
     ),
     Node(
         "accounts",
@@ -93,7 +97,14 @@ LABELS: dict[str, str] = {node.code: node.label for node in ALL_NODES}
 # Permissions that may never reach the employer side, whatever an admin grants.
 MEDICAL_ONLY = frozenset({"medical.view"})
 ARBODIENST_ONLY = frozenset(
-    {"medical.view", "absence.view_safety_net", "accounts.manage", "exchange.view_error_log"}
+    {
+        "medical.view",
+        "absence.view_safety_net",
+        "accounts.manage",
+        "exchange.manage",
+        "exchange.review",
+        "exchange.view_error_log",
+    }
 )
 
 ROLE_DEFAULTS: dict[Role, frozenset[str]] = {
@@ -109,7 +120,9 @@ ROLE_DEFAULTS: dict[Role, frozenset[str]] = {
             "audit.view",
         }
     ),
-    Role.CASEMANAGER: frozenset({"organisations.view", "people", "absence", "audit.view"}),
+    Role.CASEMANAGER: frozenset(
+        {"organisations.view", "people", "absence", "exchange.review", "audit.view"}
+    ),
     Role.MEDIC: frozenset(
         {"organisations.view", "people.view", "absence", "medical.view", "audit.view"}
     ),

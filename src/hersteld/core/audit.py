@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -63,10 +64,22 @@ def _owners(obj: models.Model) -> dict[str, Any]:
     return owners
 
 
+# Called with every audit row and its object, in the write's transaction (the exchange app
+# registers the change feed and the outbox here).
+CHANGE_LISTENERS: list[Callable[[AuditEvent, models.Model], None]] = []
+
+
+def user_or_none(actor: Any) -> Any:
+    """The actor as a user row to point at; None for the system or a coupling acting."""
+    if isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False):
+        return actor
+    return None
+
+
 def _actor_fields(actor: Any) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": "systeem"}
-    return {"actor": actor, "actor_name": actor.get_username()}
+    return {"actor": user_or_none(actor), "actor_name": actor.get_username()}
 
 
 def record_change(
@@ -78,7 +91,7 @@ def record_change(
     reason: str = "",
 ) -> AuditEvent:
     meta = current_meta()
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         **_owners(obj),
         **_actor_fields(actor),
         action=action,
@@ -91,6 +104,9 @@ def record_change(
         request_id=meta.request_id,
         channel=meta.channel,
     )
+    for listener in CHANGE_LISTENERS:
+        listener(event, obj)
+    return event
 
 
 def record_access(*, actor: Any, obj: models.Model, purpose: str = "view") -> AccessEvent:

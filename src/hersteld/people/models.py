@@ -77,7 +77,7 @@ class Employee(ScopedModel):
     bsn = models.CharField(_("BSN"), max_length=9, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10)
     street = models.CharField(_("street"), max_length=120)
-    house_number = models.PositiveIntegerField(_("house number"))
+    house_number = models.PositiveIntegerField(_("house number"), null=True, blank=True)
     house_number_addition = models.CharField(_("addition"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=80)
     country = models.CharField(_("country"), max_length=2, default="NL")
@@ -154,7 +154,9 @@ class Employment(ScopedModel):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     function_name = models.CharField(_("function"), max_length=120, blank=True)
     hours_per_week = models.DecimalField(_("working week (hours)"), max_digits=5, decimal_places=2)
-    annual_salary = models.DecimalField(_("annual salary"), max_digits=12, decimal_places=2)
+    annual_salary = models.DecimalField(
+        _("annual salary"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     contract_type = models.CharField(
         _("contract type"), max_length=20, choices=ContractType.choices
     )
