@@ -28,6 +28,9 @@ try:
     PAGE_SIZE = envint("HERSTELD_PAGE_SIZE", 25)
     BASE_URL = envstr("HERSTELD_BASE_URL", "http://127.0.0.1:8000")
     DAILY_JOB_HOUR = envint("HERSTELD_DAILY_JOB_HOUR", 6)
+    # Exchange: how long a message waits for a missing earlier report before a review task.
+    EXCHANGE_HOLD_HOURS = envint("HERSTELD_EXCHANGE_HOLD_HOURS", 24)
+    OUTBOX_MAX_ATTEMPTS = envint("HERSTELD_OUTBOX_MAX_ATTEMPTS", 10)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
     DATABASE_URL = envstr("DATABASE_URL", "")
     SESSION_COOKIE_SECURE = envbool("HERSTELD_SECURE_COOKIES", False)
@@ -199,7 +202,13 @@ CELERY_BEAT_SCHEDULE = {
     "poortwachter-daily": {
         "task": "poortwachter.run_daily",
         "schedule": crontab(hour=DAILY_JOB_HOUR, minute=0),
-    }
+    },
+    "exchange-error-digest": {
+        "task": "exchange.send_error_digests",
+        "schedule": crontab(hour=DAILY_JOB_HOUR, minute=5),
+    },
+    # Pick up inbox messages a dead worker left, hold-timeouts, outbox retries.
+    "exchange-sweep": {"task": "exchange.sweep", "schedule": 60.0},
 }
 
 NINJA_PAGINATION_PER_PAGE = PAGE_SIZE

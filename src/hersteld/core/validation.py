@@ -162,6 +162,28 @@ MESSAGES: dict[str, Any] = {
     "therapeutic_medic_only": _(
         "Only the company doctor records recovery on a therapeutic basis (Hersteld AT)."
     ),
+    # data exchange (exchange.md)
+    "unknown_department": _(
+        "Department code %(department_code)s is not known at this employer; add the department (with this "
+        "code) or correct the code, then retry the message."
+    ),
+    "unknown_employee": _(
+        "This employee is not known through this coupling; send the employee's data "
+        "(WerknemerGegevens) first."
+    ),
+    "unknown_absence": _("This absence is not known through this coupling."),
+    "too_long": _("At most %(limit)s characters."),
+    "url_scheme": _("The address must start with http:// or https://."),
+    "coupling_exists": _("This employer already has a coupling with this source system."),
+    "operator_only": _("Only the operator activates, suspends and issues keys for couplings."),
+    "coupling_not_configured": _(
+        "Only a configured or suspended coupling can be activated; answer the questions first."
+    ),
+    "coupling_without_key": _("Issue an API key for this coupling before activating it."),
+    "coupling_not_active": _("This coupling is not active."),
+    "message_not_failed": _("Only rejected or failed messages can be retried."),
+    "review_decided": _("This proposal has already been decided on."),
+    "cursor_invalid": _("The cursor is not valid; use 0 or the next_cursor of the last page."),
     "done_in_future": _("A step cannot be done on a date in the future."),
     "done_before_first_day": _("A step cannot be done before the first day of absence."),
     "medical_term": _(

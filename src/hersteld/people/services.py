@@ -70,9 +70,13 @@ def _check_choice(data: dict[str, Any], problems: Problems, field: str, allowed:
 
 
 def _check_employee(
-    data: dict[str, Any], problems: Problems, *, start_date: dt.date | None
+    data: dict[str, Any],
+    problems: Problems,
+    *,
+    start_date: dt.date | None,
+    required: tuple[str, ...] = EMPLOYEE_REQUIRED,
 ) -> None:
-    problems.require(data, *EMPLOYEE_REQUIRED)
+    problems.require(data, *required)
     _check_choice(data, problems, "gender", Gender.values)
     _check_choice(data, problems, "marital_status", MaritalStatus.values)
     country = (data.get("country") or "NL").upper()
@@ -102,8 +106,10 @@ def _check_employee(
     data["country"] = country
 
 
-def _check_employment(data: dict[str, Any], problems: Problems) -> None:
-    problems.require(data, *EMPLOYMENT_REQUIRED)
+def _check_employment(
+    data: dict[str, Any], problems: Problems, required: tuple[str, ...] = EMPLOYMENT_REQUIRED
+) -> None:
+    problems.require(data, *required)
     _check_choice(data, problems, "contract_type", ContractType.values)
     if data.get("hours_per_week") is not None:
         problems.check("hours_per_week", rules.hours_problem(Decimal(data["hours_per_week"])))
@@ -142,6 +148,7 @@ def _personnel_number_taken(employer_id: int, number: str, exclude_pk: int | Non
     return qs.exists()
 
 
+NULLABLE_KEYS = ("wia_percentage", "annual_salary")
 EMPLOYEE_KEYS = Employee.AUDITED
 EMPLOYMENT_KEYS = (
     "personnel_number",
@@ -158,9 +165,17 @@ EMPLOYMENT_KEYS = (
 
 @transaction.atomic
 def add_employment(
-    *, actor: Any, data: dict[str, Any], employee_id: int | None = None
+    *,
+    actor: Any,
+    data: dict[str, Any],
+    employee_id: int | None = None,
+    employee_required: tuple[str, ...] = EMPLOYEE_REQUIRED,
+    employment_required: tuple[str, ...] = EMPLOYMENT_REQUIRED,
 ) -> Employment:
-    """Dienstverband toevoegen: a new employee (or an existing one) with a new employment."""
+    """Dienstverband toevoegen: a new employee (or an existing one) with a new employment.
+
+    A coupling asks less (`*_required`): an employer's system may not hold an address or salary.
+    """
     data = _strip(dict(data))
     problems = Problems()
     if data.get("end_date"):
@@ -177,8 +192,10 @@ def add_employment(
         if employer is not None and employee.employer_id != employer.pk:
             problems.add("department", "department_other_employer")
     else:
-        _check_employee(data, problems, start_date=data.get("start_date"))
-    _check_employment(data, problems)
+        _check_employee(
+            data, problems, start_date=data.get("start_date"), required=employee_required
+        )
+    _check_employment(data, problems, employment_required)
     number = data.get("personnel_number")
     if employer is not None and number and _personnel_number_taken(employer.pk, number):
         problems.add("personnel_number", "personnel_number_taken")
@@ -215,19 +232,27 @@ def add_employment(
 
 def _create_employee(employer_id: int, data: dict[str, Any]) -> Employee:
     values = {key: data.get(key) for key in EMPLOYEE_KEYS}
-    for key in ("first_name", "surname_prefix", "bsn", "house_number_addition"):
-        values[key] = values[key] or ""
+    for key in EMPLOYEE_KEYS:
+        if key not in ("house_number", "birth_date"):
+            values[key] = values[key] or ""
+    values["country"] = values["country"] or "NL"
     return Employee.objects.create(employer_id=employer_id, **values)
 
 
 @transaction.atomic
-def update_employee(*, actor: Any, employee_id: int, data: dict[str, Any]) -> Employee:
+def update_employee(
+    *,
+    actor: Any,
+    employee_id: int,
+    data: dict[str, Any],
+    required: tuple[str, ...] = EMPLOYEE_REQUIRED,
+) -> Employee:
     employee = locked(Employee, actor, employee_id, "people.change")
     before = snapshot(employee, Employee.AUDITED)
     current = {key: getattr(employee, key) for key in EMPLOYEE_KEYS}
     merged = {**current, **_strip({k: v for k, v in data.items() if k in EMPLOYEE_KEYS})}
     problems = Problems()
-    _check_employee(merged, problems, start_date=None)
+    _check_employee(merged, problems, start_date=None, required=required)
     if merged.get("bsn") and merged["bsn"] != employee.bsn:
         taken = Employee.objects.filter(employer_id=employee.employer_id, bsn=merged["bsn"])
         if taken.exclude(pk=employee.pk).exists():
@@ -242,7 +267,12 @@ def update_employee(*, actor: Any, employee_id: int, data: dict[str, Any]) -> Em
 
 @transaction.atomic
 def update_employment(
-    *, actor: Any, employment_id: int, data: dict[str, Any], valid_from: dt.date | None = None
+    *,
+    actor: Any,
+    employment_id: int,
+    data: dict[str, Any],
+    valid_from: dt.date | None = None,
+    required: tuple[str, ...] = EMPLOYMENT_REQUIRED,
 ) -> Employment:
     """Change employment data; department, function and hours take effect from `valid_from`.
 
@@ -265,7 +295,7 @@ def update_employment(
         if department is not None and department.employer_id != employment.employer_id:
             problems.add("department", "department_other_employer")
         merged["department"] = department
-    _check_employment(merged, problems)
+    _check_employment(merged, problems, required)
     if merged["personnel_number"] != employment.personnel_number and _personnel_number_taken(
         employment.employer_id, merged["personnel_number"], exclude_pk=employment.pk
     ):
@@ -278,11 +308,8 @@ def update_employment(
         problems.add("valid_from", "valid_from_before_start")
     problems.raise_if_any()
     for key in EMPLOYMENT_KEYS:
-        setattr(
-            employment,
-            key,
-            merged[key] if merged[key] is not None or key == "wia_percentage" else "",
-        )
+        value = merged[key]
+        setattr(employment, key, "" if value is None and key not in NULLABLE_KEYS else value)
     if terms_changed:
         _change_terms(actor, employment, effective, merged)
     save_and_record(actor=actor, obj=employment, before=before, fields=CONTRACT_FIELDS)

@@ -37,6 +37,7 @@ from hersteld.absence.demo import seed_cases, seed_signals
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import Role, mfa_required
 from hersteld.accounts.services import create_user
+from hersteld.exchange.demo import seed_coupling
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.organisations.services import create_department, create_employer
 from hersteld.people.models import ContractType, Employment, MaritalStatus
@@ -430,6 +431,7 @@ class Seeder:
         self.employee_user(operator)
         for demo_user in self.users.values():
             self.totp_device(demo_user)
+        self.created += seed_coupling(operator, self.employers["DV"])
         added = seed_cases(self.users, self.employers, timezone.localdate(), self.notes.append)
         if added:
             self.created += added + seed_signals(self.users, timezone.localdate())

@@ -1,0 +1,170 @@
+"""REST API v1 of the exchange: the inbox for couplings (X2-X4) and the change feed (X8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja.security import APIKeyHeader, HttpBearer
+
+from hersteld.exchange import codec, selectors, services
+from hersteld.exchange.models import Coupling, InboxMessage
+
+router = Router(tags=["exchange"])
+
+INBOX_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": (
+            "A SIVI message (Verzuimmeldingen, WerknemerGegevens, Dienstverbanden; subset in "
+            "docs/exchange-format.md) or the Hersteld JSON mutation format. At most "
+            f"{codec.MAX_BODY_BYTES // (1024 * 1024)} MB."
+        ),
+        "content": {
+            "application/xml": {"schema": {"type": "string"}},
+            "application/json": {"schema": {"type": "object"}},
+        },
+    }
+}
+
+
+class CouplingBearer(HttpBearer):
+    """`Authorization: Bearer <coupling key>`: the key the operator issued for one coupling."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Coupling | None:
+        return services.coupling_for_key(token)
+
+
+class CouplingHeader(APIKeyHeader):
+    """The same key in `X-Coupling-Key`, for systems that cannot set Authorization."""
+
+    param_name = "X-Coupling-Key"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Coupling | None:
+        return services.coupling_for_key(key or "")
+
+
+COUPLING_AUTH = [CouplingBearer(), CouplingHeader()]
+
+
+class ErrorOut(Schema):
+    path: str = Field(description="element path (SIVI) or JSON pointer")
+    rule: str
+    message: str
+
+
+class InboxOut(Schema):
+    id: int
+    status: str = Field(
+        description="received, processed, held, review, rejected or failed (see the API guide)"
+    )
+    message_ref: str
+    duplicate: bool = Field(False, description="true when this reference was received before")
+    received_at: dt.datetime
+    processed_at: dt.datetime | None
+    errors: list[ErrorOut]
+    result: dict[str, Any]
+
+
+def _inbox_out(message: InboxMessage, *, duplicate: bool = False) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "status": message.status,
+        "message_ref": message.message_ref,
+        "duplicate": duplicate,
+        "received_at": message.received_at,
+        "processed_at": message.processed_at,
+        "errors": message.errors,
+        "result": message.result,
+    }
+
+
+def _coupling(request: HttpRequest) -> Coupling:
+    coupling: Coupling = request.auth  # type: ignore[attr-defined]
+    if not coupling.is_active:
+        raise PermissionDenied(message_inactive())
+    return coupling
+
+
+def message_inactive() -> str:
+    return _("This coupling is not active; the operator activates it.")
+
+
+@router.post(
+    "/exchange/inbox",
+    auth=COUPLING_AUTH,
+    response={200: InboxOut, 202: InboxOut},
+    openapi_extra=INBOX_BODY,
+    summary="Send one message (stored first, processed by a worker)",
+)
+def post_inbox(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+    """202 with the new message's id and status; the same reference again: 200, first message."""
+    coupling = _coupling(request)
+    content_type = request.headers.get("Content-Type", "")
+    message, created = services.receive(coupling, request.body, content_type)
+    if created:
+        message.refresh_from_db()
+    return (202 if created else 200), _inbox_out(message, duplicate=not created)
+
+
+@router.get(
+    "/exchange/inbox/{message_id}",
+    auth=COUPLING_AUTH,
+    response=InboxOut,
+    summary="Status and errors of one message of this coupling",
+)
+def get_inbox(request: HttpRequest, message_id: int) -> dict[str, Any]:
+    coupling: Coupling = request.auth  # type: ignore[attr-defined]
+    return _inbox_out(selectors.coupling_message(coupling, message_id))
+
+
+class ChangeOut(Schema):
+    seq: int
+    type: str = Field(description="employee, employment, case or recovery")
+    id: int
+    action: str = Field(description="create, update or end")
+    fields: list[str] = Field(description="names of the changed fields")
+    employer_id: int
+    employee_id: int | None
+    occurred_at: dt.datetime
+
+
+class ChangesOut(Schema):
+    changes: list[ChangeOut]
+    next_cursor: str = Field(description="pass as ?cursor= to get what follows")
+    has_more: bool
+
+
+class ChangesQuery(Schema):
+    cursor: str = Field("0", description="next_cursor of the previous page; 0 from the start")
+    limit: int = Field(200, ge=1, le=1000)
+
+
+@router.get("/exchange/changes", response=ChangesOut, summary="Changes after a cursor (X8)")
+def changes(request: HttpRequest, query: Query[ChangesQuery]) -> Any:
+    """Ordered by commit; a change is never skipped, also not under concurrent writes."""
+    after = selectors.parse_cursor(query.cursor)
+    rows = selectors.changes_after(request.user, after, query.limit + 1)
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    return {
+        "changes": [
+            {
+                "seq": row.seq,
+                "type": row.object_type,
+                "id": row.object_id,
+                "action": row.action,
+                "fields": row.fields,
+                "employer_id": row.employer_id,
+                "employee_id": row.employee_id,
+                "occurred_at": row.occurred_at,
+            }
+            for row in rows
+        ],
+        "next_cursor": str(rows[-1].seq if rows else after),
+        "has_more": more,
+    }

@@ -1,0 +1,118 @@
+"""Reads of the exchange, always through restrict()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+
+from hersteld.core.validation import fail
+from hersteld.exchange.models import (
+    ERROR_STATUSES,
+    BillableItem,
+    Change,
+    Coupling,
+    InboxMessage,
+    OutboxMessage,
+    ReviewStatus,
+    ReviewTask,
+)
+
+MAX_CURSOR = 2**63 - 1
+
+
+def couplings(user: Any, action: str = "exchange.manage") -> QuerySet[Coupling]:
+    return Coupling.objects.restrict(user, action).select_related("employer")
+
+
+def coupling(user: Any, coupling_id: int, action: str = "exchange.manage") -> Coupling:
+    found = couplings(user, action).filter(pk=coupling_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def coupling_message(coupling: Coupling, message_id: int) -> InboxMessage:
+    """A coupling reads its own messages only; another coupling's id does not exist."""
+    found = InboxMessage.objects.filter(coupling=coupling, pk=message_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def messages(coupling: Coupling) -> QuerySet[InboxMessage]:
+    return (
+        InboxMessage.objects.filter(coupling=coupling).defer("body").order_by("-received_at", "-id")
+    )
+
+
+def error_log(user: Any, coupling_id: int) -> tuple[Coupling, QuerySet[InboxMessage]]:
+    """Rejected and failed messages; only with exchange.view_error_log ("Rapport CDES Fouten log")."""
+    found = coupling(user, coupling_id, "exchange.view_error_log")
+    rows = (
+        InboxMessage.objects.restrict(user, "exchange.view_error_log")
+        .filter(coupling=found, status__in=ERROR_STATUSES)
+        .defer("body")
+        .order_by("-received_at", "-id")
+    )
+    return found, rows
+
+
+def outbox(coupling: Coupling) -> QuerySet[OutboxMessage]:
+    return OutboxMessage.objects.filter(coupling=coupling).defer("body")
+
+
+def billing(coupling: Coupling) -> list[dict[str, Any]]:
+    """Billable items per month and kind, newest month first."""
+    return list(
+        BillableItem.objects.filter(coupling=coupling)
+        .values("month", "kind")
+        .annotate(count=Count("id"))
+        .order_by("-month", "kind")
+    )
+
+
+def reviews(user: Any, status: str = ReviewStatus.OPEN) -> QuerySet[ReviewTask]:
+    return (
+        ReviewTask.objects.restrict(user, "exchange.review")
+        .filter(status=status)
+        .select_related("coupling__employer", "case", "employee", "message")
+        .order_by("created_at", "id")
+    )
+
+
+def review(user: Any, review_id: int) -> ReviewTask:
+    row = (
+        ReviewTask.objects.restrict(user, "exchange.review")
+        .select_related("coupling__employer", "case__employment__employee", "employee")
+        .filter(pk=review_id)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
+
+
+def open_review_count(user: Any) -> int:
+    return (
+        ReviewTask.objects.restrict(user, "exchange.review")
+        .filter(status=ReviewStatus.OPEN)
+        .count()
+    )
+
+
+def parse_cursor(raw: str) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = -1
+    if not 0 <= value <= MAX_CURSOR:
+        raise fail("cursor", "cursor_invalid")
+    return value
+
+
+def changes_after(user: Any, cursor: int, limit: int) -> list[Change]:
+    return list(
+        Change.objects.restrict(user, "people.view").filter(seq__gt=cursor).order_by("seq")[:limit]
+    )

@@ -1,0 +1,50 @@
+"""Fixtures of the exchange tests: the demo coupling, a client with its key, example messages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hersteld.exchange.demo import DEMO_KEY
+from hersteld.exchange.models import Coupling, InboxMessage
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+def example(name: str) -> bytes:
+    return (EXAMPLES / name).read_bytes()
+
+
+def content_type(name: str) -> str:
+    return "application/json" if name.endswith(".json") else "application/xml"
+
+
+@pytest.fixture
+def coupling(db: Any) -> Coupling:
+    return Coupling.objects.select_related("employer").get(employer__name="Bakkerij De Vries")
+
+
+@pytest.fixture
+def send(db: Any) -> Callable[..., Any]:
+    """POST a body to the inbox with the demo coupling key; returns the response."""
+
+    def post(body: bytes | str, kind: str = "application/xml", key: str = DEMO_KEY) -> Any:
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+        data = body.encode() if isinstance(body, str) else body
+        return client.post("/api/v1/exchange/inbox", data, content_type=kind)
+
+    return post
+
+
+@pytest.fixture
+def send_example(send: Callable[..., Any]) -> Callable[[str], InboxMessage]:
+    def post(name: str) -> InboxMessage:
+        response = send(example(name), content_type(name))
+        assert response.status_code in (200, 202), response.content
+        return InboxMessage.objects.get(pk=response.json()["id"])
+
+    return post
