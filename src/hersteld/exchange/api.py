@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer
 
 from hersteld.exchange import codec, selectors, services
@@ -101,14 +101,14 @@ def message_inactive() -> str:
     openapi_extra=INBOX_BODY,
     summary="Send one message (stored first, processed by a worker)",
 )
-def post_inbox(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def post_inbox(request: HttpRequest) -> Status:
     """202 with the new message's id and status; the same reference again: 200, first message."""
     coupling = _coupling(request)
     content_type = request.headers.get("Content-Type", "")
     message, created = services.receive(coupling, request.body, content_type)
     if created:
         message.refresh_from_db()
-    return (202 if created else 200), _inbox_out(message, duplicate=not created)
+    return Status(202 if created else 200, _inbox_out(message, duplicate=not created))
 
 
 @router.get(

@@ -576,7 +576,11 @@ class Applier:
             self._sick_report(mutation, employment)
             return
         if key is None:
-            self._hold(mutation, _("the sick report of absence %(id)s has not arrived"))
+            self._hold(
+                mutation,
+                _("the sick report of absence %(id)s has not arrived")
+                % {"id": mutation.absence_id},
+            )
             return
         last = key.sequence or 0
         if mutation.kind == "sick_report" or mutation.sequence <= last:
@@ -587,7 +591,8 @@ class Applier:
         if mutation.sequence > last + 1 and not self.options.ignore_gap:
             self._hold(
                 mutation,
-                _("report %(missing)s of absence %(id)s has not arrived") % {"missing": last + 1},
+                _("report %(missing)s of absence %(id)s has not arrived")
+                % {"missing": last + 1, "id": mutation.absence_id},
             )
         case = AbsenceCase.objects.get(pk=key.object_id)
         if mutation.kind == "recovery":
@@ -602,7 +607,7 @@ class Applier:
     def _hold(self, mutation: codec.AbsenceMutation, text: str) -> None:
         if self.options.ignore_gap:
             raise fail("absence_id", "unknown_absence")
-        raise Hold(mutation.absence_id, text % {"id": mutation.absence_id})
+        raise Hold(mutation.absence_id, text)
 
     def _sick_report(self, mutation: codec.AbsenceMutation, employment: Employment) -> None:
         data: dict[str, Any] = {
