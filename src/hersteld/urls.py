@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("hersteld.absence.urls")),
     path("", include("hersteld.poortwachter.urls")),
     path("", include("hersteld.organisations.urls")),
+    path("", include("hersteld.exchange.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from hersteld.core.validation import fail
@@ -115,4 +115,12 @@ def parse_cursor(raw: str) -> int:
 def changes_after(user: Any, cursor: int, limit: int) -> list[Change]:
     return list(
         Change.objects.restrict(user, "people.view").filter(seq__gt=cursor).order_by("seq")[:limit]
+    )
+
+
+def coupling_overview(user: Any, action: str) -> QuerySet[Coupling]:
+    """Couplings with their number of unresolved errors and last message, in two aggregates."""
+    return couplings(user, action).annotate(
+        error_count=Count("inbox", filter=Q(inbox__status__in=ERROR_STATUSES), distinct=True),
+        last_received=Max("inbox__received_at"),
     )

@@ -487,7 +487,7 @@ def send_error_digests(since: dt.datetime) -> int:
         coupling = couplings[row["coupling"]]
         if not coupling.error_email:
             continue
-        link = settings.BASE_URL.rstrip("/") + reverse("exchange-errors", args=[coupling.pk])
+        link = settings.BASE_URL.rstrip("/") + reverse("exchange:errors", args=[coupling.pk])
         body = _(
             "Coupling %(source)s: %(n)s message(s) could not be processed since %(since)s "
             "(%(rejected)s rejected as invalid). See the error log: %(link)s"

@@ -6,13 +6,15 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (url name, label, permission needed anywhere in scope or None)
+# (url name, label, permission needed anywhere in scope ("a|b": either) or None)
 NAVIGATION: tuple[tuple[str, Any, str | None], ...] = (
     ("portal:home", _("Overview"), None),
     ("absence:case_list", _("Cases"), "absence.view"),
     ("poortwachter:worklist", _("Worklist"), "absence.view"),
     ("people:employment_list", _("Employments"), "people.view"),
     ("organisations:employer_list", _("Employers"), "organisations.view"),
+    ("exchange:coupling_list", _("Couplings"), "exchange.manage|exchange.view_error_log"),
+    ("exchange:review_list", _("Proposals"), "exchange.review"),
     ("accounts:user_list", _("Users"), "accounts.manage"),
     ("accounts:tokens", _("API tokens"), None),
 )
@@ -27,7 +29,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": [], "second_factor_pending": True}
     items = []
     for name, label, permission in NAVIGATION:
-        if permission is None or user.has_perm_anywhere(permission):
+        if permission is None or any(map(user.has_perm_anywhere, permission.split("|"))):
             url = reverse(name)
             active = request.path == url if name == "portal:home" else request.path.startswith(url)
             items.append({"url": url, "label": label, "active": active})

@@ -1,0 +1,272 @@
+"""Thin portal views of the exchange: couplings (X1), their error log (X6), proposals to decide on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hersteld.accounts.permissions import Role
+from hersteld.exchange import selectors, services
+from hersteld.exchange.forms import CouplingForm
+from hersteld.exchange.models import (
+    ERROR_STATUSES,
+    Coupling,
+    CouplingStatus,
+    InboxStatus,
+    ReviewKind,
+    ReviewStatus,
+)
+from hersteld.organisations.models import Employer
+from hersteld.portal.helpers import form_page, paginate, query_without_page
+
+FIELD_LABELS = {
+    "first_day": _("First day of absence"),
+    "sick_percentage": _("Percentage sick"),
+    "status": _("Status"),
+    "initials": _("Initials"),
+    "surname_prefix": _("Surname prefix"),
+    "surname": _("Surname"),
+    "birth_date": _("Birth date"),
+    "gender": _("Gender"),
+    "postcode": _("Postcode"),
+    "city": _("City"),
+    "detail": _("Detail"),
+}
+
+
+def _require(request: HttpRequest, *permissions: str) -> None:
+    if not any(request.user.has_perm_anywhere(p) for p in permissions):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+def coupling_list(request: HttpRequest) -> HttpResponse:
+    """Every coupling in scope with its status and its open errors."""
+    _require(request, "exchange.manage", "exchange.view_error_log")
+    action = (
+        "exchange.manage"
+        if request.user.has_perm_anywhere("exchange.manage")  # type: ignore[union-attr]
+        else "exchange.view_error_log"
+    )
+    rows = selectors.coupling_overview(request.user, action)
+    page = paginate(request, rows)
+    return render(
+        request,
+        "exchange/couplings.html",
+        {
+            "page": page,
+            "may_request": request.user.has_perm_anywhere("exchange.manage"),  # type: ignore[union-attr]
+            "querystring": query_without_page(request),
+        },
+    )
+
+
+def _config(coupling: Coupling) -> dict[str, Any]:
+    return {name: getattr(coupling, name) for name in services.CONFIG_FIELDS}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coupling_add(request: HttpRequest) -> HttpResponse:
+    """The arbodienst asks for a coupling; the operator activates it later."""
+    _require(request, "exchange.manage")
+    employers = Employer.objects.restrict(request.user, "exchange.manage").order_by("name")
+    form = CouplingForm(
+        request.POST or None,
+        employers=employers,
+        initial={
+            "all_employments": True,
+            "absence_reports": True,
+            "salary": False,
+            "bsn": False,
+            "correction_policy": "manual",
+        },
+    )
+
+    def save(data: dict[str, Any]) -> Coupling:
+        values = {k: v for k, v in data.items() if k != "employer"}
+        return services.request_coupling(
+            actor=request.user, employer_id=data["employer"].pk, data=values
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        success=lambda c: _("Coupling requested for %(employer)s.") % {"employer": c.employer},
+        done=lambda c: reverse("exchange:coupling_detail", args=[c.pk]),
+        template="exchange/coupling_form.html",
+        context={"title": _("Request a coupling")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coupling_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    coupling = selectors.coupling(request.user, pk)
+    form = CouplingForm(request.POST or None, initial=_config(coupling))
+
+    def save(data: dict[str, Any]) -> Coupling:
+        return services.configure_coupling(actor=request.user, coupling_id=coupling.pk, data=data)
+
+    return form_page(
+        request,
+        form,
+        save,
+        success=lambda c: _("Coupling saved."),
+        done=lambda c: reverse("exchange:coupling_detail", args=[c.pk]),
+        template="exchange/coupling_form.html",
+        context={"title": _("Configure coupling"), "coupling": coupling},
+    )
+
+
+@login_required
+def coupling_detail(request: HttpRequest, pk: int, new_key: str = "") -> HttpResponse:
+    """Configuration, status, key, billing per month, received and sent messages."""
+    coupling = selectors.coupling(request.user, pk)
+    status = request.GET.get("status", "")
+    inbox = selectors.messages(coupling)
+    if status in InboxStatus.values:
+        inbox = inbox.filter(status=status)
+    page = paginate(request, inbox)
+    user: Any = request.user
+    return render(
+        request,
+        "exchange/coupling_detail.html",
+        {
+            "coupling": coupling,
+            "page": page,
+            "status": status,
+            "statuses": InboxStatus.choices,
+            "outbox": list(selectors.outbox(coupling)[:20]),
+            "billing": selectors.billing(coupling),
+            "is_operator": user.role == Role.OPERATOR,
+            "may_see_errors": user.has_perm_anywhere("exchange.view_error_log"),
+            "error_statuses": [str(s) for s in ERROR_STATUSES],
+            "new_key": new_key,
+            "querystring": query_without_page(request),
+            "Status": CouplingStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def coupling_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Operator actions: activate, suspend, issue a new key (shown once, on this answer only)."""
+    coupling = selectors.coupling(request.user, pk)
+    try:
+        if action == "activate":
+            services.activate_coupling(actor=request.user, coupling_id=coupling.pk)
+            messages.success(request, _("Coupling activated."))
+        elif action == "suspend":
+            services.suspend_coupling(actor=request.user, coupling_id=coupling.pk)
+            messages.success(request, _("Coupling suspended."))
+        elif action == "key":
+            key = services.rotate_key(actor=request.user, coupling_id=coupling.pk)
+            return coupling_detail(request, pk, new_key=key)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    return redirect("exchange:coupling_detail", pk=coupling.pk)
+
+
+@login_required
+def error_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Rapport CDES Fouten log: rejected and failed messages with their reasons."""
+    coupling, rows = selectors.error_log(request.user, pk)
+    return render(
+        request,
+        "exchange/errors.html",
+        {"coupling": coupling, "page": paginate(request, rows)},
+    )
+
+
+@login_required
+@require_POST
+def retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    message = services.get_error_message(request.user, message_pk)
+    if message.coupling_id != pk:
+        raise PermissionDenied
+    try:
+        services.retry(actor=request.user, message_id=message.pk)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+        return redirect("exchange:errors", pk=pk)
+    message.refresh_from_db()
+    if message.status == InboxStatus.PROCESSED:
+        messages.success(request, _("The message has been processed."))
+    else:
+        messages.warning(
+            request,
+            _("Tried again: %(status)s.") % {"status": message.get_status_display()},
+        )
+    return redirect("exchange:errors", pk=pk)
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    """Proposals from couplings: corrections, withdrawals, possible duplicates, missing reports."""
+    _require(request, "exchange.review")
+    status = request.GET.get("status", ReviewStatus.OPEN)
+    status = status if status in ReviewStatus.values else ReviewStatus.OPEN
+    page = paginate(request, selectors.reviews(request.user, status))
+    return render(
+        request,
+        "exchange/reviews.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": ReviewStatus.choices,
+            "querystring": query_without_page(request),
+        },
+    )
+
+
+def _side_by_side(review: Any) -> list[dict[str, Any]]:
+    names = [n for n in (*review.current, *review.proposed) if n != "item"]
+    rows, seen = [], set()
+    for name in names:
+        if name in seen:
+            continue
+        seen.add(name)
+        current, proposed = review.current.get(name, ""), review.proposed.get(name, "")
+        rows.append(
+            {
+                "label": FIELD_LABELS.get(name, name),
+                "current": current,
+                "proposed": proposed,
+                "changed": current != proposed,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review = selectors.review(request.user, pk)
+    if request.method == "POST" and review.status == ReviewStatus.OPEN:
+        accept = request.POST.get("decision") == "accept"
+        try:
+            services.decide(actor=request.user, review_id=review.pk, accept=accept)
+        except ValidationError as exc:
+            for text in exc.messages:
+                messages.error(request, text)
+            return redirect("exchange:review_detail", pk=review.pk)
+        messages.success(request, _("Decision saved."))
+        return redirect("exchange:review_list")
+    return render(
+        request,
+        "exchange/review_detail.html",
+        {"review": review, "rows": _side_by_side(review), "Kind": ReviewKind},
+    )

@@ -1,0 +1,224 @@
+"""Portal pages of the exchange, per role: couplings, the error log (X6), proposals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hersteld.exchange import services
+from hersteld.exchange.models import (
+    Coupling,
+    CouplingStatus,
+    InboxMessage,
+    InboxStatus,
+    ReviewKind,
+    ReviewStatus,
+    ReviewTask,
+)
+from hersteld.organisations.models import Employer
+from tests.exchange.conftest import example
+from tests.exchange.test_inbox import absence, job, message, person
+
+Login = Callable[[str], Client]
+
+
+@pytest.fixture
+def failed(send: Callable[..., Any], django_capture_on_commit_callbacks: Any) -> InboxMessage:
+    body = message("V-1", [{"employee": person(), "employment": job(department_code="XYZ")}])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(body, "application/json")
+    stored = InboxMessage.objects.get(pk=response.json()["id"])
+    assert stored.status == InboxStatus.FAILED
+    return stored
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("admin.noord", 200),
+        ("beheer", 200),
+        ("casemanager.noord", 403),
+        ("hr.devries", 403),
+        ("werknemer.devries", 403),
+    ],
+)
+def test_the_coupling_list_is_for_arbodienst_admins_and_the_operator(
+    login: Login, username: str, status: int
+) -> None:
+    response = login(username).get("/couplings/")
+    assert response.status_code == status
+    if status == 200:
+        assert "Bakkerij De Vries" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_another_arbodienst_does_not_find_the_coupling(login: Login, coupling: Coupling) -> None:
+    assert login("admin.zuid").get(f"/couplings/{coupling.pk}/").status_code == 404
+    assert login("admin.zuid").get(f"/couplings/{coupling.pk}/errors/").status_code == 404
+    assert "Bakkerij De Vries" not in login("admin.zuid").get("/couplings/").content.decode()
+
+
+@pytest.mark.django_db
+def test_the_error_log_needs_its_own_permission(
+    login: Login, coupling: Coupling, failed: InboxMessage
+) -> None:
+    page = login("admin.noord").get(f"/couplings/{coupling.pk}/errors/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "unknown_department" in text and "/items/0/employment/department_code" in text
+    assert login("casemanager.noord").get(f"/couplings/{coupling.pk}/errors/").status_code == 404
+    assert login("hr.devries").get(f"/couplings/{coupling.pk}/errors/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_granted_casemanager_sees_the_error_log(
+    login: Login, persona: Callable[[str], Any], coupling: Coupling, failed: InboxMessage
+) -> None:
+    from hersteld.accounts.services import add_grant
+
+    add_grant(
+        actor=persona("admin.noord"),
+        user_id=persona("casemanager.noord").pk,
+        permission="exchange.view_error_log",
+    )
+    assert login("casemanager.noord").get(f"/couplings/{coupling.pk}/errors/").status_code == 200
+    assert login("casemanager.noord").get("/couplings/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_retry_from_the_error_log_applies_the_fixed_message(
+    login: Login, coupling: Coupling, failed: InboxMessage, django_capture_on_commit_callbacks: Any
+) -> None:
+    from hersteld.organisations.models import Department
+
+    Department.objects.create(employer=coupling.employer, code="XYZ", name="XYZ", path="xyz/")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login("admin.noord").post(f"/couplings/{coupling.pk}/errors/{failed.pk}/retry/")
+    assert response.status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == InboxStatus.PROCESSED
+
+
+@pytest.mark.django_db
+def test_the_operator_issues_a_key_that_is_shown_once(login: Login, coupling: Coupling) -> None:
+    client = login("beheer")
+    response = client.post(f"/couplings/{coupling.pk}/key/")
+    assert response.status_code == 200
+    key = response.context["new_key"]
+    assert key and key in response.content.decode()
+    assert services.coupling_for_key(key) == coupling
+    assert key not in client.get(f"/couplings/{coupling.pk}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_arbodienst_admin_cannot_activate_or_issue_keys(
+    login: Login, coupling: Coupling
+) -> None:
+    client = login("admin.noord")
+    assert client.post(f"/couplings/{coupling.pk}/suspend/").status_code == 403
+    assert client.post(f"/couplings/{coupling.pk}/key/").status_code == 403
+    coupling.refresh_from_db()
+    assert coupling.status == CouplingStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_request_configure_and_activate_through_the_portal(login: Login) -> None:
+    employer = Employer.objects.get(name="Bakkerij De Vries")
+    admin = login("admin.noord")
+    form = {
+        "employer": employer.pk,
+        "source_system": "Salarissysteem",
+        "employer_key": "DV-SAL",
+        "all_employments": "False",
+        "absence_reports": "False",
+        "salary": "True",
+        "bsn": "False",
+        "correction_policy": "manual",
+        "error_email": "fouten@example.org",
+    }
+    response = admin.post("/couplings/add/", form)
+    assert response.status_code == 302
+    coupling = Coupling.objects.get(source_system="Salarissysteem")
+    assert coupling.status == CouplingStatus.REQUESTED
+    assert (coupling.all_employments, coupling.absence_reports, coupling.salary) == (
+        False,
+        False,
+        True,
+    )
+    del form["employer"]
+    assert admin.post(f"/couplings/{coupling.pk}/edit/", form).status_code == 302
+    coupling.refresh_from_db()
+    assert coupling.status == CouplingStatus.CONFIGURED
+    operator = login("beheer")
+    operator.post(f"/couplings/{coupling.pk}/key/")
+    operator.post(f"/couplings/{coupling.pk}/activate/")
+    coupling.refresh_from_db()
+    assert coupling.status == CouplingStatus.ACTIVE
+
+
+@pytest.mark.django_db
+def test_a_bad_coupling_form_says_which_field_and_saves_nothing(login: Login) -> None:
+    employer = Employer.objects.get(name="Bakkerij De Vries")
+    response = login("admin.noord").post(
+        "/couplings/add/",
+        {
+            "employer": employer.pk,
+            "source_system": "Verzuimportaal (demo)",  # exists already
+            "employer_key": "X",
+            "all_employments": "True",
+            "absence_reports": "True",
+            "salary": "False",
+            "bsn": "False",
+            "correction_policy": "manual",
+            "outbound_url": "ftp://example.org",
+        },
+    )
+    assert response.status_code == 422
+    errors = response.context["form"].errors
+    assert "source_system" in errors and "outbound_url" in errors
+    assert Coupling.objects.filter(employer=employer).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_coupling_page_shows_messages_and_billing(
+    login: Login,
+    coupling: Coupling,
+    send: Callable[..., Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        send(example("sick-report.xml"))
+    page = login("admin.noord").get(f"/couplings/{coupling.pk}/")
+    text = page.content.decode()
+    assert "DEVRIES-2025-000101" in text
+    assert page.context["billing"][0]["count"] >= 1
+
+
+@pytest.mark.django_db
+def test_a_casemanager_decides_a_correction_side_by_side(
+    login: Login, send: Callable[..., Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    for ref, mutation in (
+        ("C-1", absence("sick_report", 1)),
+        ("C-2", absence("correction", 2, first_day="2025-02-27")),
+    ):
+        body = message(ref, [{"employee": person(), "employment": job(), "absence": mutation}])
+        with django_capture_on_commit_callbacks(execute=True):
+            send(body, "application/json")
+    review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
+    client = login("casemanager.noord")
+    listing = client.get("/proposals/")
+    assert listing.status_code == 200 and f"/proposals/{review.pk}/" in listing.content.decode()
+    detail = client.get(f"/proposals/{review.pk}/")
+    rows = {row["label"]: row for row in detail.context["rows"]}
+    first_day = next(row for row in rows.values() if row["current"] == "2025-03-03")
+    assert first_day["proposed"] == "2025-02-27" and first_day["changed"]
+    assert client.post(f"/proposals/{review.pk}/", {"decision": "accept"}).status_code == 302
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.APPLIED
+    assert login("hr.devries").get(f"/proposals/{review.pk}/").status_code == 404
+    assert login("casemanager.zuid").get(f"/proposals/{review.pk}/").status_code == 404
