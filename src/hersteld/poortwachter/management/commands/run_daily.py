@@ -7,16 +7,20 @@ from argparse import ArgumentParser
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
 
+from hersteld.exchange.services import send_error_digests
 from hersteld.poortwachter.services import run_daily
 
 
 class Command(BaseCommand):
     help = (
         "Apply employment terms that took effect, turn due and overdue Poortwachter steps into "
-        "signals, and e-mail each user a digest with only the number of items."
+        "signals, and e-mail each user a digest with only the number of items; e-mail each "
+        "coupling's error-log address the number of messages that failed in the last day."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
@@ -37,7 +41,9 @@ class Command(BaseCommand):
                 progress.update(task, completed=done, total=total)
 
             summary = run_daily(today, report)
+        with transaction.atomic():
+            error_digests = send_error_digests(timezone.now() - dt.timedelta(days=1))
         console.print(
             f"Terms applied: {summary['terms_applied']}, new signals: {summary['signals']}, "
-            f"digests sent: {summary['digests']}."
+            f"digests sent: {summary['digests']}, coupling error digests: {error_digests}."
         )
