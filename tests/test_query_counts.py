@@ -144,3 +144,63 @@ def test_the_notes_tab_uses_a_fixed_number_of_queries(login, persona) -> None:
     after, sql = count_queries(lambda: client.get(path))
     assert after == before, "\n".join(sql)
     check_baseline("portal:case_notes", after, sql)
+
+
+def grow_exchange(n: int) -> None:
+    """n failed messages and n open proposals (possible duplicates) on the demo coupling."""
+    from django.test import Client
+
+    from hersteld.exchange.demo import DEMO_KEY
+    from hersteld.exchange.models import InboxMessage
+    from hersteld.exchange.services import process
+    from hersteld.people.models import Employee
+    from tests.exchange.test_inbox import job, message, person
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}")
+    people = Employee.objects.filter(employer__name="Bakkerij De Vries")[:n]
+    for i, known in enumerate(people):
+        bad = message(
+            f"QC-F-{i}",
+            [{"employee": person(f"QF-{i}"), "employment": job(f"QF-{i}", department_code="GEEN")}],
+        )
+        twin = person(
+            f"QM-{i}",
+            surname=known.surname,
+            surname_prefix=known.surname_prefix or None,
+            initials=known.initials,
+            birth_date=known.birth_date.isoformat(),
+        )
+        same = message(f"QC-M-{i}", [{"employee": twin, "employment": job(f"QM-{i}")}])
+        for body in (bad, same):
+            response = client.post("/api/v1/exchange/inbox", body, content_type="application/json")
+            process(InboxMessage.objects.get(pk=response.json()["id"]).pk)
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "user"),
+    [
+        ("portal:couplings", "/couplings/", "admin.noord"),
+        ("portal:coupling_detail", "COUPLING/", "admin.noord"),
+        ("portal:coupling_errors", "COUPLING/errors/", "admin.noord"),
+        ("portal:proposals", "/proposals/", "casemanager.noord"),
+        ("api:changes", "/api/v1/exchange/changes?limit=50", "casemanager.noord"),
+    ],
+)
+def test_exchange_lists_use_a_fixed_number_of_queries(login, api, name, path, user) -> None:
+    from hersteld.exchange.models import Coupling
+
+    coupling = Coupling.objects.get(employer__name="Bakkerij De Vries")
+    path = path.replace("COUPLING", f"/couplings/{coupling.pk}")
+    if path.startswith("/api/"):
+        client = api(user)
+        client.get(path)
+        get = lambda: client.client.get(path)  # noqa: E731
+    else:
+        portal = login(user)
+        get = lambda: portal.get(path)  # noqa: E731
+    grow_exchange(1)
+    before, _ = count_queries(get)
+    grow_exchange(6)
+    after, sql = count_queries(get)
+    assert after == before, "\n".join(sql)
+    check_baseline(name, after, sql)
