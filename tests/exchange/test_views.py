@@ -215,8 +215,8 @@ def test_a_casemanager_decides_a_correction_side_by_side(
     assert listing.status_code == 200 and f"/proposals/{review.pk}/" in listing.content.decode()
     detail = client.get(f"/proposals/{review.pk}/")
     rows = {row["label"]: row for row in detail.context["rows"]}
-    first_day = next(row for row in rows.values() if row["current"] == "2025-03-03")
-    assert first_day["proposed"] == "2025-02-27" and first_day["changed"]
+    first_day = next(row for row in rows.values() if row["current"] == "03-03-2025")
+    assert first_day["proposed"] == "27-02-2025" and first_day["changed"]
     assert client.post(f"/proposals/{review.pk}/", {"decision": "accept"}).status_code == 302
     review.refresh_from_db()
     assert review.status == ReviewStatus.APPLIED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,9 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from hersteld.absence.models import CaseStatus
 from hersteld.accounts.permissions import Role
 from hersteld.exchange import selectors, services
 from hersteld.exchange.forms import CouplingForm
@@ -25,20 +29,21 @@ from hersteld.exchange.models import (
     ReviewStatus,
 )
 from hersteld.organisations.models import Employer
+from hersteld.people.models import Gender
 from hersteld.portal.helpers import form_page, paginate, query_without_page
 
-FIELD_LABELS = {
-    "first_day": _("First day of absence"),
-    "sick_percentage": _("Percentage sick"),
-    "status": _("Status"),
-    "initials": _("Initials"),
-    "surname_prefix": _("Surname prefix"),
-    "surname": _("Surname"),
-    "birth_date": _("Birth date"),
-    "gender": _("Gender"),
-    "postcode": _("Postcode"),
-    "city": _("City"),
-    "detail": _("Detail"),
+FIELD_LABELS: dict[str, Any] = {
+    "first_day": _lazy("First day of absence"),
+    "sick_percentage": _lazy("Percentage sick"),
+    "status": _lazy("Status"),
+    "initials": _lazy("Initials"),
+    "surname_prefix": _lazy("Surname prefix"),
+    "surname": _lazy("Surname"),
+    "birth_date": _lazy("Birth date"),
+    "gender": _lazy("Gender"),
+    "postcode": _lazy("Postcode"),
+    "city": _lazy("City"),
+    "detail": _lazy("Detail"),
 }
 
 
@@ -233,22 +238,35 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 def _side_by_side(review: Any) -> list[dict[str, Any]]:
-    names = [n for n in (*review.current, *review.proposed) if n != "item"]
-    rows, seen = [], set()
+    """Current and proposed values per field; a field the proposal leaves out stays as it is."""
+    names = list(dict.fromkeys(n for n in (*review.current, *review.proposed) if n != "item"))
+    rows = []
     for name in names:
-        if name in seen:
-            continue
-        seen.add(name)
-        current, proposed = review.current.get(name, ""), review.proposed.get(name, "")
+        current = review.current.get(name, "")
+        proposed = review.proposed.get(name, current)
         rows.append(
             {
                 "label": FIELD_LABELS.get(name, name),
-                "current": current,
-                "proposed": proposed,
+                "current": _shown(name, current),
+                "proposed": _shown(name, proposed),
                 "changed": current != proposed,
             }
         )
     return rows
+
+
+def _shown(name: str, value: Any) -> Any:
+    """Dates as dd-mm-jjjj, codes by their label, as elsewhere in the portal."""
+    if name == "status" and value in CaseStatus.values:
+        return CaseStatus(value).label
+    if name == "gender" and value in Gender.values:
+        return Gender(value).label
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
+        try:
+            return date_format(dt.date.fromisoformat(value), "d-m-Y")
+        except ValueError:
+            return value
+    return value
 
 
 @login_required

@@ -1,0 +1,102 @@
+"""Couplings in the browser: the arbodienst admin reads the coupling and its error log, the
+operator issues a key (shown once), a casemanager decides a correction side by side."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from hersteld.exchange import services
+from hersteld.exchange.models import Coupling, InboxStatus, ReviewKind, ReviewStatus, ReviewTask
+from tests.e2e.conftest import PHONE, log_in, pass_second_factor, path_re, shot
+from tests.exchange.conftest import example
+from tests.exchange.test_inbox import absence, job, message, person
+
+pytestmark = pytest.mark.e2e
+
+
+def receive(coupling: Coupling, body: bytes | str, kind: str = "application/json") -> None:
+    data = body.encode() if isinstance(body, str) else body
+    stored, _ = services.receive(coupling, data, kind)
+    services.process(stored.pk)
+
+
+@pytest.fixture
+def coupling() -> Coupling:
+    coupling = Coupling.objects.get(employer__name="Bakkerij De Vries")
+    receive(coupling, example("sick-report.xml"), "application/xml")
+    receive(
+        coupling,
+        message("E2E-F", [{"employee": person(), "employment": job(department_code="ONBEKEND")}]),
+    )
+    receive(coupling, b"<Verzuimmeldingen", "application/xml")
+    return coupling
+
+
+def test_admin_reads_the_coupling_and_its_error_log(page: Page, coupling: Coupling) -> None:
+    log_in(page, "admin.noord")
+    pass_second_factor(page)
+    page.locator("#mainnav a[href='/couplings/']").click()
+    expect(page).to_have_url(path_re("/couplings/"))
+    row = page.locator("#couplings tbody tr", has_text="Bakkerij De Vries")
+    expect(row.locator(".badge.coupling-active")).to_be_visible()
+    expect(row.locator("a.badge.status-overdue")).to_have_text("2")
+    shot(page, "exchange-couplings")
+    row.locator("a", has_text="Bakkerij De Vries").click()
+    expect(page.locator("#inbox")).to_contain_text("DEVRIES-2025-000101")
+    expect(page.locator("#inbox .badge.inbox-processed")).to_have_count(1)
+    shot(page, "exchange-coupling-detail")
+    page.locator(f"a[href='/couplings/{coupling.pk}/errors/']").click()
+    errors = page.locator("#errors")
+    expect(errors).to_contain_text("/items/0/employment/department_code")
+    expect(errors).to_contain_text("malformed_xml")
+    expect(errors.locator("button")).to_have_count(1)  # only the failed one can be retried
+    shot(page, "exchange-error-log")
+
+
+def test_operator_issues_a_key_that_is_shown_once(page: Page, coupling: Coupling) -> None:
+    log_in(page, "beheer")
+    pass_second_factor(page)
+    page.goto(f"/couplings/{coupling.pk}/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator(f"form[action='/couplings/{coupling.pk}/key/'] button").click()
+    key = page.locator("#new-key code.secret")
+    expect(key).to_be_visible()
+    shot(page, "exchange-new-key")
+    assert services.coupling_for_key(key.inner_text().strip()) == coupling
+    page.goto(f"/couplings/{coupling.pk}/")
+    expect(page.locator("#new-key")).to_have_count(0)
+
+
+def test_casemanager_decides_a_correction_side_by_side(page: Page, coupling: Coupling) -> None:
+    correction = absence("correction", 2, absence_id="V-2025-0042", first_day="2025-02-28")
+    item = {"employee": person("W-1001"), "employment": job("D-1001-1"), "absence": correction}
+    receive(coupling, message("E2E-C", [item]))
+    review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
+    log_in(page, "casemanager.noord")
+    pass_second_factor(page)
+    page.locator("#mainnav a[href='/proposals/']").click()
+    page.locator(f"#reviews a[href='/proposals/{review.pk}/']").click()
+    changed = page.locator("#compare tr.changed")
+    expect(changed).to_have_count(1)
+    expect(changed).to_contain_text("03-03-2025")
+    expect(changed).to_contain_text("28-02-2025")
+    shot(page, "exchange-proposal")
+    page.locator("button[value='accept']").click()
+    expect(page).to_have_url(path_re("/proposals/"))
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.APPLIED
+    assert review.case is not None and str(review.case.first_day) == "2025-02-28"
+
+
+def test_the_coupling_list_reads_on_a_phone(page: Page, coupling: Coupling) -> None:
+    page.set_viewport_size(PHONE)
+    log_in(page, "admin.noord")
+    pass_second_factor(page)
+    page.goto("/couplings/")
+    row = page.locator("#couplings tbody tr").first
+    expect(row).to_be_visible()
+    box = row.bounding_box()
+    assert box is not None and box["width"] <= PHONE["width"]
+    shot(page, "exchange-couplings-phone")
+    assert InboxStatus.FAILED in {m.status for m in coupling.inbox.all()}
