@@ -212,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 NINJA_PAGINATION_PER_PAGE = PAGE_SIZE
+# A coupling message may be up to 5 MB (exchange.codec.MAX_BODY_BYTES); a form is far smaller.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 + 1024
 
 LOGGING = {
     "version": 1,

@@ -921,3 +921,17 @@ def test_a_known_person_sent_again_is_updated_not_duplicated(
     deliver(json.dumps(second))
     assert Employee.objects.filter(surname="Testpersoon").count() == 1
     assert Employee.objects.get(surname="Testpersoon").phone.endswith("687654321")
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_limit_is_refused_or_rejected_never_a_500(
+    send: Callable[..., Any], settings: Any
+) -> None:
+    big = b"<Verzuimmeldingen>" + b" " * (5 * 1024 * 1024) + b"</Verzuimmeldingen>"
+    response = send(big, "application/xml")
+    assert response.status_code in (202, 413)
+    if response.status_code == 202:
+        assert response.json()["errors"][0]["rule"] == "too_large"
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = send(big, "application/xml")
+    assert response.status_code == 413 and "MB" in response.json()["detail"]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer
 
+from hersteld.api.errors import error_body
 from hersteld.exchange import codec, selectors, services
 from hersteld.exchange.models import Coupling, InboxMessage
 
@@ -49,6 +50,11 @@ class CouplingHeader(APIKeyHeader):
 
 
 COUPLING_AUTH = [CouplingBearer(), CouplingHeader()]
+
+
+class ErrorBody(Schema):
+    detail: str
+    errors: list[dict[str, str]]
 
 
 class ErrorOut(Schema):
@@ -97,7 +103,7 @@ def message_inactive() -> str:
 @router.post(
     "/exchange/inbox",
     auth=COUPLING_AUTH,
-    response={200: InboxOut, 202: InboxOut},
+    response={200: InboxOut, 202: InboxOut, 413: ErrorBody},
     openapi_extra=INBOX_BODY,
     summary="Send one message (stored first, processed by a worker)",
 )
@@ -105,7 +111,17 @@ def post_inbox(request: HttpRequest) -> Status:
     """202 with the new message's id and status; the same reference again: 200, first message."""
     coupling = _coupling(request)
     content_type = request.headers.get("Content-Type", "")
-    message, created = services.receive(coupling, request.body, content_type)
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        return Status(
+            413,
+            error_body(
+                _("The message is larger than %(mb)s MB; split it into several messages.")
+                % {"mb": codec.MAX_BODY_BYTES // (1024 * 1024)}
+            ),
+        )
+    message, created = services.receive(coupling, body, content_type)
     if created:
         message.refresh_from_db()
     return Status(202 if created else 200, _inbox_out(message, duplicate=not created))
