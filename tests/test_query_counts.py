@@ -148,15 +148,12 @@ def test_the_notes_tab_uses_a_fixed_number_of_queries(login, persona) -> None:
 
 def grow_exchange(n: int) -> None:
     """n failed messages and n open proposals (possible duplicates) on the demo coupling."""
-    from django.test import Client
-
-    from hersteld.exchange.demo import DEMO_KEY
-    from hersteld.exchange.models import InboxMessage
-    from hersteld.exchange.services import process
+    from hersteld.exchange.models import Coupling
+    from hersteld.exchange.services import process, receive
     from hersteld.people.models import Employee
     from tests.exchange.test_inbox import job, message, person
 
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}")
+    coupling = Coupling.objects.get(employer__name="Bakkerij De Vries")
     people = Employee.objects.filter(employer__name="Bakkerij De Vries")[:n]
     for i, known in enumerate(people):
         bad = message(
@@ -172,8 +169,8 @@ def grow_exchange(n: int) -> None:
         )
         same = message(f"QC-M-{i}", [{"employee": twin, "employment": job(f"QM-{i}")}])
         for body in (bad, same):
-            response = client.post("/api/v1/exchange/inbox", body, content_type="application/json")
-            process(InboxMessage.objects.get(pk=response.json()["id"]).pk)
+            stored, _ = receive(coupling, body.encode(), "application/json")
+            process(stored.pk)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,21 @@ def example(name: str) -> bytes:
 
 def content_type(name: str) -> str:
     return "application/json" if name.endswith(".json") else "application/xml"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> Iterator[None]:
+    """Run exchange tasks in the test's process, also in the CI run with a Redis broker.
+
+    The real worker is exercised by test_worker.py (marked `celery`).
+    """
+    from hersteld.celery import app
+
+    keys = ("task_always_eager", "task_eager_propagates")
+    before = {key: app.conf.get(key) for key in keys}
+    app.conf.update(dict.fromkeys(keys, True))
+    yield
+    app.conf.update(before)
 
 
 @pytest.fixture
