@@ -10,7 +10,12 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"run-daily": "run_daily", "demo-data": "demo_data", "scan-text": "scan_text"}
+ALIASES = {
+    "run-daily": "run_daily",
+    "demo-data": "demo_data",
+    "scan-text": "scan_text",
+    "process-exchange": "process_exchange",
+}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,6 +29,8 @@ def main(argv: list[str] | None = None) -> None:
             "  serve [--port N]     serve the portal and API on 127.0.0.1 (static files included)\n"
             "  scan-text            medical terms in stdin, one text per line, as JSON lines\n"
             "  run-daily            the daily job: terms, Poortwachter signals, e-mail digests\n"
+            "  process-exchange     waiting inbox messages, hold timeouts, outbox (for cron)\n"
+            "  import FILE --employer ID   import a population (CSV, XLSX, SIVI XML)\n"
             "  poortwachter plan    the Poortwachter milestones of given sick periods\n"
             "  createsuperuser, check, shell, ...   any Django management command\n"
         )
