@@ -935,3 +935,27 @@ def test_a_body_over_the_limit_is_refused_or_rejected_never_a_500(
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = send(big, "application/xml")
     assert response.status_code == 413 and "MB" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_therapeutic_part_alone_is_left_to_the_company_doctor(
+    deliver: Callable[..., InboxMessage],
+) -> None:
+    deliver(sick("S-1"))
+    stored = deliver(recovery("R-2", 2, "2025-03-17", "100.00", therapeutic_percentage="20.00"))
+    assert stored.status == InboxStatus.PROCESSED
+    assert "company doctor" in stored.result["skipped"][0]
+    assert not Recovery.objects.filter(case=case_of()).exists()
+
+
+@pytest.mark.django_db
+def test_a_correction_of_the_safety_net_is_proposed_and_applied(
+    deliver: Callable[..., InboxMessage], persona: Callable[[str], Any]
+) -> None:
+    deliver(sick("S-1", safety_net=False))
+    correction = absence("correction", 2, safety_net=True)
+    deliver(message("C-2", [{"employee": person(), "employment": job(), "absence": correction}]))
+    review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
+    assert (review.current["safety_net"], review.proposed["safety_net"]) == (False, True)
+    services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=True)
+    assert case_of().safety_net is True

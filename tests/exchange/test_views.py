@@ -222,3 +222,34 @@ def test_a_casemanager_decides_a_correction_side_by_side(
     assert review.status == ReviewStatus.APPLIED
     assert login("hr.devries").get(f"/proposals/{review.pk}/").status_code == 404
     assert login("casemanager.zuid").get(f"/proposals/{review.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_failed_outbound_message_is_listed_and_sent_again_from_the_error_log(
+    login: Login, coupling: Coupling
+) -> None:
+    from django.utils import timezone
+
+    from hersteld.exchange.models import OutboxMessage, OutboxStatus
+
+    failed_out = OutboxMessage.objects.create(
+        coupling=coupling,
+        stream=2,
+        message_ref="OUT-1",
+        body=b"<WerknemerGegevens/>",
+        status=OutboxStatus.FAILED,
+        attempts=10,
+        next_attempt_at=timezone.now(),
+        last_error="HTTP 503: Service Unavailable",
+    )
+    page = login("admin.noord").get(f"/couplings/{coupling.pk}/errors/")
+    assert "HTTP 503" in page.content.decode()
+    assert (
+        login("admin.zuid")
+        .post(f"/couplings/{coupling.pk}/outbox/{failed_out.pk}/retry/")
+        .status_code
+        == 404
+    )
+    login("admin.noord").post(f"/couplings/{coupling.pk}/outbox/{failed_out.pk}/retry/")
+    failed_out.refresh_from_db()
+    assert failed_out.status == OutboxStatus.PENDING and failed_out.attempts == 0

@@ -183,6 +183,10 @@ MESSAGES: dict[str, Any] = {
     "coupling_not_active": _("This coupling is not active."),
     "message_not_failed": _("Only rejected or failed messages can be retried."),
     "review_decided": _("This proposal has already been decided on."),
+    "outbox_not_built": _(
+        "This message could not be written in the SIVI format and cannot be sent; correct "
+        "the data instead (that sends a new message)."
+    ),
     "cursor_invalid": _("The cursor is not valid; use 0 or the next_cursor of the last page."),
     "done_in_future": _("A step cannot be done on a date in the future."),
     "done_before_first_day": _("A step cannot be done before the first day of absence."),

@@ -629,6 +629,14 @@ class Applier:
         if case.status != CaseStatus.OPEN:
             raise fail("__all__", "case_not_open")
         full = mutation.ends_absence or mutation.percentage == 0
+        if not full and mutation.percentage == HUNDRED:
+            # Only a therapeutic part (PrcArbther) changed: the company doctor records that
+            # (Hersteld AT), never a coupling; the absence percentage itself did not change.
+            self.outcome.skipped.append(
+                f"absence {mutation.absence_id} report {mutation.sequence}: "
+                "therapeutic recovery is recorded by the company doctor"
+            )
+            return
         absence_services.add_recovery(
             actor=self.actor,
             case_id=case.pk,
@@ -642,10 +650,13 @@ class Applier:
     def _proposed(self, mutation: codec.AbsenceMutation) -> dict[str, Any]:
         if mutation.kind == "withdrawal":
             return {"status": CaseStatus.WITHDRAWN.value}
-        return {
+        proposed: dict[str, Any] = {
             "first_day": mutation.first_day.isoformat(),
             "sick_percentage": str(mutation.percentage),
         }
+        if mutation.safety_net is not None:
+            proposed["safety_net"] = mutation.safety_net
+        return proposed
 
     def _correct(self, mutation: codec.AbsenceMutation, case: AbsenceCase) -> None:
         reason = _("Through coupling %(source)s, message %(ref)s") % {
@@ -681,6 +692,8 @@ def apply_decision(
         data["first_day"] = dt.date.fromisoformat(proposed["first_day"])
     if proposed.get("sick_percentage") and not case.recoveries.exists():
         data["sick_percentage"] = Decimal(proposed["sick_percentage"])
+    if isinstance(proposed.get("safety_net"), bool):
+        data["safety_net"] = proposed["safety_net"]
     absence_services.correct_case(actor=actor, case_id=case.pk, data=data)
 
 
@@ -688,6 +701,7 @@ def _case_values(case: AbsenceCase) -> dict[str, Any]:
     return {
         "first_day": case.first_day.isoformat(),
         "sick_percentage": str(case.sick_percentage) if case.sick_percentage is not None else "",
+        "safety_net": case.safety_net,
         "status": case.status,
     }
 

@@ -1,15 +1,677 @@
-"""Outbound streams (X5): placeholder until the outbox is written."""
+"""Outbound streams (X5): SIVI stream 1 and 2 to a coupling's target, written with the change.
+
+Every audited write of an employee, employment, absence case or recovery gives a `Change` (feed.py)
+and, in the same transaction, `enqueue_for_change`: for every active coupling of that employer
+with an outbound target (except the coupling whose inbound message is being applied: never echo
+a message back) one `OutboxMessage` with the SIVI body as it is at the time of the change.
+
+- Stream 2 (WerknemerGegevens, "employee"): a change of an employee or an employment carries the
+  employee's NAWTE and each of the employee's employments at the employer (current terms, plus
+  terms already recorded for a later date, one item each with their own IngdatMut). An employee
+  without an employment is not sent: it goes out with its employment's change.
+- Stream 1 (Verzuimmeldingen, "absence"): sickness cases only. A new case is a sick report, a
+  recovery a (partial) recovery report, a correction of the reported first day, percentage or
+  safety net a correction, the withdrawal of a case a withdrawal. The report number
+  (VrzmgvlVnrMld) continues from the last message of that case to that coupling. A coupling that
+  has had nothing of the case yet (its target was set up during the absence) first gets the sick
+  report in the same message; to the coupling that reported the case itself, the numbers continue
+  after the last report it sent, and no sick report is sent back.
+
+Keys: the employer's own key (ExternalKey) when the object has one, else "H-E-<pk>" (employee),
+"H-D-<pk>" (employment), "H-V-<pk>" (absence). With an employer key the H-key travels as the
+previous key (IdWrknmrOud, ...), so a receiver that learnt the H-key before the employer's key
+was linked re-keys instead of making a duplicate.
+
+A body the SIVI format cannot carry (a function name over 35 characters, ...) does not stop the
+user's write: the message is stored as failed with the reason. Delivery (after commit, and by
+the sweep for retries) is an HTTP POST signed with HMAC-SHA256; see docs/exchange-format.md.
+"""
 
 from __future__ import annotations
 
-from django.db import models
+import datetime as dt
+import hashlib
+import hmac
+import http.client
+import logging
+import random
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import partial
+from typing import Any, Final
 
-from hersteld.exchange.models import Change
+from django.conf import settings
+from django.db import models, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
+from hersteld.core.models import AuditEvent
+from hersteld.core.validation import fail
+from hersteld.exchange import codec
+from hersteld.exchange.apply import CouplingActor, allowed_item
+from hersteld.exchange.context import applying_coupling
+from hersteld.exchange.models import (
+    Change,
+    Coupling,
+    CouplingStatus,
+    ExternalKey,
+    KeyKind,
+    OutboxMessage,
+    OutboxStatus,
+)
+from hersteld.people.models import Employee, Employment, EmploymentTerms
+
+logger = logging.getLogger(__name__)
+
+SENDER: Final = "HERSTELD"
+REF_PREFIX: Final = "HERSTELD"
+HTTP_CONTENT_TYPE: Final = "application/xml; charset=utf-8"
+USER_AGENT: Final = "Hersteld-Outbox/1"
+TIMEOUT_SECONDS: Final = 10
+FIRST_DELAY_SECONDS: Final = 30
+MAX_DELAY_SECONDS: Final = 6 * 60 * 60
+JITTER: Final = 0.1  # up to 10 % added to each delay
+SUSPENDED_DELAY: Final = dt.timedelta(hours=1)
+DUE_BATCH: Final = 500
+ERROR_SNIPPET: Final = 200
+HUNDRED: Final = Decimal("100")
+CENT: Final = Decimal("0.01")
+
+KEY_PREFIXES: Final = {
+    KeyKind.EMPLOYEE: "H-E-",
+    KeyKind.EMPLOYMENT: "H-D-",
+    KeyKind.ABSENCE: "H-V-",
+}
+CONTRACT_TYPES: Final[dict[str, codec.ContractType]] = {
+    "fixed_term": "fixed",
+    "permanent": "permanent",
+}
+# Case fields a SIVI correction carries (DatEerstVrzmdg, PrcVrzm, VngntJN).
+CORRECTED_FIELDS: Final = frozenset({"first_day", "sick_percentage", "safety_net"})
+STREAM_EMPLOYEE: Final = 2
+STREAM_ABSENCE: Final = 1
 
 
-def enqueue_for_change(change: Change, obj: models.Model) -> None:
+# --- building the messages ----------------------------------------------------------------
+
+
+def _text(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def _cent(value: Decimal | float | int) -> Decimal:
+    return Decimal(value).quantize(CENT)
+
+
+def _now() -> dt.datetime:
+    return timezone.now().astimezone(dt.UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class _Draft:
+    stream: int
+    message_type: codec.MessageType
+    ref: str
+    items: tuple[codec.Item, ...]
+
+
+class _Builder:
+    """The data of one change, read once and shared by every target coupling."""
+
+    def __init__(self, change: Change) -> None:
+        self.employer_id = change.employer_id
+        self._keys: dict[tuple[str, int], ExternalKey | None] = {}
+        self._employees: dict[int, codec.EmployeeData] = {}
+        self._employments: dict[int, list[codec.EmploymentData]] = {}
+
+    # keys
+
+    def key_row(self, kind: str, object_id: int) -> ExternalKey | None:
+        if (kind, object_id) not in self._keys:
+            self._keys[kind, object_id] = (
+                ExternalKey.objects.filter(
+                    employer_id=self.employer_id, kind=kind, object_id=object_id
+                )
+                .order_by("id")
+                .first()
+            )
+        return self._keys[kind, object_id]
+
+    def key(self, kind: str, object_id: int) -> tuple[str, str | None]:
+        """(key, previous key): the employer's key with our own as the previous one, or ours."""
+        own = f"{KEY_PREFIXES[KeyKind(kind)]}{object_id}"
+        row = self.key_row(kind, object_id)
+        if row is None or row.key == own:
+            return own, None
+        return row.key, own
+
+    # the employee (NAWTE)
+
+    def employee(self, employee: Employee) -> codec.EmployeeData:
+        if employee.pk not in self._employees:
+            external_id, previous = self.key(KeyKind.EMPLOYEE, employee.pk)
+            self._employees[employee.pk] = codec.EmployeeData(
+                external_id=external_id,
+                previous_external_id=previous,
+                bsn=_text(employee.bsn),
+                birth_date=employee.birth_date,
+                surname=_text(employee.surname),
+                surname_prefix=_text(employee.surname_prefix),
+                initials=_text(employee.initials),
+                first_name=_text(employee.first_name),
+                gender=codec.GENDERS.get(employee.gender, "O"),
+                address=_address(employee),
+                phone=_text(employee.phone),
+                email=_text(employee.email),
+            )
+        return self._employees[employee.pk]
+
+    # the employment: current terms first, then terms recorded for a later date
+
+    def employment(self, employment: Employment, *, ahead: bool) -> list[codec.EmploymentData]:
+        if employment.pk not in self._employments:
+            terms = list(
+                EmploymentTerms.objects.filter(employment=employment)
+                .select_related("department")
+                .order_by("valid_from")
+            )
+            today = timezone.localdate()
+            in_force = [row for row in terms if row.valid_from <= today] or terms[:1]
+            current = in_force[-1] if in_force else None
+            later = [
+                row for row in terms if current is not None and row.valid_from > current.valid_from
+            ]
+            self._employments[employment.pk] = [
+                self._employment_data(employment, current),
+                *(self._employment_data(employment, row) for row in later),
+            ]
+        found = self._employments[employment.pk]
+        return found if ahead else found[:1]
+
+    def _employment_data(
+        self, employment: Employment, terms: EmploymentTerms | None
+    ) -> codec.EmploymentData:
+        external_id, previous = self.key(KeyKind.EMPLOYMENT, employment.pk)
+        department = terms.department if terms is not None else employment.department
+        function_name = terms.function_name if terms is not None else employment.function_name
+        hours = terms.hours_per_week if terms is not None else employment.hours_per_week
+        name = _text(department.name)
+        salary = employment.annual_salary
+        return codec.EmploymentData(
+            external_id=external_id,
+            previous_external_id=previous,
+            personnel_number=_text(employment.personnel_number),
+            start_date=employment.start_date,
+            end_date=employment.end_date,
+            department_code=department.code.strip(),
+            # The name is information only (the code is the key): left out when SIVI's 70 is short.
+            department_name=name if name is not None and len(name) <= 70 else None,
+            function_name=_text(function_name),
+            hours_per_week=_cent(hours) if hours is not None else None,
+            valid_from=terms.valid_from if terms is not None else employment.start_date,
+            contract_type=CONTRACT_TYPES.get(employment.contract_type),
+            annual_salary=_cent(salary) if salary is not None else None,
+        )
+
+    # stream 2
+
+    def employee_items(self, employee: Employee) -> tuple[codec.Item, ...]:
+        person = self.employee(employee)
+        employments = Employment.objects.filter(
+            employee_id=employee.pk, employer_id=employee.employer_id
+        ).order_by("start_date", "id")
+        return tuple(
+            codec.Item(person, data, None)
+            for employment in employments.select_related("department")
+            for data in self.employment(employment, ahead=True)
+        )
+
+
+def _address(employee: Employee) -> codec.Address | None:
+    """The home address in canonical form; None when it lacks what SIVI requires."""
+    city = _text(employee.city)
+    if employee.house_number is None or city is None:
+        return None
+    country = (_text(employee.country) or "NL").upper()
+    if country == "NL":
+        compact = re.sub(r"\s", "", employee.postcode or "").upper()
+        if not compact:
+            return None
+        return codec.Address(
+            street=_text(employee.street),
+            house_number=str(employee.house_number),
+            addition=_text(employee.house_number_addition),
+            postcode=f"{compact[:4]} {compact[4:]}",
+            city=city,
+            country="NL",
+        )
+    number = f"{employee.house_number} {employee.house_number_addition or ''}".strip()
+    return codec.Address(
+        street=_text(employee.street),
+        house_number=number,
+        postcode=_text(employee.postcode),
+        city=city,
+        country=country,
+    )
+
+
+def _case_mutation(change: Change, case: AbsenceCase) -> codec.MutationKind | None:
+    """What a change of a case means in stream 1 (None: nothing the stream carries)."""
+    if change.action == "create":
+        return "sick_report"
+    if change.action != "update":
+        return None
+    changed = set(change.fields or [])
+    if "status" in changed and case.status == CaseStatus.WITHDRAWN:
+        return "withdrawal"
+    if "kind" in changed:  # a preventive case became a sickness case
+        return "sick_report"
+    if changed & CORRECTED_FIELDS:
+        return "correction"
+    return None  # closed by a full recovery (sent with the recovery), chain links, ...
+
+
+def _sent_sequence(coupling: Coupling, case: AbsenceCase) -> int | None:
+    """The last report number of this case sent (built) to this coupling; None if none."""
+    bodies = (
+        OutboxMessage.objects.filter(
+            coupling=coupling,
+            stream=STREAM_ABSENCE,
+            message_ref__startswith=_absence_ref_prefix(coupling, case),
+        )
+        .order_by("-id")
+        .values_list("body", flat=True)
+    )
+    for body in bodies.iterator():
+        raw = bytes(body)
+        if not raw:
+            continue  # never built (refused by the format): its number was not used
+        try:
+            message = codec.parse(raw, codec.SIVI_CONTENT_TYPE)
+        except codec.InvalidMessage:
+            continue
+        numbers = [item.absence.sequence for item in message.items if item.absence is not None]
+        if numbers:
+            return max(numbers)
     return None
 
 
-def deliver_due() -> int:
-    return 0
+def _reported_by(coupling: Coupling, case: AbsenceCase) -> bool:
+    """Whether this coupling's own inbound message created the case."""
+    creator = (
+        AuditEvent.objects.filter(
+            object_type=AbsenceCase._meta.label_lower, object_id=str(case.pk), action="create"
+        )
+        .order_by("id")
+        .values_list("actor_name", flat=True)
+        .first()
+    )
+    return creator is not None and creator == CouplingActor(coupling).get_username()
+
+
+def _absence_ref_prefix(coupling: Coupling, case: AbsenceCase) -> str:
+    return f"{REF_PREFIX}-{coupling.pk}-V{case.pk}-"
+
+
+def _mutation(
+    builder: _Builder,
+    kind: codec.MutationKind,
+    case: AbsenceCase,
+    sequence: int,
+    recovery: Recovery | None = None,
+) -> codec.AbsenceMutation:
+    absence_id, previous = builder.key(KeyKind.ABSENCE, case.pk)
+    values: dict[str, Any] = {
+        "kind": kind,
+        "absence_id": absence_id,
+        "previous_absence_id": previous,
+        "sequence": sequence,
+        "first_day": case.first_day,
+        "safety_net": case.safety_net,
+    }
+    if kind == "recovery":
+        assert recovery is not None
+        values["mutation_date"] = recovery.date
+        if recovery.is_full:
+            values.update(percentage=_cent(0), ends_absence=True, recovered_on=recovery.date)
+        elif recovery.therapeutic:  # works on a therapeutic basis: still as sick as before
+            values.update(
+                percentage=_cent(case.current_sick_percentage),
+                therapeutic_percentage=_cent(recovery.percentage),
+            )
+        else:
+            values["percentage"] = _cent(HUNDRED - recovery.percentage)
+    elif kind == "withdrawal":
+        values.update(
+            mutation_date=max(timezone.localdate(), case.first_day),
+            percentage=_cent(case.current_sick_percentage),
+        )
+    else:  # the sick report, or its correction: as reported (from the first day on)
+        values.update(mutation_date=case.first_day, percentage=_cent(case.sick_percentage))
+    return codec.AbsenceMutation(**values)
+
+
+def _absence_draft(
+    builder: _Builder, coupling: Coupling, change: Change, obj: models.Model
+) -> _Draft | None:
+    if not coupling.absence_reports:
+        return None
+    recovery: Recovery | None = None
+    if isinstance(obj, Recovery):
+        if change.action != "create":
+            return None
+        recovery, case = obj, obj.case
+        kind: codec.MutationKind | None = "recovery"
+    elif isinstance(obj, AbsenceCase):
+        case = obj
+        kind = _case_mutation(change, case)
+    else:
+        return None
+    if kind is None or case.kind != CaseKind.SICKNESS:
+        return None
+    sent = _sent_sequence(coupling, case)
+    key = builder.key_row(KeyKind.ABSENCE, case.pk)
+    origin = key is not None and _reported_by(coupling, case)
+    number = max(sent or 0, (key.sequence or 0) if origin and key is not None else 0)
+    kinds: list[codec.MutationKind] = []
+    if sent is None and not origin:
+        if kind == "withdrawal":
+            return None  # the target never heard of it
+        kinds.append("sick_report")  # the sick report itself, or the catch-up before the rest
+        if kind == "recovery":
+            kinds.append(kind)
+    elif kind != "sick_report":
+        kinds.append(kind)
+    if not kinds:
+        return None
+    employment = Employment.objects.select_related("department").get(pk=case.employment_id)
+    employee = Employee.objects.get(pk=case.employee_id)
+    person = builder.employee(employee)
+    (job,) = builder.employment(employment, ahead=False)
+    items = []
+    for offset, each in enumerate(kinds, 1):
+        mutation = _mutation(builder, each, case, number + offset, recovery)
+        items.append(codec.Item(person, job, mutation))
+    return _Draft(
+        stream=STREAM_ABSENCE,
+        message_type="absence",
+        ref=f"{_absence_ref_prefix(coupling, case)}{change.seq}",
+        items=tuple(items),
+    )
+
+
+def _employee_draft(
+    builder: _Builder, coupling: Coupling, change: Change, obj: models.Model
+) -> _Draft | None:
+    if isinstance(obj, Employee):
+        employee = obj
+    elif isinstance(obj, Employment):
+        employee = Employee.objects.get(pk=obj.employee_id)
+    else:
+        return None
+    if not coupling.all_employments and not AbsenceCase.objects.filter(employee=employee).exists():
+        return None  # only employees with an absence dossier
+    items = builder.employee_items(employee)
+    if not items:
+        return None  # a new employee goes out with its employment's change
+    return _Draft(
+        stream=STREAM_EMPLOYEE,
+        message_type="employee",
+        ref=f"{REF_PREFIX}-{coupling.pk}-{change.seq}",
+        items=items,
+    )
+
+
+def targets(employer_id: int) -> list[Coupling]:
+    """The couplings of an employer that send: active, with an outbound target."""
+    return list(
+        Coupling.objects.filter(employer_id=employer_id, status=CouplingStatus.ACTIVE)
+        .exclude(outbound_url="")
+        .order_by("id")
+    )
+
+
+def employer_key(coupling: Coupling) -> codec.EmployerKey:
+    return codec.EmployerKey(
+        employer_key=coupling.outbound_employer_key or coupling.employer_key,
+        connection_no=coupling.outbound_connection_no or coupling.connection_no,
+    )
+
+
+def enqueue_for_change(change: Change, obj: models.Model) -> None:
+    """Write the outbound messages of one change, in the change's transaction."""
+    if change.object_type not in ("employee", "employment", "case", "recovery"):
+        return
+    echo = applying_coupling()
+    couplings = [c for c in targets(change.employer_id) if c.pk != echo]
+    if not couplings:
+        return
+    builder = _Builder(change)
+    build = _employee_draft if change.object_type in ("employee", "employment") else _absence_draft
+    for coupling in couplings:
+        draft = build(builder, coupling, change, obj)
+        if draft is not None:
+            _store(coupling, draft)
+
+
+def _store(coupling: Coupling, draft: _Draft) -> OutboxMessage:
+    now = _now()
+    target = employer_key(coupling)
+    message = codec.Message(
+        codec.Envelope(
+            message_ref=draft.ref,
+            message_type=draft.message_type,
+            sent_at=now,
+            sender=SENDER,
+            receiver=target.employer_key,
+            test=False,
+            format="sivi",
+        ),
+        target,
+        tuple(allowed_item(coupling, item) for item in draft.items),
+    )
+    try:
+        body, status, error = codec.to_sivi(message), OutboxStatus.PENDING, ""
+    except ValueError as exc:  # the format cannot carry a value: keep the write, report it
+        body, status = b"", OutboxStatus.FAILED
+        error = f"not sent, SIVI cannot carry the data: {exc}"[:500]
+        logger.warning("outbox %s: %s", draft.ref, error)
+    row = OutboxMessage.objects.create(
+        coupling=coupling,
+        stream=draft.stream,
+        message_ref=draft.ref,
+        content_type=codec.SIVI_CONTENT_TYPE,
+        body=body,
+        status=status,
+        next_attempt_at=now,
+        last_error=error,
+    )
+    if status == OutboxStatus.PENDING:
+        schedule(row.pk)
+    return row
+
+
+def schedule(message_id: int) -> None:
+    """Deliver after commit (a Celery task; in-process when there is no broker)."""
+    transaction.on_commit(partial(_start_delivery, message_id), robust=True)
+
+
+def _start_delivery(message_id: int) -> None:
+    from hersteld.exchange.tasks import deliver_outbox
+
+    deliver_outbox.delay(message_id)
+
+
+# --- delivery -----------------------------------------------------------------------------
+
+
+def signature(secret: str, timestamp: str, body: bytes) -> str:
+    """`sha256=` + hex HMAC-SHA256 over "<timestamp>." + body, keyed with the coupling secret."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return f"sha256={digest.hexdigest()}"
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """Wait before the next try after `attempts` failed ones: 30 s, 60 s, ... at most 6 h."""
+    base = min(FIRST_DELAY_SECONDS * 2 ** max(attempts - 1, 0), MAX_DELAY_SECONDS)
+    jitter = random.uniform(0, base * JITTER)  # noqa: S311 (spreads retries, not a secret)
+    return dt.timedelta(seconds=min(base + jitter, MAX_DELAY_SECONDS))
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer other than 2xx: the message is not re-sent elsewhere."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _clean_snippet(raw: bytes) -> str:
+    text = raw.decode("utf-8", errors="replace")
+    return re.sub(r"\s+", " ", re.sub(r"[\x00-\x1f\x7f]", " ", text)).strip()[:ERROR_SNIPPET]
+
+
+def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
+    """(HTTP status or None, error text); never raises, never quotes the body we sent."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
+            response.read(64 * 1024)
+            return int(response.status), ""
+    except urllib.error.HTTPError as exc:
+        try:
+            snippet = _clean_snippet(exc.read(4 * ERROR_SNIPPET))
+        except (OSError, http.client.HTTPException):
+            snippet = ""
+        return exc.code, f"HTTP {exc.code}: {snippet}".strip().rstrip(":")
+    except urllib.error.URLError as exc:
+        return None, f"network error: {exc.reason}"[:ERROR_SNIPPET]
+    except Exception as exc:  # timeouts, resets, malformed answers: all a failed attempt
+        return None, f"network error: {type(exc).__name__}: {exc}"[:ERROR_SNIPPET]
+
+
+def _headers(message: OutboxMessage, body: bytes, now: dt.datetime) -> dict[str, str]:
+    timestamp = str(int(now.timestamp()))
+    return {
+        "Content-Type": HTTP_CONTENT_TYPE,
+        "User-Agent": USER_AGENT,
+        "X-Hersteld-Message-Id": message.message_ref,
+        "X-Hersteld-Timestamp": timestamp,
+        "X-Hersteld-Signature": signature(message.coupling.outbound_secret, timestamp, body),
+    }
+
+
+def _attempt(message: OutboxMessage, now: dt.datetime) -> bool:
+    """One try; updates the row (not saved). True when the target answered 2xx."""
+    coupling = message.coupling
+    url = coupling.outbound_url
+    body = bytes(message.body)
+    error = ""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        error = "the coupling has no http(s) outbound target"
+    elif not coupling.outbound_secret:
+        error = "the coupling has no outbound secret (configure the coupling again)"
+    elif not body:
+        error = message.last_error or "the message has no body"
+    else:
+        status, error = _post(url, body, _headers(message, body, now))
+        if status is not None and 200 <= status < 300:
+            message.status = OutboxStatus.DELIVERED
+            message.delivered_at = now
+            message.last_error = ""
+            message.attempts += 1
+            return True
+    message.attempts += 1
+    message.last_error = error[:500]
+    if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        message.status = OutboxStatus.FAILED
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
+    return False
+
+
+def _deliver(message_id: int, now: dt.datetime) -> bool | None:
+    """One due pending message: True delivered, False a failed try, None not tried."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("coupling")
+            .filter(pk=message_id, status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+            .first()
+        )
+        if message is None:
+            return None  # delivered, not due, or claimed by another worker
+        if message.coupling.status != CouplingStatus.ACTIVE:
+            # Suspended: wait without using up attempts; the operator may activate it again.
+            message.next_attempt_at = now + SUSPENDED_DELAY
+            message.last_error = "the coupling is not active; waiting"
+            message.save(update_fields=["next_attempt_at", "last_error"])
+            return None
+        delivered = _attempt(message, now)
+        message.save(
+            update_fields=["status", "attempts", "next_attempt_at", "last_error", "delivered_at"]
+        )
+    if not delivered:
+        logger.info("outbox %s not delivered: %s", message.message_ref, message.last_error)
+    return delivered
+
+
+def deliver(message_id: int, now: dt.datetime | None = None) -> bool:
+    """Send one pending message when it is due (claimed under a row lock, skip_locked)."""
+    return bool(_deliver(message_id, now or timezone.now()))
+
+
+def deliver_due(now: dt.datetime | None = None) -> int:
+    """Send every pending message that is due, oldest first; returns how many were delivered.
+
+    After a failed try the rest of that coupling waits for the next run: a target that is down
+    costs one timeout per run, not one per message, and the order is kept where it can be.
+    """
+    now = now or timezone.now()
+    due = (
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now)
+        .order_by("created_at", "id")
+        .values_list("pk", "coupling_id")[:DUE_BATCH]
+    )
+    delivered = 0
+    blocked: set[int] = set()
+    for message_id, coupling_id in list(due):
+        if coupling_id in blocked:
+            continue
+        outcome = _deliver(message_id, now)
+        if outcome:
+            delivered += 1
+        elif outcome is False:
+            blocked.add(coupling_id)
+    return delivered
+
+
+@transaction.atomic
+def retry_outbox(actor: Any, message_id: int) -> OutboxMessage:
+    """Send a failed message again (after the target was fixed): pending, with fresh attempts."""
+    found = (
+        OutboxMessage.objects.restrict(actor, "exchange.view_error_log")
+        .select_for_update(of=("self",))
+        .filter(pk=message_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    if found.status != OutboxStatus.FAILED:
+        raise fail("__all__", "message_not_failed")
+    if not bytes(found.body):
+        raise fail("__all__", "outbox_not_built")
+    found.status = OutboxStatus.PENDING
+    found.attempts = 0
+    found.next_attempt_at = timezone.now()
+    found.save(update_fields=["status", "attempts", "next_attempt_at"])
+    schedule(found.pk)
+    return found

@@ -15,6 +15,7 @@ from hersteld.exchange.models import (
     Coupling,
     InboxMessage,
     OutboxMessage,
+    OutboxStatus,
     ReviewStatus,
     ReviewTask,
 )
@@ -61,6 +62,10 @@ def error_log(user: Any, coupling_id: int) -> tuple[Coupling, QuerySet[InboxMess
 
 def outbox(coupling: Coupling) -> QuerySet[OutboxMessage]:
     return OutboxMessage.objects.filter(coupling=coupling).defer("body")
+
+
+def failed_outbox(coupling: Coupling) -> QuerySet[OutboxMessage]:
+    return outbox(coupling).filter(status=OutboxStatus.FAILED).order_by("-created_at", "-id")
 
 
 def billing(coupling: Coupling) -> list[dict[str, Any]]:

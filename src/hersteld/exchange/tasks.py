@@ -1,4 +1,4 @@
-"""Background work of the exchange: the inbox worker, the sweep and the daily error digest."""
+"""Background work of the exchange: the inbox worker, outbox delivery, the sweep, the error digest."""
 
 from __future__ import annotations
 
@@ -15,6 +15,14 @@ from hersteld.exchange import outbox, services
 def process_message(message_id: int) -> str | None:
     """Apply one inbox message (entirely or not at all)."""
     return services.process(message_id)
+
+
+@shared_task(name="exchange.deliver_outbox")
+def deliver_outbox(message_id: int | None = None) -> int:
+    """Send one outbox message (after the commit of its change), or all that are due."""
+    if message_id is None:
+        return outbox.deliver_due()
+    return int(outbox.deliver(message_id))
 
 
 @shared_task(name="exchange.sweep")

@@ -19,6 +19,11 @@ urlpatterns = [
     ],
     path("couplings/<int:pk>/errors/", views.error_log, name="errors"),
     path("couplings/<int:pk>/errors/<int:message_pk>/retry/", views.retry, name="retry"),
+    path(
+        "couplings/<int:pk>/outbox/<int:message_pk>/retry/",
+        views.outbox_retry,
+        name="outbox_retry",
+    ),
     path("proposals/", views.review_list, name="review_list"),
     path("proposals/<int:pk>/", views.review_detail, name="review_detail"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hersteld.absence.models import CaseStatus
 from hersteld.accounts.permissions import Role
-from hersteld.exchange import selectors, services
+from hersteld.exchange import outbox, selectors, services
 from hersteld.exchange.forms import CouplingForm
 from hersteld.exchange.models import (
     ERROR_STATUSES,
@@ -36,6 +36,7 @@ FIELD_LABELS: dict[str, Any] = {
     "first_day": _lazy("First day of absence"),
     "sick_percentage": _lazy("Percentage sick"),
     "status": _lazy("Status"),
+    "safety_net": _lazy("Safety net (vangnet)"),
     "initials": _lazy("Initials"),
     "surname_prefix": _lazy("Surname prefix"),
     "surname": _lazy("Surname"),
@@ -191,8 +192,26 @@ def error_log(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "exchange/errors.html",
-        {"coupling": coupling, "page": paginate(request, rows)},
+        {
+            "coupling": coupling,
+            "page": paginate(request, rows),
+            "failed_out": list(selectors.failed_outbox(coupling)[:50]),
+        },
     )
+
+
+@login_required
+@require_POST
+def outbox_retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """Send a failed outbound message again, after the target was fixed."""
+    try:
+        outbox.retry_outbox(request.user, message_pk)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The message will be sent again."))
+    return redirect("exchange:errors", pk=pk)
 
 
 @login_required
@@ -257,6 +276,8 @@ def _side_by_side(review: Any) -> list[dict[str, Any]]:
 
 def _shown(name: str, value: Any) -> Any:
     """Dates as dd-mm-jjjj, codes by their label, as elsewhere in the portal."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if name == "status" and value in CaseStatus.values:
         return CaseStatus(value).label
     if name == "gender" and value in Gender.values:
