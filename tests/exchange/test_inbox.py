@@ -678,23 +678,18 @@ def test_absence_reports_off_applies_the_person_but_not_the_absence(
 # --- corrections, withdrawals, out of service ------------------------------------------------
 
 
+def correct_first_day(deliver: Callable[..., InboxMessage], ref: str = "C-2") -> None:
+    """A sick report from 3 March, then report 2 correcting the first day to 28 February."""
+    deliver(sick("S-1"))
+    correction = absence("correction", 2, first_day="2025-02-28")
+    deliver(message(ref, [{"employee": person(), "employment": job(), "absence": correction}]))
+
+
 @pytest.mark.django_db
 def test_a_correction_becomes_a_review_task_with_current_and_proposed_values(
     deliver: Callable[..., InboxMessage], persona: Callable[[str], Any]
 ) -> None:
-    deliver(sick("S-1"))
-    deliver(
-        message(
-            "C-2",
-            [
-                {
-                    "employee": person(),
-                    "employment": job(),
-                    "absence": absence("correction", 2, first_day="2025-02-28"),
-                }
-            ],
-        )
-    )
+    correct_first_day(deliver)
     case = case_of()
     assert case.first_day == dt.date(2025, 3, 3)
     review = ReviewTask.objects.get(case=case, kind=ReviewKind.CORRECTION)
@@ -712,19 +707,7 @@ def test_a_correction_becomes_a_review_task_with_current_and_proposed_values(
 def test_a_rejected_correction_changes_nothing(
     deliver: Callable[..., InboxMessage], persona: Callable[[str], Any]
 ) -> None:
-    deliver(sick("S-1"))
-    deliver(
-        message(
-            "C-2",
-            [
-                {
-                    "employee": person(),
-                    "employment": job(),
-                    "absence": absence("correction", 2, first_day="2025-02-28"),
-                }
-            ],
-        )
-    )
+    correct_first_day(deliver)
     review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
     services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=False)
     assert case_of().first_day == dt.date(2025, 3, 3)
@@ -736,19 +719,7 @@ def test_a_rejected_correction_changes_nothing(
 def test_an_employer_user_cannot_decide_on_a_review(
     deliver: Callable[..., InboxMessage], persona: Callable[[str], Any]
 ) -> None:
-    deliver(sick("S-1"))
-    deliver(
-        message(
-            "C-2",
-            [
-                {
-                    "employee": person(),
-                    "employment": job(),
-                    "absence": absence("correction", 2, first_day="2025-02-28"),
-                }
-            ],
-        )
-    )
+    correct_first_day(deliver)
     review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
     with pytest.raises(Http404):
         services.decide(actor=persona("hr.devries"), review_id=review.pk, accept=True)
@@ -759,19 +730,7 @@ def test_with_automatic_corrections_correction_and_withdrawal_apply_at_once(
     deliver: Callable[..., InboxMessage], coupling: Coupling
 ) -> None:
     Coupling.objects.filter(pk=coupling.pk).update(correction_policy=CorrectionPolicy.AUTOMATIC)
-    deliver(sick("S-1"))
-    deliver(
-        message(
-            "C-2",
-            [
-                {
-                    "employee": person(),
-                    "employment": job(),
-                    "absence": absence("correction", 2, first_day="2025-02-28"),
-                }
-            ],
-        )
-    )
+    correct_first_day(deliver)
     assert case_of().first_day == dt.date(2025, 2, 28)
     deliver(
         message(

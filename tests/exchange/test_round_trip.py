@@ -28,23 +28,8 @@ from hersteld.organisations.models import Department, Employer
 from hersteld.people import services as people_services
 from hersteld.people.models import Employee, Employment
 
-PERSON_FIELDS = (
-    "initials",
-    "first_name",
-    "surname_prefix",
-    "surname",
-    "birth_date",
-    "gender",
-    "bsn",
-    "postcode",
-    "street",
-    "house_number",
-    "house_number_addition",
-    "city",
-    "country",
-    "phone",
-    "email",
-)
+# What SIVI carries of a person: every audited field but the marital status.
+PERSON_FIELDS = tuple(name for name in Employee.AUDITED if name != "marital_status")
 EMPLOYMENT_FIELDS = (
     "personnel_number",
     "start_date",

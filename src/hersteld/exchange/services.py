@@ -39,20 +39,8 @@ from hersteld.exchange.models import (
 from hersteld.organisations.models import Employer
 
 KEY_PREFIX_LENGTH = 8
-CONFIG_FIELDS = (
-    "source_system",
-    "employer_key",
-    "connection_no",
-    "all_employments",
-    "absence_reports",
-    "salary",
-    "bsn",
-    "error_email",
-    "correction_policy",
-    "outbound_url",
-    "outbound_employer_key",
-    "outbound_connection_no",
-)
+# What the arbodienst configures: every audited field but the status (the operator's).
+CONFIG_FIELDS = tuple(name for name in Coupling.AUDITED if name != "status")
 # A message still "received" this long after its last try is picked up again by the sweep.
 STALE_AFTER = dt.timedelta(minutes=5)
 
