@@ -161,6 +161,7 @@ PAGES_NEEDING = {
     "/employments/add/": "people.change",
     "/employers/": "organisations.view",
     "/users/": "accounts.manage",
+    "/proposals/": "exchange.review",
 }
 
 
@@ -217,3 +218,42 @@ def test_the_api_list_shows_exactly_the_own_scope(api, persona, username) -> Non
         assert set(
             Employment.objects.filter(pk__in=seen).values_list("department__code", flat=True)
         ) == {"BAK"}
+
+
+# Couplings (X1): the admin of the coupling's arbodienst and the operator; others 404 or 403.
+COUPLING_REACH = {"beheer", "admin.noord"}
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_coupling_pages_per_persona(login, persona, username) -> None:
+    from hersteld.exchange.models import Coupling
+
+    coupling = Coupling.objects.get(employer__name="Bakkerij De Vries")
+    client = login(username)
+    expected = 200 if username in COUPLING_REACH else 404
+    assert client.get(f"/couplings/{coupling.pk}/").status_code == expected
+    assert client.get(f"/couplings/{coupling.pk}/errors/").status_code == expected
+    user = persona(username)
+    listing = client.get("/couplings/").status_code
+    may_list = user.has_perm_anywhere("exchange.manage") or user.has_perm_anywhere(
+        "exchange.view_error_log"
+    )
+    assert listing == (200 if may_list else 403)
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_import_run_pages_per_persona(login, persona, username) -> None:
+    from hersteld.exchange.models import ImportRun
+
+    employer = Employer.objects.get(name="Bakkerij De Vries")
+    run = ImportRun.objects.create(
+        employer=employer, filename="x.csv", checksum="0" * 64, file_format="csv"
+    )
+    reach = {"admin.noord", "casemanager.noord", "hr.devries"}
+    client = login(username)
+    # Importing needs people.change on a whole employer (a department subtree is not enough).
+    importers = reach | {"casemanager.zuid", "hr.jansen", "hr.zuidzorg"}
+    assert client.get("/exchange/import/").status_code == (200 if username in importers else 403)
+    for path in (f"/exchange/import/{run.pk}/", f"/exchange/import/{run.pk}/status/"):
+        status = client.get(path).status_code
+        assert status == (200 if username in reach else 404), (path, status)

@@ -13,6 +13,7 @@ NAVIGATION: tuple[tuple[str, Any, str | None], ...] = (
     ("poortwachter:worklist", _("Worklist"), "absence.view"),
     ("people:employment_list", _("Employments"), "people.view"),
     ("organisations:employer_list", _("Employers"), "organisations.view"),
+    ("exchange-import", _("Import"), "people.change"),
     ("exchange:coupling_list", _("Couplings"), "exchange.manage|exchange.view_error_log"),
     ("exchange:review_list", _("Proposals"), "exchange.review"),
     ("accounts:user_list", _("Users"), "accounts.manage"),

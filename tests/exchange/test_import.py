@@ -1,0 +1,729 @@
+"""Bulk import (X9): CSV, XLSX and SIVI files, dry run, rerun, row errors, resume, rights, UI, CLI."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.http import Http404
+from django.urls import include, path
+
+from hersteld import urls as project_urls
+from hersteld.core.models import AuditEvent
+from hersteld.exchange import codec, imports
+from hersteld.exchange.import_tasks import import_run
+from hersteld.exchange.models import Change, ExternalKey, ImportRun, ImportStatus
+from hersteld.organisations.models import Department, Employer
+from hersteld.people.models import Employee, Employment, EmploymentTerms
+from tests.exchange.conftest import example
+
+# The import pages, also before the project's urls.py includes them.
+urlpatterns = [
+    *project_urls.urlpatterns,
+    path("", include("hersteld.exchange.import_urls")),
+]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+
+HEADER = (
+    "Personeelsnummer;Werknemer_ID;Voorletters;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;"
+    "Geslacht;BSN;Postcode;Straat;Huisnummer;Woonplaats;Telefoon;E-mail;Afdeling;Functie;"
+    "Uren per week;Ingangsdatum;Einddatum;Contractsoort;Jaarsalaris"
+)
+
+
+def row(number: int, **overrides: str) -> str:
+    values = {
+        "personeelsnummer": f"IMP-{number}",
+        "werknemer_id": f"W-IMP-{number}",
+        "voorletters": "J.",
+        "roepnaam": "Jan",
+        "tussenvoegsel": "van",
+        "achternaam": f"Importman{number}",
+        "geboortedatum": "12-03-1980",
+        "geslacht": "M",
+        "bsn": "",
+        "postcode": "1234ab",
+        "straat": "Dorpsstraat",
+        "huisnummer": "12a",
+        "woonplaats": "Utrecht",
+        "telefoon": "06 12345678",
+        "e_mail": f"imp{number}@example.org",
+        "afdeling": "BAK",
+        "functie": "Bakker",
+        "uren": "32,5",
+        "ingangsdatum": "2020-01-01",
+        "einddatum": "",
+        "contractsoort": "onbepaald",
+        "jaarsalaris": "36.000,00",
+    }
+    values.update(overrides)
+    return ";".join(values.values())
+
+
+def csv_file(*rows: str) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+@pytest.fixture
+def devries(db: Any) -> Employer:
+    return Employer.objects.select_related("arbodienst").get(name="Bakkerij De Vries")
+
+
+def run_file(
+    employer: Employer,
+    content: bytes,
+    *,
+    user: Any = None,
+    filename: str = "personeel.csv",
+    dry_run: bool = False,
+    again: bool = False,
+    chunk_size: int = 2,
+) -> imports.Summary:
+    run = imports.start_run(
+        employer=employer,
+        user=user,
+        filename=filename,
+        content=content,
+        dry_run=dry_run,
+        again=again,
+    )
+    return imports.run_import(run, content, user=user, chunk_size=chunk_size)
+
+
+def counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Employee, Employment, EmploymentTerms, ExternalKey, AuditEvent, Change)
+    }
+
+
+# --- happy paths ----------------------------------------------------------------------------
+
+
+def test_a_csv_file_creates_people_employments_terms_keys_audit_and_feed(
+    devries: Employer,
+) -> None:
+    before = counts()
+    summary = run_file(devries, csv_file(row(1, bsn="111222333"), row(2), row(3, afdeling="WNK")))
+    run = summary.run
+    assert (run.status, run.rows_done, run.rows_created, run.rows_failed) == ("done", 3, 3, 0)
+    after = counts()
+    assert after["Employee"] - before["Employee"] == 3
+    assert after["Employment"] - before["Employment"] == 3
+    assert after["EmploymentTerms"] - before["EmploymentTerms"] == 3
+    assert after["ExternalKey"] - before["ExternalKey"] == 6
+    assert after["AuditEvent"] - before["AuditEvent"] == 6
+    assert after["Change"] - before["Change"] == 6
+
+    job = Employment.objects.select_related("employee", "department").get(personnel_number="IMP-1")
+    person = job.employee
+    assert (person.initials, person.surname_prefix, person.surname) == ("J.", "van", "Importman1")
+    assert person.birth_date == dt.date(1980, 3, 12)
+    assert (person.postcode, person.phone, person.bsn) == ("1234 AB", "+31612345678", "111222333")
+    assert (person.house_number, person.house_number_addition) == (12, "a")
+    assert person.marital_status == "unknown"
+    assert job.department.code == "BAK"
+    assert (job.hours_per_week, job.annual_salary) == (Decimal("32.50"), Decimal("36000.00"))
+    assert job.contract_type == "permanent"
+    assert list(job.terms.values_list("valid_from", "hours_per_week")) == [
+        (dt.date(2020, 1, 1), Decimal("32.50"))
+    ]
+    keys = ExternalKey.objects.filter(employer=devries, key__in=["W-IMP-1", "IMP-1"])
+    assert {(k.kind, k.object_id) for k in keys} == {
+        ("employee", person.pk),
+        ("employment", job.pk),
+    }
+    event = AuditEvent.objects.get(object_type="people.employment", object_id=str(job.pk))
+    assert (event.action, event.actor_id, event.actor_name) == ("create", None, "import")
+    assert event.changes["personnel_number"] == [None, "IMP-1"]
+    assert event.employee_id == person.pk and event.employer_id == devries.pk
+    feed = Change.objects.filter(object_type="employee", object_id=person.pk).get()
+    assert (feed.action, feed.department_id, feed.employee_id) == (
+        "create",
+        job.department_id,
+        person.pk,
+    )
+    assert "surname" in feed.fields
+
+
+def test_the_bulk_rows_are_the_rows_the_portal_writes(devries: Employer, persona: Any) -> None:
+    """The bulk path writes what `add_employment` writes: same audit changes, terms and feed."""
+    from hersteld.people import services
+
+    user = persona("hr.devries")
+    run_file(devries, csv_file(row(1, bsn="111222333")), user=user)
+    imported = Employment.objects.get(personnel_number="IMP-1")
+    department = Department.objects.get(employer=devries, code="BAK")
+    portal = services.add_employment(
+        actor=user,
+        data={
+            "initials": "J.",
+            "first_name": "Jan",
+            "surname_prefix": "van",
+            "surname": "Importman1",
+            "birth_date": dt.date(1980, 3, 12),
+            "gender": "M",
+            "marital_status": "unknown",
+            "bsn": "123456782",
+            "postcode": "1234ab",
+            "street": "Dorpsstraat",
+            "house_number": 12,
+            "house_number_addition": "a",
+            "city": "Utrecht",
+            "country": "NL",
+            "phone": "06 12345678",
+            "email": "imp1@example.org",
+            "department": department,
+            "personnel_number": "PORTAL-1",
+            "start_date": dt.date(2020, 1, 1),
+            "hours_per_week": Decimal("32.5"),
+            "annual_salary": Decimal("36000.00"),
+            "contract_type": "permanent",
+            "function_name": "Bakker",
+        },
+    )
+
+    def written(job: Employment) -> dict[str, Any]:
+        events = {
+            event.object_type: event
+            for event in AuditEvent.objects.filter(employee_id=job.employee_id, action="create")
+        }
+        feed = {
+            change.object_type: sorted(change.fields)
+            for change in Change.objects.filter(employee_id=job.employee_id)
+        }
+        terms = list(job.terms.values_list("valid_from", "department_id", "hours_per_week"))
+        return {
+            "employee": {k: v for k, v in events["people.employee"].changes.items() if k != "bsn"},
+            "employment": {
+                k: v
+                for k, v in events["people.employment"].changes.items()
+                if k != "personnel_number"
+            },
+            "actors": {(e.actor_id, e.actor_name, e.object_repr != "") for e in events.values()},
+            "feed": feed,
+            "terms": terms,
+        }
+
+    assert written(imported) == written(portal)
+
+
+def test_the_audit_names_the_importing_user(devries: Employer, persona: Any) -> None:
+    user = persona("hr.devries")
+    run_file(devries, csv_file(row(1)), user=user)
+    job = Employment.objects.get(personnel_number="IMP-1")
+    event = AuditEvent.objects.get(object_type="people.employment", object_id=str(job.pk))
+    assert (event.actor_id, event.actor_name) == (user.pk, "hr.devries")
+    assert ImportRun.objects.get().created_by == user
+
+
+def test_one_person_with_two_employments_in_one_file(devries: Employer) -> None:
+    before = Employee.objects.count()
+    same = {"werknemer_id": "W-IMP-1", "achternaam": "Importman1", "afdeling": "WNK"}
+    content = csv_file(row(1), row(2, **same), row(3), row(4, **same, personeelsnummer="IMP-4"))
+    summary = run_file(devries, content, chunk_size=2)  # within a chunk and across chunks
+    assert (summary.run.rows_created, summary.run.rows_updated) == (4, 0)
+    jobs = Employment.objects.filter(personnel_number__in=["IMP-1", "IMP-2", "IMP-4"])
+    assert len({job.employee_id for job in jobs}) == 1
+    assert Employee.objects.count() - before == 2
+
+
+def test_an_xlsx_file_with_typed_cells(devries: Employer) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "personnel_number",
+            "employee_id",
+            "Initials",
+            "SURNAME",
+            "birth_date",
+            "gender",
+            "bsn",
+            "postcode",
+            "house_number",
+            "phone",
+            "department_code",
+            "hours_per_week",
+            "start_date",
+            "annual_salary",
+        ]
+    )
+    sheet.append(
+        [
+            5001,
+            "W-X1",
+            "A.B.",
+            "Excel",
+            dt.datetime(1985, 6, 1),
+            "v",
+            12345672,
+            "1234 AB",
+            7,
+            612345678,
+            "ADM",
+            24.5,
+            dt.date(2021, 2, 1),
+            41000,
+        ]
+    )
+    sheet.append(
+        [
+            5002,
+            "W-X2",
+            "C.",
+            "Excel",
+            "01-06-1985",
+            "M",
+            None,
+            None,
+            None,
+            None,
+            "ADM",
+            40,
+            "2021-02-01",
+            None,
+        ]
+    )
+    data = io.BytesIO()
+    book.save(data)
+    summary = run_file(devries, data.getvalue(), filename="personeel.xlsx")
+    assert summary.run.file_format == "xlsx"
+    assert (summary.run.rows_created, summary.run.rows_failed) == (2, 0), summary.run.errors
+    job = Employment.objects.select_related("employee").get(personnel_number="5001")
+    assert job.employee.birth_date == dt.date(1985, 6, 1)
+    assert job.employee.gender == "V"
+    assert job.employee.bsn == "012345672"  # the leading zero a number cell loses
+    assert job.employee.phone == "+31612345678"
+    assert (job.hours_per_week, job.annual_salary) == (Decimal("24.50"), Decimal("41000.00"))
+    assert job.start_date == dt.date(2021, 2, 1)
+
+
+def _department(employer: Employer, code: str) -> None:
+    if not Department.objects.filter(employer=employer, code=code).exists():
+        department = Department.objects.create(employer=employer, code=code, name=code, path="")
+        department.path = f"{department.pk:06d}."
+        department.save(update_fields=["path"])
+
+
+def test_a_sivi_werknemergegevens_file_and_then_a_dienstverbanden_file(devries: Employer) -> None:
+    # WerknemerGegevens for the person of the example messages, made from the sick report.
+    report = codec.parse(example("sick-report.xml"), codec.SIVI_CONTENT_TYPE)
+    item = report.items[0]
+    employee_message = codec.Message(
+        dataclasses.replace(report.envelope, message_type="employee", message_ref="IMPORT-1"),
+        report.employer,
+        (codec.Item(item.employee, item.employment),),
+    )
+    _department(devries, item.employment.department_code)
+    summary = run_file(devries, codec.to_sivi(employee_message), filename="werknemers.xml")
+    assert summary.run.file_format == "sivi"
+    assert summary.run.rows_created == 1, summary.run.errors
+    person_key = ExternalKey.objects.get(
+        employer=devries, kind="employee", key=item.employee.external_id
+    )
+    job_key = ExternalKey.objects.get(
+        employer=devries, kind="employment", key=item.employment.external_id
+    )
+    job = Employment.objects.get(pk=job_key.object_id)
+    assert job.employee_id == person_key.object_id
+    assert job_key.source_time == report.envelope.sent_at
+
+    # Dienstverbanden: no person data, the person is known by IdWrknmr; it ends the employment.
+    ended = codec.parse(example("out-of-service.xml"), codec.SIVI_CONTENT_TYPE).items[0]
+    assert ended.employment.external_id == item.employment.external_id
+    summary = run_file(devries, example("out-of-service.xml"), filename="dienstverbanden.xml")
+    assert summary.run.rows_failed == 0, summary.run.errors
+    job.refresh_from_db()
+    assert job.end_date == ended.employment.end_date
+
+
+def test_the_new_employee_example(devries: Employer) -> None:
+    message = codec.parse(example("new-employee.xml"), codec.SIVI_CONTENT_TYPE)
+    for item in message.items:
+        _department(devries, item.employment.department_code)
+    summary = run_file(devries, example("new-employee.xml"), filename="new-employee.xml")
+    assert summary.run.rows_created == len(message.items), summary.run.errors
+    for item in message.items:
+        key = ExternalKey.objects.get(
+            employer=devries, kind="employee", key=item.employee.external_id
+        )
+        assert Employee.objects.get(pk=key.object_id).surname == item.employee.surname
+
+
+def test_a_dienstverbanden_row_for_an_unknown_person_fails_with_its_element_path(
+    devries: Employer,
+) -> None:
+    summary = run_file(devries, example("out-of-service.xml"), filename="dienstverbanden.xml")
+    (error,) = summary.run.errors
+    assert (error["row"], error["code"]) == (1, "unknown_employee")
+    assert error["column"] == "Wrknmr[1]/IdWrknmr"
+
+
+def test_an_absence_message_or_a_broken_file_is_refused_as_a_whole(devries: Employer) -> None:
+    before = counts()
+    with pytest.raises(imports.ImportFileError) as refused:
+        run_file(devries, example("sick-report.xml"), filename="verzuim.xml")
+    assert refused.value.errors[0].code == "sivi_message_type"
+    with pytest.raises(imports.ImportFileError) as broken:
+        run_file(devries, b"<WerknemerGegevens><kapot", filename="kapot.xml")
+    assert broken.value.errors[0].code == "sivi_invalid"
+    with pytest.raises(imports.ImportFileError) as missing:
+        run_file(devries, b"achternaam;voorletters\nJansen;J.\n")
+    assert missing.value.errors[0].code == "missing_column"
+    assert counts() == before
+    assert set(ImportRun.objects.values_list("status", flat=True)) == {ImportStatus.FAILED}
+
+
+# --- dry run, rerun, errors, resume ----------------------------------------------------------
+
+
+def test_a_dry_run_checks_every_row_and_writes_nothing(devries: Employer) -> None:
+    before = counts()
+    content = csv_file(row(1), row(2, bsn="123456789"), row(3), row(4, werknemer_id="W-IMP-1"))
+    summary = run_file(devries, content, dry_run=True, chunk_size=2)
+    assert counts() == before
+    assert not ImportRun.objects.exists()
+    run = summary.run
+    assert (run.rows_done, run.rows_created, run.rows_failed) == (4, 3, 1)
+    assert run.errors[0]["code"] == "bsn_checksum"
+    # The real import of the same file gives the same outcome.
+    real = run_file(devries, content).run
+    assert (real.rows_created, real.rows_failed) == (3, 1)
+
+
+def test_a_rerun_creates_nobody_twice_and_updates_only_what_changed(devries: Employer) -> None:
+    content = csv_file(row(1), row(2), row(3))
+    run_file(devries, content)
+    before = counts()
+    with pytest.raises(imports.AlreadyImported):
+        run_file(devries, content)
+    again = run_file(devries, content, again=True).run
+    assert (again.rows_done, again.rows_created, again.rows_updated) == (3, 0, 0)
+    assert counts() == before
+
+    changed = csv_file(row(1), row(2, uren="36", telefoon="0687654321"), row(3), row(4))
+    run = run_file(devries, changed).run
+    assert (run.rows_created, run.rows_updated, run.rows_failed) == (1, 1, 0)
+    job = Employment.objects.select_related("employee").get(personnel_number="IMP-2")
+    assert job.hours_per_week == Decimal("36")
+    assert job.employee.phone == "+31687654321"
+    updates = AuditEvent.objects.filter(action="update", actor_name="import")
+    assert {event.object_type for event in updates} == {"people.employee", "people.employment"}
+    assert Employee.objects.filter(surname="Importman2").count() == 1
+
+
+def test_an_existing_employment_without_a_key_is_matched_by_personnel_number(
+    devries: Employer,
+) -> None:
+    job = Employment.objects.filter(employer=devries, end_date__isnull=True).first()
+    assert job is not None
+    person = job.employee
+    content = csv_file(
+        row(
+            1,
+            personeelsnummer=job.personnel_number,
+            werknemer_id="W-HAND-1",
+            voorletters=person.initials,
+            achternaam=person.surname,
+            tussenvoegsel=person.surname_prefix,
+            geboortedatum=person.birth_date.isoformat(),
+            geslacht=person.gender,
+            afdeling=job.department.code,
+        )
+    )
+    before = Employee.objects.count()
+    run_file(devries, content)
+    assert Employee.objects.count() == before
+    assert ExternalKey.objects.get(key="W-HAND-1").object_id == person.pk
+    assert ExternalKey.objects.get(kind="employment", key=job.personnel_number).object_id == job.pk
+
+
+def test_failed_rows_are_reported_with_row_column_and_a_dutch_message(devries: Employer) -> None:
+    content = csv_file(
+        row(1),
+        row(2, bsn="123456789"),
+        row(3, afdeling="ONBEKEND"),
+        row(4, geboortedatum="31-02-1980"),
+        row(5, uren="veel", postcode="12345"),
+        row(6, personeelsnummer="IMP-1"),
+    )
+    summary = run_file(devries, content)
+    assert (summary.run.rows_created, summary.run.rows_failed) == (1, 5)
+    found = {(e["row"], e["column"], e["code"]) for e in summary.run.errors}
+    assert found == {
+        (3, "BSN", "bsn_checksum"),
+        (4, "Afdeling", "unknown_department"),
+        (5, "Geboortedatum", "date_format"),
+        (6, "Uren per week", "number_format"),
+        (6, "Postcode", "postcode_format"),
+        (7, "Personeelsnummer", "duplicate_in_file"),
+    }
+    messages = {e["code"]: e["message"] for e in summary.run.errors}
+    assert "elfproef" in messages["bsn_checksum"]
+    assert "ONBEKEND" in messages["unknown_department"]
+    assert "regel 2" in messages["duplicate_in_file"]
+    assert not Employment.objects.filter(personnel_number__in=["IMP-2", "IMP-3"]).exists()
+
+
+def test_the_error_report_is_csv(devries: Employer) -> None:
+    summary = run_file(devries, csv_file(row(1, afdeling="X")))
+    out = io.StringIO()
+    assert imports.error_report(summary.run.errors, out) == 1
+    lines = list(csv.reader(io.StringIO(out.getvalue())))
+    assert lines[0] == ["row", "column", "code", "message"]
+    assert lines[1][:3] == ["2", "Afdeling", "unknown_department"]
+
+
+def test_an_interrupted_import_resumes_and_imports_every_row_exactly_once(
+    devries: Employer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = csv_file(*(row(n) for n in range(1, 8)), row(8, afdeling="X"))
+    original = imports.Importer._write
+    calls = {"n": 0}
+
+    def flaky(self: imports.Importer, chunk: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("connection lost")
+        original(self, chunk)
+
+    monkeypatch.setattr(imports.Importer, "_write", flaky)
+    with pytest.raises(RuntimeError):
+        run_file(devries, content, chunk_size=3)
+    run = ImportRun.objects.get()
+    assert (run.status, run.rows_done, run.rows_created) == (ImportStatus.FAILED, 3, 3)
+    assert run.errors[-1]["code"] == "stopped"
+    assert Employment.objects.filter(personnel_number__startswith="IMP-").count() == 3
+
+    summary = run_file(devries, content, chunk_size=3)  # the same file: resumes after row 3
+    assert summary.run.pk == run.pk and summary.rows == 5
+    run.refresh_from_db()
+    assert (run.status, run.rows_done, run.rows_created, run.rows_failed) == ("done", 8, 7, 1)
+    assert [e["code"] for e in run.errors] == ["unknown_department"]
+    numbers = list(
+        Employment.objects.filter(personnel_number__startswith="IMP-").values_list(
+            "personnel_number", flat=True
+        )
+    )
+    assert sorted(numbers) == sorted(f"IMP-{n}" for n in range(1, 8))
+    ids = [
+        str(pk)
+        for pk in Employment.objects.filter(personnel_number__in=numbers).values_list(
+            "pk", flat=True
+        )
+    ]
+    assert (
+        AuditEvent.objects.filter(object_type="people.employment", object_id__in=ids).count() == 7
+    )
+    assert Change.objects.filter(object_type="employment", object_id__in=ids).count() == 7
+    with pytest.raises(imports.AlreadyImported):
+        run_file(devries, content)
+
+
+# --- rights ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "username", ["hr.jansen", "hr.zuidzorg", "manager.devries.bakkerij", "werknemer.devries"]
+)
+def test_only_people_change_on_the_whole_employer_may_import(
+    devries: Employer, persona: Any, username: str
+) -> None:
+    with pytest.raises(Http404):
+        imports.employer_for_import(persona(username), devries.pk)
+    assert imports.employer_for_import(persona("hr.devries"), devries.pk) == devries
+    assert imports.employer_for_import(persona("casemanager.noord"), devries.pk) == devries
+
+
+def test_a_run_checks_the_rights_again(devries: Employer, persona: Any) -> None:
+    run = imports.start_run(
+        employer=devries, user=persona("hr.devries"), filename="a.csv", content=csv_file(row(1))
+    )
+    with pytest.raises(Http404):
+        imports.run_import(run, csv_file(row(1)), user=persona("hr.jansen"))
+    assert not Employment.objects.filter(personnel_number="IMP-1").exists()
+
+
+# --- portal -----------------------------------------------------------------------------------
+
+
+def upload(client: Any, employer: Employer, content: bytes, **extra: Any) -> Any:
+    file = io.BytesIO(content)
+    file.name = "personeel.csv"
+    return client.post("/exchange/import/", {"employer": employer.pk, "file": file, **extra})
+
+
+@pytest.fixture
+def in_process(monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any) -> Any:
+    """The task runs in the test, whatever broker CI configures."""
+    monkeypatch.setattr(import_run, "delay", lambda *args: import_run(*args))
+    return django_capture_on_commit_callbacks
+
+
+def test_the_upload_page_imports_and_shows_progress_summary_and_errors(
+    devries: Employer, login: Any, in_process: Any
+) -> None:
+    client = login("hr.devries")
+    page = client.get("/exchange/import/")
+    assert page.status_code == 200
+    assert list(page.context["form"].fields["employer"].queryset) == [devries]
+    with in_process(execute=True):
+        response = upload(client, devries, csv_file(row(1), row(2, afdeling="X")))
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/exchange/import/{run.pk}/"
+    assert (run.status, run.rows_created, run.rows_failed) == ("done", 1, 1)
+    assert run.content == b""  # the file is not kept once the import is done
+
+    detail = client.get(f"/exchange/import/{run.pk}/")
+    assert detail.status_code == 200
+    assert b"<progress" in detail.content and b"import.js" in detail.content
+    assert b'id="import-errors"' in detail.content and b"unknown_department" in detail.content
+    status = client.get(f"/exchange/import/{run.pk}/status/").json()
+    assert status["status"] == "done" and status["finished"] is True
+    assert (status["rows_done"], status["rows_created"], status["rows_failed"]) == (2, 1, 1)
+    report = client.get(f"/exchange/import/{run.pk}/errors.csv")
+    assert report["Content-Type"].startswith("text/csv")
+    assert "unknown_department" in report.content.decode("utf-8-sig")
+
+
+def test_a_dry_run_upload_writes_no_people(devries: Employer, login: Any, in_process: Any) -> None:
+    before = counts()
+    with in_process(execute=True):
+        upload(login("hr.devries"), devries, csv_file(row(1)), dry_run="on")
+    run = ImportRun.objects.get()
+    assert run.dry_run and run.status == "done" and run.rows_created == 1
+    assert counts() == before
+
+
+def test_an_upload_refuses_a_bad_file_or_a_file_imported_before(
+    devries: Employer, login: Any, in_process: Any
+) -> None:
+    client = login("hr.devries")
+    bad = upload(client, devries, b"naam;leeftijd\nJan;40\n")
+    assert bad.status_code == 422 and "file" in bad.context["form"].errors
+    with in_process(execute=True):
+        upload(client, devries, csv_file(row(1)))
+    twice = upload(client, devries, csv_file(row(1)))
+    assert twice.status_code == 422 and twice.context["previous"] is not None
+    with in_process(execute=True):
+        again = upload(client, devries, csv_file(row(1)), again="on")
+    assert again.status_code == 302
+    assert ImportRun.objects.count() == 2
+
+
+def test_a_failed_run_can_be_continued_from_its_page(
+    devries: Employer, login: Any, in_process: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = login("hr.devries")
+    monkeypatch.setattr(imports, "DEFAULT_CHUNK_SIZE", 1)
+    original = imports.Importer._write
+
+    def broken(self: imports.Importer, chunk: Any) -> None:
+        if self.run.rows_done >= 1:
+            raise RuntimeError("disk full")
+        original(self, chunk)
+
+    monkeypatch.setattr(imports.Importer, "_write", broken)
+    with in_process(execute=True):
+        upload(client, devries, csv_file(row(1), row(2)))
+    run = ImportRun.objects.get()
+    assert (run.status, run.rows_done) == ("failed", 1) and run.content
+    assert client.get(f"/exchange/import/{run.pk}/").context["can_continue"]
+    monkeypatch.setattr(imports.Importer, "_write", original)
+    with in_process(execute=True):
+        client.post(f"/exchange/import/{run.pk}/")
+    run.refresh_from_db()
+    assert (run.status, run.rows_done, run.rows_created) == ("done", 2, 2)
+
+
+@pytest.mark.parametrize("username", ["hr.jansen", "hr.zuidzorg", "manager.devries.bakkerij"])
+def test_an_outsider_finds_no_run(
+    devries: Employer, login: Any, persona: Any, in_process: Any, username: str
+) -> None:
+    with in_process(execute=True):
+        upload(login("hr.devries"), devries, csv_file(row(1, afdeling="X")))
+    run = ImportRun.objects.get()
+    client = login(username)
+    for suffix in ("", "status/", "errors.csv"):
+        assert client.get(f"/exchange/import/{run.pk}/{suffix}").status_code == 404
+    assert client.post(f"/exchange/import/{run.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("manager.devries.bakkerij", 403),
+        ("werknemer.devries", 403),
+        ("beheer", 403),
+        ("hr.jansen", 200),
+    ],
+)
+def test_the_upload_page_needs_people_change_on_a_whole_employer(
+    login: Any, username: str, status: int
+) -> None:
+    assert login(username).get("/exchange/import/").status_code == status
+
+
+def test_an_employer_outside_the_scope_cannot_be_chosen(
+    devries: Employer, login: Any, in_process: Any
+) -> None:
+    with in_process(execute=True):
+        response = upload(login("hr.jansen"), devries, csv_file(row(1)))
+    assert response.status_code == 422 and "employer" in response.context["form"].errors
+    assert not ImportRun.objects.exists()
+
+
+# --- the command ---------------------------------------------------------------------------
+
+
+def test_the_command_imports_reports_and_refuses_a_second_time(
+    devries: Employer, tmp_path: Any
+) -> None:
+    source = tmp_path / "personeel.csv"
+    source.write_bytes(csv_file(row(1), row(2, bsn="123456789")))
+    report = tmp_path / "fouten.csv"
+    out = io.StringIO()
+    call_command(
+        "import", str(source), "--employer", str(devries.pk), "--errors", str(report), stdout=out
+    )
+    assert "Import of personeel.csv" in out.getvalue()
+    assert Employment.objects.filter(personnel_number="IMP-1").exists()
+    lines = list(csv.reader(io.StringIO(report.read_text(encoding="utf-8-sig"))))
+    assert lines[1][:3] == ["3", "BSN", "bsn_checksum"]
+    again = io.StringIO()
+    call_command("import", str(source), "--employer", str(devries.pk), stdout=again)
+    assert "already imported" in again.getvalue()
+
+
+def test_the_command_dry_run_and_user(devries: Employer, tmp_path: Any) -> None:
+    source = tmp_path / "personeel.csv"
+    source.write_bytes(csv_file(row(1)))
+    before = counts()
+    out = io.StringIO()
+    call_command(
+        "import",
+        str(source),
+        "--employer",
+        str(devries.pk),
+        "--dry-run",
+        "--user",
+        "hr.devries",
+        stdout=out,
+    )
+    assert "nothing was written" in out.getvalue()
+    assert counts() == before and not ImportRun.objects.exists()
+    with pytest.raises(CommandError, match="may not change"):
+        call_command("import", str(source), "--employer", str(devries.pk), "--user", "hr.jansen")
+    with pytest.raises(CommandError, match="cannot be imported"):
+        bad = tmp_path / "kapot.csv"
+        bad.write_bytes(b"naam\nJan\n")
+        call_command("import", str(bad), "--employer", str(devries.pk), stdout=io.StringIO())
