@@ -1,0 +1,43 @@
+"""Bulk import in the browser (X9): HR uploads a CSV, watches the progress bar, reads the errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from hersteld.people.models import Employment
+from tests.e2e.conftest import log_in, pass_second_factor, shot
+
+pytestmark = pytest.mark.e2e
+
+CSV = """employee_id;personnel_number;initials;surname;birth_date;gender;department_code;hours_per_week;start_date
+E2E-1;IMP-1;A.;Importtest;1990-01-31;V;BAK;32;2024-01-01
+E2E-2;IMP-2;B.;Importtwee;31-12-1985;M;WNK;24;2023-05-01
+E2E-3;IMP-3;C.;Fout;1991-02-30;M;BAK;24;2023-05-01
+"""
+
+
+def test_hr_imports_a_csv_and_sees_progress_and_the_row_errors(page: Page, tmp_path: Path) -> None:
+    upload = tmp_path / "personeel.csv"
+    upload.write_text(CSV, encoding="utf-8")
+    log_in(page, "hr.devries")
+    pass_second_factor(page)
+    page.locator("#mainnav a[href='/exchange/import/']").click()
+    expect(page.locator("#import-form")).to_be_visible()
+    page.set_input_files("#import-form input[type=file]", str(upload))
+    shot(page, "import-form")
+    page.locator("#import-form button.primary").click()
+    expect(page.locator("#import-bar")).to_be_visible()
+    expect(page.locator("#import-status")).to_have_class("badge import-done", timeout=30_000)
+    bar = page.locator("#import-bar")
+    assert bar.get_attribute("value") == bar.get_attribute("max") == "3"
+    errors = page.locator("#import-errors")
+    expect(errors).to_contain_text("birth_date")
+    shot(page, "import-run")
+    assert set(
+        Employment.objects.filter(personnel_number__startswith="IMP-").values_list(
+            "personnel_number", flat=True
+        )
+    ) == {"IMP-1", "IMP-2"}
