@@ -13,6 +13,7 @@ mobile numbers, Dutch-looking names; about 5% out of service). Then it times, in
   import     the real import as `hersteld import FILE --employer ID` runs it: per chunk one
              transaction with Employee, Employment, EmploymentTerms, ExternalKey (2 per row),
              AuditEvent (2 per row) and change-feed rows (2 per row), written in bulk
+             (COPY on PostgreSQL, bulk_create on SQLite)
 It prints seconds, rows per second and the ratio to the baseline (the aim: import <= 3x the
 COPY time on PostgreSQL). With --profile it also imports the first 20,000 rows for a second
 employer under cProfile and prints where the time goes.

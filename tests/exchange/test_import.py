@@ -17,7 +17,7 @@ from django.urls import include, path
 
 from hersteld import urls as project_urls
 from hersteld.core.models import AuditEvent
-from hersteld.exchange import codec, imports
+from hersteld.exchange import bulk, codec, imports
 from hersteld.exchange.import_tasks import import_run
 from hersteld.exchange.models import Change, ExternalKey, ImportRun, ImportStatus
 from hersteld.organisations.models import Department, Employer
@@ -233,6 +233,99 @@ def test_one_person_with_two_employments_in_one_file(devries: Employer) -> None:
     jobs = Employment.objects.filter(personnel_number__in=["IMP-1", "IMP-2", "IMP-4"])
     assert len({job.employee_id for job in jobs}) == 1
     assert Employee.objects.count() - before == 2
+
+
+def test_copy_writes_exactly_what_bulk_create_writes(devries: Employer, monkeypatch: Any) -> None:
+    """On PostgreSQL new rows go in by COPY; the same file through `bulk_create` (the SQLite
+    path) gives the same rows, audit events and feed rows, ids and timestamps aside."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is the PostgreSQL path")
+    same = {"werknemer_id": "W-IMP-1", "achternaam": "Importman1", "afdeling": "WNK"}
+    content = csv_file(
+        row(1, bsn="111222333"),
+        row(2, **same),  # the same person, within the chunk
+        row(3, einddatum="2024-06-30", contractsoort="tijdelijk", jaarsalaris=""),
+        row(4, geboortedatum="31-02-1980"),  # fails
+        row(5, **same, personeelsnummer="IMP-5", telefoon="020 1234567"),  # across chunks
+        row(6, huisnummer="7", tussenvoegsel="", roepnaam="", e_mail=""),
+    )
+    models = (Employee, Employment, EmploymentTerms, ExternalKey, AuditEvent, Change)
+    last = {model: max(model.objects.values_list("id", flat=True), default=0) for model in models}
+    labels = {"people.employee": Employee, "people.employment": Employment}
+    skip = {"id", "created_at", "updated_at", "occurred_at"}
+
+    def written() -> dict[str, list[dict[str, Any]]]:
+        new = {
+            model: list(model.objects.filter(id__gt=last[model]).order_by("id").values())
+            for model in models
+        }
+        # An id becomes its place among the ids this run created in the same table.
+        place = {model: {r["id"]: i for i, r in enumerate(rows)} for model, rows in new.items()}
+
+        def ref(model: Any, value: Any) -> Any:
+            return ("new", place[model][int(value)]) if int(value) in place[model] else value
+
+        out: dict[str, list[dict[str, Any]]] = {}
+        requests: dict[str, int] = {}
+        for model, rows in new.items():
+            kept = []
+            for values in rows:
+                values = {k: v for k, v in values.items() if k not in skip}
+                if "employee_id" in values and values["employee_id"] is not None:
+                    values["employee_id"] = ref(Employee, values["employee_id"])
+                if model is EmploymentTerms:
+                    values["employment_id"] = ref(Employment, values["employment_id"])
+                if model is ExternalKey:
+                    kind = Employee if values["kind"] == "employee" else Employment
+                    values["object_id"] = ref(kind, values["object_id"])
+                if model in (AuditEvent, Change) and values["object_type"] in labels:
+                    values["object_id"] = ref(labels[values["object_type"]], values["object_id"])
+                if model is AuditEvent:  # a new id per run; which events share one counts
+                    values["request_id"] = requests.setdefault(values["request_id"], len(requests))
+                if model is Change and values["object_type"] in ("employee", "employment"):
+                    kind = Employee if values["object_type"] == "employee" else Employment
+                    values["object_id"] = ref(kind, values["object_id"])
+                kept.append(values)
+            out[model.__name__] = kept
+        return out
+
+    def imported(copy: bool) -> tuple[dict[str, Any], tuple[int, int, int]]:
+        monkeypatch.setattr(bulk, "use_copy", lambda: copy)
+        point = transaction.savepoint()
+        run = run_file(devries, content, chunk_size=2).run
+        rows, counts = written(), (run.rows_created, run.rows_updated, run.rows_failed)
+        transaction.savepoint_rollback(point)
+        return rows, counts
+
+    by_copy, by_bulk = imported(copy=True), imported(copy=False)
+    assert by_copy[1] == (5, 0, 1)
+    assert {name: len(rows) for name, rows in by_copy[0].items()} == {
+        "Employee": 3,
+        "Employment": 5,
+        "EmploymentTerms": 5,
+        "ExternalKey": 8,
+        "AuditEvent": 9,  # 8 created, and the phone of row 5 through update_employee
+        "Change": 9,
+    }
+    assert by_copy == by_bulk
+
+
+def test_a_copy_that_breaks_a_constraint_raises_integrity_error(devries: Employer) -> None:
+    from django.db import IntegrityError, connection, transaction
+    from django.utils import timezone
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is the PostgreSQL path")
+    run_file(devries, csv_file(row(1)))
+    columns = ("id", "created_at", *imports.KEY_COLUMNS)
+    (pk,) = bulk.reserve_ids(ExternalKey, 1)
+    taken = (pk, timezone.now(), devries.pk, "employee", "W-IMP-1", 1, None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        bulk.copy_insert(ExternalKey, columns, [taken])
+    with pytest.raises(ValueError, match="created_at"):
+        bulk.copy_insert(ExternalKey, ("id", *imports.KEY_COLUMNS), [])
 
 
 def test_an_xlsx_file_with_typed_cells(devries: Employer) -> None:

@@ -7,13 +7,16 @@ finds a committed change below N, and `?cursor=N` skips nothing under concurrent
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from hersteld.core import audit
 from hersteld.core.models import AuditEvent
+from hersteld.exchange import bulk
 from hersteld.exchange.models import Change, FeedCounter
 
 # Audited object types that the feed and the outbound streams carry, by their feed name.
@@ -77,13 +80,28 @@ def record(event: AuditEvent, obj: models.Model) -> Change | None:
 
 
 def record_many(rows: Iterable[dict[str, Any]]) -> int:
-    """Bulk form for the import: one locked reservation for all rows, then one insert."""
+    """Bulk form for the import: one locked reservation for all rows, then one insert
+    (`COPY` on PostgreSQL, `bulk_create` elsewhere); rows hold Change attnames, seq aside."""
     rows = list(rows)
     if not rows:
         return 0
     numbers = next_numbers(len(rows))
-    Change.objects.bulk_create(
-        [Change(seq=seq, **row) for seq, row in zip(numbers, rows, strict=True)], batch_size=2000
+    if not bulk.use_copy():
+        Change.objects.bulk_create(
+            [Change(seq=seq, **row) for seq, row in zip(numbers, rows, strict=True)],
+            batch_size=2000,
+        )
+        return len(rows)
+    now = timezone.now()
+    names = [name for name in rows[0] if name != "fields"]
+    ids = bulk.reserve_ids(Change, len(rows))
+    bulk.copy_insert(
+        Change,
+        ("id", "seq", "occurred_at", *names, "fields"),
+        (
+            (pk, seq, now, *(row[name] for name in names), json.dumps(row.get("fields", [])))
+            for pk, seq, row in zip(ids, numbers, rows, strict=True)
+        ),
     )
     return len(rows)
 

@@ -7,6 +7,7 @@ turns into a Dutch message. Codes are stable: the API reports them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal
 
@@ -48,23 +49,28 @@ def postcode_problem(value: str, country: str = "NL") -> str | None:
     return None
 
 
-def normalise_phone(value: str, country: str = "NL") -> str:
+@functools.lru_cache(maxsize=1024)
+def _phone(value: str, country: str) -> tuple[str | None, str]:
+    """(problem, normalised form) of a phone number, parsed once.
+
+    Cached: a caller checks a number and then normalises it (`phone_problem`, then
+    `normalise_phone`); the second call is a dictionary look-up. Strings only go in and out.
+    """
     try:
         number = phonenumbers.parse(value, country)
     except phonenumbers.NumberParseException:
-        return value.strip()
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return "phone_format", value.strip()
+    problem = None if phonenumbers.is_valid_number(number) else "phone_invalid"
+    return problem, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_phone(value: str, country: str = "NL") -> str:
+    return _phone(value, country)[1]
 
 
 def phone_problem(value: str, country: str = "NL") -> str | None:
     """A phone number must be a valid mobile or landline number (Dutch numbers without +31 too)."""
-    try:
-        number = phonenumbers.parse(value, country)
-    except phonenumbers.NumberParseException:
-        return "phone_format"
-    if not phonenumbers.is_valid_number(number):
-        return "phone_invalid"
-    return None
+    return _phone(value, country)[0]
 
 
 def initials_problem(value: str) -> str | None:

@@ -63,22 +63,31 @@ def _strip(data: dict[str, Any]) -> dict[str, Any]:
     return {key: value.strip() if isinstance(value, str) else value for key, value in data.items()}
 
 
-def _check_choice(data: dict[str, Any], problems: Problems, field: str, allowed: list[str]) -> None:
+# Choice values built once: Django rebuilds `Gender.values` on every access (bulk import).
+GENDERS = frozenset(Gender.values)
+MARITAL_STATUSES = frozenset(MaritalStatus.values)
+CONTRACT_TYPES = frozenset(ContractType.values)
+
+
+def _check_choice(
+    data: dict[str, Any], problems: Problems, field: str, allowed: frozenset[str]
+) -> None:
     value = data.get(field)
     if value not in (None, "") and value not in allowed:
         problems.add(field, "invalid_choice")
 
 
-def _check_employee(
+def check_employee(
     data: dict[str, Any],
     problems: Problems,
     *,
     start_date: dt.date | None,
     required: tuple[str, ...] = EMPLOYEE_REQUIRED,
 ) -> None:
+    """The portal's rules for a person; normalises BSN, postcode, phone and country in `data`."""
     problems.require(data, *required)
-    _check_choice(data, problems, "gender", Gender.values)
-    _check_choice(data, problems, "marital_status", MaritalStatus.values)
+    _check_choice(data, problems, "gender", GENDERS)
+    _check_choice(data, problems, "marital_status", MARITAL_STATUSES)
     country = (data.get("country") or "NL").upper()
     if data.get("initials"):
         problems.check("initials", rules.initials_problem(data["initials"]))
@@ -106,11 +115,12 @@ def _check_employee(
     data["country"] = country
 
 
-def _check_employment(
+def check_employment(
     data: dict[str, Any], problems: Problems, required: tuple[str, ...] = EMPLOYMENT_REQUIRED
 ) -> None:
+    """The portal's rules for an employment (also used by the bulk import)."""
     problems.require(data, *required)
-    _check_choice(data, problems, "contract_type", ContractType.values)
+    _check_choice(data, problems, "contract_type", CONTRACT_TYPES)
     if data.get("hours_per_week") is not None:
         problems.check("hours_per_week", rules.hours_problem(Decimal(data["hours_per_week"])))
     if data.get("annual_salary") is not None:
@@ -192,10 +202,10 @@ def add_employment(
         if employer is not None and employee.employer_id != employer.pk:
             problems.add("department", "department_other_employer")
     else:
-        _check_employee(
+        check_employee(
             data, problems, start_date=data.get("start_date"), required=employee_required
         )
-    _check_employment(data, problems, employment_required)
+    check_employment(data, problems, employment_required)
     number = data.get("personnel_number")
     if employer is not None and number and _personnel_number_taken(employer.pk, number):
         problems.add("personnel_number", "personnel_number_taken")
@@ -252,7 +262,7 @@ def update_employee(
     current = {key: getattr(employee, key) for key in EMPLOYEE_KEYS}
     merged = {**current, **_strip({k: v for k, v in data.items() if k in EMPLOYEE_KEYS})}
     problems = Problems()
-    _check_employee(merged, problems, start_date=None, required=required)
+    check_employee(merged, problems, start_date=None, required=required)
     if merged.get("bsn") and merged["bsn"] != employee.bsn:
         taken = Employee.objects.filter(employer_id=employee.employer_id, bsn=merged["bsn"])
         if taken.exclude(pk=employee.pk).exists():
@@ -295,7 +305,7 @@ def update_employment(
         if department is not None and department.employer_id != employment.employer_id:
             problems.add("department", "department_other_employer")
         merged["department"] = department
-    _check_employment(merged, problems, required)
+    check_employment(merged, problems, required)
     if merged["personnel_number"] != employment.personnel_number and _personnel_number_taken(
         employment.employer_id, merged["personnel_number"], exclude_pk=employment.pk
     ):

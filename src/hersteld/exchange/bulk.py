@@ -1,0 +1,91 @@
+"""Bulk writes on PostgreSQL with `COPY ... FROM STDIN` (psycopg 3), for the import and the feed.
+
+Elsewhere (SQLite) callers use `bulk_create`; both paths write the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
+from typing import Any
+
+from django.db import connection, models
+
+
+def use_copy() -> bool:
+    """New rows go in with COPY on PostgreSQL; elsewhere (SQLite) with bulk_create."""
+    return connection.vendor == "postgresql"
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """`count` new primary keys from the table's identity sequence (PostgreSQL)."""
+    if count == 0:
+        return []
+    meta = model._meta
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def copy_insert(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> None:
+    """Write rows into the model's table with `COPY ... FROM STDIN` (PostgreSQL, psycopg 3).
+
+    `columns` are attnames, the primary key among them (see `reserve_ids`); each row holds
+    their values in that order, JSON fields as JSON text. Every other field gets its default,
+    as `bulk_create` would give it; a field whose value differs per row (the primary key,
+    auto_now, auto_now_add) must be given. No signals, no `save()`: the caller writes exactly
+    what `bulk_create` would.
+    """
+    meta = model._meta
+    fields = {field.attname: field for field in meta.concrete_fields}
+    rest = [field for name, field in fields.items() if name not in columns]
+    for other in rest:
+        if (
+            other.primary_key
+            or getattr(other, "auto_now", False)
+            or getattr(other, "auto_now_add", False)
+        ):
+            raise ValueError(f"copy_insert needs {meta.label}.{other.name}")
+    tail = tuple(_db_default(field) for field in rest)
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(fields[name].column) for name in columns)
+    names = ", ".join([names, *(quote(field.column) for field in rest)])
+    sql = f"COPY {quote(meta.db_table)} ({names}) FROM STDIN"
+    # Errors (a key taken meanwhile) surface as Django's IntegrityError etc., as bulk_create's do.
+    with (
+        connection.cursor() as cursor,
+        connection.wrap_database_errors,
+        cursor.cursor.copy(sql) as copy,
+    ):
+        write = copy.write_row
+        if tail:
+            for row in rows:
+                write((*row, *tail))
+        else:
+            for row in rows:
+                write(row)
+
+
+def copy_objects(model: type[models.Model], objects: Sequence[models.Model]) -> None:
+    """COPY model instances whose primary key and timestamps are set (all concrete fields)."""
+    if not objects:
+        return
+    names = [field.attname for field in model._meta.concrete_fields]
+    for each in model._meta.concrete_fields:
+        if isinstance(each, models.JSONField):
+            raise ValueError(f"copy_objects cannot write {model._meta.label}.{each.name}")
+    values = attrgetter(*names)
+    copy_insert(model, names, (values(obj) for obj in objects))
+
+
+def _db_default(field: models.Field[Any, Any]) -> Any:
+    value = field.get_default()
+    if isinstance(field, models.JSONField):
+        return json.dumps(value, cls=field.encoder)
+    return value
