@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import struct
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -106,6 +106,21 @@ def api(db: Any) -> Callable[[str], ApiClient]:
         return ApiClient(User.objects.get(username=username))
 
     return make
+
+
+@pytest.fixture
+def tasks_in_process() -> Iterator[None]:
+    """Run Celery tasks in the test's process, also in the CI run with a Redis broker.
+
+    A real worker is exercised by tests/test_exchange_worker.py and tests/core/test_tasks.py.
+    """
+    from hersteld.celery import app
+
+    keys = ("task_always_eager", "task_eager_propagates")
+    before = {key: app.conf.get(key) for key in keys}
+    app.conf.update(dict.fromkeys(keys, True))
+    yield
+    app.conf.update(before)
 
 
 @pytest.fixture(autouse=True)

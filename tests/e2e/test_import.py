@@ -19,6 +19,7 @@ E2E-3;IMP-3;C.;Fout;1991-02-30;M;BAK;24;2023-05-01
 """
 
 
+@pytest.mark.usefixtures("tasks_in_process")
 def test_hr_imports_a_csv_and_sees_progress_and_the_row_errors(page: Page, tmp_path: Path) -> None:
     upload = tmp_path / "personeel.csv"
     upload.write_text(CSV, encoding="utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,18 +24,8 @@ def content_type(name: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _tasks_in_process() -> Iterator[None]:
-    """Run exchange tasks in the test's process, also in the CI run with a Redis broker.
-
-    The real worker is exercised by test_worker.py (marked `celery`).
-    """
-    from hersteld.celery import app
-
-    keys = ("task_always_eager", "task_eager_propagates")
-    before = {key: app.conf.get(key) for key in keys}
-    app.conf.update(dict.fromkeys(keys, True))
-    yield
-    app.conf.update(before)
+def _exchange_tasks_in_process(tasks_in_process: None) -> None:
+    """Exchange tasks run in the test's process, also in the CI run with Redis (see test_worker)."""
 
 
 @pytest.fixture
