@@ -393,37 +393,16 @@ def test_an_older_message_does_not_overwrite_newer_person_data(
 def test_an_older_change_of_hours_lands_in_the_terms_history_and_the_current_hours_stay(
     deliver: Callable[..., InboxMessage],
 ) -> None:
-    deliver(
-        message(
-            "H-1",
-            [{"employee": person(), "employment": job(hours_per_week="32.00")}],
-            sent_at="2025-01-01T10:00:00+01:00",
-        )
-    )
-    deliver(
-        message(
-            "H-3",
-            [
-                {
-                    "employee": person(),
-                    "employment": job(hours_per_week="24.00", valid_from="2025-06-01"),
-                }
-            ],
-            sent_at="2025-06-01T10:00:00+02:00",
-        )
-    )
-    deliver(
-        message(
-            "H-2",
-            [
-                {
-                    "employee": person(),
-                    "employment": job(hours_per_week="28.00", valid_from="2025-03-01"),
-                }
-            ],
-            sent_at="2025-03-01T10:00:00+01:00",
-        )
-    )
+    # Sent in the order H-1, H-3, H-2: the change from 1 March arrives after the one from 1 June.
+    for ref, hours, valid_from, sent_at in (
+        ("H-1", "32.00", None, "2025-01-01T10:00:00+01:00"),
+        ("H-3", "24.00", "2025-06-01", "2025-06-01T10:00:00+02:00"),
+        ("H-2", "28.00", "2025-03-01", "2025-03-01T10:00:00+01:00"),
+    ):
+        dated = {"valid_from": valid_from} if valid_from else {}
+        employment_data = job(hours_per_week=hours, **dated)
+        item = {"employee": person(), "employment": employment_data}
+        deliver(message(ref, [item], sent_at=sent_at))
     employment = Employment.objects.get(personnel_number="PD-9001")
     history = list(
         employment.terms.order_by("valid_from").values_list("valid_from", "hours_per_week")
