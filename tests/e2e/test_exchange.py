@@ -100,3 +100,26 @@ def test_the_coupling_list_reads_on_a_phone(page: Page, coupling: Coupling) -> N
     assert box is not None and box["width"] <= PHONE["width"]
     shot(page, "exchange-couplings-phone")
     assert InboxStatus.FAILED in {m.status for m in coupling.inbox.all()}
+
+
+def test_admin_requests_a_coupling_and_a_wrong_address_is_explained(page: Page) -> None:
+    log_in(page, "admin.noord")
+    pass_second_factor(page)
+    page.goto("/couplings/add/")
+    page.select_option("#id_employer", label="Transport Jansen")
+    page.fill("#id_source_system", "Salarisadministratie")
+    page.fill("#id_employer_key", "JANSEN")
+    page.check("#id_all_employments_1")  # only employments with an absence dossier
+    page.check("#id_bsn_1")  # no BSN
+    page.fill("#id_outbound_url", "ftp://voorbeeld.nl/in")
+    page.locator("main form button.primary").click()
+    error = page.locator(".field.has-error", has=page.locator("#id_outbound_url"))
+    expect(error.locator(".error")).to_be_visible()
+    shot(page, "exchange-coupling-form-error")
+    assert not Coupling.objects.filter(source_system="Salarisadministratie").exists()
+    page.fill("#id_outbound_url", "")
+    page.locator("main form button.primary").click()
+    expect(page.locator("h1")).to_contain_text("Transport Jansen")
+    created = Coupling.objects.get(source_system="Salarisadministratie")
+    assert (created.all_employments, created.bsn, created.status) == (False, False, "requested")
+    shot(page, "exchange-coupling-requested")
