@@ -630,3 +630,16 @@ def test_a_change_in_another_employer_or_without_a_target_sends_nothing(
 ) -> None:
     sick_report(persona("casemanager.noord"), free_employment(), days_ago(3))
     assert not coupling.outbound_url and not OutboxMessage.objects.exists()
+
+
+def test_a_bulk_import_sends_each_new_employment_once(target: Coupling) -> None:
+    from hersteld.exchange import imports
+    from tests.exchange.test_import import csv_file, row
+
+    content = csv_file(row(801), row(802))
+    run = imports.start_run(employer=target.employer, user=None, filename="p.csv", content=content)
+    imports.run_import(run, content, user=None, chunk_size=1)
+    rows = sent(target, stream=2)
+    assert len(rows) == 2
+    people = sorted(parsed(r).items[0].employee.surname or "" for r in rows)
+    assert people == ["Importman801", "Importman802"]

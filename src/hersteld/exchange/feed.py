@@ -91,6 +91,7 @@ def record_many(rows: Iterable[dict[str, Any]]) -> int:
             [Change(seq=seq, **row) for seq, row in zip(numbers, rows, strict=True)],
             batch_size=2000,
         )
+        _send_on(numbers, rows)
         return len(rows)
     now = timezone.now()
     names = [name for name in rows[0] if name != "fields"]
@@ -103,7 +104,23 @@ def record_many(rows: Iterable[dict[str, Any]]) -> int:
             for pk, seq, row in zip(ids, numbers, rows, strict=True)
         ),
     )
+    _send_on(numbers, rows)
     return len(rows)
+
+
+def _send_on(numbers: range, rows: list[dict[str, Any]]) -> None:
+    """New employments of a bulk write go to the outbox like a portal write (with their person)."""
+    from hersteld.exchange import outbox
+    from hersteld.people.models import Employment
+
+    employers = {row["employer_id"] for row in rows}
+    if not any(outbox.targets(employer_id) for employer_id in employers):
+        return
+    wanted = {row["object_id"]: row for row in rows if row["object_type"] == "employment"}
+    found = Employment.objects.select_related("employee", "department").in_bulk(list(wanted))
+    for seq, row in zip(numbers, rows, strict=True):
+        if row["object_type"] == "employment" and row["object_id"] in found:
+            outbox.enqueue_for_change(Change(seq=seq, **row), found[row["object_id"]])
 
 
 def _listener(event: AuditEvent, obj: models.Model) -> None:
