@@ -253,3 +253,23 @@ def test_a_failed_outbound_message_is_listed_and_sent_again_from_the_error_log(
     login("admin.noord").post(f"/couplings/{coupling.pk}/outbox/{failed_out.pk}/retry/")
     failed_out.refresh_from_db()
     assert failed_out.status == OutboxStatus.PENDING and failed_out.attempts == 0
+
+
+@pytest.mark.django_db
+def test_a_message_set_aside_leaves_the_error_log_and_cannot_be_retried(
+    login: Login, coupling: Coupling, failed: InboxMessage
+) -> None:
+    assert (
+        login("hr.devries")
+        .post(f"/couplings/{coupling.pk}/errors/{failed.pk}/dismiss/")
+        .status_code
+        == 404
+    )
+    client = login("admin.noord")
+    assert client.post(f"/couplings/{coupling.pk}/errors/{failed.pk}/dismiss/").status_code == 302
+    failed.refresh_from_db()
+    assert failed.status == InboxStatus.DISMISSED
+    assert "V-1" not in client.get(f"/couplings/{coupling.pk}/errors/").content.decode()
+    client.post(f"/couplings/{coupling.pk}/errors/{failed.pk}/retry/")
+    failed.refresh_from_db()
+    assert failed.status == InboxStatus.DISMISSED

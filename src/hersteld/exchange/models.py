@@ -152,6 +152,7 @@ class InboxStatus(models.TextChoices):
     REVIEW = "review", _("waiting for a decision (merge proposal)")
     REJECTED = "rejected", _("rejected: not a valid message")
     FAILED = "failed", _("failed: breaks a rule")
+    DISMISSED = "dismissed", _("set aside without processing")
 
 
 ERROR_STATUSES = (InboxStatus.REJECTED, InboxStatus.FAILED)

@@ -403,6 +403,25 @@ def retry(*, actor: Any, message_id: int) -> InboxMessage:
     return inbox
 
 
+@transaction.atomic
+def dismiss(*, actor: Any, message_id: int) -> InboxMessage:
+    """Set a rejected or failed message aside: it leaves the error log, nothing is applied."""
+    inbox = get_error_message(actor, message_id, for_update=True)
+    if inbox.status not in ERROR_STATUSES:
+        raise fail("__all__", "message_not_failed")
+    before = inbox.status
+    inbox.status = InboxStatus.DISMISSED
+    inbox.save(update_fields=["status"])
+    record_change(
+        actor=actor,
+        action="update",
+        obj=inbox,
+        changes={"status": [before, inbox.status]},
+        reason="set aside from the error log",
+    )
+    return inbox
+
+
 def get_error_message(actor: Any, message_id: int, *, for_update: bool = False) -> InboxMessage:
     queryset = InboxMessage.objects.restrict(actor, "exchange.view_error_log")
     if for_update:

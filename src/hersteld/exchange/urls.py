@@ -19,6 +19,7 @@ urlpatterns = [
     ],
     path("couplings/<int:pk>/errors/", views.error_log, name="errors"),
     path("couplings/<int:pk>/errors/<int:message_pk>/retry/", views.retry, name="retry"),
+    path("couplings/<int:pk>/errors/<int:message_pk>/dismiss/", views.dismiss, name="dismiss"),
     path(
         "couplings/<int:pk>/outbox/<int:message_pk>/retry/",
         views.outbox_retry,

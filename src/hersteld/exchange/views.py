@@ -202,6 +202,20 @@ def error_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def dismiss(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+    """Set a message that will never be fixed aside, so the error log shows what needs work."""
+    try:
+        services.dismiss(actor=request.user, message_id=message_pk)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The message has been set aside."))
+    return redirect("exchange:errors", pk=pk)
+
+
+@login_required
+@require_POST
 def outbox_retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     """Send a failed outbound message again, after the target was fixed."""
     try:
