@@ -490,7 +490,7 @@ def test_paths_count_repeated_elements() -> None:
             '<Documenten xmlns="http://www.sivi.org/Verzuimmanagement/Documenten/2022"/>',
             "/Documenten",
         ),
-        ("<Verzuimmeldingen/>", "/Verzuimmeldingen"),
+        ("<Documenten/>", "/Documenten"),
         (
             '<Verzuimmeldingen xmlns="http://www.sivi.org/Verzuimmanagement/Dienstverbanden/2022"/>',
             "/Verzuimmeldingen",
@@ -1180,3 +1180,16 @@ def test_round_trip_through_json(message: Message) -> None:
 @given(messages())
 def test_the_two_formats_carry_the_same_message(message: Message) -> None:
     assert parse(to_json(parse(to_sivi(message), XML)), JSON) == message
+
+
+def test_a_message_without_namespace_reads_as_the_current_release() -> None:
+    body = (EXAMPLES / "sick-report.xml").read_bytes()
+    plain = body.replace(
+        b' xmlns="http://www.sivi.org/Verzuimmanagement/Verzuimmeldingen/2022"', b""
+    )
+    assert plain != body
+    assert parse(plain, "application/xml").items == parse(body, "application/xml").items
+    wrong = body.replace(b"Verzuimmanagement/Verzuimmeldingen/2022", b"example.org/other")
+    with pytest.raises(InvalidMessage) as refused:
+        parse(wrong, "application/xml")
+    assert refused.value.errors[0].rule == "unknown_message_type"

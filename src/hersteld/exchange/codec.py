@@ -617,7 +617,7 @@ class _XmlReader(_Reader):
 
     def _elements(self, key: _Key) -> list[ET.Element]:
         namespace = EXTENSION_NAMESPACE if key.extension else self.namespace
-        tag = f"{{{namespace}}}{key.sivi}"
+        tag = f"{{{namespace}}}{key.sivi}" if namespace else key.sivi
         return [child for child in self.element if child.tag == tag]
 
     def has(self, key: _Key) -> bool:
@@ -1056,7 +1056,10 @@ def _parse_sivi(body: bytes) -> Message:
     types = {spec.root: name for name, spec in SIVI_MESSAGE_TYPES.items()}
     match = _SIVI_NAMESPACE.fullmatch(namespace)
     message_type = types.get(local)
-    if message_type is None or match is None or match.group(1) != local:
+    # Without any namespace the root name decides (read as the current release): lenient
+    # towards hand-written messages; a wrong namespace is still refused.
+    known_namespace = namespace == "" or (match is not None and match.group(1) == local)
+    if message_type is None or not known_namespace:
         expected = ", ".join(
             f"{s.root} in {SIVI_NAMESPACE_BASE}{s.root}/YYYY" for s in SIVI_MESSAGE_TYPES.values()
         )
