@@ -28,6 +28,12 @@ def _exchange_tasks_in_process(tasks_in_process: None) -> None:
     """Exchange tasks run in the test's process, also in the CI run with Redis (see test_worker)."""
 
 
+@pytest.fixture(autouse=True)
+def _local_targets(settings: Any) -> None:
+    """The tests' outbound receiver listens on 127.0.0.1 (test_outbox checks the refusal)."""
+    settings.OUTBOUND_PRIVATE_ADDRESSES = True
+
+
 @pytest.fixture
 def coupling(db: Any) -> Coupling:
     return Coupling.objects.select_related("employer").get(employer__name="Bakkerij De Vries")

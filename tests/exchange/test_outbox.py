@@ -643,3 +643,26 @@ def test_a_bulk_import_sends_each_new_employment_once(target: Coupling) -> None:
     assert len(rows) == 2
     people = sorted(parsed(r).items[0].employee.surname or "" for r in rows)
     assert people == ["Importman801", "Importman802"]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/in", "http://10.1.2.3/in", "http://localhost/in"]
+)
+def test_a_target_on_a_private_address_is_refused_outside_demo_and_development(
+    coupling: Coupling,
+    employment: Employment,
+    persona: Callable[[str], Any],
+    operator: Any,
+    receiver: Receiver,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    url: str,
+) -> None:
+    settings.OUTBOUND_PRIVATE_ADDRESSES = False
+    target = set_target(coupling, operator, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        sick_report(persona("casemanager.noord"), employment, days_ago(3))
+    (row,) = sent(target)
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1
+    assert "non-public address" in row.last_error
+    assert receiver.requests == []

@@ -33,9 +33,11 @@ import datetime as dt
 import hashlib
 import hmac
 import http.client
+import ipaddress
 import logging
 import random
 import re
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -569,6 +571,27 @@ def _headers(message: OutboxMessage, body: bytes, now: dt.datetime) -> dict[str,
     }
 
 
+def target_refused(url: str) -> str | None:
+    """Why an outbound target may not be reached, or None.
+
+    Unless OUTBOUND_PRIVATE_ADDRESSES is on (demo, development, a closed network), every address
+    the host name resolves to must be public: no loopback, private, link-local or reserved
+    address, so a coupling's target cannot be used to reach the installation's own network.
+    """
+    if settings.OUTBOUND_PRIVATE_ADDRESSES:
+        return None
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return f"the target host {host!r} cannot be resolved"
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if not address.is_global:
+            return f"the target {host!r} resolves to a non-public address ({address}); refused"
+    return None
+
+
 def _attempt(message: OutboxMessage, now: dt.datetime) -> bool:
     """One try; updates the row (not saved). True when the target answered 2xx."""
     coupling = message.coupling
@@ -581,6 +604,8 @@ def _attempt(message: OutboxMessage, now: dt.datetime) -> bool:
         error = "the coupling has no outbound secret (configure the coupling again)"
     elif not body:
         error = message.last_error or "the message has no body"
+    elif (refused := target_refused(url)) is not None:
+        error = refused
     else:
         status, error = _post(url, body, _headers(message, body, now))
         if status is not None and 200 <= status < 300:
