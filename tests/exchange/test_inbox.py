@@ -897,3 +897,27 @@ def test_a_correction_of_the_safety_net_is_proposed_and_applied(
     assert (review.current["safety_net"], review.proposed["safety_net"]) == (False, True)
     services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=True)
     assert case_of().safety_net is True
+
+
+@pytest.mark.django_db
+def test_the_sivi_reply_carries_status_and_errors(deliver: Callable[..., InboxMessage]) -> None:
+    from xml.etree import ElementTree as ET
+
+    from hersteld.exchange import codec
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}")
+    ok = deliver(example("sick-report.xml"), "application/xml")
+    bad = deliver(sick("R-BAD").replace('"BAK"', '"GEEN"'))
+    ns = {"r": "http://www.sivi.org/Verzuimmanagement/Retourmelding1/2022"}
+    answer = client.get(f"/api/v1/exchange/inbox/{ok.pk}/reply")
+    assert answer["Content-Type"].startswith("application/xml")
+    root = ET.fromstring(answer.content)
+    assert root.findtext("r:BrAlg/r:BerrefnrIngzndnBer", namespaces=ns) == "DEVRIES-2025-000101"
+    assert root.findtext("r:BrAlg/r:SrtRetmldngCd", namespaces=ns) == "02"
+    assert root.findtext("r:BrAlg/r:IdOntvngr", namespaces=ns) == "VERZUIMPORTAAL-DEMO"
+    assert root.find("r:Foutmldng", ns) is None
+    root = ET.fromstring(client.get(f"/api/v1/exchange/inbox/{bad.pk}/reply").content)
+    assert root.findtext("r:BrAlg/r:SrtRetmldngCd", namespaces=ns) == "04"
+    explanation = root.findtext("r:Foutmldng/r:Toelchtng", namespaces=ns) or ""
+    assert "department_code (unknown_department)" in explanation
+    assert root.findtext("r:BrAlg/r:GebrSwPakket", namespaces=ns) == codec.SOFTWARE

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer
@@ -136,6 +136,24 @@ def post_inbox(request: HttpRequest) -> Status:
 def get_inbox(request: HttpRequest, message_id: int) -> dict[str, Any]:
     coupling: Coupling = request.auth  # type: ignore[attr-defined]
     return _inbox_out(selectors.coupling_message(coupling, message_id))
+
+
+@router.get(
+    "/exchange/inbox/{message_id}/reply",
+    auth=COUPLING_AUTH,
+    response={200: str},
+    openapi_extra={
+        "responses": {200: {"content": {"application/xml": {"schema": {"type": "string"}}}}}
+    },
+    summary="The SIVI reply (Retourmelding1) to one message of this coupling",
+)
+def get_reply(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Status and errors as a SIVI Retourmelding1 (codes: see docs/exchange-format.md)."""
+    coupling: Coupling = request.auth  # type: ignore[attr-defined]
+    return HttpResponse(
+        services.reply_for(selectors.coupling_message(coupling, message_id)),
+        content_type="application/xml; charset=utf-8",
+    )
 
 
 class ChangeOut(Schema):

@@ -22,7 +22,7 @@ from hersteld.core.audit import record_change, snapshot
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.tasks import send_email_after_commit
 from hersteld.core.validation import Problems, fail, message
-from hersteld.exchange import apply, codec
+from hersteld.exchange import apply, codec, reply
 from hersteld.exchange.context import applying
 from hersteld.exchange.models import (
     ERROR_STATUSES,
@@ -430,6 +430,26 @@ def get_error_message(actor: Any, message_id: int, *, for_update: bool = False) 
     if found is None:
         raise Http404
     return found
+
+
+def reply_for(inbox: InboxMessage) -> bytes:
+    """The Retourmelding1 for a message: its current status and errors, addressed to its sender."""
+    sender, test = "", False
+    try:
+        envelope = codec.parse(bytes(inbox.body), inbox.content_type).envelope
+        sender, test = envelope.sender, envelope.test
+    except codec.InvalidMessage:
+        pass
+    return reply.retourmelding(
+        reply_ref=f"HERSTELD-R-{inbox.pk}-{inbox.status}",
+        replied_ref=inbox.message_ref,
+        status=inbox.status,
+        errors=inbox.errors,
+        sender="HERSTELD",
+        receiver=sender or inbox.coupling.employer_key,
+        test=test,
+        at=timezone.now(),
+    )
 
 
 # --- review tasks ------------------------------------------------------------------------
