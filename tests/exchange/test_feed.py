@@ -122,3 +122,31 @@ def test_numbers_are_handed_out_in_commit_order_under_concurrent_writes() -> Non
     two.join(10)
     assert numbers["second"] == numbers["first"] + 1
     assert not Change.objects.filter(seq__in=numbers.values()).exists()
+
+
+@pytest.mark.django_db
+def test_an_employer_does_not_learn_of_staff_only_fields_through_the_feed(
+    api: Callable[[str], Any], persona: Callable[[str], Any], today: Any
+) -> None:
+    employment = Employment.objects.filter(
+        employer__name="Bakkerij De Vries", end_date=None
+    ).first()
+    assert employment is not None
+    staff = persona("casemanager.noord")
+    case = absence_services.add_case(
+        actor=staff,
+        employment_id=employment.pk,
+        kind="sickness",
+        data={"first_day": today, "safety_net": True},
+    )
+    cursor = str(Change.objects.filter(object_type="case", object_id=case.pk).get().seq)
+    absence_services.correct_case(
+        actor=staff,
+        case_id=case.pk,
+        data={"safety_net_category": "pregnancy", "reason": "Categorie vastgelegd."},
+    )
+    staff_view = read_all(api("casemanager.noord"), cursor=cursor)
+    assert [c["fields"] for c in staff_view if c["type"] == "case"] == [["safety_net_category"]]
+    employer_view = read_all(api("hr.devries"), cursor=cursor)
+    assert not [c for c in employer_view if c["type"] == "case"]
+    assert all("safety_net_category" not in c["fields"] for c in employer_view)

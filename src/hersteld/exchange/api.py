@@ -182,9 +182,7 @@ class ChangesQuery(Schema):
 def changes(request: HttpRequest, query: Query[ChangesQuery]) -> Any:
     """Ordered by commit; a change is never skipped, also not under concurrent writes."""
     after = selectors.parse_cursor(query.cursor)
-    rows = selectors.changes_after(request.user, after, query.limit + 1)
-    more = len(rows) > query.limit
-    rows = rows[: query.limit]
+    rows, next_cursor, more = selectors.changes_after(request.user, after, query.limit)
     return {
         "changes": [
             {
@@ -199,6 +197,6 @@ def changes(request: HttpRequest, query: Query[ChangesQuery]) -> Any:
             }
             for row in rows
         ],
-        "next_cursor": str(rows[-1].seq if rows else after),
+        "next_cursor": str(next_cursor),
         "has_more": more,
     }

@@ -42,7 +42,6 @@ from hersteld.exchange.models import (
     ExternalKey,
     KeyKind,
     ReviewKind,
-    ReviewStatus,
     ReviewTask,
 )
 from hersteld.organisations.models import Department
@@ -726,15 +725,3 @@ def _json(values: dict[str, Any]) -> dict[str, Any]:
         for key, value in values.items()
         if value not in (None, "")
     }
-
-
-def open_review_for(employer_id: int, external_key: str) -> ReviewTask | None:
-    return (
-        ReviewTask.objects.filter(
-            coupling__employer_id=employer_id,
-            external_key=external_key,
-            status=ReviewStatus.OPEN,
-        )
-        .order_by("id")
-        .first()
-    )

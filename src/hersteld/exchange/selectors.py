@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
+from hersteld.absence.models import AbsenceCase
 from hersteld.core.validation import fail
 from hersteld.exchange.models import (
     ERROR_STATUSES,
@@ -21,6 +22,8 @@ from hersteld.exchange.models import (
 )
 
 MAX_CURSOR = 2**63 - 1
+# Fields only some users may see, per feed object type (the models' RESTRICTED_FIELDS).
+RESTRICTED_BY_TYPE = {"case": AbsenceCase.RESTRICTED_FIELDS}
 
 
 def couplings(user: Any, action: str = "exchange.manage") -> QuerySet[Coupling]:
@@ -99,14 +102,6 @@ def review(user: Any, review_id: int) -> ReviewTask:
     return row
 
 
-def open_review_count(user: Any) -> int:
-    return (
-        ReviewTask.objects.restrict(user, "exchange.review")
-        .filter(status=ReviewStatus.OPEN)
-        .count()
-    )
-
-
 def parse_cursor(raw: str) -> int:
     try:
         value = int(raw)
@@ -117,10 +112,33 @@ def parse_cursor(raw: str) -> int:
     return value
 
 
-def changes_after(user: Any, cursor: int, limit: int) -> list[Change]:
-    return list(
-        Change.objects.restrict(user, "people.view").filter(seq__gt=cursor).order_by("seq")[:limit]
+def changes_after(user: Any, cursor: int, limit: int) -> tuple[list[Change], int, bool]:
+    """(changes, next cursor, more) after the cursor, in scope.
+
+    Field names the user may not see are left out, and a change of only such fields is left out
+    entirely (as on the history pages); the next cursor still passes it.
+    """
+    scanned = list(
+        Change.objects.restrict(user, "people.view")
+        .filter(seq__gt=cursor)
+        .order_by("seq")[: limit + 1]
     )
+    more = len(scanned) > limit
+    scanned = scanned[:limit]
+    hidden = {
+        kind: {name for name, perm in restricted.items() if not user.has_perm_anywhere(perm)}
+        for kind, restricted in RESTRICTED_BY_TYPE.items()
+    }
+    shown = []
+    for row in scanned:
+        secret = hidden.get(row.object_type, set())
+        if secret and row.fields:
+            fields = [name for name in row.fields if name not in secret]
+            if not fields:
+                continue
+            row.fields = fields
+        shown.append(row)
+    return shown, (scanned[-1].seq if scanned else cursor), more
 
 
 def coupling_overview(user: Any, action: str) -> QuerySet[Coupling]:
