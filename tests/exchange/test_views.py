@@ -273,3 +273,21 @@ def test_a_message_set_aside_leaves_the_error_log_and_cannot_be_retried(
     client.post(f"/couplings/{coupling.pk}/errors/{failed.pk}/retry/")
     failed.refresh_from_db()
     assert failed.status == InboxStatus.DISMISSED
+
+
+@pytest.mark.django_db
+def test_a_post_without_a_decision_changes_nothing(
+    login: Login, send: Callable[..., Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    for ref, mutation in (
+        ("D-1", absence("sick_report", 1)),
+        ("D-2", absence("correction", 2, first_day="2025-02-27")),
+    ):
+        body = message(ref, [{"employee": person(), "employment": job(), "absence": mutation}])
+        with django_capture_on_commit_callbacks(execute=True):
+            send(body, "application/json")
+    review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
+    response = login("casemanager.noord").post(f"/proposals/{review.pk}/", {"decision": "maybe"})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.OPEN

@@ -308,8 +308,12 @@ def _shown(name: str, value: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review(request.user, pk)
+    decision = request.POST.get("decision")
+    if request.method == "POST" and decision not in ("accept", "reject"):
+        messages.error(request, _("Choose to apply or to reject the proposal."))
+        return redirect("exchange:review_detail", pk=review.pk)
     if request.method == "POST" and review.status == ReviewStatus.OPEN:
-        accept = request.POST.get("decision") == "accept"
+        accept = decision == "accept"
         try:
             services.decide(actor=request.user, review_id=review.pk, accept=accept)
         except ValidationError as exc:
