@@ -46,7 +46,7 @@ from hersteld.exchange.models import (
 )
 from hersteld.organisations.models import Department
 from hersteld.people import services as people_services
-from hersteld.people.models import Employee, Employment, MaritalStatus
+from hersteld.people.models import ContractType, Employee, Employment, MaritalStatus
 
 # What a coupling may do: the rights of an employer user on its own employer.
 COUPLING_ACTIONS = frozenset(
@@ -55,7 +55,12 @@ COUPLING_ACTIONS = frozenset(
 HUNDRED = Decimal("100")
 EXCHANGE_EMPLOYEE_REQUIRED = ("initials", "surname", "birth_date", "gender")
 EXCHANGE_EMPLOYMENT_REQUIRED = ("department", "personnel_number", "start_date", "hours_per_week")
-CONTRACT_TYPES = {"fixed": "fixed_term", "permanent": "permanent"}
+# SIVI CdBepTd (as the codec names it) -> the employment's contract type; one place for all
+# of the exchange (inbox, import, outbox reads it the other way round).
+CONTRACT_TYPES: dict[str, str] = {
+    "fixed": ContractType.FIXED_TERM.value,
+    "permanent": ContractType.PERMANENT.value,
+}
 
 
 class CouplingActor:

@@ -55,7 +55,7 @@ from hersteld.core.models import AuditAction, AuditEvent
 from hersteld.core.restrict import Scope
 from hersteld.core.validation import Problems
 from hersteld.core.validation import message as rule_message
-from hersteld.exchange import bulk, codec, feed
+from hersteld.exchange import apply, bulk, codec, feed
 from hersteld.exchange.models import Coupling, ExternalKey, ImportRun, ImportStatus, KeyKind
 from hersteld.organisations.models import Department, Employer
 from hersteld.people import rules
@@ -205,7 +205,6 @@ COUNTRIES: Final = {
     "duitsland": "DE",
     "germany": "DE",
 }
-SIVI_CONTRACT_TYPES: Final = {"fixed": ContractType.FIXED_TERM, "permanent": ContractType.PERMANENT}
 
 # Sentences for the codes only an import meets; every other code is core.validation's.
 MESSAGES: Final[dict[str, Any]] = {
@@ -788,7 +787,7 @@ class SiviSource(Source):
             "hours_per_week": job.hours_per_week,
             "start_date": job.start_date,
             "end_date": job.end_date,
-            "contract_type": SIVI_CONTRACT_TYPES.get(job.contract_type or ""),
+            "contract_type": apply.CONTRACT_TYPES.get(job.contract_type or ""),
             "annual_salary": job.annual_salary,
             "valid_from": job.valid_from,
         }

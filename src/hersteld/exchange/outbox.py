@@ -54,7 +54,7 @@ from django.utils import timezone
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
 from hersteld.core.models import AuditEvent
 from hersteld.core.validation import fail
-from hersteld.exchange import codec
+from hersteld.exchange import apply, codec
 from hersteld.exchange.apply import CouplingActor, allowed_item
 from hersteld.exchange.context import applying_coupling
 from hersteld.exchange.models import (
@@ -89,9 +89,10 @@ KEY_PREFIXES: Final = {
     KeyKind.EMPLOYMENT: "H-D-",
     KeyKind.ABSENCE: "H-V-",
 }
+# The employment's contract type -> SIVI CdBepTd; other kinds of contract have no SIVI code.
 CONTRACT_TYPES: Final[dict[str, codec.ContractType]] = {
-    "fixed_term": "fixed",
-    "permanent": "permanent",
+    model: sivi  # type: ignore[misc]
+    for sivi, model in apply.CONTRACT_TYPES.items()
 }
 # Case fields a SIVI correction carries (DatEerstVrzmdg, PrcVrzm, VngntJN).
 CORRECTED_FIELDS: Final = frozenset({"first_day", "sick_percentage", "safety_net"})
