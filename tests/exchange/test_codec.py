@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import xmlschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -195,7 +196,6 @@ def test_stream_two_examples() -> None:
 
 
 def test_the_examples_and_the_writer_output_match_the_subset_schema() -> None:
-    xmlschema = pytest.importorskip("xmlschema")
     wrappers = {
         "Verzuimmeldingen": "verzuimmeldingen",
         "WerknemerGegevens": "werknemergegevens",
