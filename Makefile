@@ -5,17 +5,24 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
 
 .PHONY: install demo test lint serve clean lock
+
+# The virtualenv with the project and one extra (demo, or dev which includes demo),
+# constrained by requirements.lock.
+define venv_install
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[$(1)]'
+	@touch $@
+endef
 
 install: $(STAMP) chromium
 
 $(STAMP): pyproject.toml requirements.lock
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python >= 3.11 is required")'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[dev]'
-	@touch $(STAMP)
+	$(call venv_install,dev)
 
 # Browser tests drive Debian's chromium; never a downloaded browser.
 chromium:
@@ -23,8 +30,11 @@ chromium:
 	  echo "Installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-# The demo needs no browser: only the Python environment.
-demo: $(STAMP)
+# The demo needs no browser and no dev tools: the product plus the demo extra (Faker).
+$(DEMO_STAMP): pyproject.toml requirements.lock
+	$(call venv_install,demo)
+
+demo: $(DEMO_STAMP)
 	@mkdir -p var
 	HERSTELD_DEMO=1 $(BIN)/hersteld migrate --noinput
 	HERSTELD_DEMO=1 $(BIN)/hersteld demo-data

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from hersteld.exchange.demo import DEMO_KEY
+from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange.models import ExternalKey, InboxMessage, InboxStatus
 from tests.conftest import load_demo_data
 

@@ -7,6 +7,7 @@ every other word is passed to manage.py.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> None:
         return
     command, rest = args[0], args[1:]
     command = ALIASES.get(command, command)
+    if command == "demo_data" and importlib.util.find_spec("faker") is None:
+        sys.exit("hersteld demo-data needs the demo extra: pip install 'hersteld[demo]' (make demo does).")
     from django.core.management import execute_from_command_line
 
     if command == "serve":

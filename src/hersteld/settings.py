@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "hersteld.poortwachter",
     "hersteld.exchange",
     "hersteld.portal",
+    "hersteld.demo",
 ]
 
 MIDDLEWARE = [

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from hersteld.exchange.demo import DEMO_KEY
+from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange.models import Coupling, InboxMessage
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"

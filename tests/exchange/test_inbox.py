@@ -16,9 +16,9 @@ from django.test import Client
 
 from hersteld.absence.models import AbsenceCase, CaseStatus, Recovery
 from hersteld.core.validation import message as validation_message
+from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange import apply, services
 from hersteld.exchange.api import message_inactive
-from hersteld.exchange.demo import DEMO_KEY
 from hersteld.exchange.models import (
     BillableItem,
     BillableKind,

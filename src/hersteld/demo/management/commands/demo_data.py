@@ -33,11 +33,11 @@ from rich.console import Console
 from rich.table import Table
 from stdnum.nl import bsn as stdnum_bsn
 
-from hersteld.absence.demo import seed_cases, seed_signals
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import Role, mfa_required
 from hersteld.accounts.services import create_user
-from hersteld.exchange.demo import seed_coupling
+from hersteld.demo.absence import seed_cases, seed_signals
+from hersteld.demo.exchange import seed_coupling
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.organisations.services import create_department, create_employer
 from hersteld.people.models import ContractType, Employment, MaritalStatus
