@@ -11,7 +11,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.absence import selectors, services
 from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote, Recovery
-from hersteld.api.schemas import InputSchema
+from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["absence cases"])
 

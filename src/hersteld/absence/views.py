@@ -36,7 +36,7 @@ from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
 from hersteld.poortwachter import timeline
-from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 REPORT_LABELS = {
     REPORT_NONE: gettext_lazy("none (absence shorter than 6 weeks)"),

@@ -10,8 +10,8 @@ from ninja.errors import HttpError
 
 from hersteld.accounts import selectors, services
 from hersteld.accounts.models import ApiToken
-from hersteld.api.schemas import InputSchema
 from hersteld.core.validation import fail, message
+from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["authentication"])
 

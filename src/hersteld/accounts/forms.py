@@ -9,7 +9,7 @@ from hersteld.accounts.models import ROLE_CHOICES, User
 from hersteld.accounts.permissions import LABELS
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.people.models import Employee
-from hersteld.portal.helpers import set_choices
+from hersteld.web.helpers import set_choices
 
 
 def _scope_choices(form: forms.Form, actor: User) -> None:

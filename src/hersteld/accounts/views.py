@@ -29,7 +29,7 @@ from hersteld.accounts.forms import (
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import LABELS, ROLE_DEFAULTS, expand
 from hersteld.core.validation import message
-from hersteld.portal.helpers import paginate, run_service
+from hersteld.web.helpers import paginate, run_service
 
 
 def _next_url(request: HttpRequest) -> str:

@@ -6,13 +6,13 @@ from ninja import NinjaAPI
 
 from hersteld.absence.api import router as absence_router
 from hersteld.accounts.api import router as auth_router
-from hersteld.api import errors
 from hersteld.api.auth import AUTH
 from hersteld.exchange.api import router as exchange_router
 from hersteld.organisations.api import router as organisations_router
 from hersteld.people.api import router as people_router
 from hersteld.poortwachter.api import router as poortwachter_router
 from hersteld.privacy.api import router as privacy_router
+from hersteld.web import errors
 
 api = NinjaAPI(
     title="Hersteld API",

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer
 
-from hersteld.api.errors import error_body
 from hersteld.exchange import codec, selectors, services
 from hersteld.exchange.models import Coupling, InboxMessage
+from hersteld.web.errors import error_body
 
 router = Router(tags=["exchange"])
 

@@ -30,7 +30,7 @@ from hersteld.exchange.models import (
 )
 from hersteld.organisations.models import Employer
 from hersteld.people.models import Gender
-from hersteld.portal.helpers import form_page, paginate, query_without_page
+from hersteld.web.helpers import form_page, paginate, query_without_page
 
 FIELD_LABELS: dict[str, Any] = {
     "first_day": _lazy("First day of absence"),

@@ -8,9 +8,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from hersteld.api.schemas import InputSchema
 from hersteld.organisations import selectors, services
 from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["employers and departments"])
 

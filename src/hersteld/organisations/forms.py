@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.organisations.models import Arbodienst, Department
-from hersteld.portal.helpers import set_choices
+from hersteld.web.helpers import set_choices
 
 
 class EmployerForm(forms.Form):

@@ -17,7 +17,7 @@ from hersteld.core.selectors import describe, history_for_object
 from hersteld.organisations import selectors, services
 from hersteld.organisations.forms import DepartmentForm, EmployerForm, employer_form
 from hersteld.organisations.models import Arbodienst
-from hersteld.portal.helpers import form_page, paginate, run_service
+from hersteld.web.helpers import form_page, paginate, run_service
 
 
 def _employer_page(employer: Any) -> str:

@@ -9,9 +9,9 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from hersteld.api.schemas import InputSchema
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
+from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["employees and employments"])
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import ContractType, Gender, MaritalStatus
-from hersteld.portal.helpers import set_choices
+from hersteld.web.helpers import set_choices
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -22,7 +22,7 @@ from hersteld.people.forms import (
     EmploymentEditForm,
     EndEmploymentForm,
 )
-from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 
 def _require(request: HttpRequest, permission: str) -> None:

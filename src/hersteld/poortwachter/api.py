@@ -12,9 +12,9 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.absence import selectors as absence_selectors
 from hersteld.accounts.permissions import Role
-from hersteld.api.schemas import InputSchema
 from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.models import Todo
+from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["poortwachter"])
 

@@ -19,7 +19,7 @@ from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.forms import DoneForm, TodoForm
 from hersteld.poortwachter.models import Party
-from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 DAY_CHOICES = (7, 14, 30, 60)
 

@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
-from hersteld.api.schemas import InputSchema
 from hersteld.privacy.guard import as_json, scan_text
+from hersteld.web.schemas import InputSchema
 
 MAX_TEXT_LENGTH = 20_000
 

@@ -45,4 +45,7 @@ def check_free_text(problems: Problems, data: Mapping[str, Any], fields: Iterabl
                 term=finding.term,
                 category=category_label(finding.category),
                 suggestion=suggestion,
+                # For the form page's one-click replacement (hersteld.web.helpers.form_page).
+                start=finding.start,
+                replacement=finding.suggestion or "",
             )

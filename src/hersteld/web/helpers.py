@@ -1,4 +1,4 @@
-"""Small helpers every portal view uses: service errors onto forms, pagination, HTMX-aware redirects."""
+"""Helpers every portal view uses: service errors onto forms, pagination, the form page."""
 
 from __future__ import annotations
 
@@ -13,8 +13,6 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-
-from hersteld.privacy.guard import findings_by_field
 
 T = TypeVar("T")
 
@@ -76,7 +74,8 @@ def form_page(
     """The one shape of every form page: valid POST -> service -> message -> redirect; else 200/422.
 
     `guarded` names free-text fields the medical-term guard checks (P8): on a refused POST
-    the page gets `findings` per field, with their neutral alternatives.
+    the page gets `findings` per field, with their neutral alternatives, taken from the
+    service's `medical_term` errors (the text is scanned once, by the service).
     """
     if request.method == "POST" and form.is_valid():
         result = run_service(form, lambda: save(form.cleaned_data))
@@ -85,8 +84,14 @@ def form_page(
             return redirect(done(result))
     status = 422 if form.errors else 200
     findings = []
-    if guarded and form.errors:
-        for name, items in findings_by_field(request.POST, guarded).items():
+    errors = form.errors.as_data() if guarded else {}
+    for name in guarded:
+        items = [
+            {"term": e.params["term"], "start": e.params["start"], "suggestion": e.params["replacement"]}
+            for e in errors.get(name, [])
+            if e.code == "medical_term" and e.params
+        ]
+        if items:
             bound = form[name] if name in form.fields else None
             label = bound.label if bound is not None else name
             findings.append({"label": label, "id": f"id_{name}", "items": items})
