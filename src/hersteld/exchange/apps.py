@@ -8,6 +8,9 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Data exchange")
 
     def ready(self) -> None:
+        from hersteld.core import daily
         from hersteld.exchange import feed
+        from hersteld.exchange.services import daily_step
 
         feed.connect()
+        daily.register(daily.DailyStep(name="Coupling error digests", order=20, run=daily_step))

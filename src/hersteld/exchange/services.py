@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -499,6 +500,13 @@ def decide(*, actor: Any, review_id: int, accept: bool) -> ReviewTask:
 
 
 # --- the error log digest (X6) -----------------------------------------------------------
+
+
+def daily_step(today: dt.date | None, report: Callable[[str, int, int], None]) -> dict[str, int]:
+    """This app's part of `hersteld run-daily` (registered in apps.py): the last day's errors."""
+    with transaction.atomic():
+        sent = send_error_digests(timezone.now() - dt.timedelta(days=1))
+    return {"coupling error digests": sent}
 
 
 def send_error_digests(since: dt.datetime) -> int:

@@ -350,6 +350,16 @@ def run_daily(
     return summary
 
 
+def daily_step(today: dt.date | None, report: Callable[[str, int, int], None]) -> dict[str, int]:
+    """This app's part of `hersteld run-daily` (registered in apps.py), with summary labels."""
+    summary = run_daily(today, report)
+    return {
+        "Terms applied": summary["terms_applied"],
+        "new signals": summary["signals"],
+        "digests sent": summary["digests"],
+    }
+
+
 def read_notifications(user: Any) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

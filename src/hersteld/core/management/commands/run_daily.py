@@ -7,13 +7,10 @@ from argparse import ArgumentParser
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
-from django.utils import timezone
 from rich.console import Console
 from rich.progress import Progress
 
-from hersteld.exchange.services import send_error_digests
-from hersteld.poortwachter.services import run_daily
+from hersteld.core import daily
 
 
 class Command(BaseCommand):
@@ -34,16 +31,13 @@ class Command(BaseCommand):
             except ValueError as exc:
                 raise CommandError(f"--date: {options['date']!r} is not a date") from exc
         console = Console(file=cast(IO[str], self.stdout), width=100)
+        summary: dict[str, int] = {}
         with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("Signals per user", total=None)
+            for step in daily.steps():
+                task = progress.add_task(step.name, total=None)
 
-            def report(_step: str, done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
+                def report(_step: str, done: int, total: int, task: Any = task) -> None:
+                    progress.update(task, completed=done, total=total)
 
-            summary = run_daily(today, report)
-        with transaction.atomic():
-            error_digests = send_error_digests(timezone.now() - dt.timedelta(days=1))
-        console.print(
-            f"Terms applied: {summary['terms_applied']}, new signals: {summary['signals']}, "
-            f"digests sent: {summary['digests']}, coupling error digests: {error_digests}."
-        )
+                summary.update(step.run(today, report))
+        console.print(", ".join(f"{label}: {count}" for label, count in summary.items()) + ".")
