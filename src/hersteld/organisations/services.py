@@ -8,7 +8,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from hersteld.core import signals
 from hersteld.core.audit import snapshot
+from hersteld.core.contact import phone_problem, postcode_problem
 from hersteld.core.services import (
     ensure_in_scope,
     locked,
@@ -19,7 +21,6 @@ from hersteld.core.services import (
 from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations import rules
 from hersteld.organisations.models import Arbodienst, Department, Employer
-from hersteld.people.rules import phone_problem, postcode_problem
 
 EMPLOYER_FIELDS = tuple(name for name in Employer.AUDITED if name != "end_date")
 
@@ -161,16 +162,12 @@ def end_employer(*, actor: Any, employer_id: int, end_date: dt.date) -> Employer
 
 @transaction.atomic
 def end_department(*, actor: Any, department_id: int, end_date: dt.date) -> Department:
-    """Close a department; refused while employments in service remain in its subtree."""
-    from django.db.models import Q
-
-    from hersteld.people.models import Employment
-
+    """Close a department; refused while a higher app objects (employments still in service)."""
     department = locked(Department, actor, department_id, "organisations.change")
-    active = Employment.objects.filter(department__path__startswith=department.path).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=end_date)
-    )
-    if active.exists():
-        raise fail("end_date", "department_in_use")
+    for _receiver, problem in signals.department_ending.send(
+        sender=Department, department=department, end_date=end_date
+    ):
+        if problem:
+            raise fail("end_date", problem)
     set_end_date(actor=actor, obj=department, end_date=end_date, fields=Department.AUDITED)
     return department

@@ -6,3 +6,11 @@ class PeopleConfig(AppConfig):
     name = "hersteld.people"
     label = "people"
     verbose_name = _("Employees and employments")
+
+    def ready(self) -> None:
+        from hersteld.core import signals
+        from hersteld.people.selectors import department_in_use
+
+        signals.department_ending.connect(
+            department_in_use, dispatch_uid="people.department_in_use"
+        )

@@ -7,13 +7,18 @@ turns into a Dutch message. Codes are stable: the API reports them.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import re
 from decimal import Decimal
 
-import phonenumbers
 from stdnum.nl import bsn as stdnum_bsn
-from stdnum.nl import postcode as stdnum_postcode
+
+# Address and phone rules are shared with employers; they live in core and count here too.
+from hersteld.core.contact import (  # noqa: F401 (re-exported rules)
+    normalise_phone,
+    normalise_postcode,
+    phone_problem,
+    postcode_problem,
+)
 
 MAX_HOURS_PER_WEEK = Decimal("60")  # Arbeidstijdenwet: at most 60 hours in one week
 MIN_WORKING_AGE = 13  # children of 13 and over may do light work (Arbeidstijdenwet)
@@ -32,45 +37,6 @@ def bsn_problem(value: str) -> str | None:
     if not stdnum_bsn.is_valid(digits.zfill(9)):
         return "bsn_checksum"
     return None
-
-
-def normalise_postcode(value: str) -> str:
-    """'1234ab' and '1234 AB' become '1234 AB'."""
-    compact = re.sub(r"\s", "", value).upper()
-    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else value.strip().upper()
-
-
-def postcode_problem(value: str, country: str = "NL") -> str | None:
-    """A Dutch postcode is 4 digits (not starting with 0) and 2 letters, not SA, SD or SS."""
-    if country != "NL":
-        return None if value.strip() else "required"
-    if not stdnum_postcode.is_valid(value):
-        return "postcode_format"
-    return None
-
-
-@functools.lru_cache(maxsize=1024)
-def _phone(value: str, country: str) -> tuple[str | None, str]:
-    """(problem, normalised form) of a phone number, parsed once.
-
-    Cached: a caller checks a number and then normalises it (`phone_problem`, then
-    `normalise_phone`); the second call is a dictionary look-up. Strings only go in and out.
-    """
-    try:
-        number = phonenumbers.parse(value, country)
-    except phonenumbers.NumberParseException:
-        return "phone_format", value.strip()
-    problem = None if phonenumbers.is_valid_number(number) else "phone_invalid"
-    return problem, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def normalise_phone(value: str, country: str = "NL") -> str:
-    return _phone(value, country)[1]
-
-
-def phone_problem(value: str, country: str = "NL") -> str | None:
-    """A phone number must be a valid mobile or landline number (Dutch numbers without +31 too)."""
-    return _phone(value, country)[0]
 
 
 def initials_problem(value: str) -> str | None:

@@ -109,3 +109,11 @@ def terms_on(employment: Employment, day: dt.date) -> EmploymentTerms | None:
         .order_by("-valid_from")
         .first()
     )
+
+
+def department_in_use(department: Department, end_date: dt.date, **_: Any) -> str | None:
+    """Receiver of core.signals.department_ending: employments in service block the end."""
+    active = Employment.objects.filter(department__path__startswith=department.path).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=end_date)
+    )
+    return "department_in_use" if active.exists() else None

@@ -36,12 +36,12 @@ from stdnum.nl import bsn as stdnum_bsn
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import Role, mfa_required
 from hersteld.accounts.services import create_user
+from hersteld.core.contact import phone_problem, postcode_problem
 from hersteld.demo.absence import seed_cases, seed_signals
 from hersteld.demo.exchange import seed_coupling
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.organisations.services import create_department, create_employer
 from hersteld.people.models import ContractType, Employment, MaritalStatus
-from hersteld.people.rules import phone_problem, postcode_problem
 from hersteld.people.services import add_employment, end_employment
 
 SEED = 2026

@@ -1,0 +1,51 @@
+"""Rules for addresses and phone numbers, of employees and employers alike (pure; no Django).
+
+Each function returns None when the value is valid, or a stable error code.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import phonenumbers
+from stdnum.nl import postcode as stdnum_postcode
+
+
+def normalise_postcode(value: str) -> str:
+    """'1234ab' and '1234 AB' become '1234 AB'."""
+    compact = re.sub(r"\s", "", value).upper()
+    return f"{compact[:4]} {compact[4:]}" if len(compact) == 6 else value.strip().upper()
+
+
+def postcode_problem(value: str, country: str = "NL") -> str | None:
+    """A Dutch postcode is 4 digits (not starting with 0) and 2 letters, not SA, SD or SS."""
+    if country != "NL":
+        return None if value.strip() else "required"
+    if not stdnum_postcode.is_valid(value):
+        return "postcode_format"
+    return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _phone(value: str, country: str) -> tuple[str | None, str]:
+    """(problem, normalised form) of a phone number, parsed once.
+
+    Cached: a caller checks a number and then normalises it (`phone_problem`, then
+    `normalise_phone`); the second call is a dictionary look-up. Strings only go in and out.
+    """
+    try:
+        number = phonenumbers.parse(value, country)
+    except phonenumbers.NumberParseException:
+        return "phone_format", value.strip()
+    problem = None if phonenumbers.is_valid_number(number) else "phone_invalid"
+    return problem, phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_phone(value: str, country: str = "NL") -> str:
+    return _phone(value, country)[1]
+
+
+def phone_problem(value: str, country: str = "NL") -> str | None:
+    """A phone number must be a valid mobile or landline number (Dutch numbers without +31 too)."""
+    return _phone(value, country)[0]
