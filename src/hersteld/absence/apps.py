@@ -6,3 +6,9 @@ class AbsenceConfig(AppConfig):
     name = "hersteld.absence"
     label = "absence"
     verbose_name = _("Absence")
+
+    def ready(self) -> None:
+        from hersteld.absence.selectors import attach_cases
+        from hersteld.core import signals
+
+        signals.employments_shown.connect(attach_cases, dispatch_uid="absence.attach_cases")

@@ -26,6 +26,7 @@ from hersteld.core.audit import record_access
 from hersteld.core.models import AuditEvent
 from hersteld.core.selectors import audit_events
 from hersteld.organisations.models import Department
+from hersteld.people import selectors as people_selectors
 
 SORTS = {
     "first_day": ("first_day", "id"),
@@ -196,3 +197,23 @@ def facts(found: AbsenceCase, today: dt.date | None = None) -> CaseFacts:
         out_of_service=out_of_service,
         reintegration_report=report,
     )
+
+
+def attach_cases(user: Any, employments: list[Any], **_: Any) -> None:
+    """Receiver of core.signals.employments_shown: each employment's cases (one query) and
+    whether the user may add one."""
+    can_view = user.has_perm_anywhere("absence.view")
+    ids = [emp.pk for emp in employments]
+    by_employment: dict[int, list[Any]] = {}
+    if can_view and ids:
+        for case in employment_cases(user, ids):
+            by_employment.setdefault(case.employment_id, []).append(case)
+    changeable = set(
+        people_selectors.employments(user, "absence.change")
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    for emp in employments:
+        emp.absence_cases = by_employment.get(emp.pk, [])
+        emp.can_see_cases = can_view
+        emp.can_add_case = emp.pk in changeable

@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # organisations -> people: a department is about to end on `end_date`. A receiver answers an
 # error code (the department may not end) or None. Arguments: department, end_date.
 department_ending = Signal()
+
+# people -> absence: the employee page shows these employments to `user`; a receiver may
+# attach what it adds to each (the absence app: cases, may the user see or add them).
+# Arguments: user, employments (a list).
+employments_shown = Signal()

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from hersteld.absence import selectors as absence_selectors
+from hersteld.core import signals
 from hersteld.core.selectors import describe, history_for_employee
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors, services
@@ -22,6 +22,7 @@ from hersteld.people.forms import (
     EmploymentEditForm,
     EndEmploymentForm,
 )
+from hersteld.people.models import Employment
 from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 
@@ -86,24 +87,6 @@ def employment_add(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _attach_cases(user: Any, employments: list[Any]) -> None:
-    """Each employment gets its cases (one query) and whether the user may add one."""
-    can_view = user.has_perm_anywhere("absence.view")
-    by_employment: dict[int, list[Any]] = {}
-    if can_view and employments:
-        for case in absence_selectors.employment_cases(user, [emp.pk for emp in employments]):
-            by_employment.setdefault(case.employment_id, []).append(case)
-    changeable = set(
-        selectors.employments(user, "absence.change")
-        .filter(pk__in=[emp.pk for emp in employments])
-        .values_list("pk", flat=True)
-    )
-    for emp in employments:
-        emp.absence_cases = by_employment.get(emp.pk, [])
-        emp.can_see_cases = can_view
-        emp.can_add_case = emp.pk in changeable
-
-
 @login_required
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee(request.user, pk)
@@ -111,7 +94,8 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employments = list(
         selectors.employee_employments(request.user, employee).prefetch_related("terms__department")
     )
-    _attach_cases(request.user, employments)
+    # The absence app adds each employment's cases (core.signals.employments_shown).
+    signals.employments_shown.send(sender=Employment, user=request.user, employments=employments)
     context: dict[str, Any] = {
         "employee": employee,
         "tab": tab,
