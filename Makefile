@@ -43,14 +43,14 @@ demo: $(DEMO_STAMP)
 test: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy src
-	$(BIN)/lint-imports
+	$(BIN)/lint-imports --no-cache
 
 # Regenerate the lock from pyproject.toml (needs network to the package index).
 lock:
