@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -36,6 +35,7 @@ from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
 from hersteld.poortwachter import timeline
+from hersteld.web.access import requires
 from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 REPORT_LABELS = {
@@ -45,18 +45,12 @@ REPORT_LABELS = {
 }
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm_anywhere(permission):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 def _dossier(case: AbsenceCase, tab: str = "overview") -> str:
     return reverse("absence:case_detail", args=[case.pk]) + f"?tab={tab}"
 
 
-@login_required
+@requires("absence.view")
 def case_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "absence.view")
     get = request.GET
     search = get.get("q", "").strip()
     status, kind, sort = (
@@ -110,7 +104,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def case_add(request: HttpRequest, employment_pk: int) -> HttpResponse:
     """Case toevoegen from an employment: first the kind, then its form."""
@@ -149,7 +143,7 @@ def _tabs(request: HttpRequest, case: AbsenceCase) -> list[tuple[str, str]]:
     return tabs
 
 
-@login_required
+@requires("absence.view")
 @require_http_methods(["GET", "POST"])
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The dossier with its tabs; every view is written to the access log."""
@@ -219,7 +213,7 @@ def _case_for_change(request: HttpRequest, pk: int) -> AbsenceCase:
     return selectors.case(request.user, pk, "absence.change", log_access=False)
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
@@ -278,7 +272,7 @@ def _case_action(
     )
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_action(
@@ -299,7 +293,7 @@ def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def case_convert(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_action(
@@ -319,7 +313,7 @@ def case_convert(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_action(
@@ -334,7 +328,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def case_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     return _case_action(
@@ -355,7 +349,7 @@ def case_delivery(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def case_end_leave(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
@@ -387,7 +381,7 @@ def _recovery_message(recovery: Any) -> str:
     return _("The partial recovery has been recorded.")
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)

@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -28,6 +27,7 @@ from hersteld.exchange import imports
 from hersteld.exchange.import_tasks import import_run
 from hersteld.exchange.models import ImportRun, ImportStatus
 from hersteld.organisations.models import Employer
+from hersteld.web.access import requires
 
 RECENT_RUNS = 10
 
@@ -79,7 +79,7 @@ def _start(request: HttpRequest, run: ImportRun) -> None:
     transaction.on_commit(lambda: import_run.delay(run.pk, user_id, meta.request_id, meta.ip))
 
 
-@login_required
+@requires("people.change")
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     employers = imports.import_employers(request.user).order_by("name")
@@ -128,7 +128,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
     return render(request, "exchange/import.html", context, status=422 if form.errors else 200)
 
 
-@login_required
+@requires("people.change")
 @require_http_methods(["GET", "POST"])
 def import_run_page(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs(request), pk=pk)
@@ -154,7 +154,7 @@ def import_run_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "exchange/import_run.html", context)
 
 
-@login_required
+@requires("people.change")
 @require_GET
 def import_status(request: HttpRequest, pk: int) -> JsonResponse:
     run = get_object_or_404(_runs(request), pk=pk)
@@ -173,7 +173,7 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
     )
 
 
-@login_required
+@requires("people.change")
 @require_GET
 def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs(request), pk=pk)

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -30,6 +29,7 @@ from hersteld.exchange.models import (
 )
 from hersteld.organisations.models import Employer
 from hersteld.people.models import Gender
+from hersteld.web.access import requires
 from hersteld.web.helpers import form_page, paginate, query_without_page
 
 FIELD_LABELS: dict[str, Any] = {
@@ -48,15 +48,9 @@ FIELD_LABELS: dict[str, Any] = {
 }
 
 
-def _require(request: HttpRequest, *permissions: str) -> None:
-    if not any(request.user.has_perm_anywhere(p) for p in permissions):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
-@login_required
+@requires("exchange.manage", "exchange.view_error_log")
 def coupling_list(request: HttpRequest) -> HttpResponse:
     """Every coupling in scope with its status and its open errors."""
-    _require(request, "exchange.manage", "exchange.view_error_log")
     action = (
         "exchange.manage"
         if request.user.has_perm_anywhere("exchange.manage")  # type: ignore[union-attr]
@@ -79,11 +73,10 @@ def _config(coupling: Coupling) -> dict[str, Any]:
     return {name: getattr(coupling, name) for name in services.CONFIG_FIELDS}
 
 
-@login_required
+@requires("exchange.manage")
 @require_http_methods(["GET", "POST"])
 def coupling_add(request: HttpRequest) -> HttpResponse:
     """The arbodienst asks for a coupling; the operator activates it later."""
-    _require(request, "exchange.manage")
     employers = Employer.objects.restrict(request.user, "exchange.manage").order_by("name")
     form = CouplingForm(
         request.POST or None,
@@ -114,7 +107,7 @@ def coupling_add(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires("exchange.manage")
 @require_http_methods(["GET", "POST"])
 def coupling_edit(request: HttpRequest, pk: int) -> HttpResponse:
     coupling = selectors.coupling(request.user, pk)
@@ -134,7 +127,7 @@ def coupling_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("exchange.manage")
 def coupling_detail(request: HttpRequest, pk: int, new_key: str = "") -> HttpResponse:
     """Configuration, status, key, billing per month, received and sent messages."""
     coupling = selectors.coupling(request.user, pk)
@@ -164,7 +157,7 @@ def coupling_detail(request: HttpRequest, pk: int, new_key: str = "") -> HttpRes
     )
 
 
-@login_required
+@requires("exchange.manage")
 @require_POST
 def coupling_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Operator actions: activate, suspend, issue a new key (shown once, on this answer only)."""
@@ -185,7 +178,7 @@ def coupling_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("exchange:coupling_detail", pk=coupling.pk)
 
 
-@login_required
+@requires("exchange.view_error_log")
 def error_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Rapport CDES Fouten log: rejected and failed messages with their reasons."""
     coupling, rows = selectors.error_log(request.user, pk)
@@ -200,7 +193,7 @@ def error_log(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("exchange.view_error_log")
 @require_POST
 def dismiss(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     """Set a message that will never be fixed aside, so the error log shows what needs work."""
@@ -214,7 +207,7 @@ def dismiss(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     return redirect("exchange:errors", pk=pk)
 
 
-@login_required
+@requires("exchange.view_error_log")
 @require_POST
 def outbox_retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     """Send a failed outbound message again, after the target was fixed."""
@@ -228,7 +221,7 @@ def outbox_retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse
     return redirect("exchange:errors", pk=pk)
 
 
-@login_required
+@requires("exchange.view_error_log")
 @require_POST
 def retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     message = services.get_error_message(request.user, message_pk)
@@ -251,10 +244,9 @@ def retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
     return redirect("exchange:errors", pk=pk)
 
 
-@login_required
+@requires("exchange.review")
 def review_list(request: HttpRequest) -> HttpResponse:
     """Proposals from couplings: corrections, withdrawals, possible duplicates, missing reports."""
-    _require(request, "exchange.review")
     status = request.GET.get("status", ReviewStatus.OPEN)
     status = status if status in ReviewStatus.values else ReviewStatus.OPEN
     page = paginate(request, selectors.reviews(request.user, status))
@@ -304,7 +296,7 @@ def _shown(name: str, value: Any) -> Any:
     return value
 
 
-@login_required
+@requires("exchange.review")
 @require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.review(request.user, pk)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from hersteld.core.selectors import describe, history_for_object
 from hersteld.organisations import selectors, services
 from hersteld.organisations.forms import DepartmentForm, EmployerForm, employer_form
 from hersteld.organisations.models import Arbodienst
+from hersteld.web.access import requires
 from hersteld.web.helpers import form_page, paginate, run_service
 
 
@@ -24,10 +24,8 @@ def _employer_page(employer: Any) -> str:
     return reverse("organisations:employer_detail", args=[employer.pk])
 
 
-@login_required
+@requires("organisations.view")
 def employer_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm_anywhere("organisations.view"):  # type: ignore[union-attr]
-        raise PermissionDenied
     search = request.GET.get("q", "").strip()
     return render(
         request,
@@ -40,7 +38,7 @@ def employer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires("organisations.view")
 def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer(request.user, pk)
     can_change = selectors.employers(request.user, "organisations.change").filter(pk=pk).exists()
@@ -61,7 +59,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("organisations.change")
 @require_http_methods(["GET", "POST"])
 def employer_create(request: HttpRequest) -> HttpResponse:
     arbodiensten = Arbodienst.objects.restrict(request.user, "organisations.change")
@@ -83,7 +81,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires("organisations.change")
 @require_http_methods(["GET", "POST"])
 def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer(request.user, pk, "organisations.change")
@@ -99,7 +97,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("organisations.change")
 @require_http_methods(["POST"])
 def department_create(request: HttpRequest, pk: int) -> HttpResponse:
     employer = selectors.employer(request.user, pk, "organisations.change")
@@ -129,7 +127,7 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("organisations.change")
 @require_http_methods(["GET", "POST"])
 def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
     department = selectors.department(request.user, pk, "organisations.change")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,17 +21,12 @@ from hersteld.people.forms import (
     EndEmploymentForm,
 )
 from hersteld.people.models import Employment
+from hersteld.web.access import requires
 from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm_anywhere(permission):  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
-@login_required
+@requires("people.view")
 def employment_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "people.view")
     status = request.GET.get("status", "in")
     in_service = {"in": True, "out": False}.get(status)
     employer_id = int_or_none(request.GET.get("employer"))
@@ -70,10 +63,9 @@ def _employee_page(employment: Any) -> str:
     return reverse("people:employee_detail", args=[employment.employee_id])
 
 
-@login_required
+@requires("people.change")
 @require_http_methods(["GET", "POST"])
 def employment_add(request: HttpRequest) -> HttpResponse:
-    _require(request, "people.change")
     return form_page(
         request,
         EmploymentAddForm(request.POST or None, actor=request.user),
@@ -87,7 +79,7 @@ def employment_add(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@requires("people.view")
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee(request.user, pk)
     tab = request.GET.get("tab", "data")
@@ -110,7 +102,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "people/employee_detail.html", context)
 
 
-@login_required
+@requires("people.change")
 @require_http_methods(["GET", "POST"])
 def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employee = selectors.employee(request.user, pk, "people.change", log_access=False)
@@ -126,7 +118,7 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("people.change")
 @require_http_methods(["GET", "POST"])
 def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment(request.user, pk, "people.change", log_access=False)
@@ -159,7 +151,7 @@ def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("people.change")
 @require_http_methods(["GET", "POST"])
 def employment_end(request: HttpRequest, pk: int) -> HttpResponse:
     employment = selectors.employment(request.user, pk, "people.change", log_access=False)

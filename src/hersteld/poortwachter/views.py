@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,16 +18,15 @@ from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.forms import DoneForm, TodoForm
 from hersteld.poortwachter.models import Party
+from hersteld.web.access import requires, signed_in
 from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 DAY_CHOICES = (7, 14, 30, 60)
 
 
-@login_required
+@requires("absence.view")
 def worklist(request: HttpRequest) -> HttpResponse:
     """What needs doing: overdue steps and steps due soon, in the user's scope (P10)."""
-    if not request.user.has_perm_anywhere("absence.view"):  # type: ignore[union-attr]
-        raise PermissionDenied
     get = request.GET
     days = int_or_none(get.get("days")) or 14
     overdue_only = get.get("overdue") == "1"
@@ -75,7 +73,7 @@ def _back(todo: Any) -> str:
     return reverse("absence:case_detail", args=[todo.case_id]) + "?tab=timeline"
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
     todo = get_object_or_404(selectors.todos(request.user, "absence.change"), pk=pk)
@@ -96,7 +94,7 @@ def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def todo_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = absence_selectors.case(request.user, case_pk, "absence.change", log_access=False)
@@ -118,7 +116,7 @@ def todo_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's signals; opening the page marks them read."""
     page = paginate(request, selectors.notifications(request.user))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,9 +10,10 @@ from hersteld.absence.models import CaseStatus
 from hersteld.accounts import selectors as account_selectors
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
+from hersteld.web.access import signed_in
 
 
-@login_required
+@signed_in
 def home(request: HttpRequest) -> HttpResponse:
     """The start page: counts of what lies in the user's own scope."""
     user = request.user

@@ -1,7 +1,8 @@
 """Every portal route declares who may reach it: `@requires(...)`, `@signed_in` or `@public`.
 
-The declaration does the coarse check (a role that lacks the permission everywhere gets
-403, an anonymous visitor is sent to the log-in page); the selectors still decide which
+The declaration does the coarse check: an anonymous visitor is sent to the log-in page, and
+a user who lacks the permission everywhere gets 403 on a page without an object and 404 on
+a route about one object (as if it did not exist). The selectors still decide which
 objects are in scope (404 outside it). The declared access is kept on the view as
 `view.access`, so a test can walk the URLconf and fail on a route that declares nothing.
 """
@@ -15,7 +16,7 @@ from typing import Concatenate, ParamSpec, Protocol, runtime_checkable
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponse]
@@ -50,6 +51,10 @@ def _declare(access: Access) -> Callable[[View[P]], View[P]]:
             if access.sign_in and not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if access.permissions and not may(request.user, *access.permissions):
+                # A route about one object answers as if the object did not exist, so it
+                # never tells whether an id is in use; a page without one answers 403.
+                if kwargs:
+                    raise Http404
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
