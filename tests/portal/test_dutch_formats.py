@@ -68,7 +68,8 @@ def test_the_employee_history_shows_dutch_dates_money_and_hours(login, record, u
     assert "<del>€ 41.310,00</del> &rarr; <ins>€ 52.000,50</ins>" in page
     assert "<del>32</del> &rarr; <ins>37,5</ins>" in page
     assert "<del>17-05-1990</del> &rarr; <ins>18-05-1990</ins>" in page
-    for raw in ("41310", "52000.50", "37.50", "1990-05-17", "1990-05-18", "2024-03-01"):
+    assert "<small>geldt vanaf 01-01-2025</small>" in page  # the hours' effective date
+    for raw in ("41310", "52000.50", "37.50", "1990-05-17", "1990-05-18", "2025-01-01"):
         assert raw not in page
 
 

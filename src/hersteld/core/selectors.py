@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.audit import field_label
-from hersteld.core.display import TEXT, format_value, kind_of_field
+from hersteld.core.display import DATE, TEXT, format_value, kind_of_field
 from hersteld.core.models import AuditEvent
 
 # Object types whose mere existence is medical data: only users with medical.view see them.
@@ -57,6 +57,15 @@ def _hidden_fields(event: AuditEvent, user: Any) -> set[str]:
     except (LookupError, ValueError):
         return set()
     return {name for name, perm in restricted.items() if not user.has_perm_anywhere(perm)}
+
+
+def _reason(reason: str) -> str:
+    """A change of terms stores "valid_from=<ISO date>" as its reason; people read a sentence."""
+    prefix = "valid_from="
+    if reason.startswith(prefix):
+        shown = format_value(reason.removeprefix(prefix), DATE)
+        return str(_("effective from %(date)s") % {"date": shown})
+    return reason
 
 
 def describe(events: Iterable[AuditEvent], *, user: Any) -> list[AuditEvent]:
@@ -109,5 +118,6 @@ def describe(events: Iterable[AuditEvent], *, user: Any) -> list[AuditEvent]:
                 )
             )
         event.rows = rows  # type: ignore[attr-defined]
+        event.reason = _reason(event.reason)
         event.channel_label = CHANNELS.get(event.channel, event.channel)  # type: ignore[attr-defined]
     return events
