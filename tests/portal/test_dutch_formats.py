@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from hersteld.absence import services as absence_services
-from hersteld.absence.models import CaseKind
+from hersteld.absence.models import CaseKind, Recovery
+from hersteld.core.models import AuditEvent
 from hersteld.organisations.models import Department
 from hersteld.people import services as people_services
 from tests.factories import employment_data
@@ -111,3 +112,19 @@ def test_the_lists_show_dutch_hours_dates_and_percentages(login, record) -> None
     assert "02-02-2026" in cases
     assert ">50%<" in cases
     assert "50.00" not in cases
+
+
+def test_a_recovery_named_before_the_dutch_formats_reads_dutch_too(
+    login, persona, record, monkeypatch
+) -> None:
+    _, case = record
+    # How a recovery named itself before: the percentage as Python writes a Decimal.
+    monkeypatch.setattr(Recovery, "__str__", lambda r: f"{r.percentage}% {r.date:%d-%m-%Y}")
+    absence_services.add_recovery(
+        actor=persona("hr.devries"),
+        case_id=case.pk,
+        data={"date": dt.date(2026, 2, 16), "percentage": Decimal("62.5")},
+    )
+    assert AuditEvent.objects.filter(object_repr="62.50% 16-02-2026").exists()
+    page = _text(login("hr.devries").get(f"/cases/{case.pk}/?tab=history"))
+    assert "aangemaakt: 62,5% 16-02-2026" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.audit import field_label
-from hersteld.core.display import DATE, TEXT, format_value, kind_of_field
+from hersteld.core.display import DATE, PERCENT, TEXT, format_value, kind_of_field
 from hersteld.core.models import AuditEvent
 
 # Object types whose mere existence is medical data: only users with medical.view see them.
@@ -57,6 +58,14 @@ def _hidden_fields(event: AuditEvent, user: Any) -> set[str]:
     except (LookupError, ValueError):
         return set()
     return {name for name, perm in restricted.items() if not user.has_perm_anywhere(perm)}
+
+
+# A recovery's name was stored with its percentage as Python wrote it ("50.00% 09-02-2026").
+_STORED_PERCENTAGE = re.compile(r"^(\d+(?:\.\d+)?)%")
+
+
+def _percentage(match: re.Match[str]) -> str:
+    return format_value(match.group(1), PERCENT)
 
 
 def _reason(reason: str) -> str:
@@ -119,5 +128,7 @@ def describe(events: Iterable[AuditEvent], *, user: Any) -> list[AuditEvent]:
             )
         event.rows = rows  # type: ignore[attr-defined]
         event.reason = _reason(event.reason)
+        if event.object_type == "absence.recovery":
+            event.object_repr = _STORED_PERCENTAGE.sub(_percentage, event.object_repr)
         event.channel_label = CHANNELS.get(event.channel, event.channel)  # type: ignore[attr-defined]
     return events
