@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from hersteld.absence import services as absence_services
 from hersteld.absence.models import CaseKind, Recovery
@@ -128,3 +129,24 @@ def test_a_recovery_named_before_the_dutch_formats_reads_dutch_too(
     assert AuditEvent.objects.filter(object_repr="62.50% 16-02-2026").exists()
     page = _text(login("hr.devries").get(f"/cases/{case.pk}/?tab=history"))
     assert "aangemaakt: 62,5% 16-02-2026" in page
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("first_day", "2025-03-03", "03-03-2025"),
+        ("birth_date", "1990-05-17", "17-05-1990"),
+        ("sick_percentage", "100.00", "100%"),
+        ("sick_percentage", "37.50", "37,5%"),
+        ("safety_net", False, "Nee"),
+        ("status", "open", "open"),
+        ("gender", "V", "vrouw"),
+        ("surname", "Formatproef", "Formatproef"),
+        ("detail", "", "—"),
+    ],
+)
+def test_a_proposal_shows_both_sides_in_dutch_format(name, value, shown) -> None:
+    from hersteld.exchange.views import _shown
+
+    with translation.override("nl"):
+        assert str(_shown(name, value)) == shown
