@@ -178,6 +178,8 @@ CSRF_TRUSTED_ORIGINS = envlist("HERSTELD_CSRF_TRUSTED_ORIGINS", [])
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates dd-mm-jjjj in the portal (hersteld/formats/<lang>/formats.py); the API stays ISO.
+FORMAT_MODULE_PATH = ["hersteld.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from hersteld.core.display import PERCENT, format_value
 from hersteld.core.restrict import RestrictedQuerySet, ScopedModel, ScopePaths
 
 CASE_SCOPE = ScopePaths(
@@ -305,7 +306,7 @@ class Recovery(CaseChild):
         ]
 
     def __str__(self) -> str:
-        return f"{self.percentage}% {self.date:%d-%m-%Y}"
+        return f"{format_value(self.percentage, PERCENT)} {self.date:%d-%m-%Y}"
 
     @property
     def is_full(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.audit import field_label
+from hersteld.core.display import DATE, PERCENT, TEXT, format_value, kind_of_field
 from hersteld.core.models import AuditEvent
 
 # Object types whose mere existence is medical data: only users with medical.view see them.
@@ -58,12 +60,30 @@ def _hidden_fields(event: AuditEvent, user: Any) -> set[str]:
     return {name for name, perm in restricted.items() if not user.has_perm_anywhere(perm)}
 
 
+# A recovery's name was stored with its percentage as Python wrote it ("50.00% 09-02-2026").
+_STORED_PERCENTAGE = re.compile(r"^(\d+(?:\.\d+)?)%")
+
+
+def _percentage(match: re.Match[str]) -> str:
+    return format_value(match.group(1), PERCENT)
+
+
+def _reason(reason: str) -> str:
+    """A change of terms stores "valid_from=<ISO date>" as its reason; people read a sentence."""
+    prefix = "valid_from="
+    if reason.startswith(prefix):
+        shown = format_value(reason.removeprefix(prefix), DATE)
+        return str(_("effective from %(date)s") % {"date": shown})
+    return reason
+
+
 def describe(events: Iterable[AuditEvent], *, user: Any) -> list[AuditEvent]:
     """Give each event `rows` of (label, before, after) as a person reads them.
 
-    Choices show their label and references their name; referenced objects are fetched
-    with one query per model for the whole page, so a history page keeps a fixed number
-    of queries.
+    The stored strings are formatted by the field's kind (core.display: dates dd-mm-jjjj,
+    money, percentages, hours, Ja/Nee); choices show their label and references their
+    name; referenced objects are fetched with one query per model for the whole page, so a
+    history page keeps a fixed number of queries.
     """
     events = list(events)
     shown: list[AuditEvent] = []
@@ -92,13 +112,23 @@ def describe(events: Iterable[AuditEvent], *, user: Any) -> list[AuditEvent]:
         for name, (before, after) in event.changes.items():
             field = _field(event, name)
             lookup: dict[Any, Any] = {}
+            kind = TEXT
             if field is not None and field.is_relation:
                 lookup = names.get(field.related_model, {})
             elif field is not None and field.choices:
                 lookup = dict(field.flatchoices)
+            else:
+                kind = kind_of_field(field)
             rows.append(
-                (field_label(event, name), lookup.get(before, before), lookup.get(after, after))
+                (
+                    field_label(event, name),
+                    format_value(lookup.get(before, before), kind),
+                    format_value(lookup.get(after, after), kind),
+                )
             )
         event.rows = rows  # type: ignore[attr-defined]
+        event.reason = _reason(event.reason)
+        if event.object_type == "absence.recovery":
+            event.object_repr = _STORED_PERCENTAGE.sub(_percentage, event.object_repr)
         event.channel_label = CHANNELS.get(event.channel, event.channel)  # type: ignore[attr-defined]
     return events

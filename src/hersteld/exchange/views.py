@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -10,13 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hersteld.absence.models import CaseStatus
 from hersteld.accounts.permissions import Role
+from hersteld.core import display
 from hersteld.exchange import outbox, selectors, services
 from hersteld.exchange.forms import CouplingForm
 from hersteld.exchange.models import (
@@ -280,20 +279,21 @@ def _side_by_side(review: Any) -> list[dict[str, Any]]:
     return rows
 
 
+SHOWN_KINDS = {
+    "first_day": display.DATE,
+    "birth_date": display.DATE,
+    "sick_percentage": display.PERCENT,
+    "safety_net": display.BOOL,
+}
+
+
 def _shown(name: str, value: Any) -> Any:
     """Dates as dd-mm-jjjj, codes by their label, as elsewhere in the portal."""
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
     if name == "status" and value in CaseStatus.values:
         return CaseStatus(value).label
     if name == "gender" and value in Gender.values:
         return Gender(value).label
-    if isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        try:
-            return date_format(dt.date.fromisoformat(value), "d-m-Y")
-        except ValueError:
-            return value
-    return value
+    return display.format_value(value, SHOWN_KINDS.get(name, display.AUTO))
 
 
 @requires("exchange.review")

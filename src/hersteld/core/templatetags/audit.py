@@ -1,21 +1,17 @@
-"""Show audited values to people: yes/no instead of True/False, a dash for empty."""
+"""Show audited values to people: the history rows are formatted by core.display."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext as _
+
+from hersteld.core.display import format_value
 
 register = template.Library()
 
 
 @register.filter
 def audit_value(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
+    """Yes/no as Ja/Nee, a dash for empty, dates and numbers in Dutch format."""
+    return format_value(value)

@@ -1,6 +1,26 @@
 // Hersteld portal: small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // After a one-click replacement the neutral word may stand next to itself ("rugpijn en
+  // klachten" becomes "klachten en klachten"). mergeRepeat keeps the first of the two when
+  // the same word (any case) follows or precedes the replaced span, with a space, a comma
+  // and/or "en" between them. Returns the new text and where the replaced span now starts.
+  function mergeRepeat(text, start, length) {
+    var word = text.substr(start, length);
+    if (!/^[\p{L}]+$/u.test(word)) { return { text: text, start: start }; }
+    var between = "(?:[^\\S\\n]*,[^\\S\\n]*|[^\\S\\n]+)(?:en[^\\S\\n]+)?";
+    var after = new RegExp("^" + between + word + "(?![\\p{L}])", "iu").exec(text.slice(start + length));
+    if (after) {
+      return { text: text.slice(0, start + length) + text.slice(start + length + after[0].length), start: start };
+    }
+    var before = new RegExp("(?<![\\p{L}])" + word + between + "$", "iu").exec(text.slice(0, start));
+    if (before) {
+      var kept = start - before[0].length;
+      return { text: text.slice(0, kept + length) + text.slice(start + length), start: kept };
+    }
+    return { text: text, start: start };
+  }
+  window.Hersteld = { mergeRepeat: mergeRepeat };
   document.addEventListener("DOMContentLoaded", function () {
     // Phone menu toggle.
     var toggle = document.querySelector(".menu-toggle");
@@ -41,13 +61,18 @@
         if (!field) { return; }
         var term = button.getAttribute("data-term");
         var suggestion = button.getAttribute("data-suggestion");
+        // A capital stays a capital ("Rugpijn" becomes "Klachten"), as medical_terms.replace does.
+        if (term.charAt(0) !== term.charAt(0).toLowerCase()) {
+          suggestion = suggestion.charAt(0).toUpperCase() + suggestion.slice(1);
+        }
         var start = parseInt(button.getAttribute("data-start"), 10);
         var text = field.value;
         if (text.substr(start, term.length) !== term) { start = text.indexOf(term); }
         if (start < 0) { return; }
-        field.value = text.slice(0, start) + suggestion + text.slice(start + term.length);
+        var merged = mergeRepeat(text.slice(0, start) + suggestion + text.slice(start + term.length), start, suggestion.length);
+        field.value = merged.text;
         // Later findings in the same field move by the change in length.
-        var shift = suggestion.length - term.length;
+        var shift = merged.text.length - text.length;
         document.querySelectorAll('[data-replace-field="' + field.id + '"]').forEach(function (other) {
           var at = parseInt(other.getAttribute("data-start"), 10);
           if (at > start) { other.setAttribute("data-start", String(at + shift)); }

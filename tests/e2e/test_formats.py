@@ -1,0 +1,162 @@
+"""Dutch formats on the pages people read most, and the medical-term replacement that must
+not leave "klachten en klachten" (issue 11 items 15 and 16).
+
+1. The replacement's merge rule (portal.js `Hersteld.mergeRepeat`) by table, in the browser.
+2. HR types a note whose replacement produces a repeated word and clicks the alternatives:
+   the repeat is merged, and every finding after it still finds its word.
+3. The history tab, the employee page, a case dossier and the employment list show a record
+   made for the test in Dutch format, as hr.devries and casemanager.noord, laptop and phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from hersteld.absence import services as absence_services
+from hersteld.absence.models import CaseKind
+from hersteld.accounts.models import User
+from hersteld.organisations.models import Department
+from hersteld.people import services as people_services
+from hersteld.people.models import Employment
+from tests.e2e.conftest import LAPTOP, PHONE, log_in, pass_second_factor, shot, submit
+from tests.factories import employment_data
+
+pytestmark = pytest.mark.e2e
+
+# (text, start and length of the word just put in, text after the merge)
+MERGES = [
+    ("klachten en klachten", 0, 8, "klachten"),
+    ("klachten en klachten", 12, 8, "klachten"),
+    ("Klachten, klachten sinds maandag", 0, 8, "Klachten sinds maandag"),
+    ("Klachten en klachten.", 12, 8, "Klachten."),
+    ("Hij heeft klachten KLACHTEN.", 10, 8, "Hij heeft klachten."),
+    ("Hij heeft klachten, en klachten.", 10, 8, "Hij heeft klachten."),
+    ("Hij is ziek en ziek thuis.", 7, 4, "Hij is ziek thuis."),
+    # not the same word, or not next to each other: unchanged
+    ("klachten en klachtenlijst", 0, 8, "klachten en klachtenlijst"),
+    ("klachten of klachten", 0, 8, "klachten of klachten"),
+    ("klachten. Klachten", 0, 8, "klachten. Klachten"),
+    ("klachten\nklachten", 0, 8, "klachten\nklachten"),
+    ("Heeft klachten en blijft thuis.", 6, 8, "Heeft klachten en blijft thuis."),
+]
+
+
+def log_in_as(page: Page, username: str) -> None:
+    page.context.clear_cookies()
+    log_in(page, username)
+    pass_second_factor(page)
+
+
+def test_the_merge_rule_by_table(page: Page) -> None:
+    page.goto("/accounts/login/")
+    page.wait_for_function("() => Boolean(window.Hersteld && window.Hersteld.mergeRepeat)")
+    got = [
+        page.evaluate("([t, s, l]) => window.Hersteld.mergeRepeat(t, s, l).text", [t, s, n])
+        for t, s, n, _ in MERGES
+    ]
+    assert got == [expected for *_, expected in MERGES]
+
+
+def _employment_without_case() -> Employment:
+    employment = (
+        Employment.objects.filter(
+            employer__name="Bakkerij De Vries",
+            end_date__isnull=True,
+            start_date__lte=timezone.localdate() - dt.timedelta(days=365),
+            cases__isnull=True,
+        )
+        .order_by("start_date", "pk")
+        .first()
+    )
+    assert employment is not None
+    return employment
+
+
+def test_replacing_terms_merges_a_repeated_neutral_word(page: Page) -> None:
+    employment = _employment_without_case()
+    log_in_as(page, "hr.devries")
+    page.goto(f"/cases/add/{employment.pk}/?kind=sickness")
+    page.fill("#id_first_day", (timezone.localdate() - dt.timedelta(days=2)).isoformat())
+    page.fill("#id_note", "Rugpijn en klachten sinds maandag; hoofdpijn, rugpijn, misselijk.")
+    submit(page, "form#case-form")
+    findings = page.locator("#medical-findings")
+    expect(findings).to_be_visible()
+    note = page.locator("#id_note")
+
+    findings.locator("button[data-term='Rugpijn']").click()
+    expect(note).to_have_value("Klachten sinds maandag; hoofdpijn, rugpijn, misselijk.")
+    findings.locator("button[data-term='hoofdpijn']").click()
+    expect(note).to_have_value("Klachten sinds maandag; klachten, rugpijn, misselijk.")
+    findings.locator("button[data-term='rugpijn']").click()
+    expect(note).to_have_value("Klachten sinds maandag; klachten, misselijk.")
+    findings.locator("button[data-term='misselijk']").click()  # moved twice, still found
+    expect(note).to_have_value("Klachten sinds maandag; klachten, ziek.")
+    shot(page, "medical_terms_merged")
+    page.set_viewport_size(PHONE)
+    shot(page, "medical_terms_merged_phone")
+
+
+@pytest.fixture
+def record() -> tuple[Employment, int]:
+    """32 hours and € 41.310 from 01-03-2024, then 37,5 hours and € 52.000,50; sick from
+    02-02-2026 (a Monday), 50% recovered on 09-02-2026."""
+    hr = User.objects.get(username="hr.devries")
+    department = Department.objects.get(code="BAK")
+    employment = people_services.add_employment(
+        actor=hr,
+        data=employment_data(
+            department,
+            surname="Formatproef",
+            personnel_number="FMT-E2E",
+            start_date=dt.date(2024, 3, 1),
+            hours_per_week=Decimal("32"),
+            annual_salary=Decimal("41310"),
+        ),
+    )
+    people_services.update_employment(
+        actor=hr,
+        employment_id=employment.pk,
+        data={"annual_salary": Decimal("52000.50"), "hours_per_week": Decimal("37.5")},
+        valid_from=dt.date(2025, 1, 1),
+    )
+    case = absence_services.add_case(
+        actor=hr,
+        employment_id=employment.pk,
+        kind=CaseKind.SICKNESS,
+        data={"first_day": dt.date(2026, 2, 2)},
+    )
+    absence_services.add_recovery(
+        actor=hr, case_id=case.pk, data={"date": dt.date(2026, 2, 9), "percentage": Decimal("50")}
+    )
+    return employment, case.pk
+
+
+@pytest.mark.parametrize("username", ["hr.devries", "casemanager.noord"])
+def test_pages_show_the_record_in_dutch_format(page: Page, record, username: str) -> None:
+    employment, case_id = record
+    log_in_as(page, username)
+    who = username.replace(".", "_")
+    pages = [
+        (f"/employees/{employment.employee_id}/?tab=history", "history", "€ 52.000,50"),
+        (f"/employees/{employment.employee_id}/", "employee", "€ 52.000,50"),
+        (f"/cases/{case_id}/", "case", "50%"),
+        (f"/cases/{case_id}/?tab=history", "case_history", "09-02-2026"),
+        ("/employments/?q=Formatproef", "employments", "37,5"),
+    ]
+    for url, name, expected in pages:
+        page.set_viewport_size(LAPTOP)
+        page.goto(url)
+        main = page.locator("main")
+        expect(main).to_contain_text(expected)
+        text = main.inner_text()
+        for raw in ("41310", "52000.5", "37.50", "50.00", "2026-02-02", "2024-03-01"):
+            assert raw not in text, f"{raw} on {url}"
+        shot(page, f"formats_{name}_{who}")
+        page.set_viewport_size(PHONE)
+        expect(main).to_contain_text(expected)
+        shot(page, f"formats_{name}_{who}_phone")
