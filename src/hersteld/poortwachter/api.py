@@ -30,6 +30,9 @@ class MilestoneOut(Schema):
     status: str = Field(description="done, open, overdue (as of today) or lapsed (chain ended)")
     why: str
     done_on: dt.date | None
+    provisional: bool = Field(
+        description="the due date rests on a holiday no royal decree covers yet (rules.md 1)"
+    )
 
 
 class PlanOut(Schema):
@@ -54,6 +57,7 @@ class TodoOut(Schema):
     window_start: dt.date | None
     why: str
     done_on: dt.date | None
+    provisional: bool
     note: str
     status: str
     updated_at: dt.datetime
@@ -109,6 +113,7 @@ def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
                 "status": m.status,
                 "why": m.why,
                 "done_on": m.done,
+                "provisional": m.provisional,
             }
         )
     return {

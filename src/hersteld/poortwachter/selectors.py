@@ -11,7 +11,8 @@ from django.utils import timezone
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase, CaseStatus
 from hersteld.accounts.permissions import Role
-from hersteld.poortwachter.models import Notification, Todo
+from hersteld.poortwachter.models import HolidayDecree, Notification, Todo
+from hersteld.poortwachter.workdays import builtin_decrees
 
 SORTS = {
     "due": ("due", "id"),
@@ -81,3 +82,8 @@ def notifications(user: Any) -> QuerySet[Notification]:
         .select_related("todo__case__employee")
         .order_by("-created_at", "-id")
     )
+
+
+def decree_days() -> frozenset[dt.date]:
+    """Holiday decree days (Atw art. 3 lid 3): the built-in list plus the operator's (admin)."""
+    return builtin_decrees() | frozenset(HolidayDecree.objects.values_list("day", flat=True))

@@ -25,7 +25,7 @@ from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
 from hersteld.core.audit import snapshot
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail
-from hersteld.poortwachter import engine
+from hersteld.poortwachter import engine, selectors
 from hersteld.poortwachter.models import Notification, Party, SignalKind, Todo
 from hersteld.privacy.problems import check_free_text
 
@@ -81,6 +81,7 @@ def compute_plan(case: AbsenceCase, *, as_of: dt.date | None = None) -> engine.P
         sanction_until=latest.wage_sanction_until,
         as_of=as_of or timezone.localdate(),
         settings=engine_settings(latest),
+        decrees=selectors.decree_days(),
     )
 
 
@@ -118,6 +119,7 @@ def sync_plan(case: AbsenceCase) -> None:
             "due": milestone.due,
             "window_start": milestone.window_start,
             "why": milestone.why[:300],
+            "provisional": milestone.provisional,
         }
         todo = existing.get(key)
         if todo is None:
@@ -129,7 +131,9 @@ def sync_plan(case: AbsenceCase) -> None:
                 setattr(todo, name, value)
             changed.append(todo)
     Todo.objects.bulk_create(new)
-    Todo.objects.bulk_update(changed, ["party", "due", "window_start", "why", "updated_at"])
+    Todo.objects.bulk_update(
+        changed, ["party", "due", "window_start", "why", "provisional", "updated_at"]
+    )
     stale = [todo.pk for todo in existing.values() if todo.pk not in keep and todo.done_on is None]
     Todo.objects.filter(pk__in=stale).delete()
 
@@ -168,7 +172,9 @@ def compute_plan_without_sanction(case: AbsenceCase) -> engine.Plan | None:
     if not periods:
         return None
     try:
-        return engine.plan(periods, leaves=leaves, as_of=timezone.localdate())
+        return engine.plan(
+            periods, leaves=leaves, as_of=timezone.localdate(), decrees=selectors.decree_days()
+        )
     except engine.PlanError:
         return None
 
