@@ -136,8 +136,16 @@ def list_todos(
     party: str = "",
     employer_id: int | None = None,
     sort: str = "due",
+    mine: bool = Query(
+        False,
+        description="only my steps: my own party's steps in cases I reported, wrote a note in "
+        "or recorded a step of",
+    ),
 ) -> QuerySet[Todo]:
-    """The worklist: overdue steps and steps due within `days`, of open cases in your scope."""
+    """The worklist: overdue steps and steps due within `days`, of open cases in your scope.
+
+    Evaluations of a plan van aanpak that is not made yet are left out: the plan van aanpak
+    is the step to take."""
     return selectors.worklist(
         request.user,
         days=days,
@@ -145,6 +153,7 @@ def list_todos(
         party=party,
         employer_id=employer_id,
         sort=sort,
+        only_mine=mine,
     )
 
 

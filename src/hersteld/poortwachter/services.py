@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -138,6 +138,29 @@ def sync_plan(case: AbsenceCase) -> None:
     Todo.objects.filter(pk__in=stale).delete()
 
 
+def resync_around(day: dt.date) -> int:
+    """Recompute the plans whose 42nd-week report lies near a decree day that changed.
+
+    Only that milestone depends on working days; a report moves at most a few days over
+    holidays, so cases with the report within two weeks of `day` are recomputed.
+    """
+    margin = dt.timedelta(days=14)
+    cases = AbsenceCase.objects.filter(
+        todos__code="MELDING_42_WEKEN",
+        todos__due__range=(day - margin, day + margin),
+        status=CaseStatus.OPEN,
+    ).distinct()
+    count = 0
+    for case in cases:
+        try:
+            with transaction.atomic():
+                sync_plan(case)
+        except ValidationError:
+            continue  # a plan that cannot be made now (loonsanctie out of range) stays
+        count += 1
+    return count
+
+
 def _gather(full: list[AbsenceCase], target: AbsenceCase) -> None:
     """Move the chain's to-dos onto its latest case; of two rows for one milestone keep the done one."""
     best: dict[tuple[str, int], Todo] = {}
@@ -261,7 +284,7 @@ SIGNAL_PARTIES: dict[str, tuple[str, ...] | None] = {
 
 def open_todos(user: Any, action: str = "absence.view") -> Any:
     """To-dos of open cases that still need doing, in the user's scope."""
-    return (
+    return selectors.without_waiting_evaluations(
         Todo.objects.restrict(user, action)
         .filter(case__status=CaseStatus.OPEN, done_on__isnull=True, due__isnull=False)
         .exclude(code__in=NOT_MARKABLE)
@@ -354,6 +377,24 @@ def run_daily(
             summary["digests"] += send_digest(user)
         report("signals", index, len(users))
     return summary
+
+
+def dismiss_notification(user: Any, notification_id: int) -> Notification:
+    """Put one of the user's own signals away (it no longer shows in the list or the count)."""
+    notification = Notification.objects.get(pk=notification_id, user=user)
+    if notification.dismissed_at is None:
+        notification.dismissed_at = timezone.now()
+        notification.read_at = notification.read_at or notification.dismissed_at
+        notification.save(update_fields=["dismissed_at", "read_at"])
+    return notification
+
+
+def dismiss_done_notifications(user: Any) -> int:
+    """Put away every signal of a step that has been done since."""
+    now = timezone.now()
+    return Notification.objects.filter(
+        user=user, dismissed_at__isnull=True, todo__done_on__isnull=False
+    ).update(dismissed_at=now)
 
 
 def read_notifications(user: Any) -> int:
