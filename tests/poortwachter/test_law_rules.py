@@ -364,3 +364,23 @@ def test_rules_3_the_28_day_test_across_a_leave(
         "2026-06-10",
     )
     assert (body["first_day"], body["gap_days"]) == (first_day, gap_days)
+
+
+@pytest.mark.parametrize(
+    ("recovered", "due", "status"),
+    [
+        # D1 Sat 2025-01-04: day 295 = Sat 2025-10-25; the first working day on or after it
+        # is Monday 2025-10-27. Recovered on that Monday (last sick day Sunday 26/10): the
+        # report's due date lies after the last sick day, so it is not reached and lapses.
+        ("2025-10-27", None, "lapsed"),
+        # Recovered on Tuesday 28/10: the last sick day is Monday 27/10, the report's due
+        # date: reached, and overdue as of 2025-11-01.
+        ("2025-10-28", "2025-10-27", "overdue"),
+    ],
+)
+def test_rules_3_a_42nd_week_report_after_the_last_sick_day_is_not_reached(
+    recovered: str, due: str | None, status: str
+) -> None:
+    body = cli("--period", f"2025-01-04:{recovered}", "--as-of", "2025-11-01")
+    report = one(body, "MELDING_42_WEKEN")
+    assert (report["due"], report["status"]) == (due, status)

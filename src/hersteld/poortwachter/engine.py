@@ -344,11 +344,15 @@ def plan(
         plan_why = "plan van aanpak: not reached, chain ended"
     add("PLAN_VAN_AANPAK", BOTH, plan_due, plan_why)
 
-    # The 42nd-week report: first working day on or after the 295th sick day.
+    # The 42nd-week report: first working day on or after the 295th sick day. After a full
+    # recovery it is reached only when that working day is on or before the last sick day
+    # (rules.md 3): a 295th day on a Saturday with recovery on Monday needs no report.
     day295, gaps295 = sick_day(295)
     report, provisional = (
         working_days.first_working_day_on_or_after(day295) if day295 else (None, False)
     )
+    if report is not None and last_sick_day is not None and report > last_sick_day:
+        day295, report, provisional = None, None, False
     text = why("first working day after week 42", 295, gaps295) if day295 else NOT_REACHED
     if report and day295 and report != day295:
         text += f", moved from {day295.isoformat()} (weekend or holiday)"
