@@ -52,7 +52,12 @@ def _leave(text: str) -> Leave:
     start, sep, end = text.partition(":")
     if not sep or not end:
         raise CommandError(f"--leave {text!r}: give START:END")
-    return Leave(_date(start, "--leave"), _date(end, "--leave"))
+    leave = Leave(_date(start, "--leave"), _date(end, "--leave"))
+    if leave.end <= leave.start:
+        raise CommandError(
+            f"--leave {text}: END (the first day after the leave) must lie after START"
+        )
+    return leave
 
 
 def _done(items: list[str]) -> dict[str, list[dt.date]]:
