@@ -78,3 +78,21 @@ def test_the_operator_adds_a_decree_in_django_admin_and_it_is_audited(login) -> 
 
 def test_only_the_operator_has_the_decree_admin(login) -> None:
     assert login("admin.noord").get("/django-admin/poortwachter/holidaydecree/").status_code == 302
+
+
+def test_a_provisional_due_date_shows_in_the_timeline_and_the_api(
+    persona, free_employment, login, api
+) -> None:
+    """rules.md 1: a date resting on a day no decree covers yet says "voorlopig".
+
+    Real provisional dates lie after 2028; here the to-do is marked as the engine would."""
+    case = sick(persona("hr.devries"), free_employment(), days_ago(20))
+    Todo.objects.filter(case=case, code="MELDING_42_WEKEN").update(provisional=True)
+    page = login("hr.devries").get(f"/cases/{case.pk}/?tab=timeline").content.decode()
+    row = page.split('data-code="MELDING_42_WEKEN"')[-1].split("</tr>")[0]
+    assert "voorlopig" in row
+    todos = api("hr.devries").get(f"/api/v1/cases/{case.pk}/todos").json()
+    flags = {t["code"]: t["provisional"] for t in todos if t["code"]}
+    assert flags["MELDING_42_WEKEN"] is True and flags["PROBLEEMANALYSE"] is False
+    plan = api("hr.devries").get(f"/api/v1/cases/{case.pk}/poortwachter").json()
+    assert all(m["provisional"] is False for m in plan["milestones"])  # before 2029: final
