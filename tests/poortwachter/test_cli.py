@@ -59,6 +59,7 @@ def test_unchained_periods_are_said_so() -> None:
         ("--period", "2026-01-05:2026-01-01"),
         ("--period", "2026-01-05:", "--period", "2026-01-10:"),
         ("--period", "2026-01-05:", "--done", "PROBLEEMANALYSE"),
+        ("--period", "2026-01-05:", "--leave", "2026-03-01:2026-03-01"),
     ],
 )
 def test_bad_input_gives_a_clear_error(args: tuple[str, ...]) -> None:
@@ -72,3 +73,13 @@ def test_the_table_output_is_readable() -> None:
         "poortwachter", "plan", "--period", "2026-01-05:", "--as-of", "2026-02-01", stdout=out
     )
     assert "PROBLEEMANALYSE" in out.getvalue() and "2026-02-15" in out.getvalue()
+
+
+def test_the_table_marks_a_provisional_date() -> None:
+    """rules.md 1: D1 2029-08-09, the report moves over Friday 2030-05-31 (pattern only)."""
+    out = StringIO()
+    call_command(
+        "poortwachter", "plan", "--period", "2029-08-09:", "--as-of", "2029-08-09", stdout=out
+    )
+    row = next(line for line in out.getvalue().splitlines() if "MELDING_42_WEKEN" in line)
+    assert "2030-06-03 (provisional)" in row

@@ -14,8 +14,9 @@ from django.core.management import call_command
 from hersteld.absence import services as absence
 from hersteld.absence.models import CaseKind
 from hersteld.people.services import update_employment
-from hersteld.poortwachter import engine, selectors, services
+from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.models import Notification, Todo
+from hersteld.poortwachter.workdays import first_working_day_on_or_after
 from tests.absence.conftest import days_ago
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +89,7 @@ def test_a_relapse_within_four_weeks_moves_deadlines_by_the_gap(persona, free_em
     assert not Todo.objects.filter(case=first).exists(), (
         "the chain's to-dos moved to its latest case"
     )
-    expected = engine.first_working_day_on_or_after(d1 + dt.timedelta(days=294 + 10))
+    expected = first_working_day_on_or_after(d1 + dt.timedelta(days=294 + 10))
     assert due(second, "MELDING_42_WEKEN") == expected
     assert due(second, "EINDE_WACHTTIJD") == d1 + dt.timedelta(days=727 + 10)
     assert Todo.objects.get(case=second, code="PROBLEEMANALYSE").done_on == d1 + dt.timedelta(

@@ -35,16 +35,22 @@ ROLE_CHOICES = [
     (Role.EMPLOYEE.value, _("Employee")),
 ]
 
-# What an operator may do in Django admin (/django-admin/): tenants, and reading the audit trail.
+# What an operator may do in Django admin (/django-admin/): tenants, the holiday decree days
+# (rules.md 1), and reading the audit trail.
 OPERATOR_ADMIN_PERMS = frozenset(
     {
         "organisations.add_arbodienst",
         "organisations.change_arbodienst",
         "organisations.view_arbodienst",
+        "poortwachter.add_holidaydecree",
+        "poortwachter.change_holidaydecree",
+        "poortwachter.delete_holidaydecree",
+        "poortwachter.view_holidaydecree",
         "core.view_auditevent",
         "core.view_accessevent",
     }
 )
+OPERATOR_ADMIN_APPS = frozenset({perm.split(".", 1)[0] for perm in OPERATOR_ADMIN_PERMS})
 
 PERMISSION_CHOICES = [(code, label) for code, label in LABELS.items()]
 
@@ -196,7 +202,7 @@ class User(AbstractUser):
         return super().has_perm(perm, obj)
 
     def has_module_perms(self, app_label: str) -> bool:
-        if self.is_active and self.role == Role.OPERATOR and app_label in {"organisations", "core"}:
+        if self.is_active and self.role == Role.OPERATOR and app_label in OPERATOR_ADMIN_APPS:
             return True
         return super().has_module_perms(app_label)
 

@@ -30,6 +30,9 @@ class MilestoneOut(Schema):
     status: str = Field(description="done, open, overdue (as of today) or lapsed (chain ended)")
     why: str
     done_on: dt.date | None
+    provisional: bool = Field(
+        description="the due date rests on a holiday no royal decree covers yet (rules.md 1)"
+    )
 
 
 class PlanOut(Schema):
@@ -54,6 +57,7 @@ class TodoOut(Schema):
     window_start: dt.date | None
     why: str
     done_on: dt.date | None
+    provisional: bool
     note: str
     status: str
     updated_at: dt.datetime
@@ -109,6 +113,7 @@ def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
                 "status": m.status,
                 "why": m.why,
                 "done_on": m.done,
+                "provisional": m.provisional,
             }
         )
     return {
@@ -131,8 +136,16 @@ def list_todos(
     party: str = "",
     employer_id: int | None = None,
     sort: str = "due",
+    mine: bool = Query(
+        False,
+        description="only my steps: my own party's steps in cases I reported, wrote a note in "
+        "or recorded a step of",
+    ),
 ) -> QuerySet[Todo]:
-    """The worklist: overdue steps and steps due within `days`, of open cases in your scope."""
+    """The worklist: overdue steps and steps due within `days`, of open cases in your scope.
+
+    Evaluations of a plan van aanpak that is not made yet are left out: the plan van aanpak
+    is the step to take."""
     return selectors.worklist(
         request.user,
         days=days,
@@ -140,6 +153,7 @@ def list_todos(
         party=party,
         employer_id=employer_id,
         sort=sort,
+        only_mine=mine,
     )
 
 

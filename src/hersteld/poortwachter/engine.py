@@ -6,8 +6,10 @@ product maps cases onto `Period`s; the CLI `hersteld poortwachter plan` calls `p
 Conventions (rules.md 1 and 3):
 - A period runs from its first sick day up to, not including, its recovery date R
   (the first day fully fit for the own work); an open period has no R.
-- Periods less than 28 days apart (S - R < 28) form one chain; a gap bridged by a
-  pregnancy leave with the same cause before and after chains whatever its length.
+- Periods less than 28 days apart (S - R < 28) form one chain; a pregnancy leave with the
+  same cause before and after chains whatever its length, but only when it joins both
+  periods directly (the leave starts on R and the next period starts on the first day
+  after the leave); any other leave is part of the interruption and the 28-day test applies.
 - In a chain "the end of week n" is the date of the chain's 7n-th sick day, so gap
   days before a deadline move it; with one open period it is D1 + 7n - 1.
 """
@@ -15,11 +17,13 @@ Conventions (rules.md 1 and 3):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
 from operator import attrgetter
 
-from hersteld.poortwachter.workdays import first_working_day_on_or_after
+from hersteld.poortwachter.workdays import WorkingDays, builtin_decrees
 
 CHAIN_GAP_DAYS = 28
 MAX_SANCTION = dt.timedelta(weeks=52)
@@ -48,10 +52,17 @@ class Period:
 
 @dataclass(frozen=True)
 class Leave:
-    """Pregnancy/childbirth leave between two periods with the same cause (rules.md 3)."""
+    """Pregnancy/childbirth leave between two periods with the same cause (rules.md 3).
+
+    It bridges the two periods only when it joins them directly: the earlier period's
+    recovery date (first day not sick) is `start`, and the next period starts on `end`.
+    """
 
     start: dt.date
     end: dt.date  # first day after the leave
+
+    def bridges(self, before: Period, after: Period) -> bool:
+        return before.recovered == self.start and after.start == self.end
 
 
 @dataclass(frozen=True)
@@ -70,6 +81,9 @@ class Milestone:
     status: str  # done | open | overdue | lapsed
     why: str
     done: dt.date | None = None
+    # The due date rests on a day the decrees' usual pattern makes a holiday in a year no
+    # decree covers yet (rules.md 1): it may change when the decree appears.
+    provisional: bool = False
 
     def __init__(
         self,
@@ -80,6 +94,7 @@ class Milestone:
         status: str,
         why: str,
         done: dt.date | None = None,
+        provisional: bool = False,
     ) -> None:
         _set(
             self,
@@ -92,6 +107,7 @@ class Milestone:
                 "status": status,
                 "why": why,
                 "done": done,
+                "provisional": provisional,
             },
         )
 
@@ -162,9 +178,7 @@ def chains(periods: Iterable[Period], leaves: Iterable[Leave] = ()) -> list[list
                 f"period starting {period.start} overlaps the period starting {previous.start}"
             )
         gap = (period.start - previous.recovered).days
-        bridged = any(
-            leave.start < period.start and leave.end > previous.recovered for leave in bridges
-        )
+        bridged = any(leave.bridges(previous, period) for leave in bridges)
         if gap < CHAIN_GAP_DAYS or bridged:
             result[-1].append(period)
         else:
@@ -193,6 +207,9 @@ class Chain:
             previous = period
         self._segments = tuple(segments)
         self._gaps = gaps
+        last = self.periods[-1].recovered
+        # The chain's last sick day; None while the last period is open.
+        self.last_sick_day = None if last is None else last - _DAYS[1]
         self._single_open = len(segments) == 1 and self.open
 
     def sick_day(self, n: int) -> tuple[dt.date | None, int]:
@@ -222,11 +239,18 @@ def plan(
     sanction_until: dt.date | None = None,
     as_of: dt.date,
     settings: Settings = Settings(),
+    decrees: Collection[dt.date] | None = None,
 ) -> Plan:
-    """Every milestone of rules.md 2 for the last chain of `periods`, with status as of `as_of`."""
+    """Every milestone of rules.md 2 for the last chain of `periods`, with status as of `as_of`.
+
+    `decrees`: the days made equal to a holiday by royal decree (Atw art. 3 lid 3); None
+    means the built-in list. The product and the CLI pass the built-in list plus the
+    operator's own.
+    """
     if not periods:
         raise PlanError("at least one period is needed")
     done = dict(done) if done else {}
+    working_days = _working_days(frozenset(builtin_decrees() if decrees is None else decrees))
     all_chains = chains(periods, leaves)
     chain = Chain(all_chains[-1])
     sick_day = chain.sick_day
@@ -238,6 +262,7 @@ def plan(
             f"{(chain.first_day - (earlier.recovered or earlier.start)).days} days >= {CHAIN_GAP_DAYS}); "
             "planned from the last chain"
         )
+    notes.extend(_unbridging_leaves(sorted(periods, key=_START), leaves))
     d1 = chain.first_day
     d1_text = f": D1 {d1.isoformat()} + "
     dated: list[Milestone] = []
@@ -250,7 +275,12 @@ def plan(
         return value  # type: ignore[return-value]
 
     def add(
-        code: str, party: str, due: dt.date | None, why: str, window_start: dt.date | None = None
+        code: str,
+        party: str,
+        due: dt.date | None,
+        why: str,
+        window_start: dt.date | None = None,
+        provisional: bool = False,
     ) -> None:
         completed = done_on(code) if done else None
         if due is None:
@@ -258,7 +288,7 @@ def plan(
             lapsed.append(Milestone(code, due, window_start, party, status, why, completed))
             return
         status = "done" if completed is not None else "overdue" if as_of > due else "open"
-        dated.append(Milestone(code, due, window_start, party, status, why, completed))
+        dated.append(Milestone(code, due, window_start, party, status, why, completed, provisional))
 
     def why(label: str, day: int, gaps: int) -> str:
         """'<label>: D1 <d1> + <day - 1> days[ + <gaps> gap days]'."""
@@ -285,31 +315,48 @@ def plan(
         settings.report_week,
         f"end of week {settings.report_week}",
     )
-    analysis_due = week_end("PROBLEEMANALYSE", MEDIC, 6, "end of week 6")
+    week_end("PROBLEEMANALYSE", MEDIC, 6, "end of week 6")
 
-    # Plan van aanpak: 14 calendar days after the probleemanalyse, never later than week 8.
+    # Plan van aanpak (rules.md 2): 14 calendar days after the probleemanalyse was made,
+    # never later than week 8; while it is not made, the end of week 8. A "made + 14" that
+    # falls on or before the chain's last sick day is reached even when week 8 is not.
     week8, gaps8 = sick_day(56)
     analysis_made = done_on("PROBLEEMANALYSE") if done else None
-    analysis = analysis_made or analysis_due
-    if analysis is None or week8 is None:
-        plan_due = None
-        plan_why = "plan van aanpak: not reached, chain ended"
-    elif analysis + _FORTNIGHT < week8:
-        plan_due = analysis + _FORTNIGHT
-        source = "made" if analysis_made else "due"
-        plan_why = f"14 days after the probleemanalyse ({source} {analysis.isoformat()})"
-    else:
+    after_analysis = analysis_made + _FORTNIGHT if analysis_made else None
+    last_sick_day = chain.last_sick_day
+    if (
+        after_analysis is not None
+        and week8 is None
+        and last_sick_day is not None
+        and after_analysis > last_sick_day
+    ):
+        after_analysis = None  # not reached before the full recovery
+    plan_due: dt.date | None
+    if after_analysis is not None and (week8 is None or after_analysis < week8):
+        assert analysis_made is not None
+        plan_due = after_analysis
+        plan_why = f"14 days after the probleemanalyse (made {analysis_made.isoformat()})"
+    elif week8 is not None:
         plan_due = week8
         plan_why = why("end of week 8", 56, gaps8)
+    else:
+        plan_due = None
+        plan_why = "plan van aanpak: not reached, chain ended"
     add("PLAN_VAN_AANPAK", BOTH, plan_due, plan_why)
 
-    # The 42nd-week report: first working day on or after the 295th sick day.
+    # The 42nd-week report: first working day on or after the 295th sick day. After a full
+    # recovery it is reached only when that working day is on or before the last sick day
+    # (rules.md 3): a 295th day on a Saturday with recovery on Monday needs no report.
     day295, gaps295 = sick_day(295)
-    report = first_working_day_on_or_after(day295) if day295 else None
+    report, provisional = (
+        working_days.first_working_day_on_or_after(day295) if day295 else (None, False)
+    )
+    if report is not None and last_sick_day is not None and report > last_sick_day:
+        day295, report, provisional = None, None, False
     text = why("first working day after week 42", 295, gaps295) if day295 else NOT_REACHED
     if report and day295 and report != day295:
         text += f", moved from {day295.isoformat()} (weekend or holiday)"
-    add("MELDING_42_WEKEN", EMPLOYER, report, text)
+    add("MELDING_42_WEKEN", EMPLOYER, report, text, provisional=provisional)
 
     week_end("EERSTEJAARSEVALUATIE", BOTH, 52, "end of week 52", sick_day(7 * 45 + 1)[0])
     letter_day = 7 * (settings.wia_letter_week - 1) + 1
@@ -372,8 +419,17 @@ def _evaluations(
     # A done date comes as one date or as a list (the CLI and the product pass lists).
     made = raw_made if isinstance(raw_made, dt.date) else (min(raw_made) if raw_made else None)
     base = made if made is not None else plan_due
-    if base is None or end is None or not chain.open:
+    if base is None:
         return []
+    # While the chain is open: until the waiting period ends. After the full recovery the
+    # evaluations that fell due while sick stay (rules.md 3: reached milestones keep their date).
+    if chain.open:
+        if end is None:
+            return []
+        limit = end - _DAYS[1]
+    else:
+        assert chain.last_sick_day is not None
+        limit = chain.last_sick_day if end is None else min(chain.last_sick_day, end - _DAYS[1])
     raw = done.get("EVALUATIE", ())
     completed = [raw] if isinstance(raw, dt.date) else sorted(raw)
     source = "made" if made is not None else "due"
@@ -384,7 +440,7 @@ def _evaluations(
     made_count = len(completed)
     due = base + step
     number = 1
-    while due < end:
+    while due <= limit:
         completed_on = completed[number - 1] if number <= made_count else None
         status = "done" if completed_on is not None else "overdue" if as_of > due else "open"
         out.append(
@@ -401,3 +457,21 @@ def _evaluations(
         due += step
         number += 1
     return out
+
+
+@lru_cache(maxsize=8)
+def _working_days(decrees: frozenset[dt.date]) -> WorkingDays:
+    """One calendar per decree set, so its cache of moved dates serves many plans."""
+    return WorkingDays(decrees)
+
+
+def _unbridging_leaves(ordered: Sequence[Period], leaves: Iterable[Leave]) -> list[str]:
+    """A note for each leave that joins no two periods directly (rules.md 3)."""
+    pairs = list(pairwise(ordered))
+    return [
+        f"leave {leave.start.isoformat()}:{leave.end.isoformat()} does not directly join two "
+        "periods (the first day after the last sick day must be its start, and the next "
+        "period must start the day after it): it bridges nothing, the 28-day test applies"
+        for leave in leaves
+        if not any(leave.bridges(before, after) for before, after in pairs)
+    ]

@@ -64,6 +64,8 @@ class Todo(CaseChild):
     due = models.DateField(_("due"), null=True, blank=True)
     window_start = models.DateField(_("from"), null=True, blank=True)
     why = models.CharField(max_length=300, blank=True)
+    # The due date rests on a provisional holiday (no decree yet for that year, rules.md 1).
+    provisional = models.BooleanField(_("provisional"), default=False)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -117,6 +119,7 @@ class Notification(models.Model):
     kind = models.CharField(max_length=10, choices=SignalKind.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)  # the user put it away
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -127,3 +130,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.todo_id}"
+
+
+class HolidayDecree(models.Model):
+    """A day made equal to a public holiday by royal decree (Atw art. 3 lid 3, rules.md 1).
+
+    Hersteld ships the known decrees (`poortwachter/data/holiday_decrees.tsv`); the operator
+    adds a new one here when it is published in the Staatscourant. The engine takes both
+    together: through the year of the latest decree they replace the usual pattern, which
+    applies (provisionally) only after it.
+    """
+
+    AUDITED = ("day", "description")
+
+    day = models.DateField(_("day"), unique=True)
+    description = models.CharField(
+        _("description"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example: Friday after Hemelvaartsdag (Staatscourant 2029, 12345)."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday decree day")
+        verbose_name_plural = _("holiday decree days")
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from hersteld.absence.chains import whole_chain
-from hersteld.absence.models import AbsenceCase, CaseStatus
+from hersteld.absence.models import AbsenceCase, CaseNote, CaseStatus
 from hersteld.accounts.permissions import Role
-from hersteld.poortwachter.models import Notification, Todo
+from hersteld.poortwachter.models import HolidayDecree, Notification, Todo
+from hersteld.poortwachter.workdays import builtin_decrees
 
 SORTS = {
     "due": ("due", "id"),
@@ -40,6 +41,48 @@ def case_todos(user: Any, case: AbsenceCase) -> QuerySet[Todo]:
     return visible(user).filter(case_id__in=chain).order_by("due", "code", "number", "id")
 
 
+def without_waiting_evaluations(qs: QuerySet[Todo]) -> QuerySet[Todo]:
+    """Leave out evaluations of a plan van aanpak that is not made yet.
+
+    Their dates count from the plan's due date; while the plan itself is missing, the
+    overdue step is the plan van aanpak (issue 11), not its evaluations.
+    """
+    missing_plan = Todo.objects.filter(
+        case=OuterRef("case"), code="PLAN_VAN_AANPAK", done_on__isnull=True
+    )
+    return qs.exclude(Q(code="EVALUATIE") & Exists(missing_plan))
+
+
+# The parties whose steps each role acts on or follows ("my steps"); None = every party.
+OWN_PARTIES: dict[str, tuple[str, ...] | None] = {
+    Role.CASEMANAGER: None,
+    Role.MEDIC: ("bedrijfsarts",),
+    Role.ARBODIENST_ADMIN: None,
+    Role.EMPLOYER_USER: ("employer", "employer+employee", "employee"),
+    Role.EMPLOYEE: ("employee", "employer+employee"),
+}
+
+
+def mine(user: Any, qs: QuerySet[Todo]) -> QuerySet[Todo]:
+    """ "My steps": steps of the user's own party on the cases he handles.
+
+    A case is his when he reported it, wrote a note in it, or recorded one of its steps as
+    done (the chain's to-dos live on its latest case); manual to-dos count when they belong
+    to such a case. Hersteld has no assignment of cases to a casemanager, so this is what
+    the records say about who handles a case.
+    """
+    handled = (
+        Q(case__created_by=user)
+        | Exists(CaseNote.objects.filter(case=OuterRef("case"), author=user))
+        | Exists(Todo.objects.filter(case=OuterRef("case"), done_by=user))
+    )
+    parties = OWN_PARTIES.get(getattr(user, "role", ""), ())
+    qs = qs.filter(handled)
+    if parties is None:
+        return qs
+    return qs.filter(Q(party__in=parties) | Q(code=""))
+
+
 def worklist(
     user: Any,
     *,
@@ -48,16 +91,19 @@ def worklist(
     party: str = "",
     employer_id: int | None = None,
     sort: str = "due",
+    only_mine: bool = False,
     today: dt.date | None = None,
 ) -> QuerySet[Todo]:
     """Everything overdue, and everything due within `days`, of open cases in the user's scope."""
     today = today or timezone.localdate()
     days = min(max(days, 1), 366)
-    qs = (
+    qs = without_waiting_evaluations(
         todos(user)
         .filter(case__status=CaseStatus.OPEN, done_on__isnull=True, due__isnull=False)
         .exclude(code__in=("WIA_BRIEF_UWV", "EINDE_WACHTTIJD"))
     )
+    if only_mine:
+        qs = mine(user, qs)
     qs = (
         qs.filter(due__lt=today)
         if overdue_only
@@ -75,9 +121,16 @@ def unread_count(user: Any) -> int:
 
 
 def notifications(user: Any) -> QuerySet[Notification]:
-    """The user's own signals, for to-dos still in scope."""
+    """The user's own signals, for to-dos still in scope, without those he dismissed."""
     return (
-        Notification.objects.filter(user=user, todo__in=visible(user).values("pk"))
+        Notification.objects.filter(
+            user=user, dismissed_at__isnull=True, todo__in=visible(user).values("pk")
+        )
         .select_related("todo__case__employee")
         .order_by("-created_at", "-id")
     )
+
+
+def decree_days() -> frozenset[dt.date]:
+    """Holiday decree days (Atw art. 3 lid 3): the built-in list plus the operator's (admin)."""
+    return builtin_decrees() | frozenset(HolidayDecree.objects.values_list("day", flat=True))

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
 from hersteld.core.audit import snapshot
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail
-from hersteld.poortwachter import engine
+from hersteld.poortwachter import engine, selectors
 from hersteld.poortwachter.models import Notification, Party, SignalKind, Todo
 from hersteld.privacy.problems import check_free_text
 
@@ -81,6 +81,7 @@ def compute_plan(case: AbsenceCase, *, as_of: dt.date | None = None) -> engine.P
         sanction_until=latest.wage_sanction_until,
         as_of=as_of or timezone.localdate(),
         settings=engine_settings(latest),
+        decrees=selectors.decree_days(),
     )
 
 
@@ -118,6 +119,7 @@ def sync_plan(case: AbsenceCase) -> None:
             "due": milestone.due,
             "window_start": milestone.window_start,
             "why": milestone.why[:300],
+            "provisional": milestone.provisional,
         }
         todo = existing.get(key)
         if todo is None:
@@ -129,9 +131,34 @@ def sync_plan(case: AbsenceCase) -> None:
                 setattr(todo, name, value)
             changed.append(todo)
     Todo.objects.bulk_create(new)
-    Todo.objects.bulk_update(changed, ["party", "due", "window_start", "why", "updated_at"])
+    Todo.objects.bulk_update(
+        changed, ["party", "due", "window_start", "why", "provisional", "updated_at"]
+    )
     stale = [todo.pk for todo in existing.values() if todo.pk not in keep and todo.done_on is None]
     Todo.objects.filter(pk__in=stale).delete()
+
+
+def resync_around(day: dt.date) -> int:
+    """Recompute the plans whose 42nd-week report lies near a decree day that changed.
+
+    Only that milestone depends on working days; a report moves at most a few days over
+    holidays, so cases with the report within two weeks of `day` are recomputed.
+    """
+    margin = dt.timedelta(days=14)
+    cases = AbsenceCase.objects.filter(
+        todos__code="MELDING_42_WEKEN",
+        todos__due__range=(day - margin, day + margin),
+        status=CaseStatus.OPEN,
+    ).distinct()
+    count = 0
+    for case in cases:
+        try:
+            with transaction.atomic():
+                sync_plan(case)
+        except ValidationError:
+            continue  # a plan that cannot be made now (loonsanctie out of range) stays
+        count += 1
+    return count
 
 
 def _gather(full: list[AbsenceCase], target: AbsenceCase) -> None:
@@ -168,7 +195,9 @@ def compute_plan_without_sanction(case: AbsenceCase) -> engine.Plan | None:
     if not periods:
         return None
     try:
-        return engine.plan(periods, leaves=leaves, as_of=timezone.localdate())
+        return engine.plan(
+            periods, leaves=leaves, as_of=timezone.localdate(), decrees=selectors.decree_days()
+        )
     except engine.PlanError:
         return None
 
@@ -255,7 +284,7 @@ SIGNAL_PARTIES: dict[str, tuple[str, ...] | None] = {
 
 def open_todos(user: Any, action: str = "absence.view") -> Any:
     """To-dos of open cases that still need doing, in the user's scope."""
-    return (
+    return selectors.without_waiting_evaluations(
         Todo.objects.restrict(user, action)
         .filter(case__status=CaseStatus.OPEN, done_on__isnull=True, due__isnull=False)
         .exclude(code__in=NOT_MARKABLE)
@@ -358,6 +387,23 @@ def daily_step(today: dt.date | None, report: Callable[[str, int, int], None]) -
         "new signals": summary["signals"],
         "digests sent": summary["digests"],
     }
+
+def dismiss_notification(user: Any, notification_id: int) -> Notification:
+    """Put one of the user's own signals away (it no longer shows in the list or the count)."""
+    notification = Notification.objects.get(pk=notification_id, user=user)
+    if notification.dismissed_at is None:
+        notification.dismissed_at = timezone.now()
+        notification.read_at = notification.read_at or notification.dismissed_at
+        notification.save(update_fields=["dismissed_at", "read_at"])
+    return notification
+
+
+def dismiss_done_notifications(user: Any) -> int:
+    """Put away every signal of a step that has been done since."""
+    now = timezone.now()
+    return Notification.objects.filter(
+        user=user, dismissed_at__isnull=True, todo__done_on__isnull=False
+    ).update(dismissed_at=now)
 
 
 def read_notifications(user: Any) -> int:

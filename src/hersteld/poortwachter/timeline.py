@@ -120,6 +120,7 @@ class Entry:
     status_label: str
     week: int | None  # the week of absence (sick days) in which the due date falls
     can_mark: bool = False
+    provisional: bool = False  # the due date rests on a holiday no decree covers yet
     title: str = ""  # the native tooltip
     x: float | None = None
     cy: float | None = None
@@ -327,6 +328,8 @@ def _tip_lines(entry: Entry) -> list[tuple[str, bool]]:
             "due": _day(entry.due),
             "week": entry.week,
         }
+    if entry.provisional:
+        when += " " + _("(provisional)")
     lines.append((when, False))
     state = _("Status: %(status)s") % {"status": entry.status_label}
     if entry.done_on is not None:
@@ -446,6 +449,7 @@ def build(case: AbsenceCase, today: dt.date | None = None, *, user: Any = None) 
             status=status,
             status_label=status_label,
             week=_week(counting, todo.due) if todo.due else None,
+            provisional=todo.provisional and todo.due is not None,
             can_mark=(
                 user is not None
                 and status in (TodoStatus.OPEN, TodoStatus.OVERDUE)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
 from hersteld.absence import selectors as absence_selectors
 from hersteld.organisations import selectors as org_selectors
@@ -34,6 +36,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     party = party if party in Party.values else ""
     employer_id = int_or_none(get.get("employer"))
     sort = get.get("sort", "due")
+    only_mine = get.get("mine") == "1"
     qs = selectors.worklist(
         request.user,
         days=days,
@@ -41,6 +44,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         party=party,
         employer_id=employer_id,
         sort=sort,
+        only_mine=only_mine,
     )
     page = paginate(request, qs)
     today = timezone.localdate()
@@ -59,6 +63,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "party": party,
             "employer": employer_id,
             "sort": sort,
+            "mine": only_mine,
         },
         "day_choices": DAY_CHOICES,
         "parties": [choice for choice in Party.choices if choice[0]],
@@ -120,8 +125,38 @@ def todo_add(request: HttpRequest, case_pk: int) -> HttpResponse:
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's signals; opening the page marks them read."""
     page = paginate(request, selectors.notifications(request.user))
+    done = any(n.todo.done_on for n in page.object_list)
     response = render(
-        request, "poortwachter/notifications.html", {"page": page, "today": timezone.localdate()}
+        request,
+        "poortwachter/notifications.html",
+        {"page": page, "today": timezone.localdate(), "any_done": done},
     )
     services.read_notifications(request.user)
     return response
+
+
+@signed_in
+@require_POST
+def notification_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put one of the user's own signals away; another user's signal answers 404."""
+    get_object_or_404(selectors.notifications(request.user), pk=pk)
+    services.dismiss_notification(request.user, pk)
+    messages.success(request, _("The signal has been put away."))
+    return redirect("poortwachter:notifications")
+
+
+@signed_in
+@require_POST
+def notifications_dismiss_done(request: HttpRequest) -> HttpResponse:
+    """Put away every signal of a step that has been done since."""
+    count = services.dismiss_done_notifications(request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d signal of a done step has been put away.",
+            "%(count)d signals of done steps have been put away.",
+            count,
+        )
+        % {"count": count},
+    )
+    return redirect("poortwachter:notifications")

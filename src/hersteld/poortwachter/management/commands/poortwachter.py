@@ -5,14 +5,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 from rich.console import Console
 from rich.table import Table
 
 from hersteld.poortwachter.engine import Leave, Period, Plan, PlanError, Settings, plan
+from hersteld.poortwachter.workdays import builtin_decrees
+
+
+def _decrees() -> frozenset[dt.date]:
+    """The built-in holiday decrees plus the operator's, when there is a database to ask."""
+    if connection.vendor == "sqlite":
+        name = str(connection.settings_dict.get("NAME") or "")
+        if name != ":memory:" and not name.startswith("file:") and not Path(name).is_file():
+            return builtin_decrees()  # do not create an empty database file
+    try:
+        from hersteld.poortwachter.selectors import decree_days
+
+        return decree_days()
+    except (DatabaseError, RuntimeError):
+        # Not migrated yet (DatabaseError), or a test without database access (RuntimeError).
+        return builtin_decrees()
 
 
 def _date(text: str, what: str) -> dt.date:
@@ -34,7 +52,12 @@ def _leave(text: str) -> Leave:
     start, sep, end = text.partition(":")
     if not sep or not end:
         raise CommandError(f"--leave {text!r}: give START:END")
-    return Leave(_date(start, "--leave"), _date(end, "--leave"))
+    leave = Leave(_date(start, "--leave"), _date(end, "--leave"))
+    if leave.end <= leave.start:
+        raise CommandError(
+            f"--leave {text}: END (the first day after the leave) must lie after START"
+        )
+    return leave
 
 
 def _done(items: list[str]) -> dict[str, list[dt.date]]:
@@ -65,6 +88,7 @@ def as_json(result: Plan) -> dict[str, Any]:
                 "status": m.status,
                 "why": m.why,
                 "done": iso(m.done),
+                "provisional": m.provisional,
             }
             for m in result.milestones
         ],
@@ -113,6 +137,7 @@ class Command(BaseCommand):
                     evaluation_interval_days=options["evaluation_days"],
                     wia_letter_week=options["wia_letter_week"],
                 ),
+                decrees=_decrees(),
             )
         except PlanError as exc:
             raise CommandError(str(exc)) from exc
@@ -130,7 +155,9 @@ class Command(BaseCommand):
             table.add_column(column)
         for m in result.milestones:
             table.add_row(
-                m.due.isoformat() if m.due else "—",
+                (m.due.isoformat() + " (provisional)" if m.provisional else m.due.isoformat())
+                if m.due
+                else "—",
                 m.code,
                 m.party,
                 m.status,
