@@ -46,6 +46,7 @@ urlpatterns = [
     path("users/", views.user_list_view, name="user_list"),
     path("users/add/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
+    path("users/<int:pk>/scope/", views.user_scope_view, name="user_scope"),
     path("users/<int:pk>/active/", views.user_active_view, name="user_active"),
     path("users/<int:pk>/grants/add/", views.grant_add_view, name="grant_add"),
     path("users/<int:pk>/password/", views.password_set_view, name="password_set"),

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from hersteld.accounts import selectors, services
@@ -23,11 +23,13 @@ from hersteld.accounts.forms import (
     LoginForm,
     OtpForm,
     PasswordForm,
+    ScopeForm,
     TokenForm,
+    UserDetailsForm,
     UserForm,
 )
-from hersteld.accounts.models import User
-from hersteld.accounts.permissions import LABELS, ROLE_DEFAULTS, expand
+from hersteld.accounts.models import ROLE_CHOICES, User
+from hersteld.accounts.permissions import DESCRIPTIONS, LABELS, ROLE_DEFAULTS, expand
 from hersteld.core.validation import message
 from hersteld.portal.helpers import paginate, run_service
 
@@ -187,6 +189,14 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
+def _permission_rows(codes: Any) -> list[dict[str, str]]:
+    """Dutch label and one-line explanation per permission; the code only for a tooltip."""
+    return [
+        {"code": code, "label": _(LABELS[code]), "description": _(DESCRIPTIONS[code])}
+        for code in codes
+    ]
+
+
 @login_required
 def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     _require_manage(request)
@@ -197,16 +207,11 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "first_name": target.first_name,
         "last_name": target.last_name,
         "email": target.email,
-        "role": target.role,
-        "arbodienst": target.arbodienst,
-        "employer": target.employer,
-        "department": target.department,
-        "employee": target.employee,
     }
-    form = UserForm(request.POST or None, actor=actor, editing=True, initial=initial)
+    form = UserDetailsForm(request.POST or None, initial=initial)
     grant_form = GrantForm(actor=actor)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
+        data = {key: form.cleaned_data[key] for key in services.DETAIL_FIELDS}
         updated = run_service(
             form, lambda: services.update_user(actor=actor, user_id=target.pk, data=data)
         )
@@ -224,10 +229,61 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "grant_form": grant_form,
             "password_form": PasswordForm(),
-            "grants": selectors.grants_of(actor, target),
-            "role_permissions": [(code, LABELS[code]) for code in role_permissions],
+            "grants": [
+                (grant, _permission_rows([grant.permission])[0])
+                for grant in selectors.grants_of(actor, target)
+            ],
+            "role_permissions": _permission_rows(role_permissions),
         },
+        status=422 if form.errors else 200,
     )
+
+
+def _scope_rows(form: ScopeForm, scope: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(label, shown value) per scope field, for the old-against-new confirmation."""
+    roles = dict(ROLE_CHOICES)
+    rows = []
+    for name in services.SCOPE_FIELDS:
+        if name not in form.fields:
+            continue
+        value = scope.get(name)
+        shown = roles.get(str(value), value) if name == "role" else value
+        rows.append((form.fields[name].label, shown if shown not in (None, "") else "—"))
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_scope_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change role and home of a user in two steps: choose, then confirm old against new."""
+    _require_manage(request)
+    actor: User = request.user  # type: ignore[assignment]
+    target = selectors.user(actor, pk)
+    current = services.current_scope(target)
+    form = ScopeForm(request.POST or None, actor=actor, initial=current)
+    context: dict[str, Any] = {"target": target, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if request.POST.get("confirm") == "1":
+            changed = run_service(
+                form, lambda: services.change_scope(actor=actor, user_id=target.pk, data=data)
+            )
+            if changed is not None:
+                messages.success(request, _("The scope of the user has been changed."))
+                return redirect("accounts:user_detail", pk=target.pk)
+        else:
+            new = run_service(
+                form, lambda: services.check_scope(actor=actor, user_id=target.pk, data=data)
+            )
+            if new is not None and new == current:
+                form.add_error(None, _("This is the current scope; nothing changes."))
+            elif new is not None:
+                context.update(
+                    confirming=True,
+                    rows=zip(_scope_rows(form, current), _scope_rows(form, new), strict=True),
+                )
+    status = 422 if form.errors else 200
+    return render(request, "accounts/user_scope.html", context, status=status)
 
 
 @require_POST
