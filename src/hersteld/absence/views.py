@@ -37,6 +37,7 @@ from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
 from hersteld.poortwachter import timeline
 from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.portal.menu import menu_page
 
 REPORT_LABELS = {
     REPORT_NONE: gettext_lazy("none (absence shorter than 6 weeks)"),
@@ -55,8 +56,8 @@ def _dossier(case: AbsenceCase, tab: str = "overview") -> str:
 
 
 @login_required
+@menu_page("absence:case_list")
 def case_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "absence.view")
     get = request.GET
     search = get.get("q", "").strip()
     status, kind, sort = (

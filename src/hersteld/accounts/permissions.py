@@ -250,6 +250,12 @@ def grantable_to(role: Role, code: str) -> bool:
     return not (role == Role.OPERATOR and leaves & MEDICAL_ONLY)
 
 
+def may_use_api_tokens(role: Role) -> bool:
+    """API tokens are for systems that exchange data for an organisation (payroll, HR, the
+    arbodienst's own software). An employee sees only his own record and uses the portal."""
+    return role != Role.EMPLOYEE
+
+
 def mfa_required(role: Role, *, employer_users: bool) -> bool:
     if role in EMPLOYER_SIDE_ROLES:
         return employer_users

@@ -32,6 +32,7 @@ from hersteld.accounts.models import ROLE_CHOICES, User
 from hersteld.accounts.permissions import DESCRIPTIONS, LABELS, ROLE_DEFAULTS, expand
 from hersteld.core.validation import message
 from hersteld.portal.helpers import paginate, run_service
+from hersteld.portal.menu import menu_page
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -121,6 +122,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@menu_page("accounts:tokens")
 def tokens_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = TokenForm(request.POST or None)
@@ -152,8 +154,8 @@ def _require_manage(request: HttpRequest) -> None:
 
 
 @login_required
+@menu_page("accounts:user_list")
 def user_list_view(request: HttpRequest) -> HttpResponse:
-    _require_manage(request)
     qs = selectors.users(request.user)
     search = request.GET.get("q", "").strip()
     if search:

@@ -28,6 +28,7 @@ from hersteld.exchange import imports
 from hersteld.exchange.import_tasks import import_run
 from hersteld.exchange.models import ImportRun, ImportStatus
 from hersteld.organisations.models import Employer
+from hersteld.portal.menu import menu_page
 
 RECENT_RUNS = 10
 
@@ -81,6 +82,7 @@ def _start(request: HttpRequest, run: ImportRun) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@menu_page("exchange-import")
 def import_page(request: HttpRequest) -> HttpResponse:
     employers = imports.import_employers(request.user).order_by("name")
     if not employers.exists():

@@ -31,6 +31,7 @@ from hersteld.exchange.models import (
 from hersteld.organisations.models import Employer
 from hersteld.people.models import Gender
 from hersteld.portal.helpers import form_page, paginate, query_without_page
+from hersteld.portal.menu import menu_page
 
 FIELD_LABELS: dict[str, Any] = {
     "first_day": _lazy("First day of absence"),
@@ -54,9 +55,9 @@ def _require(request: HttpRequest, *permissions: str) -> None:
 
 
 @login_required
+@menu_page("exchange:coupling_list")
 def coupling_list(request: HttpRequest) -> HttpResponse:
     """Every coupling in scope with its status and its open errors."""
-    _require(request, "exchange.manage", "exchange.view_error_log")
     action = (
         "exchange.manage"
         if request.user.has_perm_anywhere("exchange.manage")  # type: ignore[union-attr]
@@ -252,9 +253,9 @@ def retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
 
 
 @login_required
+@menu_page("exchange:review_list")
 def review_list(request: HttpRequest) -> HttpResponse:
     """Proposals from couplings: corrections, withdrawals, possible duplicates, missing reports."""
-    _require(request, "exchange.review")
     status = request.GET.get("status", ReviewStatus.OPEN)
     status = status if status in ReviewStatus.values else ReviewStatus.OPEN
     page = paginate(request, selectors.reviews(request.user, status))

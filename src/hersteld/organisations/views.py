@@ -18,6 +18,7 @@ from hersteld.organisations import selectors, services
 from hersteld.organisations.forms import DepartmentForm, EmployerForm, employer_form
 from hersteld.organisations.models import Arbodienst
 from hersteld.portal.helpers import form_page, paginate, run_service
+from hersteld.portal.menu import menu_page
 
 
 def _employer_page(employer: Any) -> str:
@@ -25,9 +26,8 @@ def _employer_page(employer: Any) -> str:
 
 
 @login_required
+@menu_page("organisations:employer_list")
 def employer_list(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm_anywhere("organisations.view"):  # type: ignore[union-attr]
-        raise PermissionDenied
     search = request.GET.get("q", "").strip()
     return render(
         request,

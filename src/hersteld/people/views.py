@@ -23,6 +23,7 @@ from hersteld.people.forms import (
     EndEmploymentForm,
 )
 from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.portal.menu import menu_page
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -31,8 +32,8 @@ def _require(request: HttpRequest, permission: str) -> None:
 
 
 @login_required
+@menu_page("people:employment_list")
 def employment_list(request: HttpRequest) -> HttpResponse:
-    _require(request, "people.view")
     status = request.GET.get("status", "in")
     in_service = {"in": True, "out": False}.get(status)
     employer_id = int_or_none(request.GET.get("employer"))

@@ -20,15 +20,15 @@ from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.forms import DoneForm, TodoForm
 from hersteld.poortwachter.models import Party
 from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.portal.menu import menu_page
 
 DAY_CHOICES = (7, 14, 30, 60)
 
 
 @login_required
+@menu_page("poortwachter:worklist")
 def worklist(request: HttpRequest) -> HttpResponse:
     """What needs doing: overdue steps and steps due soon, in the user's scope (P10)."""
-    if not request.user.has_perm_anywhere("absence.view"):  # type: ignore[union-attr]
-        raise PermissionDenied
     get = request.GET
     days = int_or_none(get.get("days")) or 14
     overdue_only = get.get("overdue") == "1"
