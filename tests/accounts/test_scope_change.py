@@ -33,9 +33,7 @@ def bakkerij() -> Department:
 def test_an_edit_without_scope_fields_keeps_the_department(persona: Any) -> None:
     admin = persona("admin.noord")
     manager = persona(MANAGER)
-    services.update_user(
-        actor=admin, user_id=manager.pk, data={"email": "h.smit@devries.example"}
-    )
+    services.update_user(actor=admin, user_id=manager.pk, data={"email": "h.smit@devries.example"})
     manager.refresh_from_db()
     assert manager.email == "h.smit@devries.example"
     assert manager.department == bakkerij()
@@ -85,9 +83,9 @@ def test_a_scope_change_is_its_own_audited_action_with_a_reason(persona: Any) ->
     )
     manager.refresh_from_db()
     assert manager.department is None and manager.employer == employer
-    event = AuditEvent.objects.filter(object_type="accounts.user", object_id=str(manager.pk)).latest(
-        "id"
-    )
+    event = AuditEvent.objects.filter(
+        object_type="accounts.user", object_id=str(manager.pk)
+    ).latest("id")
     assert event.action == "update"
     assert event.reason == "Wordt HR voor het hele bedrijf"
     assert event.changes["department"][1] is None
@@ -156,9 +154,7 @@ def test_the_scope_page_asks_to_confirm_before_it_changes_anything(
     assert persona(MANAGER).department is None
 
 
-def test_the_scope_page_refuses_a_department_of_another_employer(
-    login: Any, persona: Any
-) -> None:
+def test_the_scope_page_refuses_a_department_of_another_employer(login: Any, persona: Any) -> None:
     client = login("admin.noord")
     manager = persona(MANAGER)
     other = Department.objects.exclude(employer=manager.employer).filter(
