@@ -11,6 +11,7 @@ from hersteld.accounts.services import grantable_roles
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.people.models import Employee
 from hersteld.portal.helpers import set_choices
+from hersteld.portal.widgets import EmployerLinkedSelect
 
 
 def _scope_choices(form: forms.Form, actor: User) -> None:
@@ -50,21 +51,6 @@ class OtpForm(forms.Form):
             }
         ),
     )
-
-
-class EmployerLinkedSelect(forms.Select):
-    """A department select whose options carry their employer (data-employer); the page
-    script shows only the departments of the chosen employer, whatever the option text."""
-
-    def __init__(self, follows: str = "employer") -> None:
-        super().__init__(attrs={"data-follows": follows})
-
-    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(*args, **kwargs)
-        instance = getattr(option["value"], "instance", None)
-        if instance is not None:
-            option["attrs"]["data-employer"] = str(instance.employer_id)
-        return option
 
 
 def _department_field(label: Any, help_text: Any = "") -> forms.ModelChoiceField:
