@@ -41,7 +41,9 @@ def main(argv: list[str] | None = None) -> None:
     command, rest = args[0], args[1:]
     command = ALIASES.get(command, command)
     if command == "demo_data" and importlib.util.find_spec("faker") is None:
-        sys.exit("hersteld demo-data needs the demo extra: pip install 'hersteld[demo]' (make demo does).")
+        sys.exit(
+            "hersteld demo-data needs the demo extra: pip install 'hersteld[demo]' (make demo does)."
+        )
     from django.core.management import execute_from_command_line
 
     if command == "serve":

@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 
 from hersteld.accounts import selectors, services
 from hersteld.accounts.models import ApiToken
+from hersteld.accounts.permissions import may_use_api_tokens
 from hersteld.core.validation import fail, message
 from hersteld.web.schemas import InputSchema
 
@@ -52,6 +53,8 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> Status:
             raise fail("otp", "otp_required")
         if services.verify_otp(user, payload.otp) is None:
             raise fail("otp", "otp_invalid")
+    if not may_use_api_tokens(user.role_enum):  # the same rule as the portal's token page
+        raise HttpError(403, str(message("api_tokens_not_for_role")))
     raw, token = services.issue_token(user=user, name=payload.name)
     return Status(201, {"token": raw, "expires_at": token.expires_at})
 

@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from hersteld.accounts.models import ROLE_CHOICES, User
 from hersteld.accounts.permissions import LABELS
+from hersteld.accounts.services import grantable_roles
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.people.models import Employee
 from hersteld.web.helpers import set_choices
+from hersteld.web.widgets import EmployerLinkedSelect
 
 
 def _scope_choices(form: forms.Form, actor: User) -> None:
@@ -51,11 +53,19 @@ class OtpForm(forms.Form):
     )
 
 
-class UserForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
-    email = forms.EmailField(label=_("E-mail"), required=False)
+def _department_field(label: Any, help_text: Any = "") -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=Department.objects.none(),
+        required=False,
+        help_text=help_text,
+        widget=EmployerLinkedSelect(),
+    )
+
+
+class ScopeFields(forms.Form):
+    """Role and home of a user: what he may see. Only on the add form and the scope change."""
+
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
     arbodienst = forms.ModelChoiceField(
         label=_("Arbodienst"), queryset=Arbodienst.objects.none(), required=False
@@ -66,11 +76,9 @@ class UserForm(forms.Form):
         required=False,
         help_text=_("Required for an employer user."),
     )
-    department = forms.ModelChoiceField(
-        label=_("Department (subtree)"),
-        queryset=Department.objects.none(),
-        required=False,
-        help_text=_("Only this department and its subdepartments."),
+    department = _department_field(
+        _("Department (subtree)"),
+        _("Only this department and its subdepartments; empty: the whole employer."),
     )
     employee = forms.ModelChoiceField(
         label=_("Employee"),
@@ -78,16 +86,14 @@ class UserForm(forms.Form):
         required=False,
         help_text=_("Required for an employee user: the own record."),
     )
-    password = forms.CharField(
-        label=_("Initial password"),
-        strip=False,
-        widget=forms.PasswordInput,
-        help_text=_("At least 12 characters."),
-    )
 
-    def __init__(self, *args: Any, actor: User, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _scope_choices(self, actor)
+        # Offer only the roles this admin may give (an arbodienst admin never sees "operator").
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = grantable_roles(actor)
         if actor.role == "operator":
             set_choices(self, "arbodienst", Arbodienst.objects.all())
         else:
@@ -97,9 +103,43 @@ class UserForm(forms.Form):
             "employee",
             Employee.objects.restrict(actor, "accounts.manage").select_related("employer"),
         )
-        if editing:
-            del self.fields["password"]
-            self.fields["username"].disabled = True
+
+
+class UserForm(ScopeFields):
+    """A new user: details, role and home, and the first password."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=_("At least 12 characters."),
+    )
+
+    field_order = ("username", "first_name", "last_name", "email", "role")
+
+
+class UserDetailsForm(forms.Form):
+    """Name and e-mail of an existing user. It carries no scope field: saving it can never
+    change what the user sees (that is ScopeForm, with a confirmation)."""
+
+    username = forms.CharField(label=_("User name"), max_length=150, disabled=True, required=False)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+
+
+class ScopeForm(ScopeFields):
+    """Change role and home of a user; the page then asks to confirm old against new."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        help_text=_("Why the scope changes; kept in the history of the user."),
+    )
 
 
 class GrantForm(forms.Form):
@@ -109,11 +149,7 @@ class GrantForm(forms.Form):
     employer = forms.ModelChoiceField(
         label=_("Limited to employer"), queryset=Employer.objects.none(), required=False
     )
-    department = forms.ModelChoiceField(
-        label=_("Limited to department (subtree)"),
-        queryset=Department.objects.none(),
-        required=False,
-    )
+    department = _department_field(_("Limited to department (subtree)"))
 
     def __init__(self, *args: Any, actor: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -34,6 +34,7 @@ class Node:
     code: str
     label: str  # English msgid; the portal translates it
     children: tuple[Node, ...] = field(default=())
+    description: str = ""  # one line for the user page: what the permission allows
 
 
 TREE: tuple[Node, ...] = (
@@ -41,43 +42,130 @@ TREE: tuple[Node, ...] = (
         "organisations",
         _("Organisation"),
         (
-            Node("organisations.view", _("View employers and departments")),
-            Node("organisations.change", _("Manage employers and departments")),
+            Node(
+                "organisations.view",
+                _("View employers and departments"),
+                description=_(
+                    "See the employers and their departments in scope, with their details."
+                ),
+            ),
+            Node(
+                "organisations.change",
+                _("Manage employers and departments"),
+                description=_("Add employers and departments, change their details and end them."),
+            ),
         ),
     ),
     Node(
         "people",
         _("Employees and employments"),
         (
-            Node("people.view", _("View employees and employments")),
-            Node("people.change", _("Add and change employments, report out of service")),
+            Node(
+                "people.view",
+                _("View employees and employments"),
+                description=_("See employees and their employments: contract, hours, department."),
+            ),
+            Node(
+                "people.change",
+                _("Add and change employments, report out of service"),
+                description=_(
+                    "Add employees and employments, change them, report out of service and import files."
+                ),
+            ),
         ),
     ),
     Node(
         "absence",
         _("Absence"),
         (
-            Node("absence.view", _("View absence cases")),
-            Node("absence.change", _("Report sick and recovered")),
-            Node("absence.view_safety_net", _("View the safety-net category")),
+            Node(
+                "absence.view",
+                _("View absence cases"),
+                description=_(
+                    "See absence cases, their Poortwachter steps, documents and the worklist."
+                ),
+            ),
+            Node(
+                "absence.change",
+                _("Report sick and recovered"),
+                description=_(
+                    "Report sickness and (partial) recovery and record the Poortwachter steps."
+                ),
+            ),
+            Node(
+                "absence.view_safety_net",
+                _("View the safety-net category"),
+                description=_(
+                    "See whether a case falls under the safety net (vangnet) and which "
+                    "category; hidden from the employer."
+                ),
+            ),
         ),
     ),
-    Node("medical", _("Medical"), (Node("medical.view", _("View the medical file")),)),
+    Node(
+        "medical",
+        _("Medical"),
+        (
+            Node(
+                "medical.view",
+                _("View the medical file"),
+                description=_(
+                    "Read the medical file and add medical notes; only for the bedrijfsarts and his team."
+                ),
+            ),
+        ),
+    ),
     Node(
         "exchange",
         _("Data exchange"),
         (
-            Node("exchange.manage", _("Request and configure couplings")),
-            Node("exchange.review", _("Decide on corrections and merge proposals from couplings")),
-            Node("exchange.view_error_log", _("Report CDES error log")),
+            Node(
+                "exchange.manage",
+                _("Request and configure couplings"),
+                description=_(
+                    "Request couplings with other systems, set them up, activate and suspend them."
+                ),
+            ),
+            Node(
+                "exchange.review",
+                _("Decide on corrections and merge proposals from couplings"),
+                description=_(
+                    "Accept or reject what couplings propose: corrections, withdrawals and duplicates."
+                ),
+            ),
+            Node(
+                "exchange.view_error_log",
+                _("Report CDES error log"),
+                description=_(
+                    "See the messages from couplings that were refused, with the reason."
+                ),
+            ),
         ),
     ),
     Node(
         "accounts",
         _("Users and rights"),
-        (Node("accounts.manage", _("Manage users and rights of the own arbodienst")),),
+        (
+            Node(
+                "accounts.manage",
+                _("Manage users and rights of the own arbodienst"),
+                description=_(
+                    "Add and block users, set their role and scope, grant extra rights, reset passwords."
+                ),
+            ),
+        ),
     ),
-    Node("audit", _("History"), (Node("audit.view", _("View change history")),)),
+    Node(
+        "audit",
+        _("History"),
+        (
+            Node(
+                "audit.view",
+                _("View change history"),
+                description=_("See who changed what and when, on every page with a history tab."),
+            ),
+        ),
+    ),
 )
 
 
@@ -93,6 +181,7 @@ ALL_NODES: tuple[Node, ...] = tuple(_walk(TREE))
 ALL_CODES: frozenset[str] = frozenset(node.code for node in ALL_NODES)
 LEAF_CODES: tuple[str, ...] = tuple(node.code for node in ALL_NODES if not node.children)
 LABELS: dict[str, str] = {node.code: node.label for node in ALL_NODES}
+DESCRIPTIONS: dict[str, str] = {node.code: node.description for node in ALL_NODES}
 
 # Permissions that may never reach the employer side, whatever an admin grants.
 MEDICAL_ONLY = frozenset({"medical.view"})
@@ -159,6 +248,12 @@ def grantable_to(role: Role, code: str) -> bool:
     if role in EMPLOYER_SIDE_ROLES and leaves & ARBODIENST_ONLY:
         return False
     return not (role == Role.OPERATOR and leaves & MEDICAL_ONLY)
+
+
+def may_use_api_tokens(role: Role) -> bool:
+    """API tokens are for systems that exchange data for an organisation (payroll, HR, the
+    arbodienst's own software). An employee sees only his own record and uses the portal."""
+    return role != Role.EMPLOYEE
 
 
 def mfa_required(role: Role, *, employer_users: bool) -> bool:

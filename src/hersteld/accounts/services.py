@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hersteld.accounts.models import ApiToken, User, UserGrant
+from hersteld.accounts.models import ROLE_CHOICES, ApiToken, User, UserGrant
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role, grantable_to
 from hersteld.core.audit import record_change, snapshot
 from hersteld.core.models import AuditAction
@@ -115,33 +115,78 @@ def create_user(*, actor: User, data: dict[str, Any]) -> User:
     return user
 
 
+# The fields that decide what a user sees: changed only through change_scope, with a confirmation.
+SCOPE_FIELDS = ("role", "arbodienst", "employer", "department", "employee")
+DETAIL_FIELDS = ("first_name", "last_name", "email")
+
+
+def grantable_roles(actor: User) -> list[tuple[str, Any]]:
+    """The role choices an actor may give: the user form offers exactly these."""
+    allowed = _manageable_roles(actor)
+    return [(value, label) for value, label in ROLE_CHOICES if value in allowed]
+
+
+def current_scope(user: User) -> dict[str, Any]:
+    return {name: getattr(user, name) for name in SCOPE_FIELDS}
+
+
 @transaction.atomic
 def update_user(*, actor: User, user_id: int, data: dict[str, Any]) -> User:
+    """Name, e-mail and blocking. A scope field in `data` must equal the stored value: a scope
+    change is its own confirmed action (change_scope), never a side effect of saving details."""
     user = locked(User, actor, user_id, "accounts.manage")
     before = snapshot(user, User.AUDITED)
-    merged = {
-        "role": user.role,
-        "arbodienst": user.arbodienst,
-        "employer": user.employer,
-        "department": user.department,
-        "employee": user.employee,
-        **data,
-    }
     problems = Problems()
-    home = _check_home(merged, problems, actor=actor)
+    for name in SCOPE_FIELDS:
+        if name in data and data[name] != getattr(user, name):
+            problems.add(name, "scope_change_separate")
     problems.raise_if_any()
-    for key in ("first_name", "last_name", "email"):
+    for key in DETAIL_FIELDS:
         if key in data:
             setattr(user, key, (data[key] or "").strip())
     if "is_active" in data:
         if user.pk == actor.pk and not data["is_active"]:
             raise fail("is_active", "not_allowed")
         user.is_active = bool(data["is_active"])
-    user.role = merged["role"]
-    user.is_staff = user.role == Role.OPERATOR
-    for key, value in home.items():
+    save_and_record(actor=actor, obj=user, before=before, fields=User.AUDITED)
+    return user
+
+
+@transaction.atomic
+def check_scope(*, actor: User, user_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """The new scope `data` asks for, checked but not saved (the confirmation page shows it)."""
+    user = locked(User, actor, user_id, "accounts.manage")
+    problems = Problems()
+    problems.require(data, "role", "reason")
+    home = _check_home(data, problems, actor=actor)
+    employee = home.get("employee")
+    if employee is not None and User.objects.filter(employee=employee).exclude(pk=user.pk).exists():
+        problems.add("employee", "employee_has_user")
+    if user.pk == actor.pk:
+        problems.add("role", "scope_own")
+    problems.raise_if_any()
+    return {"role": data["role"], **home}
+
+
+@transaction.atomic
+def change_scope(*, actor: User, user_id: int, data: dict[str, Any]) -> User:
+    """Role, arbodienst, employer, department or employee of a user: what he may see.
+
+    Its own audited action, reached only through the confirmation step of the portal.
+    """
+    scope = check_scope(actor=actor, user_id=user_id, data=data)
+    user = locked(User, actor, user_id, "accounts.manage")
+    before = snapshot(user, User.AUDITED)
+    for key, value in scope.items():
         setattr(user, key, value)
-    if save_and_record(actor=actor, obj=user, before=before, fields=User.AUDITED):
+    user.is_staff = user.role == Role.OPERATOR  # operators maintain tenants in Django admin
+    if save_and_record(
+        actor=actor,
+        obj=user,
+        before=before,
+        fields=User.AUDITED,
+        reason=data["reason"].strip(),
+    ):
         ensure_in_scope(actor, user, "accounts.manage")
     return user
 

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 
 from hersteld.accounts import views
 from hersteld.accounts.mail import QueuedPasswordResetForm
+from hersteld.web.access import public
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,32 +13,42 @@ urlpatterns = [
     path("accounts/otp/setup/", views.otp_setup_view, name="otp_setup"),
     path(
         "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            form_class=QueuedPasswordResetForm,
-            success_url=reverse_lazy("accounts:password_reset_done"),
+        public(
+            auth_views.PasswordResetView.as_view(
+                template_name="accounts/password_reset.html",
+                email_template_name="accounts/password_reset_email.txt",
+                subject_template_name="accounts/password_reset_subject.txt",
+                form_class=QueuedPasswordResetForm,
+                success_url=reverse_lazy("accounts:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),
     path(
         "accounts/password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        public(
+            auth_views.PasswordResetDoneView.as_view(
+                template_name="accounts/password_reset_done.html"
+            )
+        ),
         name="password_reset_done",
     ),
     path(
         "accounts/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
+        public(
+            auth_views.PasswordResetConfirmView.as_view(
+                template_name="accounts/password_reset_confirm.html",
+                success_url=reverse_lazy("accounts:password_reset_complete"),
+            )
         ),
         name="password_reset_confirm",
     ),
     path(
         "accounts/reset/done/",
-        auth_views.PasswordResetCompleteView.as_view(
-            template_name="accounts/password_reset_complete.html"
+        public(
+            auth_views.PasswordResetCompleteView.as_view(
+                template_name="accounts/password_reset_complete.html"
+            )
         ),
         name="password_reset_complete",
     ),
@@ -46,6 +57,7 @@ urlpatterns = [
     path("users/", views.user_list_view, name="user_list"),
     path("users/add/", views.user_create_view, name="user_create"),
     path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
+    path("users/<int:pk>/scope/", views.user_scope_view, name="user_scope"),
     path("users/<int:pk>/active/", views.user_active_view, name="user_active"),
     path("users/<int:pk>/grants/add/", views.grant_add_view, name="grant_add"),
     path("users/<int:pk>/password/", views.password_set_view, name="password_set"),

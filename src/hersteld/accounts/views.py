@@ -8,27 +8,30 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from hersteld.accounts import selectors, services
+from hersteld.accounts.access import api_user
 from hersteld.accounts.forms import (
     GrantForm,
     LoginForm,
     OtpForm,
     PasswordForm,
+    ScopeForm,
     TokenForm,
+    UserDetailsForm,
     UserForm,
 )
-from hersteld.accounts.models import User
-from hersteld.accounts.permissions import LABELS, ROLE_DEFAULTS, expand
+from hersteld.accounts.models import ROLE_CHOICES, User
+from hersteld.accounts.permissions import DESCRIPTIONS, LABELS, ROLE_DEFAULTS, expand
 from hersteld.core.validation import message
+from hersteld.web.access import public, requires, signed_in
 from hersteld.web.helpers import paginate, run_service
 
 
@@ -39,6 +42,7 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("portal:home")
 
 
+@public
 def login_view(request: HttpRequest) -> HttpResponse:
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,7 +72,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@signed_in
 def otp_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if services.confirmed_device(user) is None:
@@ -85,7 +89,7 @@ def otp_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp.html", {"form": form, "next": request.GET.get("next", "")})
 
 
-@login_required
+@signed_in
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = OtpForm(request.POST or None)
@@ -112,13 +116,14 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     return redirect("accounts:login")
 
 
-@login_required
+@requires(rule=api_user)
 def tokens_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = TokenForm(request.POST or None)
@@ -137,21 +142,16 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@requires(rule=api_user)
 @require_POST
-@login_required
 def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_token(user=request.user, token_id=pk)  # type: ignore[arg-type]
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:tokens")
 
 
-def _require_manage(request: HttpRequest) -> None:
-    services.require_manage(request.user)  # type: ignore[arg-type]
-
-
-@login_required
+@requires("accounts.manage")
 def user_list_view(request: HttpRequest) -> HttpResponse:
-    _require_manage(request)
     qs = selectors.users(request.user)
     search = request.GET.get("q", "").strip()
     if search:
@@ -170,9 +170,8 @@ def _user_form_data(form: UserForm) -> dict[str, Any]:
     return dict(form.cleaned_data)
 
 
-@login_required
+@requires("accounts.manage")
 def user_create_view(request: HttpRequest) -> HttpResponse:
-    _require_manage(request)
     actor: User = request.user  # type: ignore[assignment]
     form = UserForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
@@ -187,9 +186,16 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 
-@login_required
+def _permission_rows(codes: Any) -> list[dict[str, str]]:
+    """Dutch label and one-line explanation per permission; the code only for a tooltip."""
+    return [
+        {"code": code, "label": _(LABELS[code]), "description": _(DESCRIPTIONS[code])}
+        for code in codes
+    ]
+
+
+@requires("accounts.manage")
 def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
     actor: User = request.user  # type: ignore[assignment]
     target = selectors.user(actor, pk)
     initial = {
@@ -197,16 +203,11 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "first_name": target.first_name,
         "last_name": target.last_name,
         "email": target.email,
-        "role": target.role,
-        "arbodienst": target.arbodienst,
-        "employer": target.employer,
-        "department": target.department,
-        "employee": target.employee,
     }
-    form = UserForm(request.POST or None, actor=actor, editing=True, initial=initial)
+    form = UserDetailsForm(request.POST or None, initial=initial)
     grant_form = GrantForm(actor=actor)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "username"}
+        data = {key: form.cleaned_data[key] for key in services.DETAIL_FIELDS}
         updated = run_service(
             form, lambda: services.update_user(actor=actor, user_id=target.pk, data=data)
         )
@@ -224,16 +225,65 @@ def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "grant_form": grant_form,
             "password_form": PasswordForm(),
-            "grants": selectors.grants_of(actor, target),
-            "role_permissions": [(code, LABELS[code]) for code in role_permissions],
+            "grants": [
+                (grant, _permission_rows([grant.permission])[0])
+                for grant in selectors.grants_of(actor, target)
+            ],
+            "role_permissions": _permission_rows(role_permissions),
         },
+        status=422 if form.errors else 200,
     )
 
 
+def _scope_rows(form: ScopeForm, scope: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """(label, shown value) per scope field, for the old-against-new confirmation."""
+    roles = dict(ROLE_CHOICES)
+    rows = []
+    for name in services.SCOPE_FIELDS:
+        if name not in form.fields:
+            continue
+        value = scope.get(name)
+        shown = roles.get(str(value), value) if name == "role" else value
+        rows.append((form.fields[name].label, shown if shown not in (None, "") else "—"))
+    return rows
+
+
+@requires("accounts.manage")
+@require_http_methods(["GET", "POST"])
+def user_scope_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change role and home of a user in two steps: choose, then confirm old against new."""
+    actor: User = request.user  # type: ignore[assignment]
+    target = selectors.user(actor, pk)
+    current = services.current_scope(target)
+    form = ScopeForm(request.POST or None, actor=actor, initial=current)
+    context: dict[str, Any] = {"target": target, "form": form}
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if request.POST.get("confirm") == "1":
+            changed = run_service(
+                form, lambda: services.change_scope(actor=actor, user_id=target.pk, data=data)
+            )
+            if changed is not None:
+                messages.success(request, _("The scope of the user has been changed."))
+                return redirect("accounts:user_detail", pk=target.pk)
+        else:
+            new = run_service(
+                form, lambda: services.check_scope(actor=actor, user_id=target.pk, data=data)
+            )
+            if new is not None and new == current:
+                form.add_error(None, _("This is the current scope; nothing changes."))
+            elif new is not None:
+                context.update(
+                    confirming=True,
+                    rows=zip(_scope_rows(form, current), _scope_rows(form, new), strict=True),
+                )
+    status = 422 if form.errors else 200
+    return render(request, "accounts/user_scope.html", context, status=status)
+
+
+@requires("accounts.manage")
 @require_POST
-@login_required
 def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
     actor: User = request.user  # type: ignore[assignment]
     active = request.POST.get("active") == "1"
     form = TokenForm()
@@ -248,10 +298,9 @@ def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=pk)
 
 
+@requires("accounts.manage")
 @require_POST
-@login_required
 def password_set_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
     actor: User = request.user  # type: ignore[assignment]
     form = PasswordForm(request.POST)
     password = form.cleaned_data.get("password", "") if form.is_valid() else ""
@@ -266,10 +315,9 @@ def password_set_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=pk)
 
 
+@requires("accounts.manage")
 @require_POST
-@login_required
 def mfa_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
     services.reset_mfa(actor=request.user, user_id=pk)  # type: ignore[arg-type]
     messages.success(
         request,
@@ -280,10 +328,9 @@ def mfa_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=pk)
 
 
+@requires("accounts.manage")
 @require_POST
-@login_required
 def grant_add_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_manage(request)
     actor: User = request.user  # type: ignore[assignment]
     target = selectors.user(actor, pk)
     form = GrantForm(request.POST, actor=actor)
@@ -307,10 +354,9 @@ def grant_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:user_detail", pk=target.pk)
 
 
+@requires("accounts.manage")
 @require_POST
-@login_required
 def grant_revoke_view(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
-    _require_manage(request)
     services.revoke_grant(actor=request.user, grant_id=grant_pk)  # type: ignore[arg-type]
     messages.success(request, _("The right has been revoked."))
     return redirect("accounts:user_detail", pk=pk)

@@ -65,6 +65,14 @@ MESSAGES: dict[str, Any] = {
     "username_taken": _("This user name is already taken."),
     "role_not_allowed": _("You cannot create users with this role."),
     "employee_has_user": _("This employee already has a log-in."),
+    "scope_change_separate": _(
+        "Role, employer, department and employee are changed with 'Change scope', "
+        "which asks for a confirmation."
+    ),
+    "api_tokens_not_for_role": _(
+        "API tokens are for systems of an employer or arbodienst; an employee uses the portal."
+    ),
+    "scope_own": _("You cannot change your own role or scope; ask another administrator."),
     "otp_invalid": _("The code is not correct. Use the current 6-digit code from your app."),
     "otp_required": _("Enter the 6-digit code from your authenticator app."),
     "credentials_invalid": _("User name or password is not correct."),

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from hersteld.accounts.access import on_a_whole_employer
 from hersteld.core.context import current_meta
 from hersteld.exchange import imports
 from hersteld.exchange.import_tasks import import_run
@@ -79,7 +80,7 @@ def _start(request: HttpRequest, run: ImportRun) -> None:
     transaction.on_commit(lambda: import_run.delay(run.pk, user_id, meta.request_id, meta.ip))
 
 
-@requires("people.change")
+@requires("people.change", rule=on_a_whole_employer("people.change"))
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     employers = imports.import_employers(request.user).order_by("name")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import ContractType, Gender, MaritalStatus
 from hersteld.web.helpers import set_choices
+from hersteld.web.widgets import EmployerLinkedSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -129,7 +130,9 @@ class EmploymentAddForm(EmployeeFieldsMixin, EmploymentFieldsMixin):
         help_text=_("No end date now, not even for a fixed-term contract."),
     )
     employer = forms.ModelChoiceField(label=_("Employer"), queryset=Employer.objects.none())
-    department = DepartmentChoiceField(label=_("Department"), queryset=Department.objects.none())
+    department = DepartmentChoiceField(
+        label=_("Department"), queryset=Department.objects.none(), widget=EmployerLinkedSelect()
+    )
 
     def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

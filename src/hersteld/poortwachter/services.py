@@ -388,6 +388,7 @@ def daily_step(today: dt.date | None, report: Callable[[str, int, int], None]) -
         "digests sent": summary["digests"],
     }
 
+
 def dismiss_notification(user: Any, notification_id: int) -> Notification:
     """Put one of the user's own signals away (it no longer shows in the list or the count)."""
     notification = Notification.objects.get(pk=notification_id, user=user)

@@ -12,14 +12,16 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Concatenate, ParamSpec, Protocol, runtime_checkable
+from typing import Concatenate, ParamSpec, Protocol, TypeVar, cast, runtime_checkable
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 P = ParamSpec("P")
-View = Callable[Concatenate[HttpRequest, P], HttpResponse]
+R = TypeVar("R", bound=HttpResponseBase)
+View = Callable[Concatenate[HttpRequest, P], R]
 
 
 @runtime_checkable
@@ -29,12 +31,27 @@ class PermissionHolder(Protocol):
     def has_perm_anywhere(self, action: str) -> bool: ...
 
 
+Rule = Callable[[object], bool]
+
+
 @dataclass(frozen=True)
 class Access:
-    """Who may reach a route: anyone, any signed-in user, or holders of one of `permissions`."""
+    """Who may reach a route: anyone, any signed-in user, or holders of one of `permissions`;
+    `rule`, when given, is a further condition on the user (e.g. a scope of a whole employer)."""
 
     sign_in: bool
     permissions: tuple[str, ...] = ()
+    rule: Rule | None = None
+
+    def admits(self, user: object) -> bool:
+        """Whether the user passes this route's coarse check (the menu asks the same)."""
+        if not self.sign_in:
+            return True
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if self.permissions and not may(user, *self.permissions):
+            return False
+        return self.rule is None or self.rule(user)
 
 
 def may(user: object, *permissions: str) -> bool:
@@ -44,13 +61,13 @@ def may(user: object, *permissions: str) -> bool:
     )
 
 
-def _declare(access: Access) -> Callable[[View[P]], View[P]]:
-    def decorate(view: View[P]) -> View[P]:
+def _declare(access: Access) -> Callable[[View[P, R]], View[P, R]]:
+    def decorate(view: View[P, R]) -> View[P, R]:
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> R:
             if access.sign_in and not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if access.permissions and not may(request.user, *access.permissions):
+                return cast(R, redirect_to_login(request.get_full_path()))
+            if not access.admits(request.user):
                 # A route about one object answers as if the object did not exist, so it
                 # never tells whether an id is in use; a page without one answers 403.
                 if kwargs:
@@ -64,19 +81,19 @@ def _declare(access: Access) -> Callable[[View[P]], View[P]]:
     return decorate
 
 
-def requires(*permissions: str) -> Callable[[View[P]], View[P]]:
-    """Signed in, and holding at least one of `permissions` somewhere; else 403."""
-    if not permissions:
-        raise ValueError("requires() needs at least one permission; use @signed_in")
-    return _declare(Access(sign_in=True, permissions=permissions))
+def requires(*permissions: str, rule: Rule | None = None) -> Callable[[View[P, R]], View[P, R]]:
+    """Signed in, holding at least one of `permissions` somewhere, and passing `rule`."""
+    if not permissions and rule is None:
+        raise ValueError("requires() needs a permission or a rule; use @signed_in")
+    return _declare(Access(sign_in=True, permissions=permissions, rule=rule))
 
 
-def signed_in(view: View[P]) -> View[P]:
+def signed_in(view: View[P, R]) -> View[P, R]:
     """Any signed-in user: the view itself shows only the user's own things."""
     return _declare(Access(sign_in=True))(view)
 
 
-def public(view: View[P]) -> View[P]:
+def public(view: View[P, R]) -> View[P, R]:
     """No sign-in needed (log-in, password reset)."""
     return _declare(Access(sign_in=False))(view)
 

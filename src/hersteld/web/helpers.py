@@ -87,7 +87,11 @@ def form_page(
     errors = form.errors.as_data() if guarded else {}
     for name in guarded:
         items = [
-            {"term": e.params["term"], "start": e.params["start"], "suggestion": e.params["replacement"]}
+            {
+                "term": e.params["term"],
+                "start": e.params["start"],
+                "suggestion": e.params["replacement"],
+            }
             for e in errors.get(name, [])
             if e.code == "medical_term" and e.params
         ]

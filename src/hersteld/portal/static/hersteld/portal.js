@@ -31,16 +31,18 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
-    // Department choices follow the chosen employer ("Werkgever: Afdeling" labels).
-    var employer = document.getElementById("id_employer");
-    var department = document.getElementById("id_department");
-    if (employer && department && employer.tagName === "SELECT") {
-      var all = Array.prototype.slice.call(department.options);
+    // Department choices follow the chosen employer of the same form. Each option names its
+    // employer in data-employer; an option that belongs to the chosen employer is never
+    // touched, so the department the server selected stays selected.
+    document.querySelectorAll("select[data-follows]").forEach(function (department) {
+      var form = department.form;
+      var employer = form ? form.elements.namedItem(department.getAttribute("data-follows")) : null;
+      if (!employer || employer.tagName !== "SELECT") { return; }
       var filter = function () {
-        var chosen = employer.options[employer.selectedIndex];
-        var prefix = chosen && chosen.value ? chosen.text + ":" : "";
-        all.forEach(function (option) {
-          var show = !option.value || !prefix || option.text.indexOf(prefix) === 0;
+        var chosen = employer.value;
+        Array.prototype.forEach.call(department.options, function (option) {
+          var owner = option.getAttribute("data-employer");
+          var show = !option.value || !chosen || owner === chosen;
           option.hidden = !show;
           option.disabled = !show;
         });
@@ -49,7 +51,7 @@
       };
       employer.addEventListener("change", filter);
       filter();
-    }
+    });
     // Filter forms submit on change; show that the list is loading.
     document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
       form.addEventListener("change", function () { form.classList.add("loading"); form.submit(); });
