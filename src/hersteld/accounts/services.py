@@ -299,11 +299,22 @@ def start_totp_enrolment(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp(*, user: User, code: str) -> TOTPDevice:
+def confirm_totp(*, user: User, code: str, current_code: str = "") -> TOTPDevice:
+    """Confirm the pending device with its first code.
+
+    A confirmed device is replaced only with a correct code from it (`current_code`):
+    whoever has only the password cannot swap the authenticator (issue 11 S1).
+    """
+    current = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if current is not None:
+        given = current_code.strip()
+        if not given.isdigit() or not current.verify_token(given):
+            raise fail("otp", "otp_device_exists")
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not code.strip().isdigit() or not device.verify_token(code.strip()):
         raise fail("otp", "otp_invalid")
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    if current is not None:
+        current.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record_change(actor=user, action=AuditAction.MFA, obj=user, changes={"mfa": [None, "TOTP"]})
