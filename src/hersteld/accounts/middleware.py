@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from hersteld.accounts.services import confirmed_device
+from hersteld.accounts.services import confirmed_device, touch_session
+from hersteld.accounts.signals import SEEN_KEY
+from hersteld.core.middleware import client_ip
 
 # Prefixes a signed-in user may reach before the second factor is done. The API checks the
 # second factor itself (hersteld.api.auth, the docs decorator, the token route).
@@ -30,7 +32,7 @@ def second_factor_missing(request: HttpRequest, *, check_device: bool = False) -
         return False
     if getattr(user, "mfa_required", False) or request.session.get("mfa_pending"):
         return True
-    return check_device and confirmed_device(user) is not None  # type: ignore[arg-type]
+    return check_device and confirmed_device(user) is not None
 
 
 class IdleTimeoutMiddleware:
@@ -71,4 +73,27 @@ class MfaRequiredMiddleware:
             and not request.path.startswith(MFA_OPEN_PREFIXES)
         ):
             return redirect("accounts:otp")
+        return self.get_response(request)
+
+
+class PortalSessionMiddleware:
+    """Last seen and address of the signed-in session, written at most once a minute."""
+
+    INTERVAL = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        if request.user.is_authenticated and session is not None and session.session_key:
+            now = int(time.time())
+            if now - int(session.get(SEEN_KEY, 0)) >= self.INTERVAL:
+                touch_session(
+                    user=request.user,
+                    session_key=session.session_key,
+                    ip=client_ip(request),
+                    user_agent=request.headers.get("User-Agent", ""),
+                )
+                session[SEEN_KEY] = now
         return self.get_response(request)
