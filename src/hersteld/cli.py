@@ -39,7 +39,14 @@ def main(argv: list[str] | None = None) -> None:
         return
     command, rest = args[0], args[1:]
     command = ALIASES.get(command, command)
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (loads the settings: a bad value stops here)
+    except ImproperlyConfigured as exc:
+        sys.exit(f"hersteld: configuration error: {exc}")
 
     if command == "serve":
         port = os.environ.get("PORT", "8000")
