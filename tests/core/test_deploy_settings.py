@@ -25,7 +25,8 @@ SETTINGS_DUMP = (
 
 
 def run(args: list[str], env: dict[str, str], home: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("HERSTELD_")}
+    # Not the test run's HERSTELD_* values, nor DJANGO_ALLOW_ASYNC_UNSAFE of the browser tests.
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("HERSTELD_", "DJANGO_"))}
     clean.update(env, HERSTELD_HOME=str(home), DJANGO_SETTINGS_MODULE="hersteld.settings")
     clean["PYTHONPATH"] = os.pathsep.join(filter(None, [SRC, clean.get("PYTHONPATH")]))
     return subprocess.run(
