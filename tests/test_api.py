@@ -236,7 +236,9 @@ def test_employers_and_departments_through_the_api(api) -> None:
     assert ended.json()["end_date"] == "2026-12-31"
 
 
-def test_openapi_and_docs_are_served(client: Client) -> None:
+def test_openapi_and_docs_are_served_to_signed_in_users(login) -> None:
+    """Issue 11 S4: not public; a portal user past the second factor reads them."""
+    client = login("casemanager.noord")
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/employments" in schema["paths"]
     assert "/api/v1/auth/token" in schema["paths"]

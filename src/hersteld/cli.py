@@ -44,7 +44,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(
             "hersteld demo-data needs the demo extra: pip install 'hersteld[demo]' (make demo does)."
         )
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (loads the settings: a bad value stops here)
+    except ImproperlyConfigured as exc:
+        sys.exit(f"hersteld: configuration error: {exc}")
 
     if command == "serve":
         port = os.environ.get("PORT", "8000")

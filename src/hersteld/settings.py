@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -19,8 +20,19 @@ try:
     DEMO = envbool("HERSTELD_DEMO", False)
     SECRET_KEY = envsecret("HERSTELD_SECRET_KEY", "")
     if not SECRET_KEY:
-        # Development only; `hersteld check --deploy` flags this key as insecure.
+        # The type checker (django-stubs) only reads the settings to learn the models.
+        if not (DEMO or DEBUG or "mypy" in sys.modules):
+            # A built-in key is public: anyone could sign sessions and reset links with it.
+            raise EnvError(
+                "HERSTELD_SECRET_KEY (or HERSTELD_SECRET_KEY_FILE, a file holding it) is not "
+                'set. Set a long random value, e.g. the output of `python -c "import secrets; '
+                'print(secrets.token_urlsafe(50))"`; only HERSTELD_DEMO=1 or HERSTELD_DEBUG=1 '
+                "run without one."
+            )
+        # Demo and development only; `hersteld check --deploy` flags this key as insecure.
         SECRET_KEY = "django-insecure-dev-only-key-set-HERSTELD_SECRET_KEY-in-production"
+    # HTTPS on by default outside demo/debug (docs: README "Production").
+    _PRODUCTION = not (DEMO or DEBUG)
     ALLOWED_HOSTS = envlist("HERSTELD_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     SESSION_IDLE_TIMEOUT = envint("HERSTELD_SESSION_IDLE_MINUTES", 30) * 60
     MFA_EMPLOYER_USERS = envbool("HERSTELD_MFA_EMPLOYER_USERS", not DEMO)
@@ -35,8 +47,18 @@ try:
     OUTBOUND_PRIVATE_ADDRESSES = envbool("HERSTELD_OUTBOUND_PRIVATE_ADDRESSES", DEMO or DEBUG)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
     DATABASE_URL = envstr("DATABASE_URL", "")
-    SESSION_COOKIE_SECURE = envbool("HERSTELD_SECURE_COOKIES", False)
+    SESSION_COOKIE_SECURE = envbool("HERSTELD_SECURE_COOKIES", _PRODUCTION)
+    # Plain http answers a redirect to https; off when the TLS proxy redirects already.
+    SECURE_SSL_REDIRECT = envbool("HERSTELD_SSL_REDIRECT", _PRODUCTION)
+    SECURE_HSTS_SECONDS = envint("HERSTELD_HSTS_SECONDS", 31_536_000 if _PRODUCTION else 0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HERSTELD_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("HERSTELD_HSTS_PRELOAD", False)
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+    if envbool("HERSTELD_TRUST_PROXY_HEADER", False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     LOCKOUT_TRIES = envint("HERSTELD_LOCKOUT_TRIES", 5)
+    # Failures from one address, whoever's name: an office shares one, so the limit is higher.
+    LOCKOUT_IP_TRIES = envint("HERSTELD_LOCKOUT_IP_TRIES", 50)
     LOCKOUT_MINUTES = envint("HERSTELD_LOCKOUT_MINUTES", 15)
     EMAIL_BACKEND = envstr(
         "HERSTELD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
@@ -81,6 +103,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "hersteld.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hersteld.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -90,6 +113,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "hersteld.accounts.middleware.IdleTimeoutMiddleware",
+    "hersteld.accounts.middleware.PortalSessionMiddleware",
     "hersteld.accounts.middleware.MfaRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -155,11 +179,15 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# django-axes: 5 failed tries lock the username for 15 minutes.
-AXES_FAILURE_LIMIT = LOCKOUT_TRIES
+# django-axes: 5 failed tries lock the user name, 50 from one IP address lock that address,
+# each for 15 minutes from the last counted failure; tries during a lock are not counted,
+# so a lock cannot be stretched (hersteld.accounts.lockout).
+AXES_FAILURE_LIMIT = "hersteld.accounts.lockout.failure_limit"
 AXES_COOLOFF_TIME = LOCKOUT_MINUTES / 60
 AXES_LOCKOUT_CALLABLE = "hersteld.accounts.lockout.lockout_response"
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "hersteld.accounts.lockout.username_of"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -173,6 +201,12 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Content-Security-Policy (hersteld.core.middleware.ContentSecurityPolicyMiddleware): no
+# inline script or style anywhere in the portal, and no other origin.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 CSRF_TRUSTED_ORIGINS = envlist("HERSTELD_CSRF_TRUSTED_ORIGINS", [])
 
 LANGUAGE_CODE = "nl"
@@ -223,9 +257,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024 + 1024
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # A refused request (403) is a normal answer: one line, no traceback (issue 11 item 21).
+    "filters": {"refusals_one_line": {"()": "hersteld.core.logfilters.RefusalsOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django.request": {"filters": ["refusals_one_line"]}},
     "root": {"handlers": ["console"], "level": envstr("HERSTELD_LOG_LEVEL", "WARNING")},
 }
 
-# Lock-out is per account: many employer users share one office IP address.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a commitment for the whole domain: HERSTELD_HSTS_PRELOAD opts in.
+    "security.W021",
+]

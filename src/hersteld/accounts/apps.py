@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "hersteld.accounts"
     label = "accounts"
     verbose_name = _("Users and rights")
+
+    def ready(self) -> None:
+        from hersteld.accounts import signals  # noqa: F401  (connects the session receivers)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db.models import Count, Max, QuerySet, Sum
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from hersteld.accounts.models import ApiToken, User, UserGrant
+from hersteld.accounts import useragent
+from hersteld.accounts.models import ApiToken, PortalSession, User, UserGrant
 
 
 def users(actor: Any) -> QuerySet[User]:
@@ -33,3 +39,31 @@ def grants_of(actor: Any, target: User) -> QuerySet[UserGrant]:
 
 def tokens_of(owner: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=owner).order_by("-created_at")
+
+
+def sessions_of(owner: User) -> list[PortalSession]:
+    """The user's portal sessions that can still be used (not expired, not ended)."""
+    rows = list(PortalSession.objects.filter(user=owner).order_by("-last_seen_at"))
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db" and rows:
+        alive = set(
+            Session.objects.filter(
+                session_key__in=[row.session_key for row in rows], expire_date__gt=timezone.now()
+            ).values_list("session_key", flat=True)
+        )
+        rows = [row for row in rows if row.session_key in alive]
+    for row in rows:
+        row.device = useragent.label(row.user_agent) or row.user_agent[:60]  # type: ignore[attr-defined]
+    return rows
+
+
+def lockout_of(target: User) -> dt.datetime | None:
+    """When the lock on this user name ends, or None when it is not locked (issue 11 S5)."""
+    cool_off = dt.timedelta(minutes=settings.LOCKOUT_MINUTES)
+    now = timezone.now()
+    recent = AccessAttempt.objects.filter(
+        username=target.username.lower(), attempt_time__gt=now - cool_off
+    ).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+    if (recent["failures"] or 0) < settings.LOCKOUT_TRIES or recent["last"] is None:
+        return None
+    ends: dt.datetime = recent["last"] + cool_off
+    return ends

@@ -5,16 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from importlib import import_module
 from typing import Any
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from hersteld.accounts.models import ROLE_CHOICES, ApiToken, User, UserGrant
+from hersteld.accounts.models import ROLE_CHOICES, ApiToken, PortalSession, User, UserGrant
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role, grantable_to
 from hersteld.core.audit import record_change, snapshot
 from hersteld.core.models import AuditAction
@@ -149,6 +152,8 @@ def update_user(*, actor: User, user_id: int, data: dict[str, Any]) -> User:
             raise fail("is_active", "not_allowed")
         user.is_active = bool(data["is_active"])
     save_and_record(actor=actor, obj=user, before=before, fields=User.AUDITED)
+    if before["is_active"] and not user.is_active:
+        revoke_access(actor=actor, user=user, reason="blocked")
     return user
 
 
@@ -263,6 +268,7 @@ def set_password(*, actor: User, user_id: int, password: str) -> User:
     record_change(
         actor=actor, action=AuditAction.UPDATE, obj=user, changes={"password": ["***", "***"]}
     )
+    revoke_access(actor=actor, user=user, reason="new password")
     return user
 
 
@@ -275,6 +281,7 @@ def reset_mfa(*, actor: User, user_id: int) -> None:
         record_change(
             actor=actor, action=AuditAction.MFA, obj=user, changes={"mfa": ["TOTP", None]}
         )
+    revoke_access(actor=actor, user=user, reason="two-factor authentication reset")
 
 
 def hash_token(raw: str) -> str:
@@ -305,8 +312,6 @@ def issue_token(*, user: User, name: str = "") -> tuple[str, ApiToken]:
 def revoke_token(*, user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
     if token is None:
-        from django.http import Http404
-
         raise Http404
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -344,11 +349,22 @@ def start_totp_enrolment(*, user: User) -> TOTPDevice:
 
 
 @transaction.atomic
-def confirm_totp(*, user: User, code: str) -> TOTPDevice:
+def confirm_totp(*, user: User, code: str, current_code: str = "") -> TOTPDevice:
+    """Confirm the pending device with its first code.
+
+    A confirmed device is replaced only with a correct code from it (`current_code`):
+    whoever has only the password cannot swap the authenticator (issue 11 S1).
+    """
+    current = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if current is not None:
+        given = current_code.strip()
+        if not given.isdigit() or not current.verify_token(given):
+            raise fail("otp", "otp_device_exists")
     device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
     if device is None or not code.strip().isdigit() or not device.verify_token(code.strip()):
         raise fail("otp", "otp_invalid")
-    TOTPDevice.objects.filter(user=user, confirmed=True).delete()
+    if current is not None:
+        current.delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     record_change(actor=user, action=AuditAction.MFA, obj=user, changes={"mfa": [None, "TOTP"]})
@@ -366,3 +382,165 @@ def verify_otp(user: User, code: str | None) -> TOTPDevice | None:
 def require_manage(actor: User) -> None:
     if not actor.has_perm_anywhere("accounts.manage"):
         raise PermissionDenied(message("not_allowed"))
+
+
+# Sessions and lasting access (issue 11 S3) -------------------------------------------------
+
+
+def record_session(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
+    """Remember a new portal session so it can be listed and ended."""
+    PortalSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={
+            "user": user,
+            "ip_address": ip or None,
+            "user_agent": user_agent[:300],
+            "last_seen_at": timezone.now(),
+        },
+    )
+
+
+def touch_session(*, user: User, session_key: str, ip: str | None, user_agent: str) -> None:
+    """Last seen and address of a session; a session from before this table gets a row."""
+    seen = PortalSession.objects.filter(session_key=session_key, user=user).update(
+        last_seen_at=timezone.now(), ip_address=ip or None
+    )
+    if not seen:
+        record_session(user=user, session_key=session_key, ip=ip, user_agent=user_agent)
+
+
+def forget_session(session_key: str) -> None:
+    """Log-out: the session is over; nothing to end."""
+    PortalSession.objects.filter(session_key=session_key).delete()
+
+
+def _end(sessions: list[PortalSession]) -> int:
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for row in sessions:
+        store(session_key=row.session_key).delete()
+        row.delete()
+    return len(sessions)
+
+
+@transaction.atomic
+def end_own_session(*, user: User, session_id: int) -> None:
+    """A user ends one of his own sessions (a forgotten computer)."""
+    row = PortalSession.objects.select_for_update().filter(user=user, pk=session_id).first()
+    if row is None:
+        raise Http404
+    _end([row])
+    record_change(actor=user, action=AuditAction.UPDATE, obj=user, changes=_sessions_change(1))
+
+
+@transaction.atomic
+def end_sessions(
+    *, actor: User, user: User, except_key: str | None = None, reason: str = ""
+) -> int:
+    """End every portal session of `user` (but `except_key`, the one in use); audited."""
+    rows = PortalSession.objects.select_for_update().filter(user=user)
+    if except_key:
+        rows = rows.exclude(session_key=except_key)
+    ended = _end(list(rows))
+    if ended:
+        record_change(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=user,
+            changes=_sessions_change(ended),
+            reason=reason,
+        )
+    return ended
+
+
+def _sessions_change(count: int) -> dict[str, Any]:
+    return {"sessions": [f"{count} active", "ended"]}
+
+
+@transaction.atomic
+def revoke_all_tokens(*, actor: User, user: User, reason: str = "") -> int:
+    """Revoke every usable API token of `user`; audited with the prefixes."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    if not tokens:
+        return 0
+    now = timezone.now()
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
+    record_change(
+        actor=actor,
+        action=AuditAction.TOKEN,
+        obj=user,
+        changes={"token": [", ".join(f"{t.prefix}…" for t in tokens), "revoked"]},
+        reason=reason,
+    )
+    return len(tokens)
+
+
+def revoke_access(*, actor: User, user: User, reason: str) -> None:
+    """A new password, a reset second factor or a block: no old token or session lives on."""
+    revoke_all_tokens(actor=actor, user=user, reason=reason)
+    end_sessions(actor=actor, user=user, reason=reason)
+
+
+@transaction.atomic
+def revoke_token_of(*, actor: User, user_id: int, token_id: int) -> ApiToken:
+    """An administrator revokes one token of a user in his scope (404 outside it)."""
+    user = locked(User, actor, user_id, "accounts.manage")
+    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+    if token is None:
+        raise Http404
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record_change(
+            actor=actor,
+            action=AuditAction.TOKEN,
+            obj=user,
+            changes={"token": [f"{token.prefix}…", "revoked"]},
+        )
+    return token
+
+
+@transaction.atomic
+def revoke_tokens_of(*, actor: User, user_id: int) -> int:
+    user = locked(User, actor, user_id, "accounts.manage")
+    return revoke_all_tokens(actor=actor, user=user, reason="administrator")
+
+
+@transaction.atomic
+def end_session_of(*, actor: User, user_id: int, session_id: int) -> None:
+    """An administrator ends one session of a user in his scope."""
+    user = locked(User, actor, user_id, "accounts.manage")
+    row = PortalSession.objects.select_for_update().filter(user=user, pk=session_id).first()
+    if row is None:
+        raise Http404
+    _end([row])
+    record_change(actor=actor, action=AuditAction.UPDATE, obj=user, changes=_sessions_change(1))
+
+
+@transaction.atomic
+def end_sessions_of(*, actor: User, user_id: int) -> int:
+    user = locked(User, actor, user_id, "accounts.manage")
+    return end_sessions(actor=actor, user=user, reason="administrator")
+
+
+@transaction.atomic
+def lift_lockout(*, actor: User, user_id: int) -> int:
+    """An administrator lifts the lock on a user name in his scope (issue 11 S5); audited.
+
+    Locks on an IP address end on time (or through the operator in Django admin).
+    """
+    user = locked(User, actor, user_id, "accounts.manage")
+    removed, _ = AccessAttempt.objects.filter(username=user.username.lower()).delete()
+    if removed:
+        record_change(
+            actor=actor, action=AuditAction.UPDATE, obj=user, changes={"lockout": ["locked", None]}
+        )
+    return removed
+
+
+@transaction.atomic
+def password_was_reset(*, user: User) -> None:
+    """The user set a new password through the e-mailed link: old tokens and sessions end."""
+    record_change(
+        actor=user, action=AuditAction.UPDATE, obj=user, changes={"password": ["***", "***"]}
+    )
+    revoke_access(actor=user, user=user, reason="new password")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from hersteld.accounts import views
+from hersteld.accounts import security_views, views
 from hersteld.accounts.mail import QueuedPasswordResetForm
 from hersteld.web.access import public
 
@@ -36,7 +36,7 @@ urlpatterns = [
     path(
         "accounts/reset/<uidb64>/<token>/",
         public(
-            auth_views.PasswordResetConfirmView.as_view(
+            security_views.PasswordResetConfirmView.as_view(
                 template_name="accounts/password_reset_confirm.html",
                 success_url=reverse_lazy("accounts:password_reset_complete"),
             )
@@ -65,4 +65,33 @@ urlpatterns = [
     path(
         "users/<int:pk>/grants/<int:grant_pk>/revoke/", views.grant_revoke_view, name="grant_revoke"
     ),
+    # Sessions, tokens of others and lock-outs (issue 11 S3, S5).
+    path("profile/sessions/", security_views.sessions_view, name="sessions"),
+    path("profile/sessions/<int:pk>/end/", security_views.session_end_view, name="session_end"),
+    path(
+        "profile/sessions/end-others/",
+        security_views.sessions_end_others_view,
+        name="sessions_end_others",
+    ),
+    path(
+        "users/<int:pk>/tokens/<int:token_pk>/revoke/",
+        security_views.user_token_revoke_view,
+        name="user_token_revoke",
+    ),
+    path(
+        "users/<int:pk>/tokens/revoke-all/",
+        security_views.user_tokens_revoke_all_view,
+        name="user_tokens_revoke_all",
+    ),
+    path(
+        "users/<int:pk>/sessions/<int:session_pk>/end/",
+        security_views.user_session_end_view,
+        name="user_session_end",
+    ),
+    path(
+        "users/<int:pk>/sessions/end-all/",
+        security_views.user_sessions_end_all_view,
+        name="user_sessions_end_all",
+    ),
+    path("users/<int:pk>/unlock/", security_views.user_unlock_view, name="user_unlock"),
 ]

@@ -28,6 +28,7 @@ from hersteld.accounts.forms import (
     UserDetailsForm,
     UserForm,
 )
+from hersteld.accounts.middleware import second_factor_missing
 from hersteld.accounts.models import ROLE_CHOICES, User
 from hersteld.accounts.permissions import DESCRIPTIONS, LABELS, ROLE_DEFAULTS, expand
 from hersteld.core.validation import message
@@ -89,9 +90,25 @@ def otp_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/otp.html", {"form": form, "next": request.GET.get("next", "")})
 
 
+def _otp_check_url(request: HttpRequest) -> str:
+    return f"{reverse('accounts:otp')}?next={_next_url(request)}"
+
+
 @signed_in
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
+    """Enrolment only without a confirmed device: a new one never replaces it (issue 11 S1)."""
     user: User = request.user  # type: ignore[assignment]
+    if services.confirmed_device(user) is not None:
+        if user.is_verified():  # type: ignore[attr-defined]
+            messages.info(
+                request,
+                _(
+                    "You already have an authenticator. To change it, ask your administrator "
+                    "to reset two-factor authentication."
+                ),
+            )
+            return redirect("portal:home")
+        return redirect(_otp_check_url(request))
     form = OtpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = run_service(
@@ -126,6 +143,8 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 @requires(rule=api_user)
 def tokens_view(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
+    if second_factor_missing(request, check_device=True):
+        return redirect(_otp_check_url(request))
     form = TokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():

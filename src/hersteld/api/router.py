@@ -6,7 +6,7 @@ from ninja import NinjaAPI
 
 from hersteld.absence.api import router as absence_router
 from hersteld.accounts.api import router as auth_router
-from hersteld.api.auth import AUTH
+from hersteld.api.auth import AUTH, docs_access
 from hersteld.exchange.api import router as exchange_router
 from hersteld.organisations.api import router as organisations_router
 from hersteld.people.api import router as people_router
@@ -25,6 +25,7 @@ api = NinjaAPI(
     auth=AUTH,
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs_decorator=docs_access,
     urls_namespace="api",
 )
 errors.install(api)

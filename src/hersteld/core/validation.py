@@ -75,6 +75,10 @@ MESSAGES: dict[str, Any] = {
     "scope_own": _("You cannot change your own role or scope; ask another administrator."),
     "otp_invalid": _("The code is not correct. Use the current 6-digit code from your app."),
     "otp_required": _("Enter the 6-digit code from your authenticator app."),
+    "otp_device_exists": _(
+        "You already have an authenticator; a new one replaces it only with a code from the "
+        "current one. Ask your administrator to reset two-factor authentication."
+    ),
     "credentials_invalid": _("User name or password is not correct."),
     "locked_out": _("Too many failed attempts; this account is locked for %(minutes)s minutes."),
     "invalid_choice": _("This value is not one of the choices."),
