@@ -97,31 +97,19 @@ STAFF_ONLY_FIELDS = {
 SAFETY_NET_DETAIL = ("safety_net_category", "came_from_long_ww")
 
 
-def _refuse_fields_for_role(
-    actor: Any, data: dict[str, Any], anchor: Any, case: AbsenceCase | None = None
-) -> None:
-    """Fields some roles may not fill: a new value is refused with 403, never silently dropped.
+def _refuse_fields_for_role(actor: Any, data: dict[str, Any], anchor: Any) -> None:
+    """Fields some roles may not fill: sending one at all is refused with 403 (issue 11, S2).
 
-    Sending the value the case already has (or an empty one on a new case) is not a change and
-    is left out, so an integrator may send whole objects; it can never wipe what staff recorded.
+    The answer never depends on the value sent: comparing it with the stored (hidden) value
+    would let an employer user learn the vangnet category by trial. Leave such fields out.
     """
-
-    def unchanged(key: str) -> bool:
-        current = getattr(case, key) if case is not None else None
-        return data[key] in (current, None, "", False)
-
     if is_employer_side(actor):
         for key, code in STAFF_ONLY_FIELDS.items():
             if key in data:
-                if not unchanged(key):
-                    raise PermissionDenied(message(code))
-                del data[key]
+                raise PermissionDenied(message(code))
     present = [key for key in SAFETY_NET_DETAIL if key in data]
     if present and not may(actor, anchor, "absence.view_safety_net"):
-        for key in present:
-            if not unchanged(key):
-                raise PermissionDenied(message("safety_net_category_not_allowed"))
-            del data[key]
+        raise PermissionDenied(message("safety_net_category_not_allowed"))
 
 
 # --- input ------------------------------------------------------------------------------
@@ -393,9 +381,9 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
     employment = locked(Employment, actor, employment_id, "absence.change")
     if kind not in CaseKind.values:
         raise fail("kind", "invalid_choice")
+    _refuse_fields_for_role(actor, data, employment)  # before cleaning: on every kind alike
     data = _clean(data, (*KIND_FIELDS[kind], "first_day", "note"))
     case = _new_case(employment, kind, actor)
-    _refuse_fields_for_role(actor, data, employment)
     case.first_day = data.get("first_day")  # type: ignore[assignment]
     _apply(case, data, has_recoveries=False)
     problems = Problems()
@@ -447,8 +435,8 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
     if case.status == CaseStatus.WITHDRAWN:
         raise fail("__all__", "case_not_open")
     employment = Employment.objects.select_related("employee").get(pk=case.employment_id)
+    _refuse_fields_for_role(actor, data, case)  # before cleaning: on every kind alike
     data = _clean(data, (*KIND_FIELDS[case.kind], "first_day", "reason"))
-    _refuse_fields_for_role(actor, data, case, case)
     before = snapshot(case, AbsenceCase.AUDITED)
     problems = Problems()
     reason = _require_reason(data, problems)
