@@ -201,7 +201,7 @@ def test_hospital_days_are_bounded(api, persona, free_employment) -> None:
     start = days_ago(130)
     leave = services.add_case(
         actor=persona("hr.devries"),
-        employment_id=free_employment().pk,
+        employment_id=free_employment(gender="V").pk,
         kind=CaseKind.PREGNANCY_LEAVE,
         data={"first_day": start, "expected_delivery": start + dt.timedelta(days=35)},
     )
