@@ -83,9 +83,7 @@ def test_a_correction_keeps_the_moved_start(persona, free_employment) -> None:
     assert corrected.leave_end == dt.date(2025, 6, 12)
 
 
-def test_the_moved_start_may_not_overlap_a_sickness_case(
-    persona, free_employment, refused
-) -> None:
+def test_the_moved_start_may_not_overlap_a_sickness_case(persona, free_employment, refused) -> None:
     hr = persona("hr.devries")
     employment = free_employment(gender="V")
     sick = services.add_case(

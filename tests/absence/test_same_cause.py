@@ -60,7 +60,7 @@ def test_the_hand_computed_dates_of_the_setting(around_leave) -> None:
 
 def test_unanswered_chains_provisionally_and_is_asked(around_leave) -> None:
     """The default until the bedrijfsarts answers: counted together (rules.md 3)."""
-    before, leave, after = around_leave
+    _before, leave, after = around_leave
     assert after.same_cause == SameCause.UNANSWERED
     assert services.same_cause_asked(after)
     assert after.chained_to_id == leave.pk
@@ -72,7 +72,7 @@ def test_unanswered_chains_provisionally_and_is_asked(around_leave) -> None:
 
 
 def test_no_starts_a_new_d1_and_recomputes_the_plan(persona, around_leave) -> None:
-    before, leave, after = around_leave
+    before, _leave, after = around_leave
     medic = persona("bedrijfsarts.noord")
     services.answer_same_cause(actor=medic, case_id=after.pk, answer="no")
     after.refresh_from_db()
