@@ -454,9 +454,7 @@ def case_same_cause(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _recovery_for_change(request: HttpRequest, pk: int) -> Recovery:
-    recovery = (
-        Recovery.objects.restrict(request.user, "absence.change").filter(pk=pk).first()
-    )
+    recovery = Recovery.objects.restrict(request.user, "absence.change").filter(pk=pk).first()
     if recovery is None:
         raise Http404
     return recovery
@@ -467,7 +465,13 @@ def _recovery_for_change(request: HttpRequest, pk: int) -> Recovery:
 def recovery_correct(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct the latest recovery (date, percentage or hours), with a reason."""
     recovery = _recovery_for_change(request, pk)
-    initial = {"date": recovery.date, "percentage": recovery.percentage}
+    percentage = recovery.percentage
+    initial = {
+        "date": recovery.date,
+        "percentage": percentage.to_integral()
+        if percentage == percentage.to_integral()
+        else percentage,
+    }
     form = RecoveryCorrectForm(
         request.POST or None,
         initial=initial,
@@ -509,7 +513,10 @@ def recovery_remove(request: HttpRequest, pk: int) -> HttpResponse:
             "mistake. The case gets back the status and percentage it had before; a removed "
             "full recovery reopens the case. The removal stays in the history."
         )
-        % {"date": recovery.date.strftime("%d-%m-%Y"), "percentage": f"{recovery.percentage:g}"},
+        % {
+            "date": recovery.date.strftime("%d-%m-%Y"),
+            "percentage": f"{recovery.percentage.normalize():f}",
+        },
         button=_("Remove recovery"),
         success=_("The recovery has been removed."),
         danger=True,

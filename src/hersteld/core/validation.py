@@ -176,7 +176,7 @@ MESSAGES: dict[str, Any] = {
     ),
     "leave_sex_mismatch": _(
         "The employee is registered as male. Check the registration; if the pregnancy leave is "
-        "right, confirm it (confirm_sex_mismatch) and save again."
+        "right, confirm it and save again (API: confirm_sex_mismatch true)."
     ),
     # data exchange (exchange.md)
     "unknown_department": _(
