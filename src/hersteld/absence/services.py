@@ -817,7 +817,6 @@ def _relink_later(actor: Any, case: AbsenceCase) -> None:
         before = snapshot(other, AbsenceCase.AUDITED)
         previous = other.chained_to
         _link(other)
-        other.save()
         if save_and_record(actor=actor, obj=other, before=before, fields=AbsenceCase.AUDITED):
             if previous is not None and previous.pk != other.chained_to_id:
                 Todo.objects.filter(case=other).update(case=previous)
