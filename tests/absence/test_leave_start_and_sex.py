@@ -116,6 +116,10 @@ def test_a_leave_for_a_man_needs_a_confirmation(persona, free_employment, refuse
     assert errors == {"confirm_sex_mismatch": ["leave_sex_mismatch"]}
     leave = leave_for(hr, employment, confirm_sex_mismatch=True)
     assert leave.kind == CaseKind.PREGNANCY_LEAVE
+    created = AuditEvent.objects.get(
+        object_type="absence.absencecase", object_id=str(leave.pk), action="create"
+    )
+    assert "man" in created.reason and created.changes["kind"] == [None, "pregnancy_leave"]
 
 
 def test_a_leave_for_a_woman_needs_no_confirmation(persona, free_employment) -> None:

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from hersteld.absence import rules, wazo
 from hersteld.absence.chains import chain_of, leave_resumed, sick_spans
@@ -34,7 +35,7 @@ from hersteld.absence.models import (
     SameCause,
 )
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
-from hersteld.core.audit import record_change, snapshot, user_or_none
+from hersteld.core.audit import diff, record_change, snapshot, user_or_none
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
 from hersteld.people.models import Employment, Gender
@@ -430,7 +431,17 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
     if case.kind == CaseKind.PREGNANCY_LEAVE:
         _settle_leave(case)
     case.save()
-    record_created(actor=actor, obj=case, fields=_created_fields(case))
+    if case.kind == CaseKind.PREGNANCY_LEAVE and employment.employee.gender == Gender.MALE:
+        # The confirmation of a leave for someone registered as male is kept with the creation.
+        record_change(
+            actor=actor,
+            action="create",
+            obj=case,
+            changes=diff({}, snapshot(case, _created_fields(case))),
+            reason=gettext("Confirmed: pregnancy leave for an employee registered as male."),
+        )
+    else:
+        record_created(actor=actor, obj=case, fields=_created_fields(case))
     if data.get("note"):
         _write_note(actor, case, data["note"], internal=False)
     sync_plan(case)
