@@ -257,3 +257,62 @@ def test_import_run_pages_per_persona(login, persona, username) -> None:
     for path in (f"/exchange/import/{run.pk}/", f"/exchange/import/{run.pk}/status/"):
         status = client.get(path).status_code
         assert status == (200 if username in reach else 404), (path, status)
+
+
+# Issue 11 item 20 and 8: correcting or removing a recovery, and "same cause?" after a leave.
+CHANGE_BAKKERIJ_CASE = {
+    "casemanager.noord",
+    "bedrijfsarts.noord",
+    "hr.devries",
+    "manager.devries.bakkerij",
+}
+
+
+@pytest.fixture
+def bakkerij_recovery(persona: Any, free_employment: Any) -> Any:
+    import datetime as dt
+
+    from hersteld.absence import services
+    from hersteld.absence.models import CaseKind
+
+    staff = persona("casemanager.noord")
+    case = services.add_case(
+        actor=staff,
+        employment_id=free_employment(department="BAK").pk,
+        kind=CaseKind.SICKNESS,
+        data={"first_day": dt.date(2025, 1, 6)},
+    )
+    return services.add_recovery(
+        actor=staff, case_id=case.pk, data={"date": dt.date(2025, 2, 1), "percentage": 50}
+    )
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_recovery_correction_per_persona(
+    api: Any, login: Any, bakkerij_recovery: Any, username: str
+) -> None:
+    """In scope with absence.change: the rule answers (422, nothing written); others 404."""
+    reach = username in CHANGE_BAKKERIJ_CASE
+    pk = bakkerij_recovery.pk
+    client = api(username)
+    response = client.post(
+        f"/api/v1/recoveries/{pk}/correct", {"date": "2000-01-01", "reason": "x"}
+    )
+    assert response.status_code == (422 if reach else 404)
+    response = client.post(f"/api/v1/recoveries/{pk}/remove", {"reason": " "})
+    assert response.status_code == (422 if reach else 404)
+    for page in (f"/recoveries/{pk}/correct/", f"/recoveries/{pk}/remove/"):
+        assert login(username).get(page).status_code == (200 if reach else 404)
+
+
+@pytest.mark.parametrize("username", PERSONAS)
+def test_same_cause_per_persona(api: Any, bakkerij_recovery: Any, username: str) -> None:
+    """Staff in scope: the rule answers (no leave before: 422); employer side 403; others 404."""
+    case_id = bakkerij_recovery.case_id
+    response = api(username).post(f"/api/v1/cases/{case_id}/same-cause", {"same_cause": "yes"})
+    if username in ("casemanager.noord", "bedrijfsarts.noord"):
+        assert response.status_code == 422
+    elif username in CHANGE_BAKKERIJ_CASE:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 404

@@ -26,10 +26,13 @@ def days_ago(n: int) -> dt.date:
 
 @pytest.fixture
 def free_employment(db: Any) -> Callable[..., Employment]:
-    """An employment in service, started over two years ago, without any case."""
+    """An employment in service, started over two years ago, without any case (pregnancy leave: gender="V")."""
 
     def get(
-        employer: str = "Bakkerij De Vries", department: str | None = None, nth: int = 0
+        employer: str = "Bakkerij De Vries",
+        department: str | None = None,
+        nth: int = 0,
+        gender: str | None = None,
     ) -> Employment:
         qs = (
             Employment.objects.filter(
@@ -43,6 +46,8 @@ def free_employment(db: Any) -> Callable[..., Employment]:
         )
         if department is not None:
             qs = qs.filter(department__code=department)
+        if gender is not None:
+            qs = qs.filter(employee__gender=gender)
         return list(qs)[nth]
 
     return get

@@ -258,7 +258,7 @@ def test_correct_withdraw_convert_and_leave_endpoints(api, free_employment) -> N
         f"/api/v1/cases/{created['id']}/withdraw", {"reason": "Dubbel ingevoerd."}
     ).json()
     assert withdrawn["status"] == "withdrawn"
-    other = free_employment(nth=1)
+    other = free_employment(gender="V")
     start = days_ago(130)
     leave = hr.post(
         "/api/v1/cases",

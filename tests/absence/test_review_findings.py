@@ -59,6 +59,7 @@ def test_an_employer_correction_neither_fails_on_nor_reveals_the_category(
 
 
 def test_an_employer_cannot_wipe_or_set_staff_fields(api, compensation_case) -> None:
+    """Issue 11 S2: a staff-only field is refused when sent at all, empty values included."""
     hr = api("hr.devries")
     url = f"/api/v1/cases/{compensation_case.pk}/correct"
     wiped = hr.post(
@@ -70,7 +71,7 @@ def test_an_employer_cannot_wipe_or_set_staff_fields(api, compensation_case) -> 
             "expected_recovery": None,
         },
     )
-    assert wiped.status_code == 200
+    assert wiped.status_code == 403
     compensation_case.refresh_from_db()
     assert (
         compensation_case.safety_net_category == "compensation"
@@ -200,7 +201,7 @@ def test_hospital_days_are_bounded(api, persona, free_employment) -> None:
     start = days_ago(130)
     leave = services.add_case(
         actor=persona("hr.devries"),
-        employment_id=free_employment().pk,
+        employment_id=free_employment(gender="V").pk,
         kind=CaseKind.PREGNANCY_LEAVE,
         data={"first_day": start, "expected_delivery": start + dt.timedelta(days=35)},
     )

@@ -380,7 +380,7 @@ def test_pregnancy_leave_end_is_computed_and_recomputed_and_can_continue_as_sick
     persona, free_employment
 ) -> None:
     hr = persona("hr.devries")
-    employment = free_employment()
+    employment = free_employment(gender="V")
     start = days_ago(150)
     expected = start + dt.timedelta(days=41)  # start exactly 6 weeks before the day after E
     leave = services.add_case(
@@ -403,7 +403,7 @@ def test_pregnancy_leave_start_outside_the_window_is_refused(
     persona, free_employment, refused
 ) -> None:
     hr = persona("hr.devries")
-    employment = free_employment()
+    employment = free_employment(gender="V")
     expected = days_ago(-60)
     errors = refused(
         lambda: services.add_case(
@@ -419,7 +419,7 @@ def test_pregnancy_leave_start_outside_the_window_is_refused(
 def test_sickness_before_the_leave_is_chained_across_it(persona, free_employment) -> None:
     """rules.md 3: sickness directly up to and after the leave; leave days shift like gap days."""
     hr = persona("hr.devries")
-    employment = free_employment()
+    employment = free_employment(gender="V")
     start = days_ago(150)
     sick = report(hr, employment, start - dt.timedelta(days=10))
     recover(hr, sick, start, 100)
@@ -505,7 +505,7 @@ def test_recovery_rows_are_audited(persona, free_employment) -> None:
 def test_sickness_in_the_flex_period_counts_as_leave(persona, free_employment) -> None:
     """rules.md 5: sick days in the flex period count as leave, so they are not added after the birth."""
     hr = persona("hr.devries")
-    employment = free_employment()
+    employment = free_employment(gender="V")
     expected = days_ago(60)
     start = expected - dt.timedelta(days=27)  # the latest start: 4 weeks before the day after E
     sick = report(hr, employment, expected - dt.timedelta(days=34))  # sick from 5 weeks before

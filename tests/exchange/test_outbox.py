@@ -666,3 +666,32 @@ def test_a_target_on_a_private_address_is_refused_outside_demo_and_development(
     assert row.status == OutboxStatus.PENDING and row.attempts == 1
     assert "non-public address" in row.last_error
     assert receiver.requests == []
+
+
+@pytest.mark.django_db
+def test_a_corrected_or_removed_recovery_goes_out_as_a_new_recovery_report(
+    target: Coupling, employment: Employment, persona: Callable[[str], Any]
+) -> None:
+    """Issue 11 item 20: the receiver learns the corrected values, and what applies again."""
+    actor = persona("casemanager.noord")
+    case = sick_report(actor, employment, days_ago(15))
+    absence_services.add_recovery(
+        actor=actor, case_id=case.pk, data={"date": days_ago(5), "percentage": 50}
+    )
+    full = absence_services.add_recovery(
+        actor=actor, case_id=case.pk, data={"date": days_ago(1), "percentage": 100}
+    )
+    absence_services.correct_recovery(
+        actor=actor, recovery_id=full.pk, data={"date": days_ago(2), "reason": "Datum."}
+    )
+    (corrected,) = mutations(sent(target)[-1])
+    assert (corrected.kind, corrected.sequence, corrected.mutation_date) == (
+        "recovery",
+        4,
+        days_ago(2),
+    )
+    assert corrected.ends_absence and corrected.recovered_on == days_ago(2)
+    absence_services.remove_recovery(actor=actor, recovery_id=full.pk, reason="Per abuis.")
+    (removed,) = mutations(sent(target)[-1])
+    assert (removed.kind, removed.sequence, removed.mutation_date) == ("recovery", 5, days_ago(2))
+    assert not removed.ends_absence and removed.percentage == Decimal("50.00")

@@ -170,7 +170,7 @@ def test_leave_days_between_chained_sickness_are_drawn_as_leave(persona, free_em
     """rules.md 3: sickness directly around a pregnancy leave is chained; the leave days move
     the deadlines like gap days."""
     hr = persona("hr.devries")
-    employment = free_employment()
+    employment = free_employment(gender="V")
     start = days_ago(150)
     before = sick(hr, employment, start - 10 * DAY)
     absence.add_recovery(actor=hr, case_id=before.pk, data={"date": start, "percentage": 100})

@@ -49,6 +49,14 @@ class CaseOut(Schema):
     premature: bool
     hospital_days: int
     leave_end: dt.date | None = Field(description="Last day of a pregnancy leave (WAZO).")
+    planned_start: dt.date | None = Field(
+        None, description="The chosen start of a leave that a birth before it moved (rules.md 5)."
+    )
+    same_cause: str | None = Field(
+        None,
+        description='"Same cause?" after a leave: "yes", "no", "" (not answered yet); '
+        "only for users with absence.view_safety_net, null for everyone else.",
+    )
     chained_to_id: int | None = Field(description="The case this one is counted together with.")
     withdrawn_reason: str
     created_at: dt.datetime
@@ -61,6 +69,14 @@ class CaseOut(Schema):
         if not user.has_perm_anywhere("absence.view_safety_net"):
             return None
         return obj.safety_net_category or None
+
+    @staticmethod
+    def resolve_same_cause(obj: AbsenceCase, context: dict[str, Any]) -> str | None:
+        """A judgement of the bedrijfsarts: the employer sees only the resulting chain."""
+        user = context["request"].user
+        if not user.has_perm_anywhere("absence.view_safety_net"):
+            return None
+        return obj.same_cause
 
 
 class CaseFields(InputSchema):
@@ -89,6 +105,11 @@ class CaseCreate(CaseFields):
     kind: Literal["sickness", "pregnancy_leave", "preventive"]
     first_day: dt.date
     note: str | None = Field(None, max_length=10000)
+    confirm_sex_mismatch: bool | None = Field(
+        None,
+        description="Pregnancy leave for an employee registered as male: true to confirm "
+        "(otherwise 422, code leave_sex_mismatch).",
+    )
 
 
 class CaseCorrect(CaseFields):
@@ -129,6 +150,17 @@ class RecoveryIn(InputSchema):
     percentage: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     hours: Decimal | None = Field(None, ge=0, le=60, max_digits=5, decimal_places=2)
     therapeutic: bool = False
+
+
+class RecoveryCorrectIn(InputSchema):
+    date: dt.date | None = None
+    percentage: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
+    hours: Decimal | None = Field(None, ge=0, le=60, max_digits=5, decimal_places=2)
+    reason: str = Field(max_length=500)
+
+
+class SameCauseIn(InputSchema):
+    same_cause: Literal["yes", "no"]
 
 
 class RecoveryOut(Schema):
@@ -291,6 +323,32 @@ def add_recovery(request: HttpRequest, case_id: int, payload: RecoveryIn) -> Sta
     """Percentage or hours (the other is computed); 100% closes the case. `therapeutic`: medic only (403)."""
     recovery = services.add_recovery(actor=_user(request), case_id=case_id, data=_data(payload))
     return Status(201, recovery)
+
+
+@router.post("/recoveries/{recovery_id}/correct", response=RecoveryOut)
+def correct_recovery(
+    request: HttpRequest, recovery_id: int, payload: RecoveryCorrectIn
+) -> Recovery:
+    """Correct the latest recovery of a case (date, percentage or hours) with a reason."""
+    return services.correct_recovery(
+        actor=_user(request), recovery_id=recovery_id, data=_data(payload)
+    )
+
+
+@router.post("/recoveries/{recovery_id}/remove", response=CaseOut)
+def remove_recovery(request: HttpRequest, recovery_id: int, payload: ReasonIn) -> AbsenceCase:
+    """Remove the latest recovery of a case with a reason; answers the case as restored."""
+    return services.remove_recovery(
+        actor=_user(request), recovery_id=recovery_id, reason=payload.reason
+    )
+
+
+@router.post("/cases/{case_id}/same-cause", response=CaseOut)
+def answer_same_cause(request: HttpRequest, case_id: int, payload: SameCauseIn) -> AbsenceCase:
+    """Sickness resuming directly after a leave: same cause (counted together) or not (new D1)."""
+    return services.answer_same_cause(
+        actor=_user(request), case_id=case_id, answer=payload.same_cause
+    )
 
 
 @router.get("/cases/{case_id}/notes", response=list[NoteOut])

@@ -7,7 +7,7 @@ costs the same number of queries whatever the length of its chain.
 from __future__ import annotations
 
 from hersteld.absence import rules
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
+from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, SameCause
 
 
 def _cases_of(case: AbsenceCase) -> dict[int, AbsenceCase]:
@@ -65,3 +65,49 @@ def whole_chain(case: AbsenceCase) -> list[AbsenceCase]:
             return out
         out.append(nxt[0])
         current = nxt[0]
+
+
+def leave_resumed(case: AbsenceCase) -> AbsenceCase | None:
+    """The leave after which this sickness resumes directly, when sickness also ran directly up
+    to its start: then the bedrijfsarts answers "same cause?" (rules.md 3). None otherwise."""
+    if case.kind != CaseKind.SICKNESS or case.first_day is None:
+        return None
+    others = AbsenceCase.objects.filter(employee_id=case.employee_id).exclude(
+        status=CaseStatus.WITHDRAWN
+    )
+    leave = (
+        others.filter(kind=CaseKind.PREGNANCY_LEAVE, end_date=case.first_day)
+        .order_by("-first_day")
+        .first()
+    )
+    if leave is None:
+        return None
+    sick_before = (
+        others.filter(kind=CaseKind.SICKNESS, end_date=leave.first_day).exclude(pk=case.pk).exists()
+    )
+    return leave if sick_before else None
+
+
+def bridging_leaves(chain: list[AbsenceCase]) -> list[AbsenceCase]:
+    """The leaves of a chain the Poortwachter engine counts as bridging (rules.md 3).
+
+    Only a leave with sickness directly on both sides (the last sick day is the day before
+    the leave, the next period starts the day after it), and only while the bedrijfsarts has
+    not answered "another cause": an unanswered question bridges provisionally.
+    """
+    out: list[AbsenceCase] = []
+    for index, item in enumerate(chain):
+        if item.kind != CaseKind.PREGNANCY_LEAVE or item.end_date is None:
+            continue
+        if index == 0 or index + 1 >= len(chain):
+            continue
+        before, after = chain[index - 1], chain[index + 1]
+        if (
+            before.kind == CaseKind.SICKNESS
+            and after.kind == CaseKind.SICKNESS
+            and before.end_date == item.first_day
+            and after.first_day == item.end_date
+            and after.same_cause != SameCause.NO
+        ):
+            out.append(item)
+    return out

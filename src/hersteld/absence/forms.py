@@ -19,8 +19,10 @@ from hersteld.absence.models import (
     Relatedness,
     RequestedAction,
     SafetyNetCategory,
+    SameCause,
 )
 from hersteld.absence.services import is_employer_side, is_medic, may
+from hersteld.people.models import Gender
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 4})
@@ -125,6 +127,10 @@ class CaseForm(forms.Form):
         required=False,
         help_text=_("Set by UWV: the waiting period is extended to this date (at most 52 weeks)."),
     )
+    confirm_sex_mismatch = forms.BooleanField(
+        label=_("The registration is checked: record the pregnancy leave anyway"),
+        required=False,
+    )
     reason = forms.CharField(
         max_length=500,
         label=_("Reason for the correction"),
@@ -147,6 +153,14 @@ class CaseForm(forms.Form):
         self.more = list(MORE_FIELDS[kind])
         if correction:
             self.main.append("reason")
+        # rules.md 5: a leave for someone registered as male may be a wrong registration.
+        self.sex_warning = (
+            kind == CaseKind.PREGNANCY_LEAVE
+            and not correction
+            and getattr(getattr(anchor, "employee", None), "gender", "") == Gender.MALE
+        )
+        if self.sex_warning:
+            self.main.append("confirm_sex_mismatch")
         hidden: set[str] = set()
         if is_employer_side(actor):
             hidden.update(STAFF_ONLY)
@@ -216,6 +230,33 @@ class RecoveryForm(forms.Form):
         if not is_medic(actor):
             del self.fields["therapeutic"]
         self.fields["percentage"].widget.attrs["data-contract-hours"] = str(contract_hours)
+
+
+class RecoveryCorrectForm(RecoveryForm):
+    """The latest recovery with other values; the reason is kept in the history."""
+
+    reason = forms.CharField(
+        max_length=500,
+        label=_("Reason for the correction"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Kept in the history."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("therapeutic", None)  # the kind of report stays as it was
+
+
+class SameCauseForm(forms.Form):
+    same_cause = forms.ChoiceField(
+        label=_("Does the sickness have the same cause as the sickness before the leave?"),
+        choices=[(SameCause.YES, SameCause.YES.label), (SameCause.NO, SameCause.NO.label)],
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Yes: the sickness is counted together with the sickness before the leave; the "
+            "leave days shift the deadlines. No: a new first day of absence (D1)."
+        ),
+    )
 
 
 class NoteForm(forms.Form):

@@ -46,6 +46,14 @@ class SafetyNetCategory(models.TextChoices):
     COMPENSATION = "compensation", _("compensatieregeling")
 
 
+class SameCause(models.TextChoices):
+    """The bedrijfsarts's answer for sickness resuming directly after a leave (rules.md 3)."""
+
+    UNANSWERED = "", _("not answered yet")
+    YES = "yes", _("yes, the same cause")
+    NO = "no", _("no, another cause")
+
+
 class Relatedness(models.TextChoices):
     NONE = "", _("none")
     WORK_ACCIDENT = "work_accident", _("work accident")
@@ -102,6 +110,8 @@ class AbsenceCase(ScopedModel):
     RESTRICTED_FIELDS: ClassVar[dict[str, str]] = {
         "safety_net_category": "absence.view_safety_net",
         "came_from_long_ww": "absence.view_safety_net",
+        # A judgement of the bedrijfsarts: the employer sees only the resulting chain.
+        "same_cause": "absence.view_safety_net",
     }
 
     AUDITED = (
@@ -129,7 +139,9 @@ class AbsenceCase(ScopedModel):
         "premature",
         "hospital_days",
         "leave_end",
+        "planned_start",
         "chained_to",
+        "same_cause",
         "full_recovery_expected",
         "wage_sanction_until",
     )
@@ -185,6 +197,12 @@ class AbsenceCase(ScopedModel):
         _("days the newborn was in hospital"), default=0
     )
     leave_end = models.DateField(_("last day of leave"), null=True, blank=True)
+    planned_start = models.DateField(
+        _("planned start of the leave"),
+        null=True,
+        blank=True,
+        help_text=_("Kept when a birth before the planned start moved the start of the leave."),
+    )
     full_recovery_expected = models.BooleanField(
         _("full recovery expected within 3 months"), default=False
     )
@@ -203,6 +221,22 @@ class AbsenceCase(ScopedModel):
         verbose_name=_("counted together with"),
     )
     week_anchor = models.DateField()
+    same_cause = models.CharField(
+        _("same cause as the sickness before the leave"),
+        max_length=3,
+        choices=SameCause.choices,
+        blank=True,
+        default=SameCause.UNANSWERED,
+    )
+    same_cause_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("same cause answered by"),
+    )
+    same_cause_by_name = models.CharField(max_length=150, blank=True)
     withdrawn_reason = models.CharField(max_length=500, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

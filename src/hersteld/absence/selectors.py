@@ -150,9 +150,13 @@ def _ids(qs: QuerySet[Any]) -> QuerySet[Any]:
 
 def history(user: Any, found: AbsenceCase) -> QuerySet[AuditEvent]:
     """Changes of the case, its recoveries and its notes (medical ones only with medical.view)."""
+    removed = AuditEvent.objects.filter(
+        object_type="absence.recovery", action="delete", changes__case__0=found.pk
+    ).values("object_id")
     condition = (
         Q(object_type="absence.absencecase", object_id=str(found.pk))
         | Q(object_type="absence.recovery", object_id__in=_ids(found.recoveries.all()))
+        | Q(object_type="absence.recovery", object_id__in=removed)
         | Q(object_type="absence.casenote", object_id__in=_ids(found.notes.all()))
         | Q(object_type="absence.medicalnote", object_id__in=_ids(found.medical_notes.all()))
     )

@@ -15,9 +15,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from hersteld.absence import rules, wazo
-from hersteld.absence.chains import chain_of, sick_spans
+from hersteld.absence.chains import chain_of, leave_resumed, sick_spans
 from hersteld.absence.models import (
     MAIN_FIELDS,
     MORE_FIELDS,
@@ -31,12 +32,13 @@ from hersteld.absence.models import (
     Relatedness,
     RequestedAction,
     SafetyNetCategory,
+    SameCause,
 )
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
-from hersteld.core.audit import record_change, snapshot, user_or_none
+from hersteld.core.audit import diff, record_change, snapshot, user_or_none
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
-from hersteld.people.models import Employment
+from hersteld.people.models import Employment, Gender
 from hersteld.people.selectors import terms_on
 from hersteld.poortwachter.models import Todo
 from hersteld.poortwachter.services import sync_plan
@@ -97,31 +99,19 @@ STAFF_ONLY_FIELDS = {
 SAFETY_NET_DETAIL = ("safety_net_category", "came_from_long_ww")
 
 
-def _refuse_fields_for_role(
-    actor: Any, data: dict[str, Any], anchor: Any, case: AbsenceCase | None = None
-) -> None:
-    """Fields some roles may not fill: a new value is refused with 403, never silently dropped.
+def _refuse_fields_for_role(actor: Any, data: dict[str, Any], anchor: Any) -> None:
+    """Fields some roles may not fill: sending one at all is refused with 403 (issue 11, S2).
 
-    Sending the value the case already has (or an empty one on a new case) is not a change and
-    is left out, so an integrator may send whole objects; it can never wipe what staff recorded.
+    The answer never depends on the value sent: comparing it with the stored (hidden) value
+    would let an employer user learn the vangnet category by trial. Leave such fields out.
     """
-
-    def unchanged(key: str) -> bool:
-        current = getattr(case, key) if case is not None else None
-        return data[key] in (current, None, "", False)
-
     if is_employer_side(actor):
         for key, code in STAFF_ONLY_FIELDS.items():
             if key in data:
-                if not unchanged(key):
-                    raise PermissionDenied(message(code))
-                del data[key]
+                raise PermissionDenied(message(code))
     present = [key for key in SAFETY_NET_DETAIL if key in data]
     if present and not may(actor, anchor, "absence.view_safety_net"):
-        for key in present:
-            if not unchanged(key):
-                raise PermissionDenied(message("safety_net_category_not_allowed"))
-            del data[key]
+        raise PermissionDenied(message("safety_net_category_not_allowed"))
 
 
 # --- input ------------------------------------------------------------------------------
@@ -253,7 +243,8 @@ def _predecessor(case: AbsenceCase) -> AbsenceCase | None:
                 return previous
             return None
         if previous.kind == CaseKind.PREGNANCY_LEAVE:
-            if previous.end_date == case.first_day:
+            # Unanswered "same cause?" chains provisionally; "no" starts a new D1 (rules.md 3).
+            if previous.end_date == case.first_day and case.same_cause != SameCause.NO:
                 return previous
             continue  # the leave is part of the interruption: test the sickness before it
         if rules.chains(previous.end_date, case.first_day):
@@ -311,17 +302,41 @@ def _plan_leave(case: AbsenceCase) -> wazo.LeavePlan | None:
         previous.first_day
         if previous is not None
         and previous.kind == CaseKind.SICKNESS
-        and previous.end_date == case.first_day
+        and previous.end_date == (case.planned_start or case.first_day)
         else None
     )
     return wazo.plan_leave(
         expected_delivery=case.expected_delivery,
-        start=case.first_day,
+        start=case.planned_start or case.first_day,
         multiple=case.multiple,
         actual_delivery=case.actual_delivery,
         sick_from=sick_from,
         hospital_days=case.hospital_days,
     )
+
+
+def _settle_leave(case: AbsenceCase) -> None:
+    """The end of a leave, and its start when the child came before it (rules.md 5, UWV).
+
+    A birth before the planned start starts the leave the day after the birth, so the case
+    covers those days; the chosen start stays in `planned_start` for later recomputations.
+    When sickness ran directly up to the planned start, the sickness case covers the days up
+    to it (they count as leave in the plan) and the start stays.
+    """
+    plan = _plan_leave(case)
+    case.leave_end = plan.end if plan else None
+    follows_sickness = case.chained_to is not None and case.chained_to.kind == CaseKind.SICKNESS
+    if plan is not None and plan.delivery_before_start and not follows_sickness:
+        case.planned_start = plan.planned_start
+        case.first_day = plan.start
+    elif case.planned_start is not None:
+        case.first_day, case.planned_start = case.planned_start, None
+
+
+def _check_sex(employment: Employment, data: dict[str, Any], problems: Problems) -> None:
+    """Pregnancy leave for someone registered as male: maybe a wrong registration, so confirm."""
+    if employment.employee.gender == Gender.MALE and data.get("confirm_sex_mismatch") is not True:
+        problems.add("confirm_sex_mismatch", "leave_sex_mismatch")
 
 
 def _check_leave(case: AbsenceCase, problems: Problems) -> None:
@@ -330,7 +345,9 @@ def _check_leave(case: AbsenceCase, problems: Problems) -> None:
         return
     problems.check(
         "first_day",
-        wazo.start_problem(case.first_day, case.expected_delivery, multiple=case.multiple),
+        wazo.start_problem(
+            case.planned_start or case.first_day, case.expected_delivery, multiple=case.multiple
+        ),
     )
     if case.hospital_days < 0:
         problems.add("hospital_days", "hospital_days_negative")
@@ -393,9 +410,10 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
     employment = locked(Employment, actor, employment_id, "absence.change")
     if kind not in CaseKind.values:
         raise fail("kind", "invalid_choice")
+    _refuse_fields_for_role(actor, data, employment)  # before cleaning: on every kind alike
+    confirm = {"confirm_sex_mismatch": data.get("confirm_sex_mismatch")}
     data = _clean(data, (*KIND_FIELDS[kind], "first_day", "note"))
     case = _new_case(employment, kind, actor)
-    _refuse_fields_for_role(actor, data, employment)
     case.first_day = data.get("first_day")  # type: ignore[assignment]
     _apply(case, data, has_recoveries=False)
     problems = Problems()
@@ -406,13 +424,24 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
         data,
         sees_category=may(actor, employment, "absence.view_safety_net"),
     )
+    if case.kind == CaseKind.PREGNANCY_LEAVE:
+        _check_sex(employment, confirm, problems)
     problems.raise_if_any()
     _link(case)
     if case.kind == CaseKind.PREGNANCY_LEAVE:
-        plan = _plan_leave(case)
-        case.leave_end = plan.end if plan else None
+        _settle_leave(case)
     case.save()
-    record_created(actor=actor, obj=case, fields=_created_fields(case))
+    if case.kind == CaseKind.PREGNANCY_LEAVE and employment.employee.gender == Gender.MALE:
+        # The confirmation of a leave for someone registered as male is kept with the creation.
+        record_change(
+            actor=actor,
+            action="create",
+            obj=case,
+            changes=diff({}, snapshot(case, _created_fields(case))),
+            reason=gettext("Confirmed: pregnancy leave for an employee registered as male."),
+        )
+    else:
+        record_created(actor=actor, obj=case, fields=_created_fields(case))
     if data.get("note"):
         _write_note(actor, case, data["note"], internal=False)
     sync_plan(case)
@@ -447,12 +476,14 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
     if case.status == CaseStatus.WITHDRAWN:
         raise fail("__all__", "case_not_open")
     employment = Employment.objects.select_related("employee").get(pk=case.employment_id)
+    _refuse_fields_for_role(actor, data, case)  # before cleaning: on every kind alike
     data = _clean(data, (*KIND_FIELDS[case.kind], "first_day", "reason"))
-    _refuse_fields_for_role(actor, data, case, case)
     before = snapshot(case, AbsenceCase.AUDITED)
     problems = Problems()
     reason = _require_reason(data, problems)
     if data.get("first_day") is not None:
+        if case.planned_start is not None and data["first_day"] != case.first_day:
+            case.planned_start = None  # a new planned start of the leave
         case.first_day = data["first_day"]
         first_recovery = case.recoveries.order_by("date").first()
         if first_recovery is not None and case.first_day > first_recovery.date:
@@ -465,18 +496,31 @@ def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCa
     previous = case.chained_to
     _link(case)
     if case.kind == CaseKind.PREGNANCY_LEAVE:
-        plan = _plan_leave(case)
-        case.leave_end = plan.end if plan else None
+        _settle_leave(case)
+        _recheck_leave_start(case, "first_day")
+        _link(case)
     if save_and_record(
         actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason
     ):
-        _relink_followers(actor, case)
-        if previous is not None and previous.pk != case.chained_to_id:
-            # The case left its chain: the chain's steps (done ones included) stay with it.
-            Todo.objects.filter(case=case).update(case=previous)
-            sync_plan(previous)
-        sync_plan(case)
+        _after_relink(actor, case, previous)
     return case
+
+
+def _recheck_leave_start(case: AbsenceCase, field: str) -> None:
+    """A start moved by an early birth must not overlap another case either."""
+    problems = Problems()
+    _check_overlap(case, problems, field)
+    problems.raise_if_any()
+
+
+def _after_relink(actor: Any, case: AbsenceCase, previous: AbsenceCase | None) -> None:
+    """After a case's dates or link changed: later cases get their weeks, the plans are redone."""
+    _relink_followers(actor, case)
+    if previous is not None and previous.pk != case.chained_to_id:
+        # The case left its chain: the chain's steps (done ones included) stay with it.
+        Todo.objects.filter(case=case).update(case=previous)
+        sync_plan(previous)
+    sync_plan(case)
 
 
 @transaction.atomic
@@ -571,12 +615,15 @@ def record_delivery(
         case.premature = premature
     if hospital_days is not None:
         case.hospital_days = hospital_days
+    previous = case.chained_to
     try:
-        plan = _plan_leave(case)
+        _settle_leave(case)
     except wazo.WazoError as exc:
         raise fail("actual_delivery", exc.code) from exc
-    case.leave_end = plan.end if plan else None
-    save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
+    _recheck_leave_start(case, "actual_delivery")
+    _link(case)
+    if save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED):
+        _after_relink(actor, case, previous)
     return case
 
 
@@ -606,6 +653,47 @@ def end_leave(*, actor: Any, case_id: int, continue_sick: bool) -> tuple[Absence
             data={"first_day": first_day_after, "context": Context.ILLNESS},
         )
     return case, follower
+
+
+# --- same cause after a leave (rules.md 3) ---------------------------------------------
+
+
+def may_answer_same_cause(actor: Any) -> bool:
+    """The bedrijfsarts judges; a casemanager records the answer on his advice."""
+    return getattr(actor, "role", None) in (Role.MEDIC, Role.CASEMANAGER)
+
+
+def same_cause_asked(case: AbsenceCase) -> bool:
+    """Whether "same cause?" applies: sickness directly before and directly after a leave."""
+    return case.status != CaseStatus.WITHDRAWN and leave_resumed(case) is not None
+
+
+@transaction.atomic
+def answer_same_cause(*, actor: Any, case_id: int, answer: str) -> AbsenceCase:
+    """Record the bedrijfsarts's "same cause?" (audited); "no" starts a new D1 (rules.md 3).
+
+    Until answered, the sickness is counted together with the sickness before the leave
+    (provisionally). The answer itself is hidden from the employer, who sees only the chain.
+    """
+    case = _case_for_change(actor, case_id)
+    if not may_answer_same_cause(actor):
+        raise PermissionDenied(message("same_cause_staff_only"))
+    if answer not in (SameCause.YES, SameCause.NO):
+        raise fail("same_cause", "same_cause_choice")
+    if not same_cause_asked(case):
+        raise fail("__all__", "same_cause_not_asked")
+    before = snapshot(case, ("same_cause",))
+    case.same_cause = answer
+    case.same_cause_by = user_or_none(actor)
+    case.same_cause_by_name = _author_name(actor)
+    if not save_and_record(actor=actor, obj=case, before=before, fields=("same_cause",)):
+        return case  # the same answer again: nothing changes
+    before = snapshot(case, AbsenceCase.AUDITED)
+    previous = case.chained_to
+    _link(case)
+    save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
+    _after_relink(actor, case, previous)
+    return case
 
 
 # --- recoveries (rules.md 6) ------------------------------------------------------------
@@ -683,6 +771,164 @@ def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
     if recovery.is_full:
         sync_plan(case)
     return recovery
+
+
+def _latest_recovery(actor: Any, recovery_id: int) -> tuple[Recovery, AbsenceCase]:
+    """A recovery that may be corrected or removed: the latest of its case, not withdrawn."""
+    recovery = locked(Recovery, actor, recovery_id, "absence.change")
+    case = _case_for_change(actor, recovery.case_id)
+    if recovery.therapeutic and not is_medic(actor):
+        raise PermissionDenied(message("therapeutic_medic_only"))
+    if case.status == CaseStatus.WITHDRAWN:
+        raise fail("__all__", "case_not_open")
+    latest = case.recoveries.order_by("-date", "-id").first()
+    if latest is None or latest.pk != recovery.pk:
+        raise fail("__all__", "recovery_not_latest")
+    recovery.case = case
+    return recovery, case
+
+
+def _state_before(case: AbsenceCase, recovery: Recovery) -> Decimal:
+    """The sick percentage that applied before `recovery`: the last earlier (non-AT) report."""
+    earlier = (
+        case.recoveries.exclude(pk=recovery.pk)
+        .filter(therapeutic=False, date__lt=recovery.date)
+        .order_by("-date", "-id")
+        .first()
+    )
+    if earlier is None:
+        return Decimal(case.sick_percentage).quantize(rules.CENT)
+    return (rules.HUNDRED - earlier.percentage).quantize(rules.CENT)
+
+
+def _reopen_or_close(case: AbsenceCase, recovery: Recovery | None, base: Decimal) -> None:
+    """Status, recovery date R and current percentage of a case from its latest recovery."""
+    if recovery is not None and recovery.is_full:
+        case.status = CaseStatus.CLOSED
+        case.end_date = recovery.date
+        case.current_sick_percentage = Decimal("0.00")
+        return
+    case.status = CaseStatus.OPEN
+    case.end_date = None
+    if recovery is not None and not recovery.therapeutic:
+        case.current_sick_percentage = (rules.HUNDRED - recovery.percentage).quantize(rules.CENT)
+    else:
+        case.current_sick_percentage = base
+
+
+def _relink_later(actor: Any, case: AbsenceCase) -> None:
+    """The recovery date R moved: every later case of the employee is chained again (rules.md 3)."""
+    later = (
+        AbsenceCase.objects.filter(employee_id=case.employee_id, first_day__gt=case.first_day)
+        .exclude(status=CaseStatus.WITHDRAWN)
+        .exclude(kind=CaseKind.PREVENTIVE)
+        .order_by("first_day", "id")
+    )
+    for other in later:
+        before = snapshot(other, AbsenceCase.AUDITED)
+        previous = other.chained_to
+        _link(other)
+        if save_and_record(actor=actor, obj=other, before=before, fields=AbsenceCase.AUDITED):
+            if previous is not None and previous.pk != other.chained_to_id:
+                Todo.objects.filter(case=other).update(case=previous)
+                sync_plan(previous)
+            sync_plan(other)
+
+
+def _finish_recovery_change(
+    actor: Any, case: AbsenceCase, before: dict[str, Any], reason: str
+) -> None:
+    """Check the reopened or moved case against other cases, save, audit, rechain, replan."""
+    problems = Problems()
+    _check_overlap(case, problems, "date")
+    problems.raise_if_any()
+    case.save()
+    save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason)
+    _relink_later(actor, case)
+    sync_plan(case)
+
+
+def _recovery_reason(data: dict[str, Any]) -> str:
+    problems = Problems()
+    reason = _require_reason(data, problems)
+    check_free_text(problems, {"reason": reason}, ("reason",))
+    problems.raise_if_any()
+    return reason
+
+
+@transaction.atomic
+def correct_recovery(*, actor: Any, recovery_id: int, data: dict[str, Any]) -> Recovery:
+    """Correct the date or amount of the latest recovery of a case, with a reason (issue 11, 20).
+
+    The same rules as a new report (rules.md 6); status, recovery date and percentage of the
+    case follow, later cases are chained again and the Poortwachter plan is recomputed.
+    """
+    recovery, case = _latest_recovery(actor, recovery_id)
+    reason = _recovery_reason(data)
+    problems = Problems()
+    day: dt.date | None = data.get("date") or recovery.date
+    percentage = _decimal(data.get("percentage"))
+    hours = _decimal(data.get("hours"))
+    if percentage is None and hours is None:
+        percentage = recovery.percentage
+    assert day is not None
+    terms = terms_on(case.employment, day) or terms_on(case.employment, case.first_day)
+    contract = Decimal(terms.hours_per_week if terms else case.employment.hours_per_week)
+    if percentage is not None:
+        code = rules.percentage_problem(percentage)
+        problems.check("percentage", code)
+        if code is None:
+            percentage = percentage.quantize(rules.CENT)
+            hours = rules.hours_for_percentage(contract, percentage)
+    else:
+        assert hours is not None
+        code = rules.hours_problem(contract, hours)
+        if code:
+            problems.add("hours", code, hours=f"{contract.normalize():f}")
+        else:
+            percentage = rules.percentage_for_hours(contract, hours)
+    earlier = case.recoveries.exclude(pk=recovery.pk).order_by("-date", "-id").first()
+    if day < case.first_day:
+        problems.add("date", "recovery_before_first_day")
+    elif earlier is not None and day <= earlier.date:
+        problems.add("date", "recovery_before_previous", date=date_format(earlier.date, "d-m-Y"))
+    if day > timezone.localdate() + dt.timedelta(days=RECOVERY_AHEAD_DAYS):
+        problems.add("date", "recovery_too_far_ahead")
+    problems.raise_if_any()
+    assert percentage is not None and hours is not None
+    before_recovery = snapshot(recovery, Recovery.AUDITED)
+    before_case = snapshot(case, AbsenceCase.AUDITED)
+    recovery.date, recovery.percentage, recovery.hours = day, percentage, hours
+    recovery.contract_hours = contract
+    if recovery.is_full and day <= case.first_day:
+        raise fail("date", "full_recovery_on_first_day")
+    _reopen_or_close(case, recovery, _state_before(case, recovery))
+    if not save_and_record(
+        actor=actor, obj=recovery, before=before_recovery, fields=Recovery.AUDITED, reason=reason
+    ):
+        return recovery
+    _finish_recovery_change(actor, case, before_case, reason)
+    return recovery
+
+
+@transaction.atomic
+def remove_recovery(*, actor: Any, recovery_id: int, reason: str) -> AbsenceCase:
+    """Remove the latest recovery of a case, with a reason (issue 11, 20).
+
+    The case gets back the status and percentage it had before the report; a removed full
+    recovery reopens it. The removal stays in the case's history (the audit row names the case).
+    """
+    recovery, case = _latest_recovery(actor, recovery_id)
+    reason = _recovery_reason({"reason": reason})
+    before_case = snapshot(case, AbsenceCase.AUDITED)
+    remaining = case.recoveries.exclude(pk=recovery.pk).order_by("-date", "-id").first()
+    _reopen_or_close(case, remaining, _state_before(case, recovery))
+    _finish_recovery_change(actor, case, before_case, reason)
+    changes = {name: [value, None] for name, value in snapshot(recovery, Recovery.AUDITED).items()}
+    changes["case"] = [case.pk, None]
+    record_change(actor=actor, action="delete", obj=recovery, changes=changes, reason=reason)
+    recovery.delete()
+    return case
 
 
 # --- journal and medical file (P8, P9) --------------------------------------------------

@@ -14,4 +14,7 @@ urlpatterns = [
     path("cases/<int:pk>/delivery/", views.case_delivery, name="case_delivery"),
     path("cases/<int:pk>/end-leave/", views.case_end_leave, name="case_end_leave"),
     path("cases/<int:pk>/recoveries/add/", views.recovery_add, name="recovery_add"),
+    path("cases/<int:pk>/same-cause/", views.case_same_cause, name="case_same_cause"),
+    path("recoveries/<int:pk>/correct/", views.recovery_correct, name="recovery_correct"),
+    path("recoveries/<int:pk>/remove/", views.recovery_remove, name="recovery_remove"),
 ]

@@ -25,10 +25,12 @@ from hersteld.absence.forms import (
     MedicalNoteForm,
     NoteForm,
     ReasonForm,
+    RecoveryCorrectForm,
     RecoveryForm,
+    SameCauseForm,
     case_initial,
 )
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
+from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
 from hersteld.absence.rules import REPORT_FULL, REPORT_NONE, REPORT_SHORT
 from hersteld.core.selectors import describe
 from hersteld.organisations import selectors as org_selectors
@@ -163,6 +165,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_see_safety_net": selectors.can_see_safety_net(request.user, case),
         "report_label": REPORT_LABELS.get(facts.reintegration_report or ""),
     }
+    if context["can_see_safety_net"] and services.same_cause_asked(case):
+        # rules.md 3: a question for arbodienst staff; the employer sees only the chain.
+        context["same_cause_question"] = {
+            "may_answer": can_change and services.may_answer_same_cause(request.user),
+        }
     if tab == "notes":
         form = NoteForm(request.POST or None) if can_change else None
         if request.method == "POST" and form is not None:
@@ -181,7 +188,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["form"] = form
         context["notes"] = selectors.notes(request.user, case)
     elif tab == "recoveries":
-        context["recoveries"] = selectors.recoveries(request.user, case)
+        recoveries = list(selectors.recoveries(request.user, case))
+        context["recoveries"] = recoveries
+        latest = recoveries[-1] if recoveries else None
+        if (
+            can_change
+            and latest is not None
+            and case.status != CaseStatus.WITHDRAWN
+            and (not latest.therapeutic or services.is_medic(request.user))
+        ):
+            context["latest_recovery"] = latest
     elif tab == "medical":
         medical_form = MedicalNoteForm(request.POST or None)
         if request.method == "POST":
@@ -398,4 +414,105 @@ def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
         done=lambda _recovery: _dossier(case, "recoveries"),
         template="absence/recovery_form.html",
         context={"case": case, "contract_hours": hours},
+    )
+
+
+@requires("absence.change")
+@require_http_methods(["GET", "POST"])
+def case_same_cause(request: HttpRequest, pk: int) -> HttpResponse:
+    """The bedrijfsarts's "same cause?" after a leave (rules.md 3); arbodienst staff only."""
+    if not services.may_answer_same_cause(request.user):
+        raise PermissionDenied
+    case = _case_for_change(request, pk)
+    if not services.same_cause_asked(case):
+        raise Http404
+    return _case_action(
+        request,
+        pk,
+        SameCauseForm(request.POST or None, initial={"same_cause": case.same_cause or None}),
+        lambda data: services.answer_same_cause(
+            actor=request.user, case_id=pk, answer=data["same_cause"]
+        ),
+        title=_("Same cause as before the leave?"),
+        intro=_(
+            "The sickness ran directly up to the pregnancy leave and resumes directly after "
+            "it. The company doctor judges whether it has the same cause; a casemanager "
+            "records the answer on his advice. Until then it is counted together with the "
+            "sickness before the leave. The employer does not see this question."
+        ),
+        button=_("Save answer"),
+        success=_(
+            "The answer has been recorded; the chain and the Poortwachter steps are updated."
+        ),
+    )
+
+
+def _recovery_for_change(request: HttpRequest, pk: int) -> Recovery:
+    recovery = Recovery.objects.restrict(request.user, "absence.change").filter(pk=pk).first()
+    if recovery is None:
+        raise Http404
+    return recovery
+
+
+@requires("absence.change")
+@require_http_methods(["GET", "POST"])
+def recovery_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the latest recovery (date, percentage or hours), with a reason."""
+    recovery = _recovery_for_change(request, pk)
+    percentage = recovery.percentage
+    initial = {
+        "date": recovery.date,
+        "percentage": percentage.to_integral()
+        if percentage == percentage.to_integral()
+        else percentage,
+    }
+    form = RecoveryCorrectForm(
+        request.POST or None,
+        initial=initial,
+        actor=request.user,
+        contract_hours=recovery.contract_hours,
+    )
+    return _case_action(
+        request,
+        recovery.case_id,
+        form,
+        lambda data: services.correct_recovery(actor=request.user, recovery_id=pk, data=data),
+        title=_("Correct recovery"),
+        intro=_(
+            "Only the latest recovery can be corrected. The status and percentage of the "
+            "case, the counting together and the Poortwachter steps follow the new values; "
+            "the old values and the reason stay in the history."
+        ),
+        button=_("Save correction"),
+        success=_("The recovery has been corrected."),
+        guarded=("reason",),
+    )
+
+
+@requires("absence.change")
+@require_http_methods(["GET", "POST"])
+def recovery_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove the latest recovery, with a reason; the case gets back its earlier state."""
+    recovery = _recovery_for_change(request, pk)
+    return _case_action(
+        request,
+        recovery.case_id,
+        ReasonForm(request.POST or None),
+        lambda data: services.remove_recovery(
+            actor=request.user, recovery_id=pk, reason=data["reason"]
+        ),
+        title=_("Remove recovery"),
+        intro=_(
+            "Remove the recovery of %(date)s (%(percentage)s%%) only when it was reported by "
+            "mistake. The case gets back the status and percentage it had before; a removed "
+            "full recovery reopens the case. The removal stays in the history."
+        )
+        % {
+            "date": recovery.date.strftime("%d-%m-%Y"),
+            "percentage": f"{recovery.percentage.normalize():f}",
+        },
+        button=_("Remove recovery"),
+        success=_("The recovery has been removed."),
+        danger=True,
+        guarded=("reason",),
     )

@@ -174,6 +174,22 @@ MESSAGES: dict[str, Any] = {
     "therapeutic_medic_only": _(
         "Only the company doctor records recovery on a therapeutic basis (Hersteld AT)."
     ),
+    "recovery_not_latest": _(
+        "Only the latest recovery of a case can be corrected or removed; start with that one."
+    ),
+    "same_cause_staff_only": _(
+        "Only the company doctor, or the casemanager on his advice, answers whether the "
+        "sickness has the same cause as before the leave."
+    ),
+    "same_cause_choice": _("Same cause: answer yes or no."),
+    "same_cause_not_asked": _(
+        "Same cause is asked only when sickness ran directly up to a pregnancy leave and "
+        "resumes directly after it (rules.md 3)."
+    ),
+    "leave_sex_mismatch": _(
+        "The employee is registered as male. Check the registration; if the pregnancy leave is "
+        "right, confirm it and save again (API: confirm_sex_mismatch true)."
+    ),
     # data exchange (exchange.md)
     "unknown_department": _(
         "Department code %(department_code)s is not known at this employer; add the department (with this "

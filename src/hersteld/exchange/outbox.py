@@ -328,6 +328,7 @@ def _mutation(
     case: AbsenceCase,
     sequence: int,
     recovery: Recovery | None = None,
+    removed: bool = False,
 ) -> codec.AbsenceMutation:
     absence_id, previous = builder.key(KeyKind.ABSENCE, case.pk)
     values: dict[str, Any] = {
@@ -341,7 +342,9 @@ def _mutation(
     if kind == "recovery":
         assert recovery is not None
         values["mutation_date"] = recovery.date
-        if recovery.is_full:
+        if removed:  # the percentage that applies again from the removed report's date
+            values["percentage"] = _cent(case.current_sick_percentage)
+        elif recovery.is_full:
             values.update(percentage=_cent(0), ends_absence=True, recovered_on=recovery.date)
         elif recovery.therapeutic:  # works on a therapeutic basis: still as sick as before
             values.update(
@@ -367,8 +370,10 @@ def _absence_draft(
         return None
     recovery: Recovery | None = None
     if isinstance(obj, Recovery):
-        if change.action != "create":
+        if change.action not in ("create", "update", "delete"):
             return None
+        # A corrected recovery goes out as a new recovery report with the corrected values,
+        # a removed one as a report of the percentage that applies again from its date.
         recovery, case = obj, obj.case
         kind: codec.MutationKind | None = "recovery"
     elif isinstance(obj, AbsenceCase):
@@ -399,7 +404,8 @@ def _absence_draft(
     (job,) = builder.employment(employment, ahead=False)
     items = []
     for offset, each in enumerate(kinds, 1):
-        mutation = _mutation(builder, each, case, number + offset, recovery)
+        removed = change.action == "delete" and each == "recovery"
+        mutation = _mutation(builder, each, case, number + offset, recovery, removed)
         items.append(codec.Item(person, job, mutation))
     return _Draft(
         stream=STREAM_ABSENCE,

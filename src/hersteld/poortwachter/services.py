@@ -19,7 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
-from hersteld.absence.chains import whole_chain
+from hersteld.absence.chains import bridging_leaves, whole_chain
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
 from hersteld.core.audit import snapshot
@@ -44,7 +44,7 @@ def engine_settings(case: AbsenceCase) -> engine.Settings:
 
 
 def chain_input(chain: list[AbsenceCase]) -> tuple[list[engine.Period], list[engine.Leave]]:
-    """Periods of the sickness cases and the pregnancy leaves between them (rules.md 3)."""
+    """Periods of the sickness cases and the leaves that bridge two of them (rules.md 3)."""
     periods = [
         engine.Period(item.first_day, item.end_date)
         for item in chain
@@ -52,8 +52,8 @@ def chain_input(chain: list[AbsenceCase]) -> tuple[list[engine.Period], list[eng
     ]
     leaves = [
         engine.Leave(item.first_day, item.end_date)
-        for item in chain
-        if item.kind == CaseKind.PREGNANCY_LEAVE and item.end_date is not None
+        for item in bridging_leaves(chain)
+        if item.end_date is not None
     ]
     return periods, leaves
 

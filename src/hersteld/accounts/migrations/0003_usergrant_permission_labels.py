@@ -4,15 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_portalsession'),
+        ("accounts", "0002_portalsession"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='usergrant',
-            name='permission',
-            field=models.CharField(choices=[('organisations', 'Organisation'), ('organisations.view', 'View employers and departments'), ('organisations.change', 'Manage employers and departments'), ('people', 'Employees and employments'), ('people.view', 'View employees and employments'), ('people.change', 'Add and change employments, report out of service'), ('absence', 'Absence'), ('absence.view', 'View absence cases'), ('absence.change', 'Report sick and recovered'), ('absence.view_safety_net', 'View the safety-net category'), ('medical', 'Medical'), ('medical.view', 'View the medical file'), ('exchange', 'Data exchange'), ('exchange.manage', 'Request and configure couplings'), ('exchange.review', 'Decide on corrections and merge proposals from couplings'), ('exchange.view_error_log', 'Report CDES error log'), ('accounts', 'Users and rights'), ('accounts.manage', 'Manage users and rights of the own arbodienst'), ('audit', 'History'), ('audit.view', 'View change history')], max_length=64, verbose_name='permission'),
+            model_name="usergrant",
+            name="permission",
+            field=models.CharField(
+                choices=[
+                    ("organisations", "Organisation"),
+                    ("organisations.view", "View employers and departments"),
+                    ("organisations.change", "Manage employers and departments"),
+                    ("people", "Employees and employments"),
+                    ("people.view", "View employees and employments"),
+                    ("people.change", "Add and change employments, report out of service"),
+                    ("absence", "Absence"),
+                    ("absence.view", "View absence cases"),
+                    ("absence.change", "Report sick and recovered"),
+                    ("absence.view_safety_net", "View the safety-net category"),
+                    ("medical", "Medical"),
+                    ("medical.view", "View the medical file"),
+                    ("exchange", "Data exchange"),
+                    ("exchange.manage", "Request and configure couplings"),
+                    ("exchange.review", "Decide on corrections and merge proposals from couplings"),
+                    ("exchange.view_error_log", "Report CDES error log"),
+                    ("accounts", "Users and rights"),
+                    ("accounts.manage", "Manage users and rights of the own arbodienst"),
+                    ("audit", "History"),
+                    ("audit.view", "View change history"),
+                ],
+                max_length=64,
+                verbose_name="permission",
+            ),
         ),
     ]
