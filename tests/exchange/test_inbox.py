@@ -170,6 +170,40 @@ def test_a_suspended_coupling_accepts_nothing(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Authorization", "X-Coupling-Key"])
+@pytest.mark.parametrize("state", [CouplingStatus.SUSPENDED, CouplingStatus.CONFIGURED])
+def test_a_coupling_that_is_not_active_reads_nothing_on_any_endpoint(
+    send: Callable[..., Any], coupling: Coupling, header: str, state: str
+) -> None:
+    """Every coupling endpoint answers 403 in the JSON error shape; what is stored stays."""
+    stored = send(sick(), JSON).json()["id"]
+    Coupling.objects.filter(pk=coupling.pk).update(status=state)
+    value = f"Bearer {DEMO_KEY}" if header == "Authorization" else DEMO_KEY
+    client = Client(headers={header: value})
+    answers = [
+        client.post("/api/v1/exchange/inbox", sick("W-9002"), content_type=JSON),
+        client.get(f"/api/v1/exchange/inbox/{stored}"),
+        client.get(f"/api/v1/exchange/inbox/{stored}/reply"),
+    ]
+    for response in answers:
+        assert response.status_code == 403, response.content
+        assert response.json() == {"detail": message_inactive(), "errors": []}
+    assert InboxMessage.objects.filter(coupling=coupling).count() == 1
+
+
+def test_the_coupling_endpoints_document_401_and_403() -> None:
+    from hersteld.api.router import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for path, method in [
+        ("/api/v1/exchange/inbox", "post"),
+        ("/api/v1/exchange/inbox/{message_id}", "get"),
+        ("/api/v1/exchange/inbox/{message_id}/reply", "get"),
+    ]:
+        assert {401, 403} <= {int(code) for code in paths[path][method]["responses"]}
+
+
+@pytest.mark.django_db
 def test_only_the_operator_activates_and_a_rotated_key_replaces_the_old_one(
     send: Callable[..., Any], coupling: Coupling, persona: Callable[[str], Any]
 ) -> None:
