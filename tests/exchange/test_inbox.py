@@ -477,6 +477,49 @@ def test_a_malformed_message_is_stored_rejected_with_path_and_rule(
     assert not ExternalKey.objects.exists()
 
 
+UNREADABLE_ENCODINGS = [
+    pytest.param(
+        b'<?xml version="1.0" encoding="utf-7"?><Verzuimmeldingen/>',
+        "unsupported_encoding",
+        id="utf-7",
+    ),
+    pytest.param(
+        b'<?xml version="1.0" encoding="klingon-8"?><Verzuimmeldingen/>',
+        "unsupported_encoding",
+        id="unknown-name",
+    ),
+    pytest.param(
+        b'<?xml version="1.0" encoding="rot13"?><Verzuimmeldingen/>',
+        "unsupported_encoding",
+        id="not-a-text-encoding",
+    ),
+    pytest.param(
+        '<?xml version="1.0" encoding="utf-16"?><Verzuimmeldingen>é</Verzuimmeldingen>'.encode(),
+        "encoding_mismatch",
+        id="utf-16-declared-utf-8-sent",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("body", "rule"), UNREADABLE_ENCODINGS)
+def test_an_xml_encoding_the_parser_cannot_use_is_stored_rejected_and_answered(
+    send: Callable[..., Any], body: bytes, rule: str
+) -> None:
+    """Not a 500: stored as rejected with path and rule, and the SIVI reply says why."""
+    response = send(body, "application/xml")
+    assert response.status_code == 202, response.content
+    answer = response.json()
+    assert answer["status"] == InboxStatus.REJECTED
+    assert [(e["path"], e["rule"]) for e in answer["errors"]] == [("/", rule)]
+    stored = InboxMessage.objects.get(pk=answer["id"])
+    assert bytes(stored.body) == body
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}")
+    reply = client.get(f"/api/v1/exchange/inbox/{stored.pk}/reply")
+    assert reply.status_code == 200
+    assert f"/ ({rule})" in reply.content.decode()
+
+
 @pytest.mark.django_db
 def test_an_invalid_field_is_rejected_with_its_element_path(
     deliver: Callable[..., InboxMessage],
