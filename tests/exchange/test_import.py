@@ -1043,3 +1043,28 @@ def test_a_run_no_thread_started_is_picked_up_by_process_exchange(
     assert "imports started: 1" in out.getvalue()
     call_command("process_exchange", stdout=io.StringIO())  # a done run is not started again
     assert Employment.objects.filter(personnel_number="IMP-1").count() == 1
+
+
+def test_a_workbook_is_counted_by_its_rows_also_across_read_chunks(
+    devries: Employer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exactly at the limit passes, one more is refused; tiny chunks cut every tag somewhere."""
+    monkeypatch.setattr(imports, "XML_CHUNK_BYTES", 7)
+    at_limit = workbook(*(xlsx_row(n) for n in range(1, 6)))
+    imports.check_workbook(at_limit, max_rows=5)
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.check_workbook(at_limit, max_rows=4)
+    assert refused.value.errors[0].code == "too_many_rows"
+
+
+def test_a_sheet_that_skips_to_row_300000_counts_as_300000_rows(devries: Employer) -> None:
+    """openpyxl fills the gap with empty rows; the count goes by the row numbers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    sheet.cell(row=300_000, column=1, value="IMP-LAST")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.check_file("p.xlsx", out.getvalue(), devries, max_rows=10_000)
+    assert refused.value.errors[0].code == "too_many_rows"

@@ -704,7 +704,7 @@ class XlsxSource(TabularSource):
     def __init__(self, content: bytes, max_rows: int | None = None) -> None:
         import openpyxl
 
-        check_workbook(content)
+        check_workbook(content, max_rows)
         try:
             self.book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             self.sheet = self.book.worksheets[0]
@@ -714,8 +714,10 @@ class XlsxSource(TabularSource):
         if header is None:
             raise file_error("empty_file")
         super().__init__(header)
-        max_row = self.sheet.max_row
-        if max_rows is None and max_row:
+        # Without a dimension in the sheet, openpyxl's max_row reads the whole sheet: only the
+        # CLI (no limit) asks for it; with a limit the rows are counted up to limit + 1.
+        max_row = self.sheet.max_row if max_rows is None else None
+        if max_row:
             self.total = max_row - 1
         else:
             try:
@@ -732,13 +734,16 @@ class XlsxSource(TabularSource):
         self.book.close()
 
 
-def check_workbook(content: bytes) -> None:
+def check_workbook(content: bytes, max_rows: int | None = None) -> None:
     """Refuse a workbook whose parts are not safe, well-formed XML, before openpyxl reads it.
 
     openpyxl parses the parts with the standard library, which accepts a DOCTYPE with entities
     and raises bare parser errors on broken XML. Every XML part is streamed through expat once
     (no element handlers: C speed): a DOCTYPE or entity declaration, an encoding expat cannot
     use and XML that is not well-formed (e.g. a truncated sheet) are refused with the part's name.
+    With `max_rows` the first sheet is read first and its rows counted on the fly (row elements
+    and their numbers): a sheet with more rows is refused as soon as the count passes the limit,
+    before openpyxl (which reads a sheet without a stored size entirely just to open it).
     """
     import zipfile
 
@@ -752,16 +757,49 @@ def check_workbook(content: bytes) -> None:
         raise file_error("not_a_workbook")
     if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
         raise file_error("workbook_too_large", max=MAX_UNPACKED_BYTES // (1024 * 1024))
-    for part in parts:
-        if part.filename.endswith((".xml", ".rels", ".vml")):
+    xml_parts = [part for part in parts if part.filename.endswith((".xml", ".rels", ".vml"))]
+    for part in xml_parts:  # what names the first sheet: workbook and its relations first
+        if part.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
             _check_xml_part(archive, part)
+    first = _first_sheet(archive) if max_rows is not None else None
+    for part in sorted(xml_parts, key=lambda part: part.filename != first):
+        if part.filename == first:
+            _check_xml_part(archive, part, max_rows=max_rows)
+        elif part.filename not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            _check_xml_part(archive, part)
+
+
+def _first_sheet(archive: Any) -> str | None:
+    """The part of the workbook's first sheet (the one an import reads), from its relations."""
+    from xml.etree import ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314 (checked above)
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    except (KeyError, ET.ParseError):
+        return None
+    sheet = book.find(f"{main}sheets/{main}sheet")
+    if sheet is None:
+        return None
+    for rel in rels:
+        if rel.get("Id") == sheet.get(relation):
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+# A row element of a sheet, with its row number when written (`r`); markup only: a "<" in text
+# is always escaped. Only text up to the last "<" of what was read is searched (whole tags).
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^<>]*?\sr=\"(\d{1,9})\")?")
 
 
 class _Doctype(Exception):
     pass
 
 
-def _check_xml_part(archive: Any, part: Any) -> None:
+def _check_xml_part(archive: Any, part: Any, *, max_rows: int | None = None) -> None:
     from xml.parsers import expat
 
     parser = expat.ParserCreate()
@@ -775,6 +813,16 @@ def _check_xml_part(archive: Any, part: Any) -> None:
     parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     read = 0
+    counted = [0, 0]  # row elements, highest row number
+    rest = b""
+
+    def count(text: bytes) -> None:
+        for found in _ROW_TAG.finditer(text):
+            counted[0] += 1
+            counted[1] = max(counted[1], int(found.group(2) or 0))
+        if max_rows is not None and max(counted) - 1 > max_rows:  # the header is row 1
+            raise file_error("too_many_rows", max=max_rows)
+
     try:
         with archive.open(part) as stream:
             while chunk := stream.read(XML_CHUNK_BYTES):
@@ -782,7 +830,14 @@ def _check_xml_part(archive: Any, part: Any) -> None:
                 if read > MAX_UNPACKED_BYTES:
                     raise file_error("workbook_too_large", max=MAX_UNPACKED_BYTES // (1024 * 1024))
                 parser.Parse(chunk, False)
+                if max_rows is not None:
+                    data = rest + chunk
+                    cut = max(data.rfind(b"<"), 0)
+                    count(data[:cut])
+                    rest = data[cut:]
             parser.Parse(b"", True)
+            if max_rows is not None:
+                count(rest)
     except _Doctype:
         raise file_error("workbook_doctype", at=part.filename, part=part.filename) from None
     except expat.ExpatError as exc:
