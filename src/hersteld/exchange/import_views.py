@@ -67,8 +67,10 @@ class ImportForm(forms.Form):
 
 
 def _runs(request: HttpRequest) -> Any:
-    return ImportRun.objects.restrict(request.user, imports.ACTION).select_related(
-        "employer", "created_by"
+    return (
+        ImportRun.objects.restrict(request.user, imports.ACTION)
+        .select_related("employer", "created_by")
+        .order_by("-created_at", "-id")
     )
 
 
