@@ -160,7 +160,7 @@ def activate_coupling(*, actor: Any, coupling_id: int) -> Coupling:
 
 @transaction.atomic
 def suspend_coupling(*, actor: Any, coupling_id: int) -> Coupling:
-    """A suspended coupling answers 403 to new messages; what is in the inbox stays."""
+    """A suspended coupling's key opens nothing (403 on every endpoint); the inbox stays."""
     _operator_only(actor)
     coupling = locked(Coupling, actor, coupling_id, "exchange.manage")
     if coupling.status != CouplingStatus.ACTIVE:
