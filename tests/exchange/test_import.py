@@ -1068,3 +1068,13 @@ def test_a_sheet_that_skips_to_row_300000_counts_as_300000_rows(devries: Employe
     with pytest.raises(imports.ImportFileError) as refused:
         imports.check_file("p.xlsx", out.getvalue(), devries, max_rows=10_000)
     assert refused.value.errors[0].code == "too_many_rows"
+
+
+def test_a_sivi_file_with_an_encoding_the_parser_cannot_use_is_refused_not_a_500(
+    devries: Employer,
+) -> None:
+    body = b'<?xml version="1.0" encoding="utf-7"?><WerknemerGegevens/>'
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.check_file("personeel.xml", body, devries)
+    (error,) = refused.value.errors
+    assert error.code == "sivi_invalid" and "unsupported_encoding" in error.message
