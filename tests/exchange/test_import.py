@@ -968,7 +968,7 @@ def test_an_upload_over_the_row_limit_is_refused_before_any_work(
         response = client.post("/exchange/import/", {"employer": devries.pk, "file": file})
         assert response.status_code == 422
         (shown,) = response.context["form"].errors["file"]
-        assert "meer dan 3 rijen" in shown and "hersteld import" in shown
+        assert "meer dan 3 regels" in shown and "hersteld import" in shown
     assert not ImportRun.objects.exists()
     with in_process(execute=True):
         exactly = upload(client, devries, csv_file(*(row(n) for n in range(1, 4))))
