@@ -1078,3 +1078,18 @@ def test_a_sivi_file_with_an_encoding_the_parser_cannot_use_is_refused_not_a_500
         imports.check_file("personeel.xml", body, devries)
     (error,) = refused.value.errors
     assert error.code == "sivi_invalid" and "unsupported_encoding" in error.message
+
+
+def test_a_run_left_running_by_a_stopped_process_continues_when_uploaded_again(
+    devries: Employer, login: Any, persona: Any, in_process: Any
+) -> None:
+    content = csv_file(row(1), row(2))
+    run = imports.start_run(
+        employer=devries, user=persona("hr.devries"), filename="p.csv", content=content
+    )
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    with in_process(execute=True):
+        response = upload(login("hr.devries"), devries, content)
+    assert response["Location"] == f"/exchange/import/{run.pk}/"
+    run.refresh_from_db()
+    assert (run.status, run.rows_created) == (ImportStatus.DONE, 2)

@@ -36,14 +36,13 @@ def import_run(
 ) -> dict[str, Any]:
     """Run (or resume) an uploaded import. It never raises: the run row records how it ended.
 
-    Only a pending run is started: the row is claimed first, so a thread and the sweep never
-    run the same import twice.
+    A run that is still marked running (its process stopped) is resumed when the user uploads
+    the file again; two runners never write the same chunk (the chunk locks the run row and
+    checks rows_done, see Importer).
     """
-    if not ImportRun.objects.filter(pk=run_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING
-    ):
-        return {"run": run_id, "status": "not pending"}
     run = ImportRun.objects.select_related("employer").get(pk=run_id)
+    if run.status == ImportStatus.DONE:
+        return {"run": run.pk, "status": run.status, "rows_done": run.rows_done}
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
     meta = RequestMeta(request_id=request_id, ip=ip, channel="ui") if request_id else RequestMeta()
     with request_meta(meta):
@@ -102,6 +101,10 @@ def pick_up_waiting(now: dt.datetime | None = None) -> int:
     ).values_list("pk", "created_by_id")
     started = 0
     for run_id, user_id in list(waiting):
-        if import_run(run_id, user_id).get("status") != "not pending":
+        # Claimed with one UPDATE, so two sweeps (or a late thread) do not both start it.
+        if ImportRun.objects.filter(pk=run_id, status=ImportStatus.PENDING).update(
+            status=ImportStatus.RUNNING
+        ):
+            import_run(run_id, user_id)
             started += 1
     return started
