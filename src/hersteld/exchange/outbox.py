@@ -566,15 +566,16 @@ class _PinnedHTTPSConnection(http.client.HTTPSConnection):
 def _connection(url: str, address: str) -> http.client.HTTPConnection:
     parts = urllib.parse.urlsplit(url)
     host = parts.hostname or ""
+    # The port is always given: http.client would otherwise read the end of an IPv6 host as one.
     if parts.scheme == "https":
         return _PinnedHTTPSConnection(
             host,
-            parts.port,
+            parts.port or 443,
             address=address,
             timeout=TIMEOUT_SECONDS,
             context=ssl.create_default_context(),
         )
-    return _PinnedHTTPConnection(host, parts.port, address=address, timeout=TIMEOUT_SECONDS)
+    return _PinnedHTTPConnection(host, parts.port or 80, address=address, timeout=TIMEOUT_SECONDS)
 
 
 def _clean_snippet(raw: bytes) -> str:
