@@ -15,7 +15,7 @@ import threading
 from typing import Any
 
 from celery import shared_task
-from django.db import close_old_connections, connections
+from django.db import close_old_connections, connection, connections
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +28,9 @@ logger = logging.getLogger(__name__)
 
 # A pending run older than this was not started by its thread (the process stopped first).
 STALE_AFTER = dt.timedelta(minutes=2)
+# On SQLite the import shares one writer with the portal's requests (WAL, IMMEDIATE): shorter
+# chunks keep each write lock short (well under the 5 s a waiting request waits).
+SQLITE_CHUNK_SIZE = 250
 
 
 @shared_task(name="exchange.import_run")
@@ -50,7 +53,11 @@ def import_run(
             if user_id and user is None:
                 raise Http404("user")
             imports.run_import(
-                run, bytes(run.content), user=user, max_rows=imports.portal_max_rows()
+                run,
+                bytes(run.content),
+                user=user,
+                max_rows=imports.portal_max_rows(),
+                chunk_size=SQLITE_CHUNK_SIZE if connection.vendor == "sqlite" else None,
             )
         except imports.ImportFileError:
             pass  # the run holds the file's errors
