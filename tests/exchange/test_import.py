@@ -718,6 +718,7 @@ def test_a_failed_run_can_be_continued_from_its_page(
 ) -> None:
     client = login("hr.devries")
     monkeypatch.setattr(imports, "DEFAULT_CHUNK_SIZE", 1)
+    monkeypatch.setattr(import_tasks, "SQLITE_CHUNK_SIZE", 1)
     original = imports.Importer._write
 
     def broken(self: imports.Importer, chunk: Any) -> None:
