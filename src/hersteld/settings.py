@@ -43,6 +43,8 @@ try:
     # Exchange: how long a message waits for a missing earlier report before a review task.
     EXCHANGE_HOLD_HOURS = envint("HERSTELD_EXCHANGE_HOLD_HOURS", 24)
     OUTBOX_MAX_ATTEMPTS = envint("HERSTELD_OUTBOX_MAX_ATTEMPTS", 10)
+    # Bulk import: the most data rows one portal upload may hold (0: no limit); the CLI has none.
+    IMPORT_MAX_ROWS = envint("HERSTELD_IMPORT_MAX_ROWS", 10_000)
     # Outbound targets on loopback or private addresses: only for demo, development or tests.
     OUTBOUND_PRIVATE_ADDRESSES = envbool("HERSTELD_OUTBOUND_PRIVATE_ADDRESSES", DEMO or DEBUG)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")

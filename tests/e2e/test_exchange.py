@@ -124,3 +124,36 @@ def test_admin_requests_a_coupling_and_a_wrong_address_is_explained(page: Page) 
     created = Coupling.objects.get(source_system="Salarisadministratie")
     assert (created.all_employments, created.bsn, created.status) == (False, False, "requested")
     shot(page, "exchange-coupling-requested")
+
+
+def test_operator_sees_what_is_missing_then_activates_a_requested_coupling(page: Page) -> None:
+    """Issue 11 item 17: "Kies Activeren" works without saving Instellen again."""
+    from hersteld.accounts.models import User
+
+    employer = Coupling.objects.get(employer__name="Bakkerij De Vries").employer
+    requested = services.request_coupling(
+        actor=User.objects.get(username="admin.noord"),
+        employer_id=employer.pk,
+        data={"source_system": "Salarissysteem", "employer_key": "DV-SAL"},
+    )
+    log_in(page, "beheer")
+    pass_second_factor(page)
+    page.goto(f"/couplings/{requested.pk}/")
+    missing = page.locator("#coupling-missing")
+    expect(missing).to_contain_text("API-sleutel")
+    expect(page.locator("form[action$='/activate/']")).to_have_count(0)
+    shot(page, "exchange-coupling-missing")
+    page.set_viewport_size(PHONE)
+    shot(page, "exchange-coupling-missing-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("form[action$='/key/'] button").click()
+    expect(page.locator("#new-key")).to_be_visible()
+    expect(page.locator("#coupling-missing")).to_have_count(0)
+    shot(page, "exchange-coupling-complete")
+    page.set_viewport_size(PHONE)
+    shot(page, "exchange-coupling-complete-phone")
+    page.locator("form[action$='/activate/'] button").click()
+    expect(page.locator(".badge.coupling-active")).to_be_visible()
+    requested.refresh_from_db()
+    assert requested.status == "active"

@@ -19,7 +19,20 @@ E2E-3;IMP-3;C.;Fout;1991-02-30;M;BAK;24;2023-05-01
 """
 
 
-@pytest.mark.usefixtures("tasks_in_process")
+@pytest.fixture
+def import_on_commit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The import runs right after the upload's commit, in the live server's thread.
+
+    Without a broker it runs in a thread of its own (tests/exchange/test_import.py checks that
+    the upload returns first); the tests' in-memory SQLite (shared cache) locks whole tables
+    between threads without waiting, so here it runs in the server thread instead.
+    """
+    from hersteld.exchange import import_tasks
+
+    monkeypatch.setattr(import_tasks, "start", import_tasks.import_run)
+
+
+@pytest.mark.usefixtures("tasks_in_process", "import_on_commit")
 def test_hr_imports_a_csv_and_sees_progress_and_the_row_errors(page: Page, tmp_path: Path) -> None:
     upload = tmp_path / "personeel.csv"
     upload.write_text(CSV, encoding="utf-8")
@@ -42,3 +55,23 @@ def test_hr_imports_a_csv_and_sees_progress_and_the_row_errors(page: Page, tmp_p
             "personnel_number", flat=True
         )
     ) == {"IMP-1", "IMP-2"}
+
+
+def test_an_upload_over_the_row_limit_is_refused_on_the_form(
+    page: Page, tmp_path: Path, settings: object
+) -> None:
+    from tests.e2e.conftest import PHONE
+
+    settings.IMPORT_MAX_ROWS = 2  # type: ignore[attr-defined]
+    upload = tmp_path / "personeel.csv"
+    upload.write_text(CSV, encoding="utf-8")
+    log_in(page, "hr.devries")
+    pass_second_factor(page)
+    page.goto("/exchange/import/")
+    page.set_input_files("#import-form input[type=file]", str(upload))
+    page.locator("#import-form button.primary").click()
+    expect(page.locator("#import-form")).to_contain_text("meer dan 2 regels")
+    shot(page, "import-too-many-rows")
+    page.set_viewport_size(PHONE)
+    shot(page, "import-too-many-rows-phone")
+    assert not Employment.objects.filter(personnel_number__startswith="IMP-").exists()

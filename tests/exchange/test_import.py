@@ -17,7 +17,7 @@ from django.urls import include, path
 
 from hersteld import urls as project_urls
 from hersteld.core.models import AuditEvent
-from hersteld.exchange import bulk, codec, imports
+from hersteld.exchange import bulk, codec, import_tasks, imports
 from hersteld.exchange.import_tasks import import_run
 from hersteld.exchange.models import Change, ExternalKey, ImportRun, ImportStatus
 from hersteld.organisations.models import Department, Employer
@@ -656,8 +656,8 @@ def upload(client: Any, employer: Employer, content: bytes, **extra: Any) -> Any
 
 @pytest.fixture
 def in_process(monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any) -> Any:
-    """The task runs in the test, whatever broker CI configures."""
-    monkeypatch.setattr(import_run, "delay", lambda *args: import_run(*args))
+    """The task runs in the test (not in a thread or a worker), whatever broker CI configures."""
+    monkeypatch.setattr(import_tasks, "start", import_run)
     return django_capture_on_commit_callbacks
 
 
@@ -718,6 +718,7 @@ def test_a_failed_run_can_be_continued_from_its_page(
 ) -> None:
     client = login("hr.devries")
     monkeypatch.setattr(imports, "DEFAULT_CHUNK_SIZE", 1)
+    monkeypatch.setattr(import_tasks, "SQLITE_CHUNK_SIZE", 1)
     original = imports.Importer._write
 
     def broken(self: imports.Importer, chunk: Any) -> None:
@@ -820,3 +821,276 @@ def test_the_command_dry_run_and_user(devries: Employer, tmp_path: Any) -> None:
         bad = tmp_path / "kapot.csv"
         bad.write_bytes(b"naam\nJan\n")
         call_command("import", str(bad), "--employer", str(devries.pk), stdout=io.StringIO())
+
+
+# --- files that are not what they claim (E3) ---------------------------------------------------
+
+
+def workbook(*rows: list[Any]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    for values in rows:
+        sheet.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def xlsx_row(number: int) -> list[Any]:
+    return row(number).split(";")
+
+
+def rewritten(content: bytes, part: str, change: Any) -> bytes:
+    """The workbook with one part's bytes changed."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            target.writestr(info.filename, change(data) if info.filename == part else data)
+    return out.getvalue()
+
+
+def not_a_workbook() -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("notities.txt", "geen werkmap")
+    return out.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+DTD = b'<!DOCTYPE worksheet [<!ENTITY a "b">]>'
+BROKEN_WORKBOOKS = [
+    pytest.param(
+        lambda: rewritten(workbook(xlsx_row(1)), SHEET, lambda d: DTD + d),
+        "workbook_doctype",
+        "DOCTYPE",
+        id="dtd-in-the-sheet",
+    ),
+    pytest.param(
+        lambda: rewritten(workbook(xlsx_row(1)), SHEET, lambda d: d[: len(d) // 2]),
+        "broken_workbook",
+        "beschadigd",
+        id="truncated-sheet",
+    ),
+    pytest.param(
+        lambda: rewritten(
+            workbook(xlsx_row(1)),
+            SHEET,
+            lambda d: b'<?xml version="1.0" encoding="utf-7"?>' + d,
+        ),
+        "broken_workbook",
+        "beschadigd",
+        id="utf-7-sheet",
+    ),
+    pytest.param(not_a_workbook, "not_a_workbook", "geen Excel-werkmap", id="zip-not-xlsx"),
+]
+
+
+@pytest.mark.parametrize(("make", "code", "dutch"), BROKEN_WORKBOOKS)
+def test_a_broken_or_unsafe_workbook_is_refused_with_a_dutch_error_in_portal_and_cli(
+    devries: Employer, login: Any, in_process: Any, tmp_path: Any, make: Any, code: str, dutch: str
+) -> None:
+    content = make()
+    before = counts()
+    file = io.BytesIO(content)
+    file.name = "personeel.xlsx"
+    response = login("hr.devries").post("/exchange/import/", {"employer": devries.pk, "file": file})
+    assert response.status_code == 422
+    (shown,) = response.context["form"].errors["file"]
+    assert dutch in shown
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.check_file("personeel.xlsx", content, devries)
+    assert [error.code for error in refused.value.errors] == [code]
+    source = tmp_path / "personeel.xlsx"
+    source.write_bytes(content)
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="cannot be imported"):
+        call_command("import", str(source), "--employer", str(devries.pk), stdout=out)
+    assert dutch in out.getvalue()
+    assert counts() == before and not ImportRun.objects.exclude(status="failed").exists()
+
+
+def test_a_missing_or_doubled_column_is_named_in_the_sentence(devries: Employer) -> None:
+    """Not a literal "%(column)s": the sentence names the column."""
+    header_without_surname = HEADER.replace(";Achternaam", "")
+    values = row(1).split(";")
+    del values[5]
+    with pytest.raises(imports.ImportFileError) as missing:
+        imports.check_file(
+            "p.csv", f"{header_without_surname}\n{';'.join(values)}\n".encode(), devries
+        )
+    (error,) = missing.value.errors
+    assert (error.code, error.column) == ("missing_column", "surname")
+    assert (
+        error.message
+        == "Het bestand heeft geen kolom surname (achternaam) (zie de handleiding Importeren)."
+    )
+    with pytest.raises(imports.ImportFileError) as doubled:
+        imports.check_file(
+            "p.csv", csv_file(row(1)).replace(b"Roepnaam", b"Voornaam;Roepnaam", 1), devries
+        )
+    (error,) = doubled.value.errors
+    assert error.code == "duplicate_column"
+    assert "Voornaam" in error.message and "Roepnaam" in error.message
+    assert "first_name" in error.message and "%(" not in error.message
+
+
+def test_no_import_message_keeps_a_placeholder_with_the_parameters_it_is_given() -> None:
+    """Every sentence with the parameters its callers pass (read from the sentences' own names)."""
+    import re
+
+    for code, text in imports.MESSAGES.items():
+        names = set(re.findall(r"%\((\w+)\)s", str(text)))
+        shown = imports.message(code, {name: f"<{name}>" for name in names})
+        assert "%(" not in shown, code
+        assert all(f"<{name}>" in shown for name in names), code
+
+
+# --- the portal's row limit and the import outside the request (E4) -------------------------
+
+
+def test_an_upload_over_the_row_limit_is_refused_before_any_work(
+    devries: Employer, login: Any, in_process: Any, settings: Any
+) -> None:
+    settings.IMPORT_MAX_ROWS = 3
+    client = login("hr.devries")
+    for content, name in [
+        (csv_file(*(row(n) for n in range(1, 5))), "personeel.csv"),
+        (workbook(*(xlsx_row(n) for n in range(1, 5))), "personeel.xlsx"),
+    ]:
+        file = io.BytesIO(content)
+        file.name = name
+        response = client.post("/exchange/import/", {"employer": devries.pk, "file": file})
+        assert response.status_code == 422
+        (shown,) = response.context["form"].errors["file"]
+        assert "meer dan 3 regels" in shown and "hersteld import" in shown
+    assert not ImportRun.objects.exists()
+    with in_process(execute=True):
+        exactly = upload(client, devries, csv_file(*(row(n) for n in range(1, 4))))
+    assert exactly.status_code == 302
+    assert ImportRun.objects.get().rows_created == 3
+
+
+def test_counting_rows_stops_at_the_limit_plus_one() -> None:
+    import itertools
+
+    endless = itertools.count()
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports._count_rows(endless, 10)
+    assert refused.value.errors[0].code == "too_many_rows"
+    assert next(endless) == 11  # rows 0..10 were read, no more
+
+
+def test_the_command_has_no_row_limit(devries: Employer, tmp_path: Any, settings: Any) -> None:
+    settings.IMPORT_MAX_ROWS = 1
+    source = tmp_path / "personeel.csv"
+    source.write_bytes(csv_file(row(1), row(2)))
+    call_command("import", str(source), "--employer", str(devries.pk), stdout=io.StringIO())
+    assert Employment.objects.filter(personnel_number__in=["IMP-1", "IMP-2"]).count() == 2
+
+
+def test_without_a_broker_the_upload_returns_before_the_import_runs_in_a_thread(
+    devries: Employer,
+    login: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+    tasks_in_process: None,
+) -> None:
+    """tasks_in_process: Celery would run tasks in-process (no broker): the import uses a thread."""
+    import threading
+
+    started: list[tuple[str, tuple[Any, ...]]] = []
+
+    def recorded(*args: Any) -> None:
+        started.append((threading.current_thread().name, args))
+
+    monkeypatch.setattr(import_tasks, "_in_thread", recorded)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(login("hr.devries"), devries, csv_file(row(1)))
+    run = ImportRun.objects.get()
+    assert response.status_code == 302
+    assert run.status == ImportStatus.PENDING and run.rows_done == 0
+    [(thread, args)] = started
+    assert thread == f"import-run-{run.pk}" and thread != threading.current_thread().name
+    import_run(*args)  # what the thread does
+    run.refresh_from_db()
+    assert (run.status, run.rows_created) == (ImportStatus.DONE, 1)
+
+
+def test_a_run_no_thread_started_is_picked_up_by_process_exchange(
+    devries: Employer, persona: Any
+) -> None:
+    content = csv_file(row(1))
+    run = imports.start_run(
+        employer=devries,
+        user=persona("hr.devries"),
+        filename="p.csv",
+        content=content,
+        keep_content=True,
+    )
+    ImportRun.objects.filter(pk=run.pk).update(
+        created_at=run.created_at - import_tasks.STALE_AFTER - dt.timedelta(seconds=1)
+    )
+    out = io.StringIO()
+    call_command("process_exchange", stdout=out)
+    run.refresh_from_db()
+    assert (run.status, run.rows_created) == (ImportStatus.DONE, 1)
+    assert "imports started: 1" in out.getvalue()
+    call_command("process_exchange", stdout=io.StringIO())  # a done run is not started again
+    assert Employment.objects.filter(personnel_number="IMP-1").count() == 1
+
+
+def test_a_workbook_is_counted_by_its_rows_also_across_read_chunks(
+    devries: Employer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exactly at the limit passes, one more is refused; tiny chunks cut every tag somewhere."""
+    monkeypatch.setattr(imports, "XML_CHUNK_BYTES", 7)
+    at_limit = workbook(*(xlsx_row(n) for n in range(1, 6)))
+    imports.check_workbook(at_limit, max_rows=5)
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.check_workbook(at_limit, max_rows=4)
+    assert refused.value.errors[0].code == "too_many_rows"
+
+
+def test_a_sheet_that_skips_to_row_300000_counts_as_300000_rows(devries: Employer) -> None:
+    """openpyxl fills the gap with empty rows; the count goes by the row numbers."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER.split(";"))
+    sheet.cell(row=300_000, column=1, value="IMP-LAST")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.check_file("p.xlsx", out.getvalue(), devries, max_rows=10_000)
+    assert refused.value.errors[0].code == "too_many_rows"
+
+
+def test_a_sivi_file_with_an_encoding_the_parser_cannot_use_is_refused_not_a_500(
+    devries: Employer,
+) -> None:
+    body = b'<?xml version="1.0" encoding="utf-7"?><WerknemerGegevens/>'
+    with pytest.raises(imports.ImportFileError) as refused:
+        imports.check_file("personeel.xml", body, devries)
+    (error,) = refused.value.errors
+    assert error.code == "sivi_invalid" and "unsupported_encoding" in error.message
+
+
+def test_a_run_left_running_by_a_stopped_process_continues_when_uploaded_again(
+    devries: Employer, login: Any, persona: Any, in_process: Any
+) -> None:
+    content = csv_file(row(1), row(2))
+    run = imports.start_run(
+        employer=devries, user=persona("hr.devries"), filename="p.csv", content=content
+    )
+    ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+    with in_process(execute=True):
+        response = upload(login("hr.devries"), devries, content)
+    assert response["Location"] == f"/exchange/import/{run.pk}/"
+    run.refresh_from_db()
+    assert (run.status, run.rows_created) == (ImportStatus.DONE, 2)

@@ -170,6 +170,40 @@ def test_a_suspended_coupling_accepts_nothing(
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("header", ["Authorization", "X-Coupling-Key"])
+@pytest.mark.parametrize("state", [CouplingStatus.SUSPENDED, CouplingStatus.CONFIGURED])
+def test_a_coupling_that_is_not_active_reads_nothing_on_any_endpoint(
+    send: Callable[..., Any], coupling: Coupling, header: str, state: str
+) -> None:
+    """Every coupling endpoint answers 403 in the JSON error shape; what is stored stays."""
+    stored = send(sick(), JSON).json()["id"]
+    Coupling.objects.filter(pk=coupling.pk).update(status=state)
+    value = f"Bearer {DEMO_KEY}" if header == "Authorization" else DEMO_KEY
+    client = Client(headers={header: value})
+    answers = [
+        client.post("/api/v1/exchange/inbox", sick("W-9002"), content_type=JSON),
+        client.get(f"/api/v1/exchange/inbox/{stored}"),
+        client.get(f"/api/v1/exchange/inbox/{stored}/reply"),
+    ]
+    for response in answers:
+        assert response.status_code == 403, response.content
+        assert response.json() == {"detail": message_inactive(), "errors": []}
+    assert InboxMessage.objects.filter(coupling=coupling).count() == 1
+
+
+def test_the_coupling_endpoints_document_401_and_403() -> None:
+    from hersteld.api.router import api
+
+    paths = api.get_openapi_schema()["paths"]
+    for path, method in [
+        ("/api/v1/exchange/inbox", "post"),
+        ("/api/v1/exchange/inbox/{message_id}", "get"),
+        ("/api/v1/exchange/inbox/{message_id}/reply", "get"),
+    ]:
+        assert {401, 403} <= {int(code) for code in paths[path][method]["responses"]}
+
+
+@pytest.mark.django_db
 def test_only_the_operator_activates_and_a_rotated_key_replaces_the_old_one(
     send: Callable[..., Any], coupling: Coupling, persona: Callable[[str], Any]
 ) -> None:
@@ -441,6 +475,49 @@ def test_a_malformed_message_is_stored_rejected_with_path_and_rule(
         "rule": rule,
     }
     assert not ExternalKey.objects.exists()
+
+
+UNREADABLE_ENCODINGS = [
+    pytest.param(
+        b'<?xml version="1.0" encoding="utf-7"?><Verzuimmeldingen/>',
+        "unsupported_encoding",
+        id="utf-7",
+    ),
+    pytest.param(
+        b'<?xml version="1.0" encoding="klingon-8"?><Verzuimmeldingen/>',
+        "unsupported_encoding",
+        id="unknown-name",
+    ),
+    pytest.param(
+        b'<?xml version="1.0" encoding="rot13"?><Verzuimmeldingen/>',
+        "unsupported_encoding",
+        id="not-a-text-encoding",
+    ),
+    pytest.param(
+        '<?xml version="1.0" encoding="utf-16"?><Verzuimmeldingen>é</Verzuimmeldingen>'.encode(),
+        "encoding_mismatch",
+        id="utf-16-declared-utf-8-sent",
+    ),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("body", "rule"), UNREADABLE_ENCODINGS)
+def test_an_xml_encoding_the_parser_cannot_use_is_stored_rejected_and_answered(
+    send: Callable[..., Any], body: bytes, rule: str
+) -> None:
+    """Not a 500: stored as rejected with path and rule, and the SIVI reply says why."""
+    response = send(body, "application/xml")
+    assert response.status_code == 202, response.content
+    answer = response.json()
+    assert answer["status"] == InboxStatus.REJECTED
+    assert [(e["path"], e["rule"]) for e in answer["errors"]] == [("/", rule)]
+    stored = InboxMessage.objects.get(pk=answer["id"])
+    assert bytes(stored.body) == body
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}")
+    reply = client.get(f"/api/v1/exchange/inbox/{stored.pk}/reply")
+    assert reply.status_code == 200
+    assert f"/ ({rule})" in reply.content.decode()
 
 
 @pytest.mark.django_db

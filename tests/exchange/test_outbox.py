@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -695,3 +696,108 @@ def test_a_corrected_or_removed_recovery_goes_out_as_a_new_recovery_report(
     (removed,) = mutations(sent(target)[-1])
     assert (removed.kind, removed.sequence, removed.mutation_date) == ("recovery", 5, days_ago(2))
     assert not removed.ends_absence and removed.percentage == Decimal("50.00")
+
+
+class Rebinding:
+    """A resolver for `target.example`: the first answer, then another one on every later lookup.
+
+    Numeric addresses resolve as usual (socket.create_connection looks them up too).
+    """
+
+    def __init__(self, first: str, later: str) -> None:
+        self.first, self.later = first, later
+        self.lookups = 0
+        self.real = socket.getaddrinfo
+
+    def __call__(self, host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host != "target.example":
+            return self.real(host, port, *args, **kwargs)
+        self.lookups += 1
+        address = self.first if self.lookups == 1 else self.later
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port or 80))]
+
+
+def test_a_name_that_rebinds_to_127_0_0_1_after_the_check_is_not_delivered_there(
+    coupling: Coupling,
+    employment: Employment,
+    persona: Callable[[str], Any],
+    operator: Any,
+    receiver: Receiver,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The check sees a public address; a second lookup would give the local receiver."""
+    settings.OUTBOUND_PRIVATE_ADDRESSES = False
+    port = receiver.url.split(":")[2].split("/")[0]
+    target = set_target(coupling, operator, f"http://target.example:{port}/sivi/inbox")
+    resolver = Rebinding(first="8.8.8.8", later="127.0.0.1")  # connecting is stubbed below
+    tried: list[tuple[str, int]] = []
+
+    def no_network(address: tuple[str, int], *args: Any, **kwargs: Any) -> socket.socket:
+        tried.append(address)
+        raise ConnectionRefusedError("no network in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    with django_capture_on_commit_callbacks(execute=True):
+        sick_report(persona("casemanager.noord"), employment, days_ago(3))
+    (row,) = sent(target)
+    assert row.status == OutboxStatus.PENDING and row.attempts == 1
+    assert resolver.lookups == 1
+    assert tried == [("8.8.8.8", int(port))]
+    assert receiver.requests == []
+
+
+def test_delivery_goes_to_the_address_resolved_once_with_the_targets_host_name(
+    coupling: Coupling,
+    employment: Employment,
+    persona: Callable[[str], Any],
+    operator: Any,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Private addresses allowed (demo): the first answer is used, a later one never."""
+    port = receiver.url.split(":")[2].split("/")[0]
+    target = set_target(coupling, operator, f"http://target.example:{port}/sivi/inbox")
+    resolver = Rebinding(first="127.0.0.1", later="10.255.255.1")
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    with django_capture_on_commit_callbacks(execute=True):
+        sick_report(persona("casemanager.noord"), employment, days_ago(3))
+    (row,) = sent(target)
+    assert row.status == OutboxStatus.DELIVERED, row.last_error
+    assert resolver.lookups == 1
+    (request,) = receiver.requests
+    assert request.headers["Host"] == f"target.example:{port}"
+    assert request.path == "/sivi/inbox"
+
+
+def test_https_checks_the_certificate_for_the_targets_name_not_the_address(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SNI and certificate verification use the host name of the URL."""
+    seen: dict[str, Any] = {}
+
+    class Context(ssl.SSLContext):
+        def wrap_socket(self, raw: Any, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+            seen["server_hostname"] = kwargs["server_hostname"]
+            seen["verifies"] = self.verify_mode == ssl.CERT_REQUIRED and self.check_hostname
+            raise OSError("stop before the handshake")
+
+    def verifying_context() -> Context:
+        context = Context(ssl.PROTOCOL_TLS_CLIENT)
+        context.load_default_certs()
+        return context
+
+    monkeypatch.setattr(outbox.ssl, "create_default_context", verifying_context)
+    monkeypatch.setattr(
+        socket, "create_connection", lambda address, *a, **k: seen.update(address=address)
+    )
+    status, error = outbox._post("https://target.example/in", ["192.0.2.7"], b"<x/>", {})
+    assert status is None and error.startswith("network error")
+    assert seen == {
+        "address": ("192.0.2.7", 443),
+        "server_hostname": "target.example",
+        "verifies": True,
+    }

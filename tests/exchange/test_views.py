@@ -291,3 +291,94 @@ def test_a_post_without_a_decision_changes_nothing(
     assert response.status_code == 302
     review.refresh_from_db()
     assert review.status == ReviewStatus.OPEN
+
+
+@pytest.mark.django_db
+def test_a_requested_coupling_with_a_key_is_activated_without_saving_configure_again(
+    login: Login,
+) -> None:
+    """The guide says "Kies Activeren": offered when complete; what is missing is listed."""
+    employer = Employer.objects.get(name="Bakkerij De Vries")
+    admin = login("admin.noord")
+    admin.post(
+        "/couplings/add/",
+        {
+            "employer": employer.pk,
+            "source_system": "Salarissysteem",
+            "employer_key": "DV-SAL",
+            "all_employments": "True",
+            "absence_reports": "True",
+            "salary": "False",
+            "bsn": "False",
+            "correction_policy": "manual",
+        },
+    )
+    coupling = Coupling.objects.get(source_system="Salarissysteem")
+    assert coupling.status == CouplingStatus.REQUESTED
+    operator = login("beheer")
+    page = operator.get(f"/couplings/{coupling.pk}/").content.decode()
+    assert "Voordat deze koppeling kan worden geactiveerd, ontbreekt nog:" in page
+    assert "een API-sleutel (API-sleutel uitgeven" in page
+    assert f"/couplings/{coupling.pk}/activate/" not in page
+
+    refused = operator.post(f"/couplings/{coupling.pk}/activate/", follow=True)
+    assert "Deze koppeling kan nog niet worden geactiveerd. Nog nodig: een API-sleutel" in (
+        refused.content.decode()
+    )
+    coupling.refresh_from_db()
+    assert coupling.status == CouplingStatus.REQUESTED
+
+    operator.post(f"/couplings/{coupling.pk}/key/")
+    page = operator.get(f"/couplings/{coupling.pk}/").content.decode()
+    assert 'id="coupling-missing"' not in page
+    assert f"/couplings/{coupling.pk}/activate/" in page
+    assert "deze koppeling is compleet" in (
+        admin.get(f"/couplings/{coupling.pk}/").content.decode().lower()
+    )
+    operator.post(f"/couplings/{coupling.pk}/activate/")
+    coupling.refresh_from_db()
+    assert coupling.status == CouplingStatus.ACTIVE and coupling.activated_at is not None
+
+
+@pytest.mark.django_db
+def test_an_incomplete_coupling_lists_each_missing_item(coupling: Coupling) -> None:
+    Coupling.objects.filter(pk=coupling.pk).update(
+        status=CouplingStatus.CONFIGURED, employer_key="", key_hash=""
+    )
+    coupling.refresh_from_db()
+    from django.utils import translation
+
+    with translation.override("nl"):
+        assert services.missing_for_activation(coupling) == [
+            "de werkgeverssleutel in berichten, IdWrkgvrArbdnst (Instellen)",
+            "een API-sleutel (API-sleutel uitgeven, door de beheerder van de installatie)",
+        ]
+
+
+@pytest.mark.django_db
+def test_the_coupling_list_is_ordered_and_paginates_without_a_warning(
+    login: Login, coupling: Coupling, settings: Any, persona: Callable[[str], Any]
+) -> None:
+    """Meta.ordering is dropped by the list's aggregates: the order is explicit."""
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    for name in ("Zeta-systeem", "Alfa-systeem"):
+        services.request_coupling(
+            actor=persona("admin.noord"),
+            employer_id=coupling.employer_id,
+            data={"source_system": name, "employer_key": "DV-X"},
+        )
+    settings.PAGE_SIZE = 2
+    client = login("beheer")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        first = client.get("/couplings/")
+        second = client.get("/couplings/?page=2")
+    shown = [c.source_system for c in [*first.context["page"], *second.context["page"]]]
+    devries = [
+        name for name in shown if name in ("Zeta-systeem", "Alfa-systeem", coupling.source_system)
+    ]
+    assert devries == sorted(devries)
+    assert len(shown) == len(set(shown)) == Coupling.objects.count()

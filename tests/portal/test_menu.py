@@ -1,6 +1,6 @@
 """The menu shows a page exactly when the page lets the user in (issue 11 items 13 and 19).
 
-One table (hersteld.portal.menu.MENU) drives both; these tests open every page of the menu as
+The menu asks each page's declared access (hersteld.web.access); these tests open every page as
 every persona and compare with what the menu showed, so a rule that only one side knows fails.
 """
 

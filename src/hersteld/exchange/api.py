@@ -33,11 +33,23 @@ INBOX_BODY = {
 }
 
 
+def _active_coupling(key: str) -> Coupling | None:
+    """The coupling of a key; a known key of a coupling that is not active is refused (403).
+
+    Checked here, in the authentication, so that no coupling endpoint can forget it: a
+    requested, configured or suspended coupling reads nothing and sends nothing.
+    """
+    coupling = services.coupling_for_key(key)
+    if coupling is not None and not coupling.is_active:
+        raise PermissionDenied(message_inactive())
+    return coupling
+
+
 class CouplingBearer(HttpBearer):
     """`Authorization: Bearer <coupling key>`: the key the operator issued for one coupling."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Coupling | None:
-        return services.coupling_for_key(token)
+        return _active_coupling(token)
 
 
 class CouplingHeader(APIKeyHeader):
@@ -46,7 +58,7 @@ class CouplingHeader(APIKeyHeader):
     param_name = "X-Coupling-Key"
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Coupling | None:
-        return services.coupling_for_key(key or "")
+        return _active_coupling(key or "")
 
 
 COUPLING_AUTH = [CouplingBearer(), CouplingHeader()]
@@ -90,9 +102,8 @@ def _inbox_out(message: InboxMessage, *, duplicate: bool = False) -> dict[str, A
 
 
 def _coupling(request: HttpRequest) -> Coupling:
+    """The authenticated coupling; the authentication has already refused an inactive one."""
     coupling: Coupling = request.auth  # type: ignore[attr-defined]
-    if not coupling.is_active:
-        raise PermissionDenied(message_inactive())
     return coupling
 
 
@@ -103,7 +114,7 @@ def message_inactive() -> str:
 @router.post(
     "/exchange/inbox",
     auth=COUPLING_AUTH,
-    response={200: InboxOut, 202: InboxOut, 413: ErrorBody},
+    response={200: InboxOut, 202: InboxOut, 401: ErrorBody, 403: ErrorBody, 413: ErrorBody},
     openapi_extra=INBOX_BODY,
     summary="Send one message (stored first, processed by a worker)",
 )
@@ -130,18 +141,18 @@ def post_inbox(request: HttpRequest) -> Status:
 @router.get(
     "/exchange/inbox/{message_id}",
     auth=COUPLING_AUTH,
-    response=InboxOut,
+    response={200: InboxOut, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody},
     summary="Status and errors of one message of this coupling",
 )
 def get_inbox(request: HttpRequest, message_id: int) -> dict[str, Any]:
-    coupling: Coupling = request.auth  # type: ignore[attr-defined]
+    coupling = _coupling(request)
     return _inbox_out(selectors.coupling_message(coupling, message_id))
 
 
 @router.get(
     "/exchange/inbox/{message_id}/reply",
     auth=COUPLING_AUTH,
-    response={200: str},
+    response={200: str, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody},
     openapi_extra={
         "responses": {200: {"content": {"application/xml": {"schema": {"type": "string"}}}}}
     },
@@ -149,7 +160,7 @@ def get_inbox(request: HttpRequest, message_id: int) -> dict[str, Any]:
 )
 def get_reply(request: HttpRequest, message_id: int) -> HttpResponse:
     """Status and errors as a SIVI Retourmelding1 (codes: see docs/exchange-format.md)."""
-    coupling: Coupling = request.auth  # type: ignore[attr-defined]
+    coupling = _coupling(request)
     return HttpResponse(
         services.reply_for(selectors.coupling_message(coupling, message_id)),
         content_type="application/xml; charset=utf-8",

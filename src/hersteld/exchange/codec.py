@@ -111,6 +111,8 @@ RULES: Final[Mapping[str, str]] = {
     "malformed_xml": "the body is not well-formed XML",
     "malformed_json": "the body is not valid UTF-8 JSON (or has duplicate keys, NaN, ...)",
     "doctype_forbidden": "the XML contains a DOCTYPE or entity declaration",
+    "unsupported_encoding": "the XML declares an encoding the parser cannot read (e.g. UTF-7)",
+    "encoding_mismatch": "the bytes do not match the encoding the XML declaration names",
     "unknown_message_type": "root element, namespace or message_type is not supported",
     "required": "a required element or field is missing or empty",
     "max_occurs": "an element occurs more often than allowed",
@@ -1043,8 +1045,28 @@ def _parse_xml(body: bytes) -> ET.Element:
     except _Refused as refused:
         raise InvalidMessage([CodecError("/", refused.rule, refused.message)]) from None
     except expat.ExpatError as exc:
-        raise InvalidMessage([CodecError("/", "malformed_xml", str(exc))]) from None
+        rule = _EXPAT_ENCODING_RULES.get(exc.code, "malformed_xml")
+        raise InvalidMessage([CodecError("/", rule, str(exc))]) from None
+    except (LookupError, ValueError) as exc:
+        # pyexpat hands an encoding it does not know itself to Python's codecs: a multi-byte one
+        # (UTF-7, UTF-32), an unknown name or a non-text codec raises here, not as ExpatError.
+        raise InvalidMessage(
+            [
+                CodecError(
+                    "/",
+                    "unsupported_encoding",
+                    f"the encoding in the XML declaration cannot be read ({_shown(str(exc))}); "
+                    "send UTF-8",
+                )
+            ]
+        ) from None
     return builder.close()
+
+
+_EXPAT_ENCODING_RULES: Final = {
+    expat.errors.codes[expat.errors.XML_ERROR_UNKNOWN_ENCODING]: "unsupported_encoding",
+    expat.errors.codes[expat.errors.XML_ERROR_INCORRECT_ENCODING]: "encoding_mismatch",
+}
 
 
 def _parse_sivi(body: bytes) -> Message:

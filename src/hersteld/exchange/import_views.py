@@ -1,8 +1,9 @@
 """Portal pages of the bulk import (X9): upload, progress with its status endpoint, error report.
 
 Only users with people.change on a whole employer may import; a run outside the user's scope
-does not exist for them (404). The import itself runs in a Celery task (in-process without a
-broker), so the run page shows its progress by polling the status endpoint.
+does not exist for them (404). The import itself runs outside the request (a Celery task, or a
+thread without a broker: import_tasks.start), so the run page shows its progress by polling the
+status endpoint. An upload holds at most HERSTELD_IMPORT_MAX_ROWS rows (refused before any work).
 """
 
 from __future__ import annotations
@@ -24,8 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from hersteld.accounts.access import on_a_whole_employer
 from hersteld.core.context import current_meta
-from hersteld.exchange import imports
-from hersteld.exchange.import_tasks import import_run
+from hersteld.exchange import import_tasks, imports
 from hersteld.exchange.models import ImportRun, ImportStatus
 from hersteld.organisations.models import Employer
 from hersteld.web.access import requires
@@ -68,16 +68,21 @@ class ImportForm(forms.Form):
 
 
 def _runs(request: HttpRequest) -> Any:
-    return ImportRun.objects.restrict(request.user, imports.ACTION).select_related(
-        "employer", "created_by"
+    return (
+        ImportRun.objects.restrict(request.user, imports.ACTION)
+        .select_related("employer", "created_by")
+        .order_by("-created_at", "-id")
     )
 
 
 def _start(request: HttpRequest, run: ImportRun) -> None:
-    """Hand the run to a worker once the row is committed (in-process without a broker)."""
+    """Hand the run to a worker or thread once the row is committed; the request returns."""
+    if run.status == ImportStatus.FAILED:  # a file uploaded again continues its stopped run
+        run.status = ImportStatus.PENDING
+        run.save(update_fields=["status"])
     meta = current_meta()
     user_id = request.user.pk
-    transaction.on_commit(lambda: import_run.delay(run.pk, user_id, meta.request_id, meta.ip))
+    transaction.on_commit(lambda: import_tasks.start(run.pk, user_id, meta.request_id, meta.ip))
 
 
 @requires("people.change", rule=on_a_whole_employer("people.change"))
@@ -93,7 +98,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         content = upload.read()
         try:
-            imports.check_file(upload.name, content, employer)
+            imports.check_file(upload.name, content, employer, imports.portal_max_rows())
             run = imports.start_run(
                 employer=employer,
                 user=request.user,
@@ -135,8 +140,6 @@ def import_run_page(request: HttpRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs(request), pk=pk)
     if request.method == "POST":
         if run.status == ImportStatus.FAILED and run.content:
-            run.status = ImportStatus.PENDING
-            run.save(update_fields=["status"])
             _start(request, run)
             messages.success(
                 request, _("The import continues after row %(row)s.") % {"row": run.rows_done}

@@ -72,6 +72,9 @@ from hersteld.people.models import (
 DEFAULT_CHUNK_SIZE: Final = 2000
 MAX_STORED_ERRORS: Final = 10_000  # the run keeps the first errors; rows_failed counts them all
 MAX_FILE_BYTES: Final = 50 * 1024 * 1024
+# A workbook is a zip: what its parts unpack to is capped, so a small file cannot unpack to GBs.
+MAX_UNPACKED_BYTES: Final = 256 * 1024 * 1024
+XML_CHUNK_BYTES: Final = 1024 * 1024
 ACTION: Final = "people.change"
 
 # What an import asks of a row: as a coupling (exchange.md), an HR export may hold no address,
@@ -227,6 +230,26 @@ MESSAGES: Final[dict[str, Any]] = {
     "missing_column": _("The file has no column %(column)s (see the import manual)."),
     "duplicate_column": _("The columns %(first)s and %(second)s both mean %(column)s."),
     "invalid_file": _("The file cannot be read as %(format)s: %(reason)s"),
+    "not_a_workbook": _(
+        "The file is a zip archive but not an Excel workbook (.xlsx); save the sheet in Excel "
+        "as .xlsx or as CSV."
+    ),
+    "broken_workbook": _(
+        "The Excel file is damaged: its part %(part)s is not valid XML (%(reason)s). Open it in "
+        "Excel and save it again, or save the sheet as CSV."
+    ),
+    "workbook_doctype": _(
+        "The Excel file contains a DOCTYPE or ENTITY declaration (in %(part)s); such files are "
+        "not read, for safety. Save the sheet again in Excel, or as CSV."
+    ),
+    "workbook_too_large": _(
+        "The Excel file unpacks to more than %(max)s MB; save the sheet as CSV or split it."
+    ),
+    "too_many_rows": _(
+        "The file has more than %(max)s rows; an upload in the portal imports at most %(max)s "
+        "rows. Split the file, or ask the administrator to import it with the command "
+        "“hersteld import”."
+    ),
     "old_excel": _("Old Excel files (.xls) cannot be read; save the sheet as .xlsx or CSV."),
     "empty_file": _("The file has no header row."),
     "too_large": _("The file is larger than %(max)s MB."),
@@ -271,8 +294,12 @@ class ImportFileError(Exception):
         self.errors = errors
 
 
-def file_error(code: str, column: str = "", **params: Any) -> ImportFileError:
-    return ImportFileError([RowError(0, column, code, message(code, params))])
+def file_error(code: str, *, at: str = "", **params: Any) -> ImportFileError:
+    """An error about the whole file; `at` names the column or part it concerns, if any.
+
+    (`at`, not `column`: a message's own `%(column)s` parameter must reach the sentence.)
+    """
+    return ImportFileError([RowError(0, at, code, message(code, params))])
 
 
 class AlreadyImported(Exception):
@@ -566,6 +593,7 @@ class TabularSource(Source):
             if canonical in self.labels:
                 raise file_error(
                     "duplicate_column",
+                    at=label,
                     first=self.labels[canonical],
                     second=label,
                     column=canonical,
@@ -576,7 +604,7 @@ class TabularSource(Source):
             raise file_error("empty_file")
         for canonical in REQUIRED_COLUMNS:
             if canonical not in self.labels:
-                raise file_error("missing_column", column=canonical)
+                raise file_error("missing_column", at=canonical, column=_column_name(canonical))
         self.converters = [(index, column, _CONVERTERS[column]) for index, column in self.columns]
 
     @abstractmethod
@@ -621,10 +649,28 @@ class TabularSource(Source):
         return row
 
 
+def _column_name(canonical: str) -> str:
+    """A required column as the manual names it: the canonical name and its Dutch header."""
+    return f"{canonical} ({COLUMNS[canonical][0]})"
+
+
+def _count_rows(rows: Iterable[Any], max_rows: int | None) -> int:
+    """The number of data rows; refused at once when there are more than `max_rows`.
+
+    Stops reading at max_rows + 1, so a huge file costs no more than the limit to refuse.
+    """
+    if max_rows is None:
+        return sum(1 for _ in rows)
+    count = sum(1 for _ in islice(rows, max_rows + 1))
+    if count > max_rows:
+        raise file_error("too_many_rows", max=max_rows)
+    return count
+
+
 class CsvSource(TabularSource):
     file_format = "csv"
 
-    def __init__(self, content: bytes) -> None:
+    def __init__(self, content: bytes, max_rows: int | None = None) -> None:
         try:
             self.text = content.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -637,7 +683,7 @@ class CsvSource(TabularSource):
             if header is None:
                 raise file_error("empty_file")
             super().__init__(header)
-            self.total = sum(1 for _ in reader)
+            self.total = _count_rows(reader, max_rows)
         except csv.Error as exc:
             raise file_error("invalid_file", format="CSV", reason=str(exc)) from exc
 
@@ -655,23 +701,31 @@ class XlsxSource(TabularSource):
 
     file_format = "xlsx"
 
-    def __init__(self, content: bytes) -> None:
-        import zipfile
-
+    def __init__(self, content: bytes, max_rows: int | None = None) -> None:
         import openpyxl
-        from openpyxl.utils.exceptions import InvalidFileException
 
+        check_workbook(content, max_rows)
         try:
             self.book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
             self.sheet = self.book.worksheets[0]
             header = next(self.sheet.iter_rows(max_row=1, values_only=True), None)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, IndexError) as exc:
-            raise file_error("invalid_file", format="XLSX", reason=str(exc)) from exc
+        except Exception as exc:  # openpyxl raises many kinds on a workbook it cannot read
+            raise file_error("invalid_file", format="XLSX", reason=str(exc)[:200]) from exc
         if header is None:
             raise file_error("empty_file")
         super().__init__(header)
-        max_row = self.sheet.max_row
-        self.total = max_row - 1 if max_row else sum(1 for _ in self.raw_rows())
+        # Without a dimension in the sheet, openpyxl's max_row reads the whole sheet: only the
+        # CLI (no limit) asks for it; with a limit the rows are counted up to limit + 1.
+        max_row = self.sheet.max_row if max_rows is None else None
+        if max_row:
+            self.total = max_row - 1
+        else:
+            try:
+                self.total = _count_rows(self.raw_rows(), max_rows)
+            except ImportFileError:
+                raise
+            except Exception as exc:
+                raise file_error("invalid_file", format="XLSX", reason=str(exc)[:200]) from exc
 
     def raw_rows(self) -> Iterator[Sequence[Any]]:
         return self.sheet.iter_rows(min_row=2, values_only=True)
@@ -680,10 +734,130 @@ class XlsxSource(TabularSource):
         self.book.close()
 
 
+def check_workbook(content: bytes, max_rows: int | None = None) -> None:
+    """Refuse a workbook whose parts are not safe, well-formed XML, before openpyxl reads it.
+
+    openpyxl parses the parts with the standard library, which accepts a DOCTYPE with entities
+    and raises bare parser errors on broken XML. Every XML part is streamed through expat once
+    (no element handlers: C speed): a DOCTYPE or entity declaration, an encoding expat cannot
+    use and XML that is not well-formed (e.g. a truncated sheet) are refused with the part's name.
+    With `max_rows` the first sheet is read first and its rows counted on the fly (row elements
+    and their numbers): a sheet with more rows is refused as soon as the count passes the limit,
+    before openpyxl (which reads a sheet without a stored size entirely just to open it).
+    """
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise file_error("not_a_workbook") from exc
+    names = {part.filename for part in parts}
+    if not {"[Content_Types].xml", "xl/workbook.xml"} <= names:
+        raise file_error("not_a_workbook")
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise file_error("workbook_too_large", max=MAX_UNPACKED_BYTES // (1024 * 1024))
+    xml_parts = [part for part in parts if part.filename.endswith((".xml", ".rels", ".vml"))]
+    for part in xml_parts:  # what names the first sheet: workbook and its relations first
+        if part.filename in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            _check_xml_part(archive, part)
+    first = _first_sheet(archive) if max_rows is not None else None
+    for part in sorted(xml_parts, key=lambda part: part.filename != first):
+        if part.filename == first:
+            _check_xml_part(archive, part, max_rows=max_rows)
+        elif part.filename not in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            _check_xml_part(archive, part)
+
+
+def _first_sheet(archive: Any) -> str | None:
+    """The part of the workbook's first sheet (the one an import reads), from its relations."""
+    from xml.etree import ElementTree as ET
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    try:
+        book = ET.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314 (checked above)
+        rels = ET.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    except (KeyError, ET.ParseError):
+        return None
+    sheet = book.find(f"{main}sheets/{main}sheet")
+    if sheet is None:
+        return None
+    for rel in rels:
+        if rel.get("Id") == sheet.get(relation):
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return None
+
+
+# A row element of a sheet, with its row number when written (`r`); markup only: a "<" in text
+# is always escaped. Only text up to the last "<" of what was read is searched (whole tags).
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s/>])([^<>]*?\sr=\"(\d{1,9})\")?")
+
+
+class _Doctype(Exception):
+    pass
+
+
+def _check_xml_part(archive: Any, part: Any, *, max_rows: int | None = None) -> None:
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+
+    def refuse(*_: object) -> None:
+        raise _Doctype
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse  # type: ignore[assignment]
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    read = 0
+    counted = [0, 0]  # row elements, highest row number
+    rest = b""
+
+    def count(text: bytes) -> None:
+        for found in _ROW_TAG.finditer(text):
+            counted[0] += 1
+            counted[1] = max(counted[1], int(found.group(2) or 0))
+        if max_rows is not None and max(counted) - 1 > max_rows:  # the header is row 1
+            raise file_error("too_many_rows", max=max_rows)
+
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(XML_CHUNK_BYTES):
+                read += len(chunk)
+                if read > MAX_UNPACKED_BYTES:
+                    raise file_error("workbook_too_large", max=MAX_UNPACKED_BYTES // (1024 * 1024))
+                parser.Parse(chunk, False)
+                if max_rows is not None:
+                    data = rest + chunk
+                    cut = max(data.rfind(b"<"), 0)
+                    count(data[:cut])
+                    rest = data[cut:]
+            parser.Parse(b"", True)
+            if max_rows is not None:
+                count(rest)
+    except _Doctype:
+        raise file_error("workbook_doctype", at=part.filename, part=part.filename) from None
+    except expat.ExpatError as exc:
+        reason = str(exc)
+        raise file_error(
+            "broken_workbook", at=part.filename, part=part.filename, reason=reason
+        ) from None
+    except (LookupError, ValueError, OSError, EOFError) as exc:  # encoding, bad CRC, bad packing
+        reason = str(exc)[:100]
+        raise file_error(
+            "broken_workbook", at=part.filename, part=part.filename, reason=reason
+        ) from None
+
+
 class SiviSource(Source):
     """A WerknemerGegevens or Dienstverbanden message (SIVI XML or Hersteld JSON), one row per item."""
 
-    def __init__(self, content: bytes, employer: Employer, file_format: str) -> None:
+    def __init__(
+        self, content: bytes, employer: Employer, file_format: str, max_rows: int | None = None
+    ) -> None:
         self.file_format = file_format
         content_type = codec.JSON_CONTENT_TYPE if file_format == "json" else codec.SIVI_CONTENT_TYPE
         try:
@@ -711,6 +885,8 @@ class SiviSource(Source):
                 key=parsed.employer.employer_key,
                 expected=", ".join(sorted(known)),
             )
+        if max_rows is not None and len(parsed.items) > max_rows:
+            raise file_error("too_many_rows", max=max_rows)
         self.message = parsed
         self.total = len(parsed.items)
         self.positions = self._positions(parsed.items)
@@ -795,19 +971,30 @@ class SiviSource(Source):
         return row
 
 
-def open_source(content: bytes, file_format: str, employer: Employer) -> Source:
+def open_source(
+    content: bytes, file_format: str, employer: Employer, max_rows: int | None = None
+) -> Source:
+    """The file's rows; with `max_rows` a file with more data rows is refused before any work."""
     if len(content) > MAX_FILE_BYTES:
         raise file_error("too_large", max=MAX_FILE_BYTES // (1024 * 1024))
     if file_format == "xlsx":
-        return XlsxSource(content)
+        return XlsxSource(content, max_rows)
     if file_format in ("sivi", "json"):
-        return SiviSource(content, employer, file_format)
-    return CsvSource(content)
+        return SiviSource(content, employer, file_format, max_rows)
+    return CsvSource(content, max_rows)
 
 
-def check_file(filename: str, content: bytes, employer: Employer) -> None:
-    """Read the header (or the SIVI message) only, so an upload form can refuse a bad file at once."""
-    open_source(content, detect_format(filename, content), employer).close()
+def portal_max_rows() -> int | None:
+    """The row limit of a portal upload (HERSTELD_IMPORT_MAX_ROWS; 0: none). The CLI has none."""
+    limit = int(settings.IMPORT_MAX_ROWS)
+    return limit if limit > 0 else None
+
+
+def check_file(
+    filename: str, content: bytes, employer: Employer, max_rows: int | None = None
+) -> None:
+    """Read the header and count the rows (up to the limit), so an upload is refused at once."""
+    open_source(content, detect_format(filename, content), employer, max_rows).close()
 
 
 # --- one chunk ----------------------------------------------------------------------------
@@ -1577,6 +1764,7 @@ def run_import(
     user: Any,
     chunk_size: int | None = None,
     progress: ProgressCallback | None = None,
+    max_rows: int | None = None,
 ) -> Summary:
     """Import (or resume, or dry-run) `run` from `content`. The user needs people.change on the
     employer (checked again here: rights may have changed since the upload); None is the system.
@@ -1587,7 +1775,7 @@ def run_import(
     run.employer = employer
     actor = user if user is not None else SystemImporter(employer)
     try:
-        source = open_source(content, run.file_format, employer)
+        source = open_source(content, run.file_format, employer, max_rows)
     except ImportFileError as exc:
         run.status = ImportStatus.FAILED
         run.errors = [error.as_dict() for error in exc.errors]

@@ -38,9 +38,8 @@ import logging
 import random
 import re
 import socket
-import urllib.error
+import ssl
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
@@ -533,14 +532,56 @@ def backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(base + jitter, MAX_DELAY_SECONDS))
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer other than 2xx: the message is not re-sent elsewhere."""
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """HTTP to the address that was checked; the Host header keeps the target's name.
 
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+    http.client resolves nothing itself here, so a name that resolves to a public address at
+    the check and to 127.0.0.1 a moment later (DNS rebinding) still reaches the checked address.
+    http.client never follows a redirect: a 3xx is an answer other than 2xx, not re-sent.
+    """
+
+    def __init__(self, host: str, port: int | None, *, address: str, timeout: float) -> None:
+        super().__init__(host, port, timeout=timeout)
+        self.address = address
+
+    def connect(self) -> None:
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
 
 
-_OPENER = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """HTTPS to the checked address; SNI and the certificate check use the target's name."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int | None,
+        *,
+        address: str,
+        timeout: float,
+        context: ssl.SSLContext,
+    ) -> None:
+        super().__init__(host, port, timeout=timeout, context=context)
+        self.address = address
+        self.tls = context
+
+    def connect(self) -> None:
+        raw = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self.tls.wrap_socket(raw, server_hostname=self.host)
+
+
+def _connection(url: str, address: str) -> http.client.HTTPConnection:
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
+    # The port is always given: http.client would otherwise read the end of an IPv6 host as one.
+    if parts.scheme == "https":
+        return _PinnedHTTPSConnection(
+            host,
+            parts.port or 443,
+            address=address,
+            timeout=TIMEOUT_SECONDS,
+            context=ssl.create_default_context(),
+        )
+    return _PinnedHTTPConnection(host, parts.port or 80, address=address, timeout=TIMEOUT_SECONDS)
 
 
 def _clean_snippet(raw: bytes) -> str:
@@ -548,23 +589,40 @@ def _clean_snippet(raw: bytes) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[\x00-\x1f\x7f]", " ", text)).strip()[:ERROR_SNIPPET]
 
 
-def _post(url: str, body: bytes, headers: dict[str, str]) -> tuple[int | None, str]:
-    """(HTTP status or None, error text); never raises, never quotes the body we sent."""
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-    try:
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
-            response.read(64 * 1024)
-            return int(response.status), ""
-    except urllib.error.HTTPError as exc:
+def _post(
+    url: str, addresses: list[str], body: bytes, headers: dict[str, str]
+) -> tuple[int | None, str]:
+    """(HTTP status or None, error text); never raises, never quotes the body we sent.
+
+    Connects only to `addresses` (the ones resolved and checked once, in order; the next one
+    when a connection cannot be made), never to a fresh lookup of the host name.
+    """
+    parts = urllib.parse.urlsplit(url)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    error = "network error: no address to connect to"
+    for address in addresses:
+        connection = _connection(url, address)
         try:
-            snippet = _clean_snippet(exc.read(4 * ERROR_SNIPPET))
-        except (OSError, http.client.HTTPException):
-            snippet = ""
-        return exc.code, f"HTTP {exc.code}: {snippet}".strip().rstrip(":")
-    except urllib.error.URLError as exc:
-        return None, f"network error: {exc.reason}"[:ERROR_SNIPPET]
-    except Exception as exc:  # timeouts, resets, malformed answers: all a failed attempt
-        return None, f"network error: {type(exc).__name__}: {exc}"[:ERROR_SNIPPET]
+            try:
+                connection.connect()
+            except OSError as exc:
+                error = f"network error: {address}: {exc}"[:ERROR_SNIPPET]
+                continue
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            if 200 <= response.status < 300:
+                response.read(64 * 1024)
+                return int(response.status), ""
+            try:
+                snippet = _clean_snippet(response.read(4 * ERROR_SNIPPET))
+            except (OSError, http.client.HTTPException):
+                snippet = ""
+            return response.status, f"HTTP {response.status}: {snippet}".strip().rstrip(":")
+        except Exception as exc:  # timeouts, resets, TLS, malformed answers: a failed attempt
+            return None, f"network error: {type(exc).__name__}: {exc}"[:ERROR_SNIPPET]
+        finally:
+            connection.close()
+    return None, error
 
 
 def _headers(message: OutboxMessage, body: bytes, now: dt.datetime) -> dict[str, str]:
@@ -578,25 +636,30 @@ def _headers(message: OutboxMessage, body: bytes, now: dt.datetime) -> dict[str,
     }
 
 
-def target_refused(url: str) -> str | None:
-    """Why an outbound target may not be reached, or None.
+def resolve_target(url: str) -> tuple[list[str], str | None]:
+    """The addresses to connect to for `url`, resolved once, or why it may not be reached.
 
     Unless OUTBOUND_PRIVATE_ADDRESSES is on (demo, development, a closed network), every address
     the host name resolves to must be public: no loopback, private, link-local or reserved
     address, so a coupling's target cannot be used to reach the installation's own network.
+    Delivery connects to exactly these addresses (no second lookup: DNS rebinding).
     """
-    if settings.OUTBOUND_PRIVATE_ADDRESSES:
-        return None
-    host = urllib.parse.urlsplit(url).hostname or ""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or ""
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return f"the target host {host!r} cannot be resolved"
+        infos = socket.getaddrinfo(host, parts.port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError, ValueError):
+        return [], f"the target host {host!r} cannot be resolved"
+    addresses: list[str] = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
-            return f"the target {host!r} resolves to a non-public address ({address}); refused"
-    return None
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not settings.OUTBOUND_PRIVATE_ADDRESSES and not address.is_global:
+            return [], f"the target {host!r} resolves to a non-public address ({address}); refused"
+        if str(address) not in addresses:
+            addresses.append(str(address))
+    if not addresses:
+        return [], f"the target host {host!r} cannot be resolved"
+    return addresses, None
 
 
 def _attempt(message: OutboxMessage, now: dt.datetime) -> bool:
@@ -611,10 +674,10 @@ def _attempt(message: OutboxMessage, now: dt.datetime) -> bool:
         error = "the coupling has no outbound secret (configure the coupling again)"
     elif not body:
         error = message.last_error or "the message has no body"
-    elif (refused := target_refused(url)) is not None:
-        error = refused
+    elif (resolved := resolve_target(url))[1] is not None:
+        error = resolved[1]
     else:
-        status, error = _post(url, body, _headers(message, body, now))
+        status, error = _post(url, resolved[0], body, _headers(message, body, now))
         if status is not None and 200 <= status < 300:
             message.status = OutboxStatus.DELIVERED
             message.delivered_at = now

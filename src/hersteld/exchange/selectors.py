@@ -26,8 +26,15 @@ MAX_CURSOR = 2**63 - 1
 RESTRICTED_BY_TYPE = {"case": AbsenceCase.RESTRICTED_FIELDS}
 
 
+# Meta.ordering is not applied to a query with GROUP BY (coupling_overview's aggregates), and
+# a paginated list needs a stable order: every list here names its order explicitly.
+COUPLING_ORDER = ("employer__name", "source_system", "id")
+
+
 def couplings(user: Any, action: str = "exchange.manage") -> QuerySet[Coupling]:
-    return Coupling.objects.restrict(user, action).select_related("employer")
+    return (
+        Coupling.objects.restrict(user, action).select_related("employer").order_by(*COUPLING_ORDER)
+    )
 
 
 def coupling(user: Any, coupling_id: int, action: str = "exchange.manage") -> Coupling:
@@ -64,7 +71,9 @@ def error_log(user: Any, coupling_id: int) -> tuple[Coupling, QuerySet[InboxMess
 
 
 def outbox(coupling: Coupling) -> QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.filter(coupling=coupling).defer("body")
+    return (
+        OutboxMessage.objects.filter(coupling=coupling).defer("body").order_by("-created_at", "-id")
+    )
 
 
 def failed_outbox(coupling: Coupling) -> QuerySet[OutboxMessage]:
@@ -143,7 +152,11 @@ def changes_after(user: Any, cursor: int, limit: int) -> tuple[list[Change], int
 
 def coupling_overview(user: Any, action: str) -> QuerySet[Coupling]:
     """Couplings with their number of unresolved errors and last message, in two aggregates."""
-    return couplings(user, action).annotate(
-        error_count=Count("inbox", filter=Q(inbox__status__in=ERROR_STATUSES), distinct=True),
-        last_received=Max("inbox__received_at"),
+    return (
+        couplings(user, action)
+        .annotate(
+            error_count=Count("inbox", filter=Q(inbox__status__in=ERROR_STATUSES), distinct=True),
+            last_received=Max("inbox__received_at"),
+        )
+        .order_by(*COUPLING_ORDER)
     )

@@ -113,17 +113,43 @@ def _operator_only(actor: Any) -> None:
         raise PermissionDenied(message("operator_only"))
 
 
+def missing_for_activation(coupling: Coupling) -> list[str]:
+    """What a coupling still lacks before the operator can activate it (sentences for the page).
+
+    Complete means: the answers a request already requires (source system, employer key) and an
+    API key. Saving "Configure" once is not needed: the request holds the same answers.
+    """
+    missing: list[str] = []
+    if not coupling.source_system.strip():
+        missing.append(_("the source system (Configure)"))
+    if not coupling.employer_key.strip():
+        missing.append(_("the employer key in messages, IdWrkgvrArbdnst (Configure)"))
+    if not coupling.key_hash:
+        missing.append(_("an API key (Issue API key, by the operator)"))
+    return missing
+
+
+def message_incomplete(missing: list[str]) -> str:
+    return _("This coupling cannot be activated yet. Missing: %(missing)s.") % {
+        "missing": "; ".join(missing)
+    }
+
+
 @transaction.atomic
 def activate_coupling(*, actor: Any, coupling_id: int) -> Coupling:
-    """Only the operator activates; the first activation is billed as the set-up."""
+    """Only the operator activates a complete coupling; the first activation is billed as set-up."""
     _operator_only(actor)
     coupling = locked(Coupling, actor, coupling_id, "exchange.manage")
-    if coupling.status not in (CouplingStatus.CONFIGURED, CouplingStatus.SUSPENDED):
+    if coupling.status == CouplingStatus.ACTIVE:
         raise fail("status", "coupling_not_configured")
-    if not coupling.key_hash:
-        raise fail("key", "coupling_without_key")
+    missing = missing_for_activation(coupling)
+    if missing:
+        error = ValidationError(message_incomplete(missing), code="coupling_incomplete")
+        raise ValidationError({"__all__": [error]})
     before = snapshot(coupling, Coupling.AUDITED)
     coupling.status = CouplingStatus.ACTIVE
+    if coupling.outbound_url and not coupling.outbound_secret:
+        coupling.outbound_secret = secrets.token_urlsafe(32)  # as saving "Configure" would
     if coupling.activated_at is None:
         coupling.activated_at = timezone.now()
         BillableItem.objects.create(
@@ -135,7 +161,7 @@ def activate_coupling(*, actor: Any, coupling_id: int) -> Coupling:
 
 @transaction.atomic
 def suspend_coupling(*, actor: Any, coupling_id: int) -> Coupling:
-    """A suspended coupling answers 403 to new messages; what is in the inbox stays."""
+    """A suspended coupling's key opens nothing (403 on every endpoint); the inbox stays."""
     _operator_only(actor)
     coupling = locked(Coupling, actor, coupling_id, "exchange.manage")
     if coupling.status != CouplingStatus.ACTIVE:

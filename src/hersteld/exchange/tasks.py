@@ -8,7 +8,7 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from hersteld.exchange import outbox, services
+from hersteld.exchange import import_tasks, outbox, services
 
 
 @shared_task(name="exchange.process_message")
@@ -27,9 +27,11 @@ def deliver_outbox(message_id: int | None = None) -> int:
 
 @shared_task(name="exchange.sweep")
 def sweep() -> dict[str, int]:
-    """Retry what a dead worker left, turn long holds into review tasks, deliver the outbox."""
+    """Retry what a dead worker left, turn long holds into review tasks, deliver the outbox,
+    and run portal imports no worker or thread started."""
     summary = services.sweep()
     summary["delivered"] = outbox.deliver_due()
+    summary["imports_started"] = import_tasks.pick_up_waiting()
     return summary
 
 

@@ -150,6 +150,9 @@ def coupling_detail(request: HttpRequest, pk: int, new_key: str = "") -> HttpRes
             "may_see_errors": user.has_perm_anywhere("exchange.view_error_log"),
             "error_statuses": [str(s) for s in ERROR_STATUSES],
             "new_key": new_key,
+            "missing": []
+            if coupling.status == CouplingStatus.ACTIVE
+            else services.missing_for_activation(coupling),
             "querystring": query_without_page(request),
             "Status": CouplingStatus,
         },

@@ -14,7 +14,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     needs_second_factor = user.mfa_required or request.session.get("mfa_pending")
     if needs_second_factor and not user.is_verified():
         return {"nav_items": [], "second_factor_pending": True}
-    items = items_for(request)  # hersteld.portal.menu: the same table guards the pages
+    items = items_for(request)  # each item shows when its page's declared access admits the user
     signals = 0
     if user.has_perm_anywhere("absence.view"):
         from hersteld.poortwachter.selectors import unread_count

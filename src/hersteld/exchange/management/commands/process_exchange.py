@@ -1,7 +1,8 @@
 """`hersteld process-exchange`: the exchange's background work for installations without Celery.
 
 Run it from cron every minute. It applies inbox messages a worker left (or every waiting one with
-`--now`), turns long-held messages into review tasks, and delivers the outbox.
+`--now`), turns long-held messages into review tasks, delivers the outbox, and runs portal
+imports that no thread started (the web process stopped before it could).
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from rich.console import Console
 
-from hersteld.exchange import outbox, services
+from hersteld.exchange import import_tasks, outbox, services
 
 
 class Command(BaseCommand):
-    help = "Process waiting inbox messages, hold timeouts and the outbox (for cron)."
+    help = "Process waiting inbox messages, hold timeouts, the outbox and waiting imports (cron)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
@@ -32,8 +33,10 @@ class Command(BaseCommand):
             now += services.STALE_AFTER
         summary = services.sweep(now)
         delivered = outbox.deliver_due()
+        imported = import_tasks.pick_up_waiting(now if options["now"] else None)
         console = Console(file=cast(IO[str], self.stdout), width=100)
         console.print(
             f"Inbox messages processed: {summary['picked_up']}, held too long (now a review "
-            f"task): {summary['gap_reviews']}, outbox messages delivered: {delivered}."
+            f"task): {summary['gap_reviews']}, outbox messages delivered: {delivered}, imports "
+            f"started: {imported}."
         )
