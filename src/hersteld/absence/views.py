@@ -421,9 +421,9 @@ def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_same_cause(request: HttpRequest, pk: int) -> HttpResponse:
     """The bedrijfsarts's "same cause?" after a leave (rules.md 3); arbodienst staff only."""
+    case = _case_for_change(request, pk)  # outside the scope: 404, before the role check
     if not services.may_answer_same_cause(request.user):
         raise PermissionDenied
-    case = _case_for_change(request, pk)
     if not services.same_cause_asked(case):
         raise Http404
     return _case_action(

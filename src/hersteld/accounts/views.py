@@ -321,6 +321,7 @@ def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def password_set_view(request: HttpRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
+    selectors.user(actor, pk)  # a user outside the admin's scope is not found (404)
     form = PasswordForm(request.POST)
     password = form.cleaned_data.get("password", "") if form.is_valid() else ""
     saved = password and run_service(
