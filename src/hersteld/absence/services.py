@@ -35,13 +35,12 @@ from hersteld.absence.models import (
     SameCause,
 )
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
+from hersteld.core import signals
 from hersteld.core.audit import diff, record_change, snapshot, user_or_none
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
 from hersteld.people.models import Employment, Gender
 from hersteld.people.selectors import terms_on
-from hersteld.poortwachter.models import Todo
-from hersteld.poortwachter.services import sync_plan
 from hersteld.privacy.problems import check_free_text
 
 # Free text a person types that the employer can read: the guard checks it (P8).
@@ -404,6 +403,11 @@ def _validate_case(
         _check_overlap(case, problems)
 
 
+def _chain_changed(case: AbsenceCase, left_chain: AbsenceCase | None = None) -> None:
+    """Announce that the chain of `case` may have changed; poortwachter replans it."""
+    signals.chain_changed.send(sender=AbsenceCase, case=case, left_chain=left_chain)
+
+
 @transaction.atomic
 def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any]) -> AbsenceCase:
     """Case toevoegen (P5): a sick report (P6), a pregnancy leave (P7) or a preventive case."""
@@ -444,7 +448,7 @@ def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any])
         record_created(actor=actor, obj=case, fields=_created_fields(case))
     if data.get("note"):
         _write_note(actor, case, data["note"], internal=False)
-    sync_plan(case)
+    _chain_changed(case)
     return case
 
 
@@ -518,9 +522,9 @@ def _after_relink(actor: Any, case: AbsenceCase, previous: AbsenceCase | None) -
     _relink_followers(actor, case)
     if previous is not None and previous.pk != case.chained_to_id:
         # The case left its chain: the chain's steps (done ones included) stay with it.
-        Todo.objects.filter(case=case).update(case=previous)
-        sync_plan(previous)
-    sync_plan(case)
+        _chain_changed(case, left_chain=previous)
+    else:
+        _chain_changed(case)
 
 
 @transaction.atomic
@@ -540,7 +544,7 @@ def withdraw_case(*, actor: Any, case_id: int, reason: str) -> AbsenceCase:
     case.status = CaseStatus.WITHDRAWN
     case.withdrawn_reason = reason
     save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason)
-    sync_plan(case)
+    _chain_changed(case)
     return case
 
 
@@ -566,7 +570,7 @@ def convert_to_sickness(
     save_and_record(
         actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason="converted"
     )
-    sync_plan(case)
+    _chain_changed(case)
     return case
 
 
@@ -769,7 +773,7 @@ def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
     case.save()
     save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
     if recovery.is_full:
-        sync_plan(case)
+        _chain_changed(case)
     return recovery
 
 
@@ -830,9 +834,9 @@ def _relink_later(actor: Any, case: AbsenceCase) -> None:
         _link(other)
         if save_and_record(actor=actor, obj=other, before=before, fields=AbsenceCase.AUDITED):
             if previous is not None and previous.pk != other.chained_to_id:
-                Todo.objects.filter(case=other).update(case=previous)
-                sync_plan(previous)
-            sync_plan(other)
+                _chain_changed(other, left_chain=previous)
+            else:
+                _chain_changed(other)
 
 
 def _finish_recovery_change(
@@ -845,7 +849,7 @@ def _finish_recovery_change(
     case.save()
     save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason)
     _relink_later(actor, case)
-    sync_plan(case)
+    _chain_changed(case)
 
 
 def _recovery_reason(data: dict[str, Any]) -> str:

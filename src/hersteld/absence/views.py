@@ -32,11 +32,11 @@ from hersteld.absence.forms import (
 )
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
 from hersteld.absence.rules import REPORT_FULL, REPORT_NONE, REPORT_SHORT
+from hersteld.core import signals
 from hersteld.core.selectors import describe
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
-from hersteld.poortwachter import timeline
 from hersteld.web.access import requires
 from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
@@ -214,12 +214,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             )
         context["form"] = medical_form
         context["medical_notes"] = selectors.medical_notes(request.user, case)
-    elif tab == "timeline":
-        context["timeline"] = timeline.build(case, user=request.user)
     elif tab == "history":
         page = paginate(request, selectors.history(request.user, case))
         page.object_list = describe(page.object_list, user=request.user)
         context["history"] = page
+    # Tabs of higher apps (poortwachter's timeline) add their context through a hook.
+    for _receiver, extra in signals.dossier_tab.send(
+        sender=AbsenceCase, case=case, tab=tab, user=request.user
+    ):
+        if isinstance(extra, dict):
+            context.update(extra)
     if request.method == "POST":
         raise PermissionDenied
     return render(request, "absence/case_detail.html", context)

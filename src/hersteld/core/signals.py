@@ -14,3 +14,12 @@ department_ending = Signal()
 # attach what it adds to each (the absence app: cases, may the user see or add them).
 # Arguments: user, employments (a list).
 employments_shown = Signal()
+
+# absence -> poortwachter: the chain of `case` may have changed (a report, a correction, a
+# withdrawal, a recovery). `left_chain` is the case it was chained to until now when it left
+# that chain (the steps of that chain go back to it), else None. Arguments: case, left_chain.
+chain_changed = Signal()
+
+# absence -> poortwachter: the dossier shows `tab` of `case` to `user`; a receiver answers the
+# extra context that tab needs (the timeline), or None. Arguments: case, tab, user.
+dossier_tab = Signal()

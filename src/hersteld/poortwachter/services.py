@@ -85,6 +85,15 @@ def compute_plan(case: AbsenceCase, *, as_of: dt.date | None = None) -> engine.P
     )
 
 
+def on_chain_changed(case: AbsenceCase, left_chain: AbsenceCase | None = None, **_: Any) -> None:
+    """Receiver of core.signals.chain_changed: replan the chain (and the one the case left)."""
+    if left_chain is not None:
+        # The case left its chain: that chain's steps (done ones included) go back to it.
+        Todo.objects.filter(case=case).update(case=left_chain)
+        sync_plan(left_chain)
+    sync_plan(case)
+
+
 def sync_plan(case: AbsenceCase) -> None:
     """Write the chain's milestones as to-dos on its latest sickness case (rules.md 2, 3).
 

@@ -567,3 +567,8 @@ def build(case: AbsenceCase, today: dt.date | None = None, *, user: Any = None) 
         entries=tuple(entries),
         dots=tuple(dots),
     )
+
+
+def dossier_tab(case: AbsenceCase, tab: str, user: Any, **_: Any) -> dict[str, Any] | None:
+    """Receiver of core.signals.dossier_tab: the timeline tab of a dossier."""
+    return {"timeline": build(case, user=user)} if tab == "timeline" else None
