@@ -210,6 +210,11 @@ def test_the_plan_endpoint_explains_every_date(api, persona) -> None:
     assert "MELDING_42_WEKEN" in codes and all(m["why"] for m in body["milestones"])
     report = next(m for m in body["milestones"] if m["code"] == "PROBLEEMANALYSE")
     assert report["status"] == "done" and report["todo_id"]
+    # The explanation as a code with parameters, and as text in the request's language (nl).
+    assert report["why_code"] == "sick_days" and report["why_params"]["week"] == 6
+    assert report["why"].startswith("einde van week 6: eerste ziektedag")
+    todos = api("hr.devries").get("/api/v1/todos", days=366).json()["items"]
+    assert todos and all(t["why_code"] for t in todos if t["code"])
     assert api("hr.jansen").get(f"/api/v1/cases/{case.pk}/poortwachter").status_code == 404
     assert api("werknemer.devries").get(f"/api/v1/cases/{case.pk}/poortwachter").status_code == 200
 

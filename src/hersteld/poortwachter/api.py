@@ -13,6 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from hersteld.absence import selectors as absence_selectors
 from hersteld.accounts.permissions import Role
 from hersteld.poortwachter import selectors, services
+from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.models import Todo
 from hersteld.web.schemas import InputSchema
 
@@ -28,7 +29,12 @@ class MilestoneOut(Schema):
     window_start: dt.date | None
     party: str
     status: str = Field(description="done, open, overdue (as of today) or lapsed (chain ended)")
-    why: str
+    why: str = Field(description="how the due date was derived, in the request's language")
+    why_code: str = Field(
+        description="stable code of the explanation: sick_days, after_analysis, evaluation, "
+        "sanction or not_reached"
+    )
+    why_params: dict[str, Any] = Field(description="the explanation's parameters (ISO dates)")
     done_on: dt.date | None
     provisional: bool = Field(
         description="the due date rests on a holiday no royal decree covers yet (rules.md 1)"
@@ -55,12 +61,21 @@ class TodoOut(Schema):
     party: str
     due: dt.date | None
     window_start: dt.date | None
-    why: str
+    why: str = Field(description="how the due date was derived, in the request's language")
+    why_code: str = Field(
+        description="stable code of the explanation: sick_days, after_analysis, evaluation, "
+        "sanction or not_reached"
+    )
+    why_params: dict[str, Any] = Field(description="the explanation's parameters (ISO dates)")
     done_on: dt.date | None
     provisional: bool
     note: str
     status: str
     updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_why(obj: Todo) -> str:
+        return explain(obj.why_code, obj.why_params)
 
     @staticmethod
     def resolve_employee_id(obj: Todo) -> int:
@@ -111,7 +126,9 @@ def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
                 "window_start": m.window_start,
                 "party": m.party,
                 "status": m.status,
-                "why": m.why,
+                "why": explain(m.reason.code, m.reason.as_dict()),
+                "why_code": m.reason.code,
+                "why_params": m.reason.as_dict(),
                 "done_on": m.done,
                 "provisional": m.provisional,
             }

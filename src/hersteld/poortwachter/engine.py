@@ -72,6 +72,72 @@ class Settings:
     report_week: int = 1  # ZIEKMELDING_ARBODIENST: end of week 1 by contract default
 
 
+Param = str | int
+
+
+@dataclass(frozen=True)
+class Why:
+    """How a date was derived: a stable code with parameters, which each reader formats.
+
+    Codes and their parameters (dates as ISO strings, so they store as JSON unchanged):
+
+    - `sick_days`: counted in sick days from D1; `step` (`week_end`, `week` or
+      `report_42`), `week`, `d1`, `days`, `gaps`, and `moved_from` when a weekend or holiday
+      moved the date;
+    - `after_analysis`: 14 days after the probleemanalyse was made (`made`);
+    - `evaluation`: `number`, `days` after the plan van aanpak, `basis` (`made` or `due`),
+      `date` of that plan van aanpak;
+    - `sanction`: a loonsanctie `until`, the waiting period would have ended `end`;
+    - `not_reached`: the chain ended first; `step` (`week_end`, `plan` or empty) and `week`.
+    """
+
+    code: str
+    params: tuple[tuple[str, Param], ...] = ()
+
+    @classmethod
+    def of(cls, code: str, **params: Param) -> Why:
+        return cls(code, tuple(params.items()))
+
+    def as_dict(self) -> dict[str, Param]:
+        return dict(self.params)
+
+
+WHY_CODES = ("sick_days", "after_analysis", "evaluation", "sanction", "not_reached")
+
+
+def why_text(why: Why) -> str:
+    """The explanation in plain English, as the CLI and the API show it by default."""
+    p = why.as_dict()
+    if why.code == "sick_days":
+        label = {
+            "week_end": f"end of week {p['week']}",
+            "week": f"week {p['week']}",
+            "report_42": "first working day after week 42",
+        }[str(p["step"])]
+        text = f"{label}: D1 {p['d1']} + {p['days']} days"
+        if p.get("gaps"):
+            text += f" + {p['gaps']} gap days"
+        if p.get("moved_from"):
+            text += f", moved from {p['moved_from']} (weekend or holiday)"
+        return text
+    if why.code == "after_analysis":
+        return f"14 days after the probleemanalyse (made {p['made']})"
+    if why.code == "evaluation":
+        return (
+            f"evaluation {p['number']}: {p['days']} days after the plan van aanpak "
+            f"({p['basis']} {p['date']})"
+        )
+    if why.code == "sanction":
+        return f"loonsanctie until {p['until']} (waiting period would end {p['end']})"
+    if why.code == "not_reached":
+        if p.get("step") == "week_end":
+            return f"end of week {p['week']}: {NOT_REACHED}"
+        if p.get("step") == "plan":
+            return f"plan van aanpak: {NOT_REACHED}"
+        return NOT_REACHED
+    raise ValueError(f"unknown explanation code {why.code!r}")
+
+
 @dataclass(frozen=True, init=False)
 class Milestone:
     code: str
@@ -79,7 +145,7 @@ class Milestone:
     window_start: dt.date | None
     party: str
     status: str  # done | open | overdue | lapsed
-    why: str
+    reason: Why
     done: dt.date | None = None
     # The due date rests on a day the decrees' usual pattern makes a holiday in a year no
     # decree covers yet (rules.md 1): it may change when the decree appears.
@@ -92,7 +158,7 @@ class Milestone:
         window_start: dt.date | None,
         party: str,
         status: str,
-        why: str,
+        reason: Why,
         done: dt.date | None = None,
         provisional: bool = False,
     ) -> None:
@@ -105,11 +171,16 @@ class Milestone:
                 "window_start": window_start,
                 "party": party,
                 "status": status,
-                "why": why,
+                "reason": reason,
                 "done": done,
                 "provisional": provisional,
             },
         )
+
+    @property
+    def why(self) -> str:
+        """The explanation in English (`reason` holds its code and parameters)."""
+        return why_text(self.reason)
 
 
 @dataclass(frozen=True, init=False)
@@ -264,7 +335,7 @@ def plan(
         )
     notes.extend(_unbridging_leaves(sorted(periods, key=_START), leaves))
     d1 = chain.first_day
-    d1_text = f": D1 {d1.isoformat()} + "
+    d1_iso = d1.isoformat()
     dated: list[Milestone] = []
     lapsed: list[Milestone] = []
 
@@ -278,44 +349,36 @@ def plan(
         code: str,
         party: str,
         due: dt.date | None,
-        why: str,
+        reason: Why,
         window_start: dt.date | None = None,
         provisional: bool = False,
     ) -> None:
         completed = done_on(code) if done else None
         if due is None:
             status = "lapsed" if completed is None else "done"
-            lapsed.append(Milestone(code, due, window_start, party, status, why, completed))
+            lapsed.append(Milestone(code, due, window_start, party, status, reason, completed))
             return
         status = "done" if completed is not None else "overdue" if as_of > due else "open"
-        dated.append(Milestone(code, due, window_start, party, status, why, completed, provisional))
-
-    def why(label: str, day: int, gaps: int) -> str:
-        """'<label>: D1 <d1> + <day - 1> days[ + <gaps> gap days]'."""
-        if gaps:
-            return f"{label}{d1_text}{day - 1} days + {gaps} gap days"
-        return f"{label}{d1_text}{day - 1} days"
-
-    def week_end(
-        code: str, party: str, week: int, label: str, window: dt.date | None = None
-    ) -> dt.date | None:
-        due, gaps = sick_day(7 * week)
-        add(
-            code,
-            party,
-            due,
-            why(label, 7 * week, gaps) if due else f"{label}: not reached, chain ended",
-            window,
+        dated.append(
+            Milestone(code, due, window_start, party, status, reason, completed, provisional)
         )
+
+    def counted(step: str, week: int, day: int, gaps: int) -> Why:
+        """Day `day` of the chain: D1 + (day - 1) days, plus the gap days before it."""
+        return Why.of("sick_days", step=step, week=week, d1=d1_iso, days=day - 1, gaps=gaps)
+
+    def week_end(code: str, party: str, week: int, window: dt.date | None = None) -> dt.date | None:
+        due, gaps = sick_day(7 * week)
+        reason = (
+            counted("week_end", week, 7 * week, gaps)
+            if due
+            else Why.of("not_reached", step="week_end", week=week)
+        )
+        add(code, party, due, reason, window)
         return due
 
-    week_end(
-        "ZIEKMELDING_ARBODIENST",
-        EMPLOYER,
-        settings.report_week,
-        f"end of week {settings.report_week}",
-    )
-    week_end("PROBLEEMANALYSE", MEDIC, 6, "end of week 6")
+    week_end("ZIEKMELDING_ARBODIENST", EMPLOYER, settings.report_week)
+    week_end("PROBLEEMANALYSE", MEDIC, 6)
 
     # Plan van aanpak (rules.md 2): 14 calendar days after the probleemanalyse was made,
     # never later than week 8; while it is not made, the end of week 8. A "made + 14" that
@@ -335,13 +398,13 @@ def plan(
     if after_analysis is not None and (week8 is None or after_analysis < week8):
         assert analysis_made is not None
         plan_due = after_analysis
-        plan_why = f"14 days after the probleemanalyse (made {analysis_made.isoformat()})"
+        plan_why = Why.of("after_analysis", made=analysis_made.isoformat())
     elif week8 is not None:
         plan_due = week8
-        plan_why = why("end of week 8", 56, gaps8)
+        plan_why = counted("week_end", 8, 56, gaps8)
     else:
         plan_due = None
-        plan_why = "plan van aanpak: not reached, chain ended"
+        plan_why = Why.of("not_reached", step="plan")
     add("PLAN_VAN_AANPAK", BOTH, plan_due, plan_why)
 
     # The 42nd-week report: first working day on or after the 295th sick day. After a full
@@ -353,30 +416,37 @@ def plan(
     )
     if report is not None and last_sick_day is not None and report > last_sick_day:
         day295, report, provisional = None, None, False
-    text = why("first working day after week 42", 295, gaps295) if day295 else NOT_REACHED
-    if report and day295 and report != day295:
-        text += f", moved from {day295.isoformat()} (weekend or holiday)"
+    text = Why.of("not_reached")
+    if day295:
+        text = counted("report_42", 42, 295, gaps295)
+        if report and report != day295:
+            text = Why(text.code, (*text.params, ("moved_from", day295.isoformat())))
     add("MELDING_42_WEKEN", EMPLOYER, report, text, provisional=provisional)
 
-    week_end("EERSTEJAARSEVALUATIE", BOTH, 52, "end of week 52", sick_day(7 * 45 + 1)[0])
-    letter_day = 7 * (settings.wia_letter_week - 1) + 1
+    week_end("EERSTEJAARSEVALUATIE", BOTH, 52, sick_day(7 * 45 + 1)[0])
+    letter_week = settings.wia_letter_week
+    letter_day = 7 * (letter_week - 1) + 1
     letter, letter_gaps = sick_day(letter_day)
     add(
         "WIA_BRIEF_UWV",
         UWV,
         letter,
-        why(f"week {settings.wia_letter_week}", letter_day, letter_gaps) if letter else NOT_REACHED,
+        counted("week", letter_week, letter_day, letter_gaps) if letter else Why.of("not_reached"),
     )
     window87 = sick_day(7 * 86 + 1)[0]
     due91, gaps91 = sick_day(637)
-    why91 = why("end of week 91", 637, gaps91) if due91 else "end of week 91: " + NOT_REACHED
+    why91 = (
+        counted("week_end", 91, 637, gaps91)
+        if due91
+        else Why.of("not_reached", step="week_end", week=91)
+    )
     add("ACTUEEL_OORDEEL", MEDIC, due91, why91, window87)
     add("EINDEVALUATIE", BOTH, due91, why91, window87)
     add("RIV_AFSCHRIFT", EMPLOYER, due91, why91)
-    week_end("WIA_AANVRAAG", EMPLOYEE, 93, "end of week 93")
+    week_end("WIA_AANVRAAG", EMPLOYEE, 93)
 
     end, end_gaps = sick_day(728)
-    end_why = why("end of week 104", 728, end_gaps) if end else NOT_REACHED
+    end_why = counted("week_end", 104, 728, end_gaps) if end else Why.of("not_reached")
     if sanction_until is not None:
         if end is None:
             raise PlanError("a loonsanctie needs a chain that reaches week 104")
@@ -385,7 +455,7 @@ def plan(
                 f"the loonsanctie must end after {end.isoformat()} and at most 52 weeks later "
                 f"({(end + MAX_SANCTION).isoformat()})"
             )
-        end_why = f"loonsanctie until {sanction_until.isoformat()} (waiting period would end {end.isoformat()})"
+        end_why = Why.of("sanction", until=sanction_until.isoformat(), end=end.isoformat())
         end = sanction_until
     add("EINDE_WACHTTIJD", "", end, end_why)
 
@@ -436,7 +506,6 @@ def _evaluations(
     out: list[Milestone] = []
     interval = settings.evaluation_interval_days
     step = dt.timedelta(days=interval)
-    tail = f" days after the plan van aanpak ({source} {base.isoformat()})"
     made_count = len(completed)
     due = base + step
     number = 1
@@ -450,7 +519,13 @@ def _evaluations(
                 None,
                 BOTH,
                 status,
-                f"evaluation {number}: {interval * number}{tail}",
+                Why.of(
+                    "evaluation",
+                    number=number,
+                    days=interval * number,
+                    basis=source,
+                    date=base.isoformat(),
+                ),
                 completed_on,
             )
         )

@@ -63,7 +63,10 @@ class Todo(CaseChild):
     party = models.CharField(_("who"), max_length=20, choices=Party.choices, blank=True)
     due = models.DateField(_("due"), null=True, blank=True)
     window_start = models.DateField(_("from"), null=True, blank=True)
-    why = models.CharField(max_length=300, blank=True)
+    # How the due date was derived: the engine's code and parameters (engine.Why), formatted
+    # by each reader in its language; never a sentence to parse back.
+    why_code = models.CharField(max_length=20, blank=True)
+    why_params = models.JSONField(default=dict, blank=True)
     # The due date rests on a provisional holiday (no decree yet for that year, rules.md 1).
     provisional = models.BooleanField(_("provisional"), default=False)
     done_on = models.DateField(_("done on"), null=True, blank=True)

@@ -127,7 +127,8 @@ def sync_plan(case: AbsenceCase) -> None:
             "party": milestone.party,
             "due": milestone.due,
             "window_start": milestone.window_start,
-            "why": milestone.why[:300],
+            "why_code": milestone.reason.code,
+            "why_params": milestone.reason.as_dict(),
             "provisional": milestone.provisional,
         }
         todo = existing.get(key)
@@ -141,7 +142,8 @@ def sync_plan(case: AbsenceCase) -> None:
             changed.append(todo)
     Todo.objects.bulk_create(new)
     Todo.objects.bulk_update(
-        changed, ["party", "due", "window_start", "why", "provisional", "updated_at"]
+        changed,
+        ["party", "due", "window_start", "why_code", "why_params", "provisional", "updated_at"],
     )
     stale = [todo.pk for todo in existing.values() if todo.pk not in keep and todo.done_on is None]
     Todo.objects.filter(pk__in=stale).delete()

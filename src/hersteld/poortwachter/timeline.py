@@ -444,7 +444,7 @@ def build(case: AbsenceCase, today: dt.date | None = None, *, user: Any = None) 
             party_label=str(todo.get_party_display()) if todo.party or todo.code else _("not set"),
             due=todo.due,
             window_start=todo.window_start,
-            why=explain(todo.why),
+            why=explain(todo.why_code, todo.why_params),
             done_on=todo.done_on,
             status=status,
             status_label=status_label,

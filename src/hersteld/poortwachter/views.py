@@ -94,7 +94,12 @@ def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
         success=lambda done: _("“%(label)s” is recorded as done.") % {"label": done.label},
         done=_back,
         template="poortwachter/todo_form.html",
-        context={"todo": todo, "case": todo.case, "title": todo.label, "why": explain(todo.why)},
+        context={
+            "todo": todo,
+            "case": todo.case,
+            "title": todo.label,
+            "why": explain(todo.why_code, todo.why_params),
+        },
         guarded=("note",),
     )
 

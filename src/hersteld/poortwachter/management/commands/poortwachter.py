@@ -10,11 +10,12 @@ from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
-from django.utils import timezone
+from django.utils import timezone, translation
 from rich.console import Console
 from rich.table import Table
 
-from hersteld.poortwachter.engine import Leave, Period, Plan, PlanError, Settings, plan
+from hersteld.poortwachter.engine import Leave, Milestone, Period, Plan, PlanError, Settings, plan
+from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.workdays import builtin_decrees
 
 
@@ -70,7 +71,15 @@ def _done(items: list[str]) -> dict[str, list[dt.date]]:
     return {code: sorted(days) for code, days in out.items()}
 
 
-def as_json(result: Plan) -> dict[str, Any]:
+def why_in(language: str, milestone: Milestone) -> str:
+    """The explanation in English (the engine's own words) or in Dutch (as the portal)."""
+    if language == "en":
+        return milestone.why
+    with translation.override(language):
+        return explain(milestone.reason.code, milestone.reason.as_dict())
+
+
+def as_json(result: Plan, language: str = "en") -> dict[str, Any]:
     def iso(day: dt.date | None) -> str | None:
         return day.isoformat() if day else None
 
@@ -86,7 +95,9 @@ def as_json(result: Plan) -> dict[str, Any]:
                 "window_start": iso(m.window_start),
                 "party": m.party,
                 "status": m.status,
-                "why": m.why,
+                "why": why_in(language, m),
+                "why_code": m.reason.code,
+                "why_params": m.reason.as_dict(),
                 "done": iso(m.done),
                 "provisional": m.provisional,
             }
@@ -120,6 +131,12 @@ class Command(BaseCommand):
         parser.add_argument("--evaluation-days", type=int, default=42)
         parser.add_argument("--wia-letter-week", type=int, default=88)
         parser.add_argument("--json", action="store_true")
+        parser.add_argument(
+            "--lang",
+            choices=["en", "nl"],
+            default="en",
+            help="language of the explanations (why); --json also gives why_code and why_params",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -142,7 +159,7 @@ class Command(BaseCommand):
         except PlanError as exc:
             raise CommandError(str(exc)) from exc
         if options["json"]:
-            self.stdout.write(json.dumps(as_json(result), indent=2))
+            self.stdout.write(json.dumps(as_json(result, options["lang"]), indent=2))
             return
         console = Console(file=cast(IO[str], self.stdout), width=140)
         for note in result.notes:
@@ -162,6 +179,6 @@ class Command(BaseCommand):
                 m.party,
                 m.status,
                 m.window_start.isoformat() if m.window_start else "",
-                m.why,
+                why_in(options["lang"], m),
             )
         console.print(table)
