@@ -170,12 +170,12 @@ def test_the_portal_form_ignores_staff_fields_whatever_their_value(
 
 def test_the_coupling_actor_cannot_set_a_staff_field(persona, free_employment) -> None:
     """The coupling acts as an employer user: the services refuse what the inbox might pass."""
-    from hersteld.exchange.apply import CouplingActor
+    from hersteld.exchange.apply import coupling_actor
     from hersteld.exchange.models import Coupling
 
     coupling = Coupling.objects.filter(employer__name="Bakkerij De Vries").first()
     assert coupling is not None
-    actor = CouplingActor(coupling)
+    actor = coupling_actor(coupling)
     employment = free_employment()
     for field, values in VALUES.items():
         for value in values:

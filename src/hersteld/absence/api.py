@@ -5,12 +5,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.absence import selectors, services
 from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote, Recovery
+from hersteld.web.access import AuthedRequest
 from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["absence cases"])
@@ -200,7 +200,7 @@ class MedicalNoteOut(Schema):
     created_at: dt.datetime
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: AuthedRequest) -> Any:
     return request.user
 
 
@@ -211,7 +211,7 @@ def _data(payload: Schema, *, exclude: set[str] | None = None) -> dict[str, Any]
 @router.get("/cases", response=list[CaseOut])
 @paginate(PageNumberPagination)
 def list_cases(
-    request: HttpRequest,
+    request: AuthedRequest,
     status: str = "open",
     kind: str = "",
     employer_id: int | None = None,
@@ -241,7 +241,7 @@ def list_cases(
 
 
 @router.post("/cases", response={201: CaseOut})
-def create_case(request: HttpRequest, payload: CaseCreate) -> Status:
+def create_case(request: AuthedRequest, payload: CaseCreate) -> Status:
     """A sick report, a pregnancy leave or a preventive case for an employment."""
     case = services.add_case(
         actor=_user(request),
@@ -253,26 +253,26 @@ def create_case(request: HttpRequest, payload: CaseCreate) -> Status:
 
 
 @router.get("/cases/{case_id}", response=CaseOut)
-def get_case(request: HttpRequest, case_id: int) -> AbsenceCase:
+def get_case(request: AuthedRequest, case_id: int) -> AbsenceCase:
     return selectors.case(_user(request), case_id)
 
 
 @router.post("/cases/{case_id}/correct", response=CaseOut)
-def correct_case(request: HttpRequest, case_id: int, payload: CaseCorrect) -> AbsenceCase:
+def correct_case(request: AuthedRequest, case_id: int, payload: CaseCorrect) -> AbsenceCase:
     """Change a case with a reason; before, after and the reason are kept in the history."""
     case = services.correct_case(actor=_user(request), case_id=case_id, data=_data(payload))
     return case
 
 
 @router.post("/cases/{case_id}/withdraw", response=CaseOut)
-def withdraw_case(request: HttpRequest, case_id: int, payload: ReasonIn) -> AbsenceCase:
+def withdraw_case(request: AuthedRequest, case_id: int, payload: ReasonIn) -> AbsenceCase:
     """Intrekking: the case never happened and counts nowhere."""
     case = services.withdraw_case(actor=_user(request), case_id=case_id, reason=payload.reason)
     return case
 
 
 @router.post("/cases/{case_id}/convert", response=CaseOut)
-def convert_case(request: HttpRequest, case_id: int, payload: ConvertIn) -> AbsenceCase:
+def convert_case(request: AuthedRequest, case_id: int, payload: ConvertIn) -> AbsenceCase:
     """A preventive case becomes a sickness case, keeping its history."""
     case = services.convert_to_sickness(
         actor=_user(request), case_id=case_id, first_day=payload.first_day
@@ -281,14 +281,14 @@ def convert_case(request: HttpRequest, case_id: int, payload: ConvertIn) -> Abse
 
 
 @router.post("/cases/{case_id}/close", response=CaseOut)
-def close_case(request: HttpRequest, case_id: int, payload: CloseIn) -> AbsenceCase:
+def close_case(request: AuthedRequest, case_id: int, payload: CloseIn) -> AbsenceCase:
     """Close a preventive case. A sickness case closes by a full recovery."""
     case = services.close_case(actor=_user(request), case_id=case_id, end_date=payload.end_date)
     return case
 
 
 @router.post("/cases/{case_id}/delivery", response=CaseOut)
-def record_delivery(request: HttpRequest, case_id: int, payload: DeliveryIn) -> AbsenceCase:
+def record_delivery(request: AuthedRequest, case_id: int, payload: DeliveryIn) -> AbsenceCase:
     """Record the actual delivery date of a pregnancy leave; the end of the leave is recomputed."""
     case = services.record_delivery(
         actor=_user(request),
@@ -301,7 +301,7 @@ def record_delivery(request: HttpRequest, case_id: int, payload: DeliveryIn) -> 
 
 
 @router.post("/cases/{case_id}/end-leave", response=EndLeaveOut)
-def end_leave(request: HttpRequest, case_id: int, payload: EndLeaveIn) -> dict[str, Any]:
+def end_leave(request: AuthedRequest, case_id: int, payload: EndLeaveIn) -> dict[str, Any]:
     """Close a pregnancy leave, or continue directly with a chained sickness case."""
     leave, follower = services.end_leave(
         actor=_user(request), case_id=case_id, continue_sick=payload.continue_sick
@@ -313,13 +313,13 @@ def end_leave(request: HttpRequest, case_id: int, payload: EndLeaveIn) -> dict[s
 
 
 @router.get("/cases/{case_id}/recoveries", response=list[RecoveryOut])
-def list_recoveries(request: HttpRequest, case_id: int) -> QuerySet[Recovery]:
+def list_recoveries(request: AuthedRequest, case_id: int) -> QuerySet[Recovery]:
     case = selectors.case(_user(request), case_id)
     return selectors.recoveries(_user(request), case)
 
 
 @router.post("/cases/{case_id}/recoveries", response={201: RecoveryOut})
-def add_recovery(request: HttpRequest, case_id: int, payload: RecoveryIn) -> Status:
+def add_recovery(request: AuthedRequest, case_id: int, payload: RecoveryIn) -> Status:
     """Percentage or hours (the other is computed); 100% closes the case. `therapeutic`: medic only (403)."""
     recovery = services.add_recovery(actor=_user(request), case_id=case_id, data=_data(payload))
     return Status(201, recovery)
@@ -327,7 +327,7 @@ def add_recovery(request: HttpRequest, case_id: int, payload: RecoveryIn) -> Sta
 
 @router.post("/recoveries/{recovery_id}/correct", response=RecoveryOut)
 def correct_recovery(
-    request: HttpRequest, recovery_id: int, payload: RecoveryCorrectIn
+    request: AuthedRequest, recovery_id: int, payload: RecoveryCorrectIn
 ) -> Recovery:
     """Correct the latest recovery of a case (date, percentage or hours) with a reason."""
     return services.correct_recovery(
@@ -336,7 +336,7 @@ def correct_recovery(
 
 
 @router.post("/recoveries/{recovery_id}/remove", response=CaseOut)
-def remove_recovery(request: HttpRequest, recovery_id: int, payload: ReasonIn) -> AbsenceCase:
+def remove_recovery(request: AuthedRequest, recovery_id: int, payload: ReasonIn) -> AbsenceCase:
     """Remove the latest recovery of a case with a reason; answers the case as restored."""
     return services.remove_recovery(
         actor=_user(request), recovery_id=recovery_id, reason=payload.reason
@@ -344,7 +344,7 @@ def remove_recovery(request: HttpRequest, recovery_id: int, payload: ReasonIn) -
 
 
 @router.post("/cases/{case_id}/same-cause", response=CaseOut)
-def answer_same_cause(request: HttpRequest, case_id: int, payload: SameCauseIn) -> AbsenceCase:
+def answer_same_cause(request: AuthedRequest, case_id: int, payload: SameCauseIn) -> AbsenceCase:
     """Sickness resuming directly after a leave: same cause (counted together) or not (new D1)."""
     return services.answer_same_cause(
         actor=_user(request), case_id=case_id, answer=payload.same_cause
@@ -352,13 +352,13 @@ def answer_same_cause(request: HttpRequest, case_id: int, payload: SameCauseIn) 
 
 
 @router.get("/cases/{case_id}/notes", response=list[NoteOut])
-def list_notes(request: HttpRequest, case_id: int) -> QuerySet[CaseNote]:
+def list_notes(request: AuthedRequest, case_id: int) -> QuerySet[CaseNote]:
     case = selectors.case(_user(request), case_id)
     return selectors.notes(_user(request), case)
 
 
 @router.post("/cases/{case_id}/notes", response={201: NoteOut})
-def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status:
+def add_note(request: AuthedRequest, case_id: int, payload: NoteIn) -> Status:
     """A journal entry. Medical terms are refused with 422 and code `medical_term`."""
     note = services.add_note(
         actor=_user(request), case_id=case_id, text=payload.text, internal=payload.internal
@@ -367,13 +367,13 @@ def add_note(request: HttpRequest, case_id: int, payload: NoteIn) -> Status:
 
 
 @router.get("/cases/{case_id}/medical-notes", response=list[MedicalNoteOut])
-def list_medical_notes(request: HttpRequest, case_id: int) -> QuerySet[MedicalNote]:
+def list_medical_notes(request: AuthedRequest, case_id: int) -> QuerySet[MedicalNote]:
     """The medical file: only with medical.view (company doctor); others get 404."""
     case = selectors.case(_user(request), case_id, "medical.view")
     return selectors.medical_notes(_user(request), case)
 
 
 @router.post("/cases/{case_id}/medical-notes", response={201: MedicalNoteOut})
-def add_medical_note(request: HttpRequest, case_id: int, payload: MedicalNoteIn) -> Status:
+def add_medical_note(request: AuthedRequest, case_id: int, payload: MedicalNoteIn) -> Status:
     note = services.add_medical_note(actor=_user(request), case_id=case_id, text=payload.text)
     return Status(201, note)

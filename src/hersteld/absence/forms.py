@@ -22,6 +22,7 @@ from hersteld.absence.models import (
     SameCause,
 )
 from hersteld.absence.services import is_employer_side, is_medic, may
+from hersteld.core.actor import Actor
 from hersteld.people.models import Gender
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -142,7 +143,7 @@ class CaseForm(forms.Form):
         self,
         *args: Any,
         kind: str,
-        actor: Any,
+        actor: Actor,
         anchor: Any,
         correction: bool = False,
         **kwargs: Any,
@@ -224,7 +225,7 @@ class RecoveryForm(forms.Form):
         help_text=_("Only the company doctor decides this; the case stays open."),
     )
 
-    def __init__(self, *args: Any, actor: Any, contract_hours: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, contract_hours: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.contract_hours = contract_hours
         if not is_medic(actor):

@@ -22,6 +22,7 @@ from hersteld.absence.models import (
     Recovery,
 )
 from hersteld.accounts.permissions import Role
+from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.models import AuditEvent
 from hersteld.core.selectors import audit_events
@@ -40,14 +41,14 @@ STATUSES = {"open", "closed", "withdrawn", "all"}
 MAX_WEEK = 200  # 104 weeks plus at most 52 of a loonsanctie, with room
 
 
-def cases(user: Any, action: str = "absence.view") -> QuerySet[AbsenceCase]:
+def cases(user: Actor, action: str = "absence.view") -> QuerySet[AbsenceCase]:
     return AbsenceCase.objects.restrict(user, action).select_related(
         "employee", "employer", "employment", "employment__department"
     )
 
 
 def case_list(
-    user: Any,
+    user: Actor,
     *,
     status: str = "open",
     kind: str = "",
@@ -93,7 +94,7 @@ def case_list(
 
 
 def case(
-    user: Any, pk: int, action: str = "absence.view", *, log_access: bool = True
+    user: Actor, pk: int, action: str = "absence.view", *, log_access: bool = True
 ) -> AbsenceCase:
     """One case as far as the user may see it; every view is written to the access log."""
     found = get_object_or_404(cases(user, action).select_related("chained_to"), pk=pk)
@@ -102,7 +103,7 @@ def case(
     return found
 
 
-def employment_cases(user: Any, employment_ids: list[int]) -> QuerySet[AbsenceCase]:
+def employment_cases(user: Actor, employment_ids: list[int]) -> QuerySet[AbsenceCase]:
     return (
         cases(user)
         .filter(employment_id__in=employment_ids)
@@ -111,7 +112,7 @@ def employment_cases(user: Any, employment_ids: list[int]) -> QuerySet[AbsenceCa
     )
 
 
-def notes(user: Any, found: AbsenceCase) -> QuerySet[CaseNote]:
+def notes(user: Actor, found: AbsenceCase) -> QuerySet[CaseNote]:
     """The journal; an employee does not see other people's notes marked internal."""
     qs = CaseNote.objects.restrict(user, "absence.view").filter(case=found)
     if getattr(user, "role", None) == Role.EMPLOYEE:
@@ -119,28 +120,28 @@ def notes(user: Any, found: AbsenceCase) -> QuerySet[CaseNote]:
     return qs.order_by("-created_at", "-id")
 
 
-def recoveries(user: Any, found: AbsenceCase) -> QuerySet[Recovery]:
+def recoveries(user: Actor, found: AbsenceCase) -> QuerySet[Recovery]:
     return Recovery.objects.restrict(user, "absence.view").filter(case=found).order_by("date", "id")
 
 
-def medical_notes(user: Any, found: AbsenceCase) -> QuerySet[MedicalNote]:
+def medical_notes(user: Actor, found: AbsenceCase) -> QuerySet[MedicalNote]:
     """The medical file of a case: only with medical.view; each read is logged."""
     qs = MedicalNote.objects.restrict(user, "medical.view").filter(case=found)
     record_access(actor=user, obj=found, purpose="medical")
     return qs.order_by("-created_at", "-id")
 
 
-def can_see_medical(user: Any, found: AbsenceCase) -> bool:
+def can_see_medical(user: Actor, found: AbsenceCase) -> bool:
     return AbsenceCase.objects.restrict(user, "medical.view").filter(pk=found.pk).exists()
 
 
-def can_see_safety_net(user: Any, found: AbsenceCase) -> bool:
+def can_see_safety_net(user: Actor, found: AbsenceCase) -> bool:
     return (
         AbsenceCase.objects.restrict(user, "absence.view_safety_net").filter(pk=found.pk).exists()
     )
 
 
-def can_change(user: Any, found: AbsenceCase) -> bool:
+def can_change(user: Actor, found: AbsenceCase) -> bool:
     return AbsenceCase.objects.restrict(user, "absence.change").filter(pk=found.pk).exists()
 
 
@@ -148,7 +149,7 @@ def _ids(qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.annotate(key=Cast("pk", CharField())).values("key")
 
 
-def history(user: Any, found: AbsenceCase) -> QuerySet[AuditEvent]:
+def history(user: Actor, found: AbsenceCase) -> QuerySet[AuditEvent]:
     """Changes of the case, its recoveries and its notes (medical ones only with medical.view)."""
     removed = AuditEvent.objects.filter(
         object_type="absence.recovery", action="delete", changes__case__0=found.pk
@@ -203,7 +204,7 @@ def facts(found: AbsenceCase, today: dt.date | None = None) -> CaseFacts:
     )
 
 
-def attach_cases(user: Any, employments: list[Any], **_: Any) -> None:
+def attach_cases(user: Actor, employments: list[Any], **_: Any) -> None:
     """Receiver of core.signals.employments_shown: each employment's cases (one query) and
     whether the user may add one."""
     can_view = user.has_perm_anywhere("absence.view")

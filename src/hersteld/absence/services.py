@@ -36,6 +36,7 @@ from hersteld.absence.models import (
 )
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
 from hersteld.core import signals
+from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot, user_or_none
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
@@ -76,15 +77,15 @@ MAX_HOSPITAL_DAYS = 365
 # --- who may do what ---------------------------------------------------------------------
 
 
-def is_employer_side(actor: Any) -> bool:
+def is_employer_side(actor: Actor) -> bool:
     return getattr(actor, "role", None) in EMPLOYER_SIDE_ROLES
 
 
-def is_medic(actor: Any) -> bool:
+def is_medic(actor: Actor) -> bool:
     return getattr(actor, "role", None) == Role.MEDIC
 
 
-def may(actor: Any, obj: Any, action: str) -> bool:
+def may(actor: Actor, obj: Any, action: str) -> bool:
     """Whether `obj` lies in the actor's scope for `action` (e.g. absence.view_safety_net)."""
     manager = type(obj)._default_manager
     return bool(manager.restrict(actor, action).filter(pk=obj.pk).exists())
@@ -98,7 +99,7 @@ STAFF_ONLY_FIELDS = {
 SAFETY_NET_DETAIL = ("safety_net_category", "came_from_long_ww")
 
 
-def _refuse_fields_for_role(actor: Any, data: dict[str, Any], anchor: Any) -> None:
+def _refuse_fields_for_role(actor: Actor, data: dict[str, Any], anchor: Any) -> None:
     """Fields some roles may not fill: sending one at all is refused with 403 (issue 11, S2).
 
     The answer never depends on the value sent: comparing it with the stored (hidden) value
@@ -264,7 +265,7 @@ def _link(case: AbsenceCase) -> None:
     case.week_anchor = _anchor(case, chain_of(case)) if case.chained_to else case.first_day
 
 
-def _relink_followers(actor: Any, case: AbsenceCase) -> None:
+def _relink_followers(actor: Actor, case: AbsenceCase) -> None:
     """After a change of dates, cases counted together with this one get their weeks again."""
     for follower in AbsenceCase.objects.filter(chained_to=case).exclude(
         status=CaseStatus.WITHDRAWN
@@ -279,7 +280,7 @@ def _relink_followers(actor: Any, case: AbsenceCase) -> None:
 # --- cases ------------------------------------------------------------------------------
 
 
-def _new_case(employment: Employment, kind: str, actor: Any) -> AbsenceCase:
+def _new_case(employment: Employment, kind: str, actor: Actor) -> AbsenceCase:
     return AbsenceCase(
         employment=employment,
         employer_id=employment.employer_id,
@@ -409,7 +410,7 @@ def _chain_changed(case: AbsenceCase, left_chain: AbsenceCase | None = None) -> 
 
 
 @transaction.atomic
-def add_case(*, actor: Any, employment_id: int, kind: str, data: dict[str, Any]) -> AbsenceCase:
+def add_case(*, actor: Actor, employment_id: int, kind: str, data: dict[str, Any]) -> AbsenceCase:
     """Case toevoegen (P5): a sick report (P6), a pregnancy leave (P7) or a preventive case."""
     employment = locked(Employment, actor, employment_id, "absence.change")
     if kind not in CaseKind.values:
@@ -462,7 +463,7 @@ def _created_fields(case: AbsenceCase) -> tuple[str, ...]:
     )
 
 
-def _case_for_change(actor: Any, case_id: int) -> AbsenceCase:
+def _case_for_change(actor: Actor, case_id: int) -> AbsenceCase:
     return locked(AbsenceCase, actor, case_id, "absence.change")
 
 
@@ -474,7 +475,7 @@ def _require_reason(data: dict[str, Any], problems: Problems) -> str:
 
 
 @transaction.atomic
-def correct_case(*, actor: Any, case_id: int, data: dict[str, Any]) -> AbsenceCase:
+def correct_case(*, actor: Actor, case_id: int, data: dict[str, Any]) -> AbsenceCase:
     """A correction with a reason: the case is changed, the history keeps before, after and why."""
     case = _case_for_change(actor, case_id)
     if case.status == CaseStatus.WITHDRAWN:
@@ -517,7 +518,7 @@ def _recheck_leave_start(case: AbsenceCase, field: str) -> None:
     problems.raise_if_any()
 
 
-def _after_relink(actor: Any, case: AbsenceCase, previous: AbsenceCase | None) -> None:
+def _after_relink(actor: Actor, case: AbsenceCase, previous: AbsenceCase | None) -> None:
     """After a case's dates or link changed: later cases get their weeks, the plans are redone."""
     _relink_followers(actor, case)
     if previous is not None and previous.pk != case.chained_to_id:
@@ -528,7 +529,7 @@ def _after_relink(actor: Any, case: AbsenceCase, previous: AbsenceCase | None) -
 
 
 @transaction.atomic
-def withdraw_case(*, actor: Any, case_id: int, reason: str) -> AbsenceCase:
+def withdraw_case(*, actor: Actor, case_id: int, reason: str) -> AbsenceCase:
     """Intrekking: the case never happened; it stays in the history but counts nowhere."""
     case = _case_for_change(actor, case_id)
     problems = Problems()
@@ -550,7 +551,7 @@ def withdraw_case(*, actor: Any, case_id: int, reason: str) -> AbsenceCase:
 
 @transaction.atomic
 def convert_to_sickness(
-    *, actor: Any, case_id: int, first_day: dt.date | None = None
+    *, actor: Actor, case_id: int, first_day: dt.date | None = None
 ) -> AbsenceCase:
     """A preventive case becomes a real sickness case, keeping its notes and history (P5)."""
     case = _case_for_change(actor, case_id)
@@ -575,7 +576,7 @@ def convert_to_sickness(
 
 
 @transaction.atomic
-def close_case(*, actor: Any, case_id: int, end_date: dt.date) -> AbsenceCase:
+def close_case(*, actor: Actor, case_id: int, end_date: dt.date) -> AbsenceCase:
     """Close a preventive case (nothing more to do); sickness closes by a full recovery."""
     case = _case_for_change(actor, case_id)
     if case.kind != CaseKind.PREVENTIVE:
@@ -597,7 +598,7 @@ def close_case(*, actor: Any, case_id: int, end_date: dt.date) -> AbsenceCase:
 @transaction.atomic
 def record_delivery(
     *,
-    actor: Any,
+    actor: Actor,
     case_id: int,
     actual_delivery: dt.date,
     premature: bool | None = None,
@@ -632,7 +633,7 @@ def record_delivery(
 
 
 @transaction.atomic
-def end_leave(*, actor: Any, case_id: int, continue_sick: bool) -> tuple[AbsenceCase, Any]:
+def end_leave(*, actor: Actor, case_id: int, continue_sick: bool) -> tuple[AbsenceCase, Any]:
     """At the end of the leave: close it, or continue directly with a chained sickness case.
 
     The leave cannot be shortened (WAZO), so it is closed on or after its last day.
@@ -662,7 +663,7 @@ def end_leave(*, actor: Any, case_id: int, continue_sick: bool) -> tuple[Absence
 # --- same cause after a leave (rules.md 3) ---------------------------------------------
 
 
-def may_answer_same_cause(actor: Any) -> bool:
+def may_answer_same_cause(actor: Actor) -> bool:
     """The bedrijfsarts judges; a casemanager records the answer on his advice."""
     return getattr(actor, "role", None) in (Role.MEDIC, Role.CASEMANAGER)
 
@@ -673,7 +674,7 @@ def same_cause_asked(case: AbsenceCase) -> bool:
 
 
 @transaction.atomic
-def answer_same_cause(*, actor: Any, case_id: int, answer: str) -> AbsenceCase:
+def answer_same_cause(*, actor: Actor, case_id: int, answer: str) -> AbsenceCase:
     """Record the bedrijfsarts's "same cause?" (audited); "no" starts a new D1 (rules.md 3).
 
     Until answered, the sickness is counted together with the sickness before the leave
@@ -704,7 +705,7 @@ def answer_same_cause(*, actor: Any, case_id: int, answer: str) -> AbsenceCase:
 
 
 @transaction.atomic
-def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
+def add_recovery(*, actor: Actor, case_id: int, data: dict[str, Any]) -> Recovery:
     """(Deel)hersteldmelding: percentage or hours, the other computed; 100% ends the period."""
     case = _case_for_change(actor, case_id)
     therapeutic = bool(data.get("therapeutic"))
@@ -777,7 +778,7 @@ def add_recovery(*, actor: Any, case_id: int, data: dict[str, Any]) -> Recovery:
     return recovery
 
 
-def _latest_recovery(actor: Any, recovery_id: int) -> tuple[Recovery, AbsenceCase]:
+def _latest_recovery(actor: Actor, recovery_id: int) -> tuple[Recovery, AbsenceCase]:
     """A recovery that may be corrected or removed: the latest of its case, not withdrawn."""
     recovery = locked(Recovery, actor, recovery_id, "absence.change")
     case = _case_for_change(actor, recovery.case_id)
@@ -820,7 +821,7 @@ def _reopen_or_close(case: AbsenceCase, recovery: Recovery | None, base: Decimal
         case.current_sick_percentage = base
 
 
-def _relink_later(actor: Any, case: AbsenceCase) -> None:
+def _relink_later(actor: Actor, case: AbsenceCase) -> None:
     """The recovery date R moved: every later case of the employee is chained again (rules.md 3)."""
     later = (
         AbsenceCase.objects.filter(employee_id=case.employee_id, first_day__gt=case.first_day)
@@ -840,7 +841,7 @@ def _relink_later(actor: Any, case: AbsenceCase) -> None:
 
 
 def _finish_recovery_change(
-    actor: Any, case: AbsenceCase, before: dict[str, Any], reason: str
+    actor: Actor, case: AbsenceCase, before: dict[str, Any], reason: str
 ) -> None:
     """Check the reopened or moved case against other cases, save, audit, rechain, replan."""
     problems = Problems()
@@ -861,7 +862,7 @@ def _recovery_reason(data: dict[str, Any]) -> str:
 
 
 @transaction.atomic
-def correct_recovery(*, actor: Any, recovery_id: int, data: dict[str, Any]) -> Recovery:
+def correct_recovery(*, actor: Actor, recovery_id: int, data: dict[str, Any]) -> Recovery:
     """Correct the date or amount of the latest recovery of a case, with a reason (issue 11, 20).
 
     The same rules as a new report (rules.md 6); status, recovery date and percentage of the
@@ -916,7 +917,7 @@ def correct_recovery(*, actor: Any, recovery_id: int, data: dict[str, Any]) -> R
 
 
 @transaction.atomic
-def remove_recovery(*, actor: Any, recovery_id: int, reason: str) -> AbsenceCase:
+def remove_recovery(*, actor: Actor, recovery_id: int, reason: str) -> AbsenceCase:
     """Remove the latest recovery of a case, with a reason (issue 11, 20).
 
     The case gets back the status and percentage it had before the report; a removed full
@@ -938,14 +939,14 @@ def remove_recovery(*, actor: Any, recovery_id: int, reason: str) -> AbsenceCase
 # --- journal and medical file (P8, P9) --------------------------------------------------
 
 
-def _author_name(actor: Any) -> str:
+def _author_name(actor: Actor) -> str:
     """The name kept with a note, so it still reads right when the user is gone."""
     if not getattr(actor, "is_authenticated", False):
         return "systeem"
     return str(actor.get_full_name() or actor.get_username())
 
 
-def _write_note(actor: Any, case: AbsenceCase, text: str, *, internal: bool) -> CaseNote:
+def _write_note(actor: Actor, case: AbsenceCase, text: str, *, internal: bool) -> CaseNote:
     note = CaseNote.objects.create(
         case=case,
         text=text,
@@ -958,7 +959,7 @@ def _write_note(actor: Any, case: AbsenceCase, text: str, *, internal: bool) -> 
 
 
 @transaction.atomic
-def add_note(*, actor: Any, case_id: int, text: str, internal: bool = False) -> CaseNote:
+def add_note(*, actor: Actor, case_id: int, text: str, internal: bool = False) -> CaseNote:
     """A journal entry; the medical-term guard runs first, so nothing medical is saved (P8)."""
     case = locked(AbsenceCase, actor, case_id, "absence.change")
     text = (text or "").strip()
@@ -971,7 +972,7 @@ def add_note(*, actor: Any, case_id: int, text: str, internal: bool = False) -> 
 
 
 @transaction.atomic
-def add_medical_note(*, actor: Any, case_id: int, text: str) -> MedicalNote:
+def add_medical_note(*, actor: Actor, case_id: int, text: str) -> MedicalNote:
     """An entry in the medical file; only with medical.view. Its text never enters the audit trail."""
     case = locked(AbsenceCase, actor, case_id, "medical.view")
     text = (text or "").strip()
@@ -983,7 +984,7 @@ def add_medical_note(*, actor: Any, case_id: int, text: str) -> MedicalNote:
         employee_id=case.employee_id,
         employment_id=case.employment_id,
         text=text,
-        author=actor,
+        author=user_or_none(actor),
         author_name=_author_name(actor),
     )
     record_change(actor=actor, action="create", obj=note, changes={})

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,7 +37,7 @@ from hersteld.core.selectors import describe
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
-from hersteld.web.access import requires
+from hersteld.web.access import AuthedRequest, requires
 from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 REPORT_LABELS = {
@@ -52,7 +52,7 @@ def _dossier(case: AbsenceCase, tab: str = "overview") -> str:
 
 
 @requires("absence.view")
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthedRequest) -> HttpResponse:
     get = request.GET
     search = get.get("q", "").strip()
     status, kind, sort = (
@@ -108,7 +108,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def case_add(request: HttpRequest, employment_pk: int) -> HttpResponse:
+def case_add(request: AuthedRequest, employment_pk: int) -> HttpResponse:
     """Case toevoegen from an employment: first the kind, then its form."""
     employment = people_selectors.employment(
         request.user, employment_pk, "absence.change", log_access=False
@@ -134,20 +134,20 @@ def case_add(request: HttpRequest, employment_pk: int) -> HttpResponse:
     )
 
 
-def _tabs(request: HttpRequest, case: AbsenceCase) -> list[tuple[str, str]]:
+def _tabs(request: AuthedRequest, case: AbsenceCase) -> list[tuple[str, str]]:
     tabs = [("overview", _("Overview")), ("notes", _("Notes")), ("recoveries", _("Recoveries"))]
     if case.kind == CaseKind.SICKNESS:  # the timeline exists from the first real sick report on
         tabs.insert(1, ("timeline", _("Timeline")))
     if selectors.can_see_medical(request.user, case):
         tabs.append(("medical", _("Medical file")))
-    if request.user.has_perm_anywhere("audit.view"):  # type: ignore[union-attr]
+    if request.user.has_perm_anywhere("audit.view"):
         tabs.append(("history", _("History")))
     return tabs
 
 
 @requires("absence.view")
 @require_http_methods(["GET", "POST"])
-def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The dossier with its tabs; every view is written to the access log."""
     case = selectors.case(request.user, pk)
     tabs = _tabs(request, case)
@@ -229,13 +229,13 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "absence/case_detail.html", context)
 
 
-def _case_for_change(request: HttpRequest, pk: int) -> AbsenceCase:
+def _case_for_change(request: AuthedRequest, pk: int) -> AbsenceCase:
     return selectors.case(request.user, pk, "absence.change", log_access=False)
 
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def case_correct(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     if case.status == CaseStatus.WITHDRAWN:
         raise Http404
@@ -266,7 +266,7 @@ def case_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_action(
-    request: HttpRequest,
+    request: AuthedRequest,
     pk: int,
     form: forms.Form,
     save: Callable[[dict[str, Any]], Any],
@@ -294,7 +294,7 @@ def _case_action(
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def case_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -315,7 +315,7 @@ def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def case_convert(request: HttpRequest, pk: int) -> HttpResponse:
+def case_convert(request: AuthedRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -335,7 +335,7 @@ def case_convert(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+def case_close(request: AuthedRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -350,7 +350,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def case_delivery(request: HttpRequest, pk: int) -> HttpResponse:
+def case_delivery(request: AuthedRequest, pk: int) -> HttpResponse:
     return _case_action(
         request,
         pk,
@@ -371,7 +371,7 @@ def case_delivery(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def case_end_leave(request: HttpRequest, pk: int) -> HttpResponse:
+def case_end_leave(request: AuthedRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Any:
         return services.end_leave(
             actor=request.user, case_id=pk, continue_sick=data["follow_up"] == "sick"
@@ -403,7 +403,7 @@ def _recovery_message(recovery: Any) -> str:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
+def recovery_add(request: AuthedRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
     terms = terms_on(case.employment, timezone.localdate()) or terms_on(
         case.employment, case.first_day
@@ -423,7 +423,7 @@ def recovery_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def case_same_cause(request: HttpRequest, pk: int) -> HttpResponse:
+def case_same_cause(request: AuthedRequest, pk: int) -> HttpResponse:
     """The bedrijfsarts's "same cause?" after a leave (rules.md 3); arbodienst staff only."""
     case = _case_for_change(request, pk)  # outside the scope: 404, before the role check
     if not services.may_answer_same_cause(request.user):
@@ -451,7 +451,7 @@ def case_same_cause(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _recovery_for_change(request: HttpRequest, pk: int) -> Recovery:
+def _recovery_for_change(request: AuthedRequest, pk: int) -> Recovery:
     recovery = Recovery.objects.restrict(request.user, "absence.change").filter(pk=pk).first()
     if recovery is None:
         raise Http404
@@ -460,7 +460,7 @@ def _recovery_for_change(request: HttpRequest, pk: int) -> Recovery:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def recovery_correct(request: HttpRequest, pk: int) -> HttpResponse:
+def recovery_correct(request: AuthedRequest, pk: int) -> HttpResponse:
     """Correct the latest recovery (date, percentage or hours), with a reason."""
     recovery = _recovery_for_change(request, pk)
     percentage = recovery.percentage
@@ -495,7 +495,7 @@ def recovery_correct(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def recovery_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def recovery_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     """Remove the latest recovery, with a reason; the case gets back its earlier state."""
     recovery = _recovery_for_change(request, pk)
     return _case_action(

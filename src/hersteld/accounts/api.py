@@ -1,6 +1,7 @@
 """REST API v1: tokens (log in with password + TOTP), list and revoke own tokens."""
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -12,6 +13,7 @@ from hersteld.accounts import selectors, services
 from hersteld.accounts.models import ApiToken
 from hersteld.accounts.permissions import may_use_api_tokens
 from hersteld.core.validation import fail, message
+from hersteld.web.access import AuthedRequest
 from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["authentication"])
@@ -40,7 +42,7 @@ class TokenOut(Schema):
 
 
 @router.post("/token", auth=None, response={201: TokenIssued})
-def issue_token(request: HttpRequest, payload: TokenRequest) -> Status:
+def issue_token(request: HttpRequest, payload: TokenRequest) -> Status[Any]:
     """Exchange user name, password and (for roles with MFA) the TOTP code for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
@@ -60,11 +62,11 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> Status:
 
 
 @router.get("/tokens", response=list[TokenOut])
-def list_tokens(request: HttpRequest) -> list[ApiToken]:
+def list_tokens(request: AuthedRequest) -> list[ApiToken]:
     return list(selectors.tokens_of(request.user))  # type: ignore[arg-type]
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> Status:
+def revoke_token(request: AuthedRequest, token_id: int) -> Status[Any]:
     services.revoke_token(user=request.user, token_id=token_id)  # type: ignore[arg-type]
     return Status(204, None)

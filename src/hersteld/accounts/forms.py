@@ -53,7 +53,7 @@ class OtpForm(forms.Form):
     )
 
 
-def _department_field(label: Any, help_text: Any = "") -> forms.ModelChoiceField:
+def _department_field(label: Any, help_text: Any = "") -> forms.ModelChoiceField[Any]:
     return forms.ModelChoiceField(
         label=label,
         queryset=Department.objects.none(),

@@ -6,18 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from hersteld.accounts import selectors, services
 from hersteld.accounts.models import User
-from hersteld.web.access import requires, signed_in
+from hersteld.web.access import AuthedRequest, requires, signed_in
 
 
 @signed_in
-def sessions_view(request: HttpRequest) -> HttpResponse:
+def sessions_view(request: AuthedRequest) -> HttpResponse:
     """The user's own signed-in sessions: where, with what, last seen; each can be ended."""
     user: User = request.user  # type: ignore[assignment]
     return render(
@@ -32,7 +32,7 @@ def sessions_view(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def session_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+def session_end_view(request: AuthedRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     services.end_own_session(user=user, session_id=pk)
     messages.success(request, _("The session has been ended."))
@@ -41,7 +41,7 @@ def session_end_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def sessions_end_others_view(request: HttpRequest) -> HttpResponse:
+def sessions_end_others_view(request: AuthedRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     count = services.end_sessions(
         actor=user, user=user, except_key=request.session.session_key, reason="own request"
@@ -50,7 +50,7 @@ def sessions_end_others_view(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:sessions")
 
 
-def _manage(request: HttpRequest) -> User:
+def _manage(request: AuthedRequest) -> User:
     actor: User = request.user  # type: ignore[assignment]
     services.require_manage(actor)
     return actor
@@ -58,7 +58,7 @@ def _manage(request: HttpRequest) -> User:
 
 @requires("accounts.manage")
 @require_POST
-def user_token_revoke_view(request: HttpRequest, pk: int, token_pk: int) -> HttpResponse:
+def user_token_revoke_view(request: AuthedRequest, pk: int, token_pk: int) -> HttpResponse:
     services.revoke_token_of(actor=_manage(request), user_id=pk, token_id=token_pk)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:user_detail", pk=pk)
@@ -66,7 +66,7 @@ def user_token_revoke_view(request: HttpRequest, pk: int, token_pk: int) -> Http
 
 @requires("accounts.manage")
 @require_POST
-def user_tokens_revoke_all_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_tokens_revoke_all_view(request: AuthedRequest, pk: int) -> HttpResponse:
     count = services.revoke_tokens_of(actor=_manage(request), user_id=pk)
     messages.success(request, _("Tokens revoked: %(count)s.") % {"count": count})
     return redirect("accounts:user_detail", pk=pk)
@@ -74,7 +74,7 @@ def user_tokens_revoke_all_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("accounts.manage")
 @require_POST
-def user_session_end_view(request: HttpRequest, pk: int, session_pk: int) -> HttpResponse:
+def user_session_end_view(request: AuthedRequest, pk: int, session_pk: int) -> HttpResponse:
     services.end_session_of(actor=_manage(request), user_id=pk, session_id=session_pk)
     messages.success(request, _("The session has been ended."))
     return redirect("accounts:user_detail", pk=pk)
@@ -82,7 +82,7 @@ def user_session_end_view(request: HttpRequest, pk: int, session_pk: int) -> Htt
 
 @requires("accounts.manage")
 @require_POST
-def user_sessions_end_all_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_sessions_end_all_view(request: AuthedRequest, pk: int) -> HttpResponse:
     count = services.end_sessions_of(actor=_manage(request), user_id=pk)
     messages.success(request, _("Sessions ended: %(count)s.") % {"count": count})
     return redirect("accounts:user_detail", pk=pk)
@@ -90,7 +90,7 @@ def user_sessions_end_all_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("accounts.manage")
 @require_POST
-def user_unlock_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock_view(request: AuthedRequest, pk: int) -> HttpResponse:
     services.lift_lockout(actor=_manage(request), user_id=pk)
     messages.success(request, _("The lock has been lifted; the user can log in again."))
     return redirect("accounts:user_detail", pk=pk)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -14,9 +13,10 @@ from django.utils import timezone
 
 from hersteld.accounts import useragent
 from hersteld.accounts.models import ApiToken, PortalSession, User, UserGrant
+from hersteld.core.actor import Actor
 
 
-def users(actor: Any) -> QuerySet[User]:
+def users(actor: Actor) -> QuerySet[User]:
     return (
         User.objects.restrict(actor, "accounts.manage")
         .select_related("arbodienst", "employer", "department", "employee")
@@ -25,11 +25,11 @@ def users(actor: Any) -> QuerySet[User]:
     )
 
 
-def user(actor: Any, pk: int) -> User:
+def user(actor: Actor, pk: int) -> User:
     return get_object_or_404(users(actor), pk=pk)
 
 
-def grants_of(actor: Any, target: User) -> QuerySet[UserGrant]:
+def grants_of(actor: Actor, target: User) -> QuerySet[UserGrant]:
     return (
         UserGrant.objects.restrict(actor, "accounts.manage")
         .filter(user=target)

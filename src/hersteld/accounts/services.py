@@ -529,6 +529,7 @@ def lift_lockout(*, actor: User, user_id: int) -> int:
     Locks on an IP address end on time (or through the operator in Django admin).
     """
     user = locked(User, actor, user_id, "accounts.manage")
+    removed: int
     removed, _ = AccessAttempt.objects.filter(username=user.username.lower()).delete()
     if removed:
         record_change(

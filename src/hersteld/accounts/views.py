@@ -32,7 +32,7 @@ from hersteld.accounts.middleware import second_factor_missing
 from hersteld.accounts.models import ROLE_CHOICES, User
 from hersteld.accounts.permissions import DESCRIPTIONS, LABELS, ROLE_DEFAULTS, expand
 from hersteld.core.validation import message
-from hersteld.web.access import public, requires, signed_in
+from hersteld.web.access import AuthedRequest, public, requires, signed_in
 from hersteld.web.helpers import paginate, run_service
 
 
@@ -74,7 +74,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 
 @signed_in
-def otp_view(request: HttpRequest) -> HttpResponse:
+def otp_view(request: AuthedRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if services.confirmed_device(user) is None:
         return redirect("accounts:otp_setup")
@@ -95,7 +95,7 @@ def _otp_check_url(request: HttpRequest) -> str:
 
 
 @signed_in
-def otp_setup_view(request: HttpRequest) -> HttpResponse:
+def otp_setup_view(request: AuthedRequest) -> HttpResponse:
     """Enrolment only without a confirmed device: a new one never replaces it (issue 11 S1)."""
     user: User = request.user  # type: ignore[assignment]
     if services.confirmed_device(user) is not None:
@@ -141,7 +141,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @requires(rule=api_user)
-def tokens_view(request: HttpRequest) -> HttpResponse:
+def tokens_view(request: AuthedRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     if second_factor_missing(request, check_device=True):
         return redirect(_otp_check_url(request))
@@ -163,14 +163,14 @@ def tokens_view(request: HttpRequest) -> HttpResponse:
 
 @requires(rule=api_user)
 @require_POST
-def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke_view(request: AuthedRequest, pk: int) -> HttpResponse:
     services.revoke_token(user=request.user, token_id=pk)  # type: ignore[arg-type]
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:tokens")
 
 
 @requires("accounts.manage")
-def user_list_view(request: HttpRequest) -> HttpResponse:
+def user_list_view(request: AuthedRequest) -> HttpResponse:
     qs = selectors.users(request.user)
     search = request.GET.get("q", "").strip()
     if search:
@@ -190,7 +190,7 @@ def _user_form_data(form: UserForm) -> dict[str, Any]:
 
 
 @requires("accounts.manage")
-def user_create_view(request: HttpRequest) -> HttpResponse:
+def user_create_view(request: AuthedRequest) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     form = UserForm(request.POST or None, actor=actor)
     if request.method == "POST" and form.is_valid():
@@ -214,7 +214,7 @@ def _permission_rows(codes: Any) -> list[dict[str, str]]:
 
 
 @requires("accounts.manage")
-def user_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     target = selectors.user(actor, pk)
     initial = {
@@ -269,7 +269,7 @@ def _scope_rows(form: ScopeForm, scope: dict[str, Any]) -> list[tuple[Any, Any]]
 
 @requires("accounts.manage")
 @require_http_methods(["GET", "POST"])
-def user_scope_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_scope_view(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change role and home of a user in two steps: choose, then confirm old against new."""
     actor: User = request.user  # type: ignore[assignment]
     target = selectors.user(actor, pk)
@@ -302,7 +302,7 @@ def user_scope_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("accounts.manage")
 @require_POST
-def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
+def user_active_view(request: AuthedRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     active = request.POST.get("active") == "1"
     form = TokenForm()
@@ -319,7 +319,7 @@ def user_active_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("accounts.manage")
 @require_POST
-def password_set_view(request: HttpRequest, pk: int) -> HttpResponse:
+def password_set_view(request: AuthedRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     selectors.user(actor, pk)  # a user outside the admin's scope is not found (404)
     form = PasswordForm(request.POST)
@@ -337,7 +337,7 @@ def password_set_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("accounts.manage")
 @require_POST
-def mfa_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
+def mfa_reset_view(request: AuthedRequest, pk: int) -> HttpResponse:
     services.reset_mfa(actor=request.user, user_id=pk)  # type: ignore[arg-type]
     messages.success(
         request,
@@ -350,7 +350,7 @@ def mfa_reset_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("accounts.manage")
 @require_POST
-def grant_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+def grant_add_view(request: AuthedRequest, pk: int) -> HttpResponse:
     actor: User = request.user  # type: ignore[assignment]
     target = selectors.user(actor, pk)
     form = GrantForm(request.POST, actor=actor)
@@ -376,7 +376,7 @@ def grant_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("accounts.manage")
 @require_POST
-def grant_revoke_view(request: HttpRequest, pk: int, grant_pk: int) -> HttpResponse:
+def grant_revoke_view(request: AuthedRequest, pk: int, grant_pk: int) -> HttpResponse:
     services.revoke_grant(actor=request.user, grant_id=grant_pk)  # type: ignore[arg-type]
     messages.success(request, _("The right has been revoked."))
     return redirect("accounts:user_detail", pk=pk)

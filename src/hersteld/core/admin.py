@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from hersteld.core.models import AccessEvent, AuditEvent
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # serves several models
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

@@ -12,6 +12,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 
+from hersteld.core.actor import Actor
 from hersteld.core.context import current_meta
 from hersteld.core.models import AccessEvent, AuditEvent
 
@@ -69,14 +70,14 @@ def _owners(obj: models.Model) -> dict[str, Any]:
 CHANGE_LISTENERS: list[Callable[[AuditEvent, models.Model], None]] = []
 
 
-def user_or_none(actor: Any) -> Any:
+def user_or_none(actor: Actor | None) -> Any:
     """The actor as a user row to point at; None for the system or a coupling acting."""
     if isinstance(actor, models.Model) and getattr(actor, "is_authenticated", False):
         return actor
     return None
 
 
-def _actor_fields(actor: Any) -> dict[str, Any]:
+def _actor_fields(actor: Actor | None) -> dict[str, Any]:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor": None, "actor_name": "systeem"}
     return {"actor": user_or_none(actor), "actor_name": actor.get_username()}
@@ -84,7 +85,7 @@ def _actor_fields(actor: Any) -> dict[str, Any]:
 
 def record_change(
     *,
-    actor: Any,
+    actor: Actor | None,
     action: str,
     obj: models.Model,
     changes: dict[str, Any],
@@ -109,7 +110,7 @@ def record_change(
     return event
 
 
-def record_access(*, actor: Any, obj: models.Model, purpose: str = "view") -> AccessEvent:
+def record_access(*, actor: Actor, obj: models.Model, purpose: str = "view") -> AccessEvent:
     meta = current_meta()
     return AccessEvent.objects.create(
         **_owners(obj),

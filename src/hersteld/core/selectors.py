@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from hersteld.core.actor import Actor
 from hersteld.core.audit import field_label
 from hersteld.core.display import DATE, PERCENT, TEXT, format_value, kind_of_field
 from hersteld.core.models import AuditEvent
@@ -20,7 +21,7 @@ from hersteld.core.models import AuditEvent
 MEDICAL_OBJECT_TYPES = ("absence.medicalnote",)
 
 
-def audit_events(user: Any) -> QuerySet[AuditEvent]:
+def audit_events(user: Actor) -> QuerySet[AuditEvent]:
     """Audit rows in the user's scope; rows about the medical file only with medical.view."""
     qs = AuditEvent.objects.restrict(user, "audit.view")
     if not user.has_perm_anywhere("medical.view"):
@@ -28,12 +29,12 @@ def audit_events(user: Any) -> QuerySet[AuditEvent]:
     return qs
 
 
-def history_for_employee(user: Any, employee: Any) -> QuerySet[AuditEvent]:
+def history_for_employee(user: Actor, employee: Any) -> QuerySet[AuditEvent]:
     """Every change of the employee, his employments and his cases, newest first."""
     return audit_events(user).filter(employee_id=employee.pk).order_by("-created_at", "-id")
 
 
-def history_for_object(user: Any, obj: Any) -> QuerySet[AuditEvent]:
+def history_for_object(user: Actor, obj: Any) -> QuerySet[AuditEvent]:
     return (
         audit_events(user)
         .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
@@ -51,7 +52,7 @@ def _field(event: AuditEvent, name: str) -> Any:
         return None
 
 
-def _hidden_fields(event: AuditEvent, user: Any) -> set[str]:
+def _hidden_fields(event: AuditEvent, user: Actor) -> set[str]:
     """Fields of this event's model the user may not see (a model's RESTRICTED_FIELDS)."""
     try:
         restricted = getattr(apps.get_model(event.object_type), "RESTRICTED_FIELDS", {})
@@ -77,7 +78,7 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def describe(events: Iterable[AuditEvent], *, user: Any) -> list[AuditEvent]:
+def describe(events: Iterable[AuditEvent], *, user: Actor) -> list[AuditEvent]:
     """Give each event `rows` of (label, before, after) as a person reads them.
 
     The stored strings are formatted by the field's kind (core.display: dates dd-mm-jjjj,

@@ -9,19 +9,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import get_object_or_404
 
+from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.validation import fail, message
 
 M = TypeVar("M", bound=models.Model)
 
 
-def locked(model: type[M], actor: Any, pk: int, action: str) -> M:
+def locked(model: type[M], actor: Actor, pk: int, action: str) -> M:
     """Fetch for a write under a row lock; outside the actor's scope it does not exist (404)."""
     queryset = model._default_manager.restrict(actor, action).select_for_update()  # type: ignore[attr-defined]
-    return get_object_or_404(queryset, pk=pk)
+    found: M = get_object_or_404(queryset, pk=pk)
+    return found
 
 
-def ensure_in_scope(actor: Any, obj: models.Model, action: str) -> None:
+def ensure_in_scope(actor: Actor, obj: models.Model, action: str) -> None:
     """After a write the result must still be reachable by the actor; else roll back (403)."""
     manager = type(obj)._default_manager
     if not manager.restrict(actor, action).filter(pk=obj.pk).exists():  # type: ignore[attr-defined]
@@ -30,7 +32,7 @@ def ensure_in_scope(actor: Any, obj: models.Model, action: str) -> None:
 
 def save_and_record(
     *,
-    actor: Any,
+    actor: Actor,
     obj: models.Model,
     before: dict[str, Any],
     fields: tuple[str, ...],
@@ -47,7 +49,7 @@ def save_and_record(
     return True
 
 
-def set_end_date(*, actor: Any, obj: Any, end_date: dt.date, fields: tuple[str, ...]) -> None:
+def set_end_date(*, actor: Actor, obj: Any, end_date: dt.date, fields: tuple[str, ...]) -> None:
     """End an employer, department or employment once; the end is audited like any change."""
     if obj.end_date is not None:
         raise fail("end_date", "already_ended")
@@ -63,6 +65,6 @@ def set_end_date(*, actor: Any, obj: Any, end_date: dt.date, fields: tuple[str, 
     )
 
 
-def record_created(*, actor: Any, obj: models.Model, fields: tuple[str, ...]) -> None:
+def record_created(*, actor: Actor, obj: models.Model, fields: tuple[str, ...]) -> None:
     """Audit a new object with every audited field as its 'after' value."""
     record_change(actor=actor, action="create", obj=obj, changes=diff({}, snapshot(obj, fields)))

@@ -14,6 +14,7 @@ from typing import Any
 
 from hersteld.absence import services
 from hersteld.absence.models import AbsenceCase, CaseKind, Context, SafetyNetCategory
+from hersteld.core.actor import Actor
 from hersteld.people.models import Employment, Gender
 
 
@@ -116,7 +117,7 @@ DONE_STEPS = (
 )
 
 
-def _steps_done(case: AbsenceCase, actor: Any) -> None:
+def _steps_done(case: AbsenceCase, actor: Actor) -> None:
     from hersteld.poortwachter.models import Todo
     from hersteld.poortwachter.services import mark_done
 

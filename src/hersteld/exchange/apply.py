@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from hersteld.absence import services as absence_services
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
-from hersteld.accounts.permissions import Role
+from hersteld.core.actor import Actor, SystemActor
 from hersteld.core.restrict import Scope
 from hersteld.core.validation import fail
 from hersteld.exchange import codec
@@ -63,30 +63,14 @@ CONTRACT_TYPES: dict[str, str] = {
 }
 
 
-class CouplingActor:
-    """A coupling acting on its employer with an employer user's rights; audited by its name."""
-
-    is_authenticated = True
-    is_active = True
-    role = Role.EMPLOYER_USER.value
-    pk = None
-    employee_id = None
-
-    def __init__(self, coupling: Coupling) -> None:
-        self.coupling = coupling
-        self._scope = Scope(coupling.employer.arbodienst_id, employer_id=coupling.employer_id)
-
-    def scopes_for(self, action: str) -> list[Scope]:
-        return [self._scope] if action in COUPLING_ACTIONS else []
-
-    def has_perm_anywhere(self, action: str) -> bool:
-        return action in COUPLING_ACTIONS
-
-    def get_username(self) -> str:
-        return f"koppeling:{self.coupling.source_system}"[:150]
-
-    def get_full_name(self) -> str:
-        return _("Coupling %(source)s") % {"source": self.coupling.source_system}
+def coupling_actor(coupling: Coupling) -> SystemActor:
+    """A coupling acts on its employer with an employer user's rights; audited by its name."""
+    return SystemActor(
+        name=f"koppeling:{coupling.source_system}"[:150],
+        full_name=_("Coupling %(source)s") % {"source": coupling.source_system},
+        scope=Scope(coupling.employer.arbodienst_id, employer_id=coupling.employer_id),
+        actions=COUPLING_ACTIONS,
+    )
 
 
 class Hold(Exception):
@@ -267,7 +251,7 @@ class Applier:
         self.message = message
         self.message_id = message_id
         self.options = options
-        self.actor = CouplingActor(coupling)
+        self.actor = coupling_actor(coupling)
         self.employer_id = coupling.employer_id
         self.sent_at = message.envelope.sent_at
         self.outcome = Outcome()
@@ -685,7 +669,7 @@ class Applier:
 
 
 def apply_decision(
-    actor: Any, case: AbsenceCase, kind: str, proposed: dict[str, Any], reason: str
+    actor: Actor, case: AbsenceCase, kind: str, proposed: dict[str, Any], reason: str
 ) -> None:
     """Carry out a correction or withdrawal (automatic policy, or a casemanager's yes)."""
     if kind in (ReviewKind.WITHDRAWAL, "withdrawal"):

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from hersteld.core.context import current_meta
 from hersteld.exchange import import_tasks, imports
 from hersteld.exchange.models import ImportRun, ImportStatus
 from hersteld.organisations.models import Employer
-from hersteld.web.access import requires
+from hersteld.web.access import AuthedRequest, requires
 
 RECENT_RUNS = 10
 
@@ -67,7 +67,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-def _runs(request: HttpRequest) -> Any:
+def _runs(request: AuthedRequest) -> Any:
     return (
         ImportRun.objects.restrict(request.user, imports.ACTION)
         .select_related("employer", "created_by")
@@ -75,7 +75,7 @@ def _runs(request: HttpRequest) -> Any:
     )
 
 
-def _start(request: HttpRequest, run: ImportRun) -> None:
+def _start(request: AuthedRequest, run: ImportRun) -> None:
     """Hand the run to a worker or thread once the row is committed; the request returns."""
     if run.status == ImportStatus.FAILED:  # a file uploaded again continues its stopped run
         run.status = ImportStatus.PENDING
@@ -87,7 +87,7 @@ def _start(request: HttpRequest, run: ImportRun) -> None:
 
 @requires("people.change", rule=on_a_whole_employer("people.change"))
 @require_http_methods(["GET", "POST"])
-def import_page(request: HttpRequest) -> HttpResponse:
+def import_page(request: AuthedRequest) -> HttpResponse:
     employers = imports.import_employers(request.user).order_by("name")
     if not employers.exists():
         raise PermissionDenied
@@ -136,7 +136,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 @requires("people.change")
 @require_http_methods(["GET", "POST"])
-def import_run_page(request: HttpRequest, pk: int) -> HttpResponse:
+def import_run_page(request: AuthedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs(request), pk=pk)
     if request.method == "POST":
         if run.status == ImportStatus.FAILED and run.content:
@@ -160,7 +160,7 @@ def import_run_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("people.change")
 @require_GET
-def import_status(request: HttpRequest, pk: int) -> JsonResponse:
+def import_status(request: AuthedRequest, pk: int) -> JsonResponse:
     run = get_object_or_404(_runs(request), pk=pk)
     return JsonResponse(
         {
@@ -179,7 +179,7 @@ def import_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @requires("people.change")
 @require_GET
-def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors_csv(request: AuthedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs(request), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'

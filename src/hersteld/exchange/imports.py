@@ -48,7 +48,7 @@ from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from hersteld.accounts.permissions import Role
+from hersteld.core.actor import Actor, SystemActor
 from hersteld.core.audit import diff, snapshot, user_or_none
 from hersteld.core.context import current_meta
 from hersteld.core.models import AuditAction, AuditEvent
@@ -317,42 +317,29 @@ class ImportConflict(RuntimeError):
 # --- the actor --------------------------------------------------------------------------
 
 
-class SystemImporter:
+IMPORT_ACTIONS = frozenset({"organisations.view", "people.view", "people.change"})
+
+
+def system_importer(employer: Employer) -> SystemActor:
     """The CLI without --user: the system acting on one employer with people rights only.
 
     Updates go through `people.services`, which fetch through `restrict`; this actor's scope is
     the one employer. Audit rows name it "import" (no user row).
     """
-
-    is_authenticated = True
-    is_active = True
-    pk = None
-    employee_id = None
-    role = Role.EMPLOYER_USER.value
-    ACTIONS = frozenset({"organisations.view", "people.view", "people.change"})
-
-    def __init__(self, employer: Employer) -> None:
-        self._scope = Scope(employer.arbodienst_id, employer_id=employer.pk)
-
-    def scopes_for(self, action: str) -> list[Scope]:
-        return [self._scope] if action in self.ACTIONS else []
-
-    def has_perm_anywhere(self, action: str) -> bool:
-        return action in self.ACTIONS
-
-    def get_username(self) -> str:
-        return "import"
-
-    def get_full_name(self) -> str:
-        return "import"
+    return SystemActor(
+        name="import",
+        full_name="import",
+        scope=Scope(employer.arbodienst_id, employer_id=employer.pk),
+        actions=IMPORT_ACTIONS,
+    )
 
 
-def import_employers(user: Any) -> models.QuerySet[Employer]:
+def import_employers(user: Actor) -> models.QuerySet[Employer]:
     """The employers whose population this user may import (people.change on the employer)."""
     return Employer.objects.restrict(user, ACTION)
 
 
-def employer_for_import(user: Any, employer_id: int) -> Employer:
+def employer_for_import(user: Actor | None, employer_id: int) -> Employer:
     """The employer, if the user (None: the system) may import for it; else Http404."""
     queryset = Employer.objects.all() if user is None else import_employers(user)
     employer = queryset.select_related("arbodienst").filter(pk=employer_id).first()
@@ -1155,7 +1142,7 @@ class Importer:
         run: ImportRun,
         source: Source,
         *,
-        actor: Any,
+        actor: Actor,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         progress: ProgressCallback | None = None,
     ) -> None:
@@ -1712,7 +1699,7 @@ def _terms(job: Employment) -> tuple[Any, ...]:
 def start_run(
     *,
     employer: Employer,
-    user: Any,
+    user: Actor | None,
     filename: str,
     content: bytes,
     dry_run: bool = False,
@@ -1761,7 +1748,7 @@ def run_import(
     run: ImportRun,
     content: bytes,
     *,
-    user: Any,
+    user: Actor | None,
     chunk_size: int | None = None,
     progress: ProgressCallback | None = None,
     max_rows: int | None = None,
@@ -1773,7 +1760,7 @@ def run_import(
     """
     employer = employer_for_import(user, run.employer_id)
     run.employer = employer
-    actor = user if user is not None else SystemImporter(employer)
+    actor = user if user is not None else system_importer(employer)
     try:
         source = open_source(content, run.file_format, employer, max_rows)
     except ImportFileError as exc:

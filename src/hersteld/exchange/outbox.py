@@ -51,10 +51,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
+from hersteld.core.actor import Actor
 from hersteld.core.models import AuditEvent
 from hersteld.core.validation import fail
 from hersteld.exchange import apply, codec
-from hersteld.exchange.apply import CouplingActor, allowed_item
+from hersteld.exchange.apply import allowed_item, coupling_actor
 from hersteld.exchange.context import applying_coupling
 from hersteld.exchange.models import (
     Change,
@@ -314,7 +315,7 @@ def _reported_by(coupling: Coupling, case: AbsenceCase) -> bool:
         .values_list("actor_name", flat=True)
         .first()
     )
-    return creator is not None and creator == CouplingActor(coupling).get_username()
+    return creator is not None and creator == coupling_actor(coupling).get_username()
 
 
 def _absence_ref_prefix(coupling: Coupling, case: AbsenceCase) -> str:
@@ -750,7 +751,7 @@ def deliver_due(now: dt.datetime | None = None) -> int:
 
 
 @transaction.atomic
-def retry_outbox(actor: Any, message_id: int) -> OutboxMessage:
+def retry_outbox(actor: Actor, message_id: int) -> OutboxMessage:
     """Send a failed message again (after the target was fixed): pending, with fresh attempts."""
     found = (
         OutboxMessage.objects.restrict(actor, "exchange.view_error_log")

@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from hersteld.absence.models import AbsenceCase
+from hersteld.core.actor import Actor
 from hersteld.core.validation import fail
 from hersteld.exchange.models import (
     ERROR_STATUSES,
@@ -31,13 +32,13 @@ RESTRICTED_BY_TYPE = {"case": AbsenceCase.RESTRICTED_FIELDS}
 COUPLING_ORDER = ("employer__name", "source_system", "id")
 
 
-def couplings(user: Any, action: str = "exchange.manage") -> QuerySet[Coupling]:
+def couplings(user: Actor, action: str = "exchange.manage") -> QuerySet[Coupling]:
     return (
         Coupling.objects.restrict(user, action).select_related("employer").order_by(*COUPLING_ORDER)
     )
 
 
-def coupling(user: Any, coupling_id: int, action: str = "exchange.manage") -> Coupling:
+def coupling(user: Actor, coupling_id: int, action: str = "exchange.manage") -> Coupling:
     found = couplings(user, action).filter(pk=coupling_id).first()
     if found is None:
         raise Http404
@@ -58,7 +59,7 @@ def messages(coupling: Coupling) -> QuerySet[InboxMessage]:
     )
 
 
-def error_log(user: Any, coupling_id: int) -> tuple[Coupling, QuerySet[InboxMessage]]:
+def error_log(user: Actor, coupling_id: int) -> tuple[Coupling, QuerySet[InboxMessage]]:
     """Rejected and failed messages; only with exchange.view_error_log ("Rapport CDES Fouten log")."""
     found = coupling(user, coupling_id, "exchange.view_error_log")
     rows = (
@@ -90,7 +91,7 @@ def billing(coupling: Coupling) -> list[dict[str, Any]]:
     )
 
 
-def reviews(user: Any, status: str = ReviewStatus.OPEN) -> QuerySet[ReviewTask]:
+def reviews(user: Actor, status: str = ReviewStatus.OPEN) -> QuerySet[ReviewTask]:
     return (
         ReviewTask.objects.restrict(user, "exchange.review")
         .filter(status=status)
@@ -99,7 +100,7 @@ def reviews(user: Any, status: str = ReviewStatus.OPEN) -> QuerySet[ReviewTask]:
     )
 
 
-def review(user: Any, review_id: int) -> ReviewTask:
+def review(user: Actor, review_id: int) -> ReviewTask:
     row = (
         ReviewTask.objects.restrict(user, "exchange.review")
         .select_related("coupling__employer", "case__employment__employee", "employee")
@@ -121,7 +122,7 @@ def parse_cursor(raw: str) -> int:
     return value
 
 
-def changes_after(user: Any, cursor: int, limit: int) -> tuple[list[Change], int, bool]:
+def changes_after(user: Actor, cursor: int, limit: int) -> tuple[list[Change], int, bool]:
     """(changes, next cursor, more) after the cursor, in scope.
 
     Field names the user may not see are left out, and a change of only such fields is left out
@@ -150,7 +151,7 @@ def changes_after(user: Any, cursor: int, limit: int) -> tuple[list[Change], int
     return shown, (scanned[-1].seq if scanned else cursor), more
 
 
-def coupling_overview(user: Any, action: str) -> QuerySet[Coupling]:
+def coupling_overview(user: Actor, action: str) -> QuerySet[Coupling]:
     """Couplings with their number of unresolved errors and last message, in two aggregates."""
     return (
         couplings(user, action)

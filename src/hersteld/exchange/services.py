@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hersteld.accounts.permissions import Role
-from hersteld.core.audit import record_change, snapshot
+from hersteld.core.actor import Actor
+from hersteld.core.audit import record_change, snapshot, user_or_none
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.tasks import send_email_after_commit
 from hersteld.core.validation import Problems, fail, message
@@ -53,7 +54,7 @@ def hash_key(key: str) -> str:
 # --- couplings (X1) -----------------------------------------------------------------------
 
 
-def _is_operator(actor: Any) -> bool:
+def _is_operator(actor: Actor) -> bool:
     return getattr(actor, "role", None) == Role.OPERATOR
 
 
@@ -68,7 +69,7 @@ def _check_config(data: dict[str, Any], problems: Problems) -> None:
 
 
 @transaction.atomic
-def request_coupling(*, actor: Any, employer_id: int, data: dict[str, Any]) -> Coupling:
+def request_coupling(*, actor: Actor, employer_id: int, data: dict[str, Any]) -> Coupling:
     """The arbodienst asks for a coupling of one employer with one source system (requested)."""
     employer = locked(Employer, actor, employer_id, "exchange.manage")
     values = {key: data[key] for key in CONFIG_FIELDS if key in data}
@@ -84,7 +85,7 @@ def request_coupling(*, actor: Any, employer_id: int, data: dict[str, Any]) -> C
 
 
 @transaction.atomic
-def configure_coupling(*, actor: Any, coupling_id: int, data: dict[str, Any]) -> Coupling:
+def configure_coupling(*, actor: Actor, coupling_id: int, data: dict[str, Any]) -> Coupling:
     """The four questions, error address, correction policy, target; a requested one is configured."""
     coupling = locked(Coupling, actor, coupling_id, "exchange.manage")
     before = snapshot(coupling, Coupling.AUDITED)
@@ -108,7 +109,7 @@ def configure_coupling(*, actor: Any, coupling_id: int, data: dict[str, Any]) ->
     return coupling
 
 
-def _operator_only(actor: Any) -> None:
+def _operator_only(actor: Actor) -> None:
     if not _is_operator(actor):
         raise PermissionDenied(message("operator_only"))
 
@@ -136,7 +137,7 @@ def message_incomplete(missing: list[str]) -> str:
 
 
 @transaction.atomic
-def activate_coupling(*, actor: Any, coupling_id: int) -> Coupling:
+def activate_coupling(*, actor: Actor, coupling_id: int) -> Coupling:
     """Only the operator activates a complete coupling; the first activation is billed as set-up."""
     _operator_only(actor)
     coupling = locked(Coupling, actor, coupling_id, "exchange.manage")
@@ -160,7 +161,7 @@ def activate_coupling(*, actor: Any, coupling_id: int) -> Coupling:
 
 
 @transaction.atomic
-def suspend_coupling(*, actor: Any, coupling_id: int) -> Coupling:
+def suspend_coupling(*, actor: Actor, coupling_id: int) -> Coupling:
     """A suspended coupling's key opens nothing (403 on every endpoint); the inbox stays."""
     _operator_only(actor)
     coupling = locked(Coupling, actor, coupling_id, "exchange.manage")
@@ -173,7 +174,7 @@ def suspend_coupling(*, actor: Any, coupling_id: int) -> Coupling:
 
 
 @transaction.atomic
-def rotate_key(*, actor: Any, coupling_id: int, key: str | None = None) -> str:
+def rotate_key(*, actor: Actor, coupling_id: int, key: str | None = None) -> str:
     """Issue a new API key (shown once; only its hash is kept); the old one stops working."""
     _operator_only(actor)
     coupling = locked(Coupling, actor, coupling_id, "exchange.manage")
@@ -419,7 +420,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
 
 
 @transaction.atomic
-def retry(*, actor: Any, message_id: int) -> InboxMessage:
+def retry(*, actor: Actor, message_id: int) -> InboxMessage:
     """Try a rejected or failed message again (after the cause was fixed)."""
     inbox = get_error_message(actor, message_id, for_update=True)
     if inbox.status not in ERROR_STATUSES:
@@ -431,7 +432,7 @@ def retry(*, actor: Any, message_id: int) -> InboxMessage:
 
 
 @transaction.atomic
-def dismiss(*, actor: Any, message_id: int) -> InboxMessage:
+def dismiss(*, actor: Actor, message_id: int) -> InboxMessage:
     """Set a rejected or failed message aside: it leaves the error log, nothing is applied."""
     inbox = get_error_message(actor, message_id, for_update=True)
     if inbox.status not in ERROR_STATUSES:
@@ -449,7 +450,7 @@ def dismiss(*, actor: Any, message_id: int) -> InboxMessage:
     return inbox
 
 
-def get_error_message(actor: Any, message_id: int, *, for_update: bool = False) -> InboxMessage:
+def get_error_message(actor: Actor, message_id: int, *, for_update: bool = False) -> InboxMessage:
     queryset = InboxMessage.objects.restrict(actor, "exchange.view_error_log")
     if for_update:
         queryset = queryset.select_for_update()
@@ -483,14 +484,14 @@ def reply_for(inbox: InboxMessage) -> bytes:
 
 
 @transaction.atomic
-def decide(*, actor: Any, review_id: int, accept: bool) -> ReviewTask:
+def decide(*, actor: Actor, review_id: int, accept: bool) -> ReviewTask:
     """A casemanager's yes or no on a proposed correction, withdrawal, merge or gap."""
     review = locked(ReviewTask, actor, review_id, "exchange.review")
     if review.status != ReviewStatus.OPEN:
         raise fail("__all__", "review_decided")
     review.status = ReviewStatus.APPLIED if accept else ReviewStatus.REJECTED
     review.decided_at = timezone.now()
-    review.decided_by = actor if getattr(actor, "pk", None) else None
+    review.decided_by = user_or_none(actor)
     if review.kind in (ReviewKind.CORRECTION, ReviewKind.WITHDRAWAL) and accept:
         assert review.case is not None
         reason = _("Proposed by coupling %(source)s, accepted") % {

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from hersteld.exchange.models import (
 )
 from hersteld.organisations.models import Employer
 from hersteld.people.models import Gender
-from hersteld.web.access import requires
+from hersteld.web.access import AuthedRequest, requires
 from hersteld.web.helpers import form_page, paginate, query_without_page
 
 FIELD_LABELS: dict[str, Any] = {
@@ -48,11 +48,11 @@ FIELD_LABELS: dict[str, Any] = {
 
 
 @requires("exchange.manage", "exchange.view_error_log")
-def coupling_list(request: HttpRequest) -> HttpResponse:
+def coupling_list(request: AuthedRequest) -> HttpResponse:
     """Every coupling in scope with its status and its open errors."""
     action = (
         "exchange.manage"
-        if request.user.has_perm_anywhere("exchange.manage")  # type: ignore[union-attr]
+        if request.user.has_perm_anywhere("exchange.manage")
         else "exchange.view_error_log"
     )
     rows = selectors.coupling_overview(request.user, action)
@@ -62,7 +62,7 @@ def coupling_list(request: HttpRequest) -> HttpResponse:
         "exchange/couplings.html",
         {
             "page": page,
-            "may_request": request.user.has_perm_anywhere("exchange.manage"),  # type: ignore[union-attr]
+            "may_request": request.user.has_perm_anywhere("exchange.manage"),
             "querystring": query_without_page(request),
         },
     )
@@ -74,7 +74,7 @@ def _config(coupling: Coupling) -> dict[str, Any]:
 
 @requires("exchange.manage")
 @require_http_methods(["GET", "POST"])
-def coupling_add(request: HttpRequest) -> HttpResponse:
+def coupling_add(request: AuthedRequest) -> HttpResponse:
     """The arbodienst asks for a coupling; the operator activates it later."""
     employers = Employer.objects.restrict(request.user, "exchange.manage").order_by("name")
     form = CouplingForm(
@@ -108,7 +108,7 @@ def coupling_add(request: HttpRequest) -> HttpResponse:
 
 @requires("exchange.manage")
 @require_http_methods(["GET", "POST"])
-def coupling_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def coupling_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     coupling = selectors.coupling(request.user, pk)
     form = CouplingForm(request.POST or None, initial=_config(coupling))
 
@@ -127,7 +127,7 @@ def coupling_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @requires("exchange.manage")
-def coupling_detail(request: HttpRequest, pk: int, new_key: str = "") -> HttpResponse:
+def coupling_detail(request: AuthedRequest, pk: int, new_key: str = "") -> HttpResponse:
     """Configuration, status, key, billing per month, received and sent messages."""
     coupling = selectors.coupling(request.user, pk)
     status = request.GET.get("status", "")
@@ -135,7 +135,7 @@ def coupling_detail(request: HttpRequest, pk: int, new_key: str = "") -> HttpRes
     if status in InboxStatus.values:
         inbox = inbox.filter(status=status)
     page = paginate(request, inbox)
-    user: Any = request.user
+    user = request.user
     return render(
         request,
         "exchange/coupling_detail.html",
@@ -161,7 +161,7 @@ def coupling_detail(request: HttpRequest, pk: int, new_key: str = "") -> HttpRes
 
 @requires("exchange.manage")
 @require_POST
-def coupling_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def coupling_action(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     """Operator actions: activate, suspend, issue a new key (shown once, on this answer only)."""
     coupling = selectors.coupling(request.user, pk)
     try:
@@ -181,7 +181,7 @@ def coupling_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 @requires("exchange.view_error_log")
-def error_log(request: HttpRequest, pk: int) -> HttpResponse:
+def error_log(request: AuthedRequest, pk: int) -> HttpResponse:
     """Rapport CDES Fouten log: rejected and failed messages with their reasons."""
     coupling, rows = selectors.error_log(request.user, pk)
     return render(
@@ -197,7 +197,7 @@ def error_log(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("exchange.view_error_log")
 @require_POST
-def dismiss(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+def dismiss(request: AuthedRequest, pk: int, message_pk: int) -> HttpResponse:
     """Set a message that will never be fixed aside, so the error log shows what needs work."""
     try:
         services.dismiss(actor=request.user, message_id=message_pk)
@@ -211,7 +211,7 @@ def dismiss(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
 
 @requires("exchange.view_error_log")
 @require_POST
-def outbox_retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+def outbox_retry(request: AuthedRequest, pk: int, message_pk: int) -> HttpResponse:
     """Send a failed outbound message again, after the target was fixed."""
     try:
         outbox.retry_outbox(request.user, message_pk)
@@ -225,7 +225,7 @@ def outbox_retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse
 
 @requires("exchange.view_error_log")
 @require_POST
-def retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
+def retry(request: AuthedRequest, pk: int, message_pk: int) -> HttpResponse:
     message = services.get_error_message(request.user, message_pk)
     if message.coupling_id != pk:
         raise PermissionDenied
@@ -247,7 +247,7 @@ def retry(request: HttpRequest, pk: int, message_pk: int) -> HttpResponse:
 
 
 @requires("exchange.review")
-def review_list(request: HttpRequest) -> HttpResponse:
+def review_list(request: AuthedRequest) -> HttpResponse:
     """Proposals from couplings: corrections, withdrawals, possible duplicates, missing reports."""
     status = request.GET.get("status", ReviewStatus.OPEN)
     status = status if status in ReviewStatus.values else ReviewStatus.OPEN
@@ -301,7 +301,7 @@ def _shown(name: str, value: Any) -> Any:
 
 @requires("exchange.review")
 @require_http_methods(["GET", "POST"])
-def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     review = selectors.review(request.user, pk)
     decision = request.POST.get("decision")
     if request.method == "POST" and decision not in ("accept", "reject"):

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
 from hersteld.organisations.models import Arbodienst
@@ -16,6 +17,13 @@ AUDITED_SETTINGS = (
     "consult_planning_week",
     "signal_days",
 )
+
+
+def _staff(request: HttpRequest) -> Actor:
+    """Django admin serves signed-in staff only: the acting user."""
+    user = request.user
+    assert user.is_authenticated
+    return user
 
 
 @admin.register(Arbodienst)
@@ -34,7 +42,7 @@ class ArbodienstAdmin(admin.ModelAdmin):
         changes = diff(before, snapshot(obj, AUDITED_SETTINGS))
         if changes:
             record_change(
-                actor=request.user,
+                actor=_staff(request),
                 action=AuditAction.UPDATE if change else AuditAction.CREATE,
                 obj=obj,
                 changes=changes,

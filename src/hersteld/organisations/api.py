@@ -4,12 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.organisations import selectors, services
 from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.web.access import AuthedRequest
 from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["employers and departments"])
@@ -83,14 +83,14 @@ class DepartmentCreate(DepartmentIn):
     name: str
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: AuthedRequest) -> Any:
     return request.user
 
 
 @router.get("/employers", response=list[EmployerOut])
 @paginate(PageNumberPagination)
 def list_employers(
-    request: HttpRequest, search: str = "", changed_after: dt.datetime | None = None
+    request: AuthedRequest, search: str = "", changed_after: dt.datetime | None = None
 ) -> QuerySet[Employer]:
     qs = selectors.employers(_user(request)).order_by("name", "id")
     if search:
@@ -101,12 +101,12 @@ def list_employers(
 
 
 @router.get("/employers/{employer_id}", response=EmployerOut)
-def get_employer(request: HttpRequest, employer_id: int) -> Employer:
+def get_employer(request: AuthedRequest, employer_id: int) -> Employer:
     return selectors.employer(_user(request), employer_id)
 
 
 @router.post("/employers", response={201: EmployerOut})
-def create_employer(request: HttpRequest, payload: EmployerCreate) -> Status:
+def create_employer(request: AuthedRequest, payload: EmployerCreate) -> Status:
     user = _user(request)
     tenants = Arbodienst.objects.restrict(user, "organisations.change")
     tenant_id = payload.arbodienst_id or user.arbodienst_id
@@ -118,14 +118,14 @@ def create_employer(request: HttpRequest, payload: EmployerCreate) -> Status:
 
 
 @router.patch("/employers/{employer_id}", response=EmployerOut)
-def update_employer(request: HttpRequest, employer_id: int, payload: EmployerIn) -> Employer:
+def update_employer(request: AuthedRequest, employer_id: int, payload: EmployerIn) -> Employer:
     return services.update_employer(
         actor=_user(request), employer_id=employer_id, data=payload.dict(exclude_unset=True)
     )
 
 
 @router.post("/employers/{employer_id}/end", response=EmployerOut)
-def end_employer(request: HttpRequest, employer_id: int, payload: EndIn) -> Employer:
+def end_employer(request: AuthedRequest, employer_id: int, payload: EndIn) -> Employer:
     return services.end_employer(
         actor=_user(request), employer_id=employer_id, end_date=payload.end_date
     )
@@ -134,7 +134,7 @@ def end_employer(request: HttpRequest, employer_id: int, payload: EndIn) -> Empl
 @router.get("/departments", response=list[DepartmentOut])
 @paginate(PageNumberPagination)
 def list_departments(
-    request: HttpRequest, employer_id: int | None = None, changed_after: dt.datetime | None = None
+    request: AuthedRequest, employer_id: int | None = None, changed_after: dt.datetime | None = None
 ) -> QuerySet[Department]:
     qs = selectors.departments(_user(request)).order_by("employer_id", "path")
     if employer_id is not None:
@@ -145,18 +145,18 @@ def list_departments(
 
 
 @router.get("/departments/{department_id}", response=DepartmentOut)
-def get_department(request: HttpRequest, department_id: int) -> Department:
+def get_department(request: AuthedRequest, department_id: int) -> Department:
     return selectors.department(_user(request), department_id)
 
 
-def _parent(request: HttpRequest, parent_id: int | None) -> Department | None:
+def _parent(request: AuthedRequest, parent_id: int | None) -> Department | None:
     if parent_id is None:
         return None
     return selectors.department(_user(request), parent_id, "organisations.change")
 
 
 @router.post("/departments", response={201: DepartmentOut})
-def create_department(request: HttpRequest, payload: DepartmentCreate) -> Status:
+def create_department(request: AuthedRequest, payload: DepartmentCreate) -> Status:
     data = {
         "code": payload.code,
         "name": payload.name,
@@ -172,7 +172,7 @@ def create_department(request: HttpRequest, payload: DepartmentCreate) -> Status
 
 @router.patch("/departments/{department_id}", response=DepartmentOut)
 def update_department(
-    request: HttpRequest, department_id: int, payload: DepartmentIn
+    request: AuthedRequest, department_id: int, payload: DepartmentIn
 ) -> Department:
     data: dict[str, Any] = payload.dict(exclude_unset=True, exclude={"parent_id"})
     if "parent_id" in payload.model_fields_set:
@@ -181,7 +181,7 @@ def update_department(
 
 
 @router.post("/departments/{department_id}/end", response=DepartmentOut)
-def end_department(request: HttpRequest, department_id: int, payload: EndIn) -> Department:
+def end_department(request: AuthedRequest, department_id: int, payload: EndIn) -> Department:
     return services.end_department(
         actor=_user(request), department_id=department_id, end_date=payload.end_date
     )

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hersteld.core.actor import Actor
 from hersteld.organisations.models import Arbodienst, Department
 from hersteld.web.helpers import set_choices
 
@@ -32,7 +33,7 @@ class EmployerForm(forms.Form):
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
 
 
-def employer_form(data: Any, *, actor: Any, creating: bool, initial: Any = None) -> EmployerForm:
+def employer_form(data: Any, *, actor: Actor, creating: bool, initial: Any = None) -> EmployerForm:
     """The arbodienst is chosen only by an operator creating an employer; others work in their own."""
     form = EmployerForm(data, initial=initial)
     tenants = Arbodienst.objects.restrict(actor, "organisations.change")
@@ -53,7 +54,7 @@ class DepartmentForm(forms.Form):
         empty_label=_("(top level)"),
     )
 
-    def __init__(self, *args: Any, actor: Any, employer_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, employer_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         set_choices(
             self,

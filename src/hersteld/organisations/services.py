@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from hersteld.core import signals
+from hersteld.core.actor import Actor
 from hersteld.core.audit import snapshot
 from hersteld.core.contact import phone_problem, postcode_problem
 from hersteld.core.services import (
@@ -58,7 +59,7 @@ def _validate_employer(
 
 
 @transaction.atomic
-def create_employer(*, actor: Any, arbodienst: Arbodienst, data: dict[str, Any]) -> Employer:
+def create_employer(*, actor: Actor, arbodienst: Arbodienst, data: dict[str, Any]) -> Employer:
     allowed = Arbodienst.objects.restrict(actor, "organisations.change").filter(pk=arbodienst.pk)
     if not allowed.exists():
         raise PermissionDenied(message("not_allowed"))
@@ -70,7 +71,7 @@ def create_employer(*, actor: Any, arbodienst: Arbodienst, data: dict[str, Any])
 
 
 @transaction.atomic
-def update_employer(*, actor: Any, employer_id: int, data: dict[str, Any]) -> Employer:
+def update_employer(*, actor: Actor, employer_id: int, data: dict[str, Any]) -> Employer:
     employer = locked(Employer, actor, employer_id, "organisations.change")
     before = snapshot(employer, Employer.AUDITED)
     current = {key: getattr(employer, key) for key in EMPLOYER_FIELDS}
@@ -111,7 +112,7 @@ def _validate_department(
 
 
 @transaction.atomic
-def create_department(*, actor: Any, employer_id: int, data: dict[str, Any]) -> Department:
+def create_department(*, actor: Actor, employer_id: int, data: dict[str, Any]) -> Department:
     employer = locked(Employer, actor, employer_id, "organisations.change")
     clean = _validate_department(data, employer=employer, department=None)
     department = Department.objects.create(employer=employer, path="", **clean)
@@ -123,7 +124,7 @@ def create_department(*, actor: Any, employer_id: int, data: dict[str, Any]) -> 
 
 
 @transaction.atomic
-def update_department(*, actor: Any, department_id: int, data: dict[str, Any]) -> Department:
+def update_department(*, actor: Actor, department_id: int, data: dict[str, Any]) -> Department:
     department = locked(Department, actor, department_id, "organisations.change")
     before = snapshot(department, Department.AUDITED)
     merged = {"code": department.code, "name": department.name, "parent": department.parent, **data}
@@ -153,7 +154,7 @@ def _move_subtree(old_path: str, department: Department) -> None:
 
 
 @transaction.atomic
-def end_employer(*, actor: Any, employer_id: int, end_date: dt.date) -> Employer:
+def end_employer(*, actor: Actor, employer_id: int, end_date: dt.date) -> Employer:
     """The employer stops being a client of the arbodienst; its data stays for the retention terms."""
     employer = locked(Employer, actor, employer_id, "organisations.change")
     set_end_date(actor=actor, obj=employer, end_date=end_date, fields=Employer.AUDITED)
@@ -161,7 +162,7 @@ def end_employer(*, actor: Any, employer_id: int, end_date: dt.date) -> Employer
 
 
 @transaction.atomic
-def end_department(*, actor: Any, department_id: int, end_date: dt.date) -> Department:
+def end_department(*, actor: Actor, department_id: int, end_date: dt.date) -> Department:
     """Close a department; refused while a higher app objects (employments still in service)."""
     department = locked(Department, actor, department_id, "organisations.change")
     for _receiver, problem in signals.department_ending.send(

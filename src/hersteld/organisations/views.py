@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from hersteld.core.selectors import describe, history_for_object
 from hersteld.organisations import selectors, services
 from hersteld.organisations.forms import DepartmentForm, EmployerForm, employer_form
 from hersteld.organisations.models import Arbodienst
-from hersteld.web.access import requires
+from hersteld.web.access import AuthedRequest, requires
 from hersteld.web.helpers import form_page, paginate, run_service
 
 
@@ -25,7 +25,7 @@ def _employer_page(employer: Any) -> str:
 
 
 @requires("organisations.view")
-def employer_list(request: HttpRequest) -> HttpResponse:
+def employer_list(request: AuthedRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     return render(
         request,
@@ -39,12 +39,12 @@ def employer_list(request: HttpRequest) -> HttpResponse:
 
 
 @requires("organisations.view")
-def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     employer = selectors.employer(request.user, pk)
     can_change = selectors.employers(request.user, "organisations.change").filter(pk=pk).exists()
     form = DepartmentForm(actor=request.user, employer_id=employer.pk) if can_change else None
     history = None
-    if request.user.has_perm_anywhere("audit.view"):  # type: ignore[union-attr]
+    if request.user.has_perm_anywhere("audit.view"):
         history = describe(history_for_object(request.user, employer)[:20], user=request.user)
     return render(
         request,
@@ -61,7 +61,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("organisations.change")
 @require_http_methods(["GET", "POST"])
-def employer_create(request: HttpRequest) -> HttpResponse:
+def employer_create(request: AuthedRequest) -> HttpResponse:
     arbodiensten = Arbodienst.objects.restrict(request.user, "organisations.change")
     if not arbodiensten.exists():
         raise PermissionDenied
@@ -83,7 +83,7 @@ def employer_create(request: HttpRequest) -> HttpResponse:
 
 @requires("organisations.change")
 @require_http_methods(["GET", "POST"])
-def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employer_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     employer = selectors.employer(request.user, pk, "organisations.change")
     initial = {key: getattr(employer, key) for key in EmployerForm.base_fields}
     return form_page(
@@ -99,7 +99,7 @@ def employer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("organisations.change")
 @require_http_methods(["POST"])
-def department_create(request: HttpRequest, pk: int) -> HttpResponse:
+def department_create(request: AuthedRequest, pk: int) -> HttpResponse:
     employer = selectors.employer(request.user, pk, "organisations.change")
     form = DepartmentForm(request.POST, actor=request.user, employer_id=employer.pk)
     if form.is_valid():
@@ -129,7 +129,7 @@ def department_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("organisations.change")
 @require_http_methods(["GET", "POST"])
-def department_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def department_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     department = selectors.department(request.user, pk, "organisations.change")
     initial = {"code": department.code, "name": department.name, "parent": department.parent}
     form = DepartmentForm(

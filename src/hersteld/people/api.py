@@ -5,12 +5,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
+from hersteld.web.access import AuthedRequest
 from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["employees and employments"])
@@ -114,14 +114,14 @@ class TermsOut(Schema):
     hours_per_week: Decimal
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: AuthedRequest) -> Any:
     return request.user
 
 
 @router.get("/employees", response=list[EmployeeOut])
 @paginate(PageNumberPagination)
 def list_employees(
-    request: HttpRequest,
+    request: AuthedRequest,
     search: str = "",
     employer_id: int | None = None,
     changed_after: dt.datetime | None = None,
@@ -132,12 +132,12 @@ def list_employees(
 
 
 @router.get("/employees/{employee_id}", response=EmployeeOut)
-def get_employee(request: HttpRequest, employee_id: int) -> Employee:
+def get_employee(request: AuthedRequest, employee_id: int) -> Employee:
     return selectors.employee(_user(request), employee_id)
 
 
 @router.patch("/employees/{employee_id}", response=EmployeeOut)
-def update_employee(request: HttpRequest, employee_id: int, payload: EmployeeIn) -> Employee:
+def update_employee(request: AuthedRequest, employee_id: int, payload: EmployeeIn) -> Employee:
     return services.update_employee(
         actor=_user(request), employee_id=employee_id, data=payload.dict(exclude_unset=True)
     )
@@ -146,7 +146,7 @@ def update_employee(request: HttpRequest, employee_id: int, payload: EmployeeIn)
 @router.get("/employments", response=list[EmploymentOut])
 @paginate(PageNumberPagination)
 def list_employments(
-    request: HttpRequest,
+    request: AuthedRequest,
     search: str = "",
     employer_id: int | None = None,
     department_id: int | None = None,
@@ -164,13 +164,13 @@ def list_employments(
 
 
 @router.get("/employments/{employment_id}", response=EmploymentOut)
-def get_employment(request: HttpRequest, employment_id: int) -> Employment:
+def get_employment(request: AuthedRequest, employment_id: int) -> Employment:
     return selectors.employment(_user(request), employment_id)
 
 
 @router.get("/employments/{employment_id}/terms", response=list[TermsOut])
 def employment_terms(
-    request: HttpRequest, employment_id: int, on: dt.date | None = None
+    request: AuthedRequest, employment_id: int, on: dt.date | None = None
 ) -> list[EmploymentTerms]:
     """The effective-dated history of department, function and hours; `on` gives the row in force that day."""
     employment = selectors.employment(_user(request), employment_id)
@@ -188,7 +188,7 @@ def _service_data(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
 
 
 @router.post("/employments", response={201: EmploymentOut})
-def create_employment(request: HttpRequest, payload: EmploymentCreate) -> Status:
+def create_employment(request: AuthedRequest, payload: EmploymentCreate) -> Status:
     data = _service_data(payload, exclude={"employee", "employee_id", "employer_id"})
     if payload.employee is not None:
         data.update(payload.employee.dict(exclude_none=True))
@@ -202,7 +202,7 @@ def create_employment(request: HttpRequest, payload: EmploymentCreate) -> Status
 
 @router.patch("/employments/{employment_id}", response=EmploymentOut)
 def update_employment(
-    request: HttpRequest, employment_id: int, payload: EmploymentUpdate
+    request: AuthedRequest, employment_id: int, payload: EmploymentUpdate
 ) -> Employment:
     data = _service_data(payload, exclude={"valid_from"})
     return services.update_employment(
@@ -211,7 +211,7 @@ def update_employment(
 
 
 @router.post("/employments/{employment_id}/end", response=EmploymentOut)
-def end_employment(request: HttpRequest, employment_id: int, payload: EndIn) -> Employment:
+def end_employment(request: AuthedRequest, employment_id: int, payload: EndIn) -> Employment:
     return services.end_employment(
         actor=_user(request), employment_id=employment_id, end_date=payload.end_date
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from hersteld.core.actor import Actor
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import ContractType, Gender, MaritalStatus
 from hersteld.web.helpers import set_choices
@@ -134,7 +135,7 @@ class EmploymentAddForm(EmployeeFieldsMixin, EmploymentFieldsMixin):
         label=_("Department"), queryset=Department.objects.none(), widget=EmployerLinkedSelect()
     )
 
-    def __init__(self, *args: Any, actor: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         departments = Department.objects.restrict(actor, "people.change").select_related("employer")
         employers_qs = Employer.objects.filter(pk__in=departments.values("employer_id"))
@@ -165,7 +166,7 @@ class EmploymentEditForm(EmploymentFieldsMixin):
         help_text=_("Leave empty for today."),
     )
 
-    def __init__(self, *args: Any, actor: Any, employer_id: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, actor: Actor, employer_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         departments = Department.objects.restrict(actor, "people.change").filter(
             employer_id=employer_id

@@ -9,19 +9,20 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.organisations.models import Department
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 
 
-def employments(user: Any, action: str = "people.view") -> QuerySet[Employment]:
+def employments(user: Actor, action: str = "people.view") -> QuerySet[Employment]:
     return Employment.objects.restrict(user, action).select_related(
         "employee", "employer", "department"
     )
 
 
 def employment_list(
-    user: Any,
+    user: Actor,
     *,
     search: str = "",
     employer_id: int | None = None,
@@ -57,7 +58,7 @@ def employment_list(
 
 
 def employment(
-    user: Any, pk: int, action: str = "people.view", *, log_access: bool = True
+    user: Actor, pk: int, action: str = "people.view", *, log_access: bool = True
 ) -> Employment:
     found = get_object_or_404(employments(user, action), pk=pk)
     if log_access:
@@ -65,12 +66,12 @@ def employment(
     return found
 
 
-def employees(user: Any, action: str = "people.view") -> QuerySet[Employee]:
+def employees(user: Actor, action: str = "people.view") -> QuerySet[Employee]:
     return Employee.objects.restrict(user, action).select_related("employer")
 
 
 def employee_list(
-    user: Any,
+    user: Actor,
     *,
     search: str = "",
     employer_id: int | None = None,
@@ -88,7 +89,7 @@ def employee_list(
 
 
 def employee(
-    user: Any, pk: int, action: str = "people.view", *, log_access: bool = True
+    user: Actor, pk: int, action: str = "people.view", *, log_access: bool = True
 ) -> Employee:
     """One employee, as far as the user may see; every view is written to the access log."""
     found = get_object_or_404(employees(user, action), pk=pk)
@@ -97,7 +98,7 @@ def employee(
     return found
 
 
-def employee_employments(user: Any, employee: Employee) -> QuerySet[Employment]:
+def employee_employments(user: Actor, employee: Employee) -> QuerySet[Employment]:
     return employments(user).filter(employee=employee).order_by("-start_date")
 
 

@@ -11,6 +11,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
 from hersteld.core.services import (
@@ -135,7 +136,7 @@ def check_employment(
         problems.check("end_date", rules.end_date_problem(data["start_date"], data["end_date"]))
 
 
-def _department_for_change(actor: Any, department: Department | int | None) -> Department | None:
+def _department_for_change(actor: Actor, department: Department | int | None) -> Department | None:
     """The department must lie in the actor's people.change scope; otherwise it is not found."""
     if department is None:
         return None
@@ -176,7 +177,7 @@ EMPLOYMENT_KEYS = (
 @transaction.atomic
 def add_employment(
     *,
-    actor: Any,
+    actor: Actor,
     data: dict[str, Any],
     employee_id: int | None = None,
     employee_required: tuple[str, ...] = EMPLOYEE_REQUIRED,
@@ -252,7 +253,7 @@ def _create_employee(employer_id: int, data: dict[str, Any]) -> Employee:
 @transaction.atomic
 def update_employee(
     *,
-    actor: Any,
+    actor: Actor,
     employee_id: int,
     data: dict[str, Any],
     required: tuple[str, ...] = EMPLOYEE_REQUIRED,
@@ -278,7 +279,7 @@ def update_employee(
 @transaction.atomic
 def update_employment(
     *,
-    actor: Any,
+    actor: Actor,
     employment_id: int,
     data: dict[str, Any],
     valid_from: dt.date | None = None,
@@ -338,7 +339,7 @@ def _terms_values(row: EmploymentTerms | None) -> dict[str, Any]:
 
 
 def _change_terms(
-    actor: Any, employment: Employment, effective: dt.date, merged: dict[str, Any]
+    actor: Actor, employment: Employment, effective: dt.date, merged: dict[str, Any]
 ) -> None:
     """Write the terms row for `effective` and audit it with that date, also when it lies ahead."""
     in_force = employment.terms.filter(valid_from__lte=effective).order_by("-valid_from").first()
@@ -388,7 +389,7 @@ def sync_current_terms(employment: Employment, today: dt.date | None = None) -> 
 
 
 @transaction.atomic
-def end_employment(*, actor: Any, employment_id: int, end_date: dt.date) -> Employment:
+def end_employment(*, actor: Actor, employment_id: int, end_date: dt.date) -> Employment:
     """Uit dienst melden: only when the employee really leaves; end date on or after start."""
     employment = locked(Employment, actor, employment_id, "people.change")
     if end_date is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,12 +21,12 @@ from hersteld.people.forms import (
     EndEmploymentForm,
 )
 from hersteld.people.models import Employment
-from hersteld.web.access import requires
+from hersteld.web.access import AuthedRequest, requires
 from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 
 @requires("people.view")
-def employment_list(request: HttpRequest) -> HttpResponse:
+def employment_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "in")
     in_service = {"in": True, "out": False}.get(status)
     employer_id = int_or_none(request.GET.get("employer"))
@@ -49,7 +49,7 @@ def employment_list(request: HttpRequest) -> HttpResponse:
             "status": status,
         },
         "querystring": query_without_page(request),
-        "can_add": request.user.has_perm_anywhere("people.change"),  # type: ignore[union-attr]
+        "can_add": request.user.has_perm_anywhere("people.change"),
     }
     template = (
         "people/_employment_rows.html"
@@ -65,7 +65,7 @@ def _employee_page(employment: Any) -> str:
 
 @requires("people.change")
 @require_http_methods(["GET", "POST"])
-def employment_add(request: HttpRequest) -> HttpResponse:
+def employment_add(request: AuthedRequest) -> HttpResponse:
     return form_page(
         request,
         EmploymentAddForm(request.POST or None, actor=request.user),
@@ -80,7 +80,7 @@ def employment_add(request: HttpRequest) -> HttpResponse:
 
 
 @requires("people.view")
-def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     employee = selectors.employee(request.user, pk)
     tab = request.GET.get("tab", "data")
     employments = list(
@@ -93,7 +93,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "tab": tab,
         "employments": employments,
         "can_change": selectors.employees(request.user, "people.change").filter(pk=pk).exists(),
-        "can_history": request.user.has_perm_anywhere("audit.view"),  # type: ignore[union-attr]
+        "can_history": request.user.has_perm_anywhere("audit.view"),
     }
     if tab == "history" and context["can_history"]:
         page = paginate(request, history_for_employee(request.user, employee))
@@ -104,7 +104,7 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("people.change")
 @require_http_methods(["GET", "POST"])
-def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employee_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     employee = selectors.employee(request.user, pk, "people.change", log_access=False)
     initial = {key: getattr(employee, key) for key in EmployeeEditForm.base_fields}
     return form_page(
@@ -120,7 +120,7 @@ def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("people.change")
 @require_http_methods(["GET", "POST"])
-def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def employment_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     employment = selectors.employment(request.user, pk, "people.change", log_access=False)
     initial = {
         key: getattr(employment, key)
@@ -153,7 +153,7 @@ def employment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("people.change")
 @require_http_methods(["GET", "POST"])
-def employment_end(request: HttpRequest, pk: int) -> HttpResponse:
+def employment_end(request: AuthedRequest, pk: int) -> HttpResponse:
     employment = selectors.employment(request.user, pk, "people.change", log_access=False)
     return form_page(
         request,

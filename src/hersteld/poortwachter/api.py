@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -15,6 +15,7 @@ from hersteld.accounts.permissions import Role
 from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.models import Todo
+from hersteld.web.access import AuthedRequest
 from hersteld.web.schemas import InputSchema
 
 router = Router(tags=["poortwachter"])
@@ -105,7 +106,7 @@ class TodoIn(InputSchema):
 
 
 @router.get("/cases/{case_id}/poortwachter", response=PlanOut)
-def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def case_plan(request: AuthedRequest, case_id: int) -> dict[str, Any]:
     """Every milestone of the chain of this case, with its due date and how it was derived."""
     case = absence_selectors.case(request.user, case_id)
     result = services.compute_plan(case)
@@ -147,7 +148,7 @@ def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
 @router.get("/todos", response=list[TodoOut])
 @paginate(PageNumberPagination)
 def list_todos(
-    request: HttpRequest,
+    request: AuthedRequest,
     days: int = Query(14, ge=1, le=366),
     overdue_only: bool = False,
     party: str = "",
@@ -175,13 +176,13 @@ def list_todos(
 
 
 @router.get("/cases/{case_id}/todos", response=list[TodoOut])
-def case_todos(request: HttpRequest, case_id: int) -> QuerySet[Todo]:
+def case_todos(request: AuthedRequest, case_id: int) -> QuerySet[Todo]:
     case = absence_selectors.case(request.user, case_id)
     return selectors.case_todos(request.user, case).select_related("case")
 
 
 @router.post("/cases/{case_id}/todos", response={201: TodoOut})
-def add_todo(request: HttpRequest, case_id: int, payload: TodoIn) -> Status:
+def add_todo(request: AuthedRequest, case_id: int, payload: TodoIn) -> Status:
     """A manual to-do on a case; the medical-term guard checks its title."""
     todo = services.add_todo(
         actor=request.user,
@@ -194,7 +195,7 @@ def add_todo(request: HttpRequest, case_id: int, payload: TodoIn) -> Status:
 
 
 @router.post("/todos/{todo_id}/done", response=TodoOut)
-def mark_done(request: HttpRequest, todo_id: int, payload: DoneIn) -> Todo:
+def mark_done(request: AuthedRequest, todo_id: int, payload: DoneIn) -> Todo:
     """Record the date a step was done (the plan follows, e.g. the plan van aanpak after the
     probleemanalyse); `done_on: null` undoes it. The company doctor's steps: arbodienst only (403)."""
     return services.mark_done(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils import timezone
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase, CaseNote, CaseStatus
 from hersteld.accounts.permissions import Role
+from hersteld.core.actor import Actor
 from hersteld.poortwachter.models import HolidayDecree, Notification, Todo
 from hersteld.poortwachter.workdays import builtin_decrees
 
@@ -21,7 +21,7 @@ SORTS = {
 }
 
 
-def visible(user: Any, action: str = "absence.view") -> QuerySet[Todo]:
+def visible(user: Actor, action: str = "absence.view") -> QuerySet[Todo]:
     """To-dos in scope; an employee sees only the Poortwachter steps, not manual to-dos or notes."""
     qs = Todo.objects.restrict(user, action)
     if getattr(user, "role", None) == Role.EMPLOYEE:
@@ -29,13 +29,13 @@ def visible(user: Any, action: str = "absence.view") -> QuerySet[Todo]:
     return qs
 
 
-def todos(user: Any, action: str = "absence.view") -> QuerySet[Todo]:
+def todos(user: Actor, action: str = "absence.view") -> QuerySet[Todo]:
     return visible(user, action).select_related(
         "case__employee", "case__employer", "case__employment__department"
     )
 
 
-def case_todos(user: Any, case: AbsenceCase) -> QuerySet[Todo]:
+def case_todos(user: Actor, case: AbsenceCase) -> QuerySet[Todo]:
     """The to-dos of the chain `case` belongs to (they live on its latest case)."""
     chain = [item.pk for item in whole_chain(case)]
     return visible(user).filter(case_id__in=chain).order_by("due", "code", "number", "id")
@@ -63,7 +63,7 @@ OWN_PARTIES: dict[str, tuple[str, ...] | None] = {
 }
 
 
-def mine(user: Any, qs: QuerySet[Todo]) -> QuerySet[Todo]:
+def mine(user: Actor, qs: QuerySet[Todo]) -> QuerySet[Todo]:
     """ "My steps": steps of the user's own party on the cases he handles.
 
     A case is his when he reported it, wrote a note in it, or recorded one of its steps as
@@ -72,9 +72,9 @@ def mine(user: Any, qs: QuerySet[Todo]) -> QuerySet[Todo]:
     the records say about who handles a case.
     """
     handled = (
-        Q(case__created_by=user)
-        | Exists(CaseNote.objects.filter(case=OuterRef("case"), author=user))
-        | Exists(Todo.objects.filter(case=OuterRef("case"), done_by=user))
+        Q(case__created_by_id=user.pk)
+        | Exists(CaseNote.objects.filter(case=OuterRef("case"), author_id=user.pk))
+        | Exists(Todo.objects.filter(case=OuterRef("case"), done_by_id=user.pk))
     )
     parties = OWN_PARTIES.get(getattr(user, "role", ""), ())
     qs = qs.filter(handled)
@@ -84,7 +84,7 @@ def mine(user: Any, qs: QuerySet[Todo]) -> QuerySet[Todo]:
 
 
 def worklist(
-    user: Any,
+    user: Actor,
     *,
     days: int = 14,
     overdue_only: bool = False,
@@ -116,15 +116,15 @@ def worklist(
     return qs.order_by(*SORTS.get(sort, SORTS["due"]))
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Actor) -> int:
     return notifications(user).filter(read_at__isnull=True).count()
 
 
-def notifications(user: Any) -> QuerySet[Notification]:
+def notifications(user: Actor) -> QuerySet[Notification]:
     """The user's own signals, for to-dos still in scope, without those he dismissed."""
     return (
         Notification.objects.filter(
-            user=user, dismissed_at__isnull=True, todo__in=visible(user).values("pk")
+            user_id=user.pk, dismissed_at__isnull=True, todo__in=visible(user).values("pk")
         )
         .select_related("todo__case__employee")
         .order_by("-created_at", "-id")

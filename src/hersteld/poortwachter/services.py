@@ -21,8 +21,10 @@ from django.utils.translation import ngettext, override
 
 from hersteld.absence.chains import bridging_leaves, whole_chain
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
+from hersteld.accounts.models import User
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
-from hersteld.core.audit import snapshot
+from hersteld.core.actor import Actor
+from hersteld.core.audit import snapshot, user_or_none
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail
 from hersteld.poortwachter import engine, selectors
@@ -231,7 +233,7 @@ def _mark_reported(target: AbsenceCase, first: AbsenceCase) -> None:
 # --- acts of people --------------------------------------------------------------------
 
 
-def may_mark(actor: Any, todo: Todo) -> bool:
+def may_mark(actor: Actor, todo: Todo) -> bool:
     """Whether this person records this step (scope aside): not the doctor's steps from the employer side."""
     role = getattr(actor, "role", None)
     if todo.code in NOT_MARKABLE:
@@ -240,7 +242,7 @@ def may_mark(actor: Any, todo: Todo) -> bool:
 
 
 @transaction.atomic
-def mark_done(*, actor: Any, todo_id: int, done_on: dt.date | None, note: str = "") -> Todo:
+def mark_done(*, actor: Actor, todo_id: int, done_on: dt.date | None, note: str = "") -> Todo:
     """Record that a to-do was done (or undo it with `done_on=None`); the plan follows."""
     todo = locked(Todo, actor, todo_id, "absence.change")
     if not may_mark(actor, todo):
@@ -258,7 +260,7 @@ def mark_done(*, actor: Any, todo_id: int, done_on: dt.date | None, note: str = 
     problems.raise_if_any()
     before = snapshot(todo, Todo.AUDITED)
     todo.done_on = done_on
-    todo.done_by = actor if done_on else None
+    todo.done_by = user_or_none(actor) if done_on else None
     todo.note = note.strip()
     save_and_record(actor=actor, obj=todo, before=before, fields=Todo.AUDITED)
     if todo.code:
@@ -267,7 +269,9 @@ def mark_done(*, actor: Any, todo_id: int, done_on: dt.date | None, note: str = 
 
 
 @transaction.atomic
-def add_todo(*, actor: Any, case_id: int, title: str, due: dt.date | None, party: str = "") -> Todo:
+def add_todo(
+    *, actor: Actor, case_id: int, title: str, due: dt.date | None, party: str = ""
+) -> Todo:
     """A manual to-do on a case (for example: call the employee back)."""
     case = locked(AbsenceCase, actor, case_id, "absence.change")
     problems = Problems()
@@ -293,7 +297,7 @@ SIGNAL_PARTIES: dict[str, tuple[str, ...] | None] = {
 }
 
 
-def open_todos(user: Any, action: str = "absence.view") -> Any:
+def open_todos(user: Actor, action: str = "absence.view") -> Any:
     """To-dos of open cases that still need doing, in the user's scope."""
     return selectors.without_waiting_evaluations(
         Todo.objects.restrict(user, action)
@@ -302,7 +306,7 @@ def open_todos(user: Any, action: str = "absence.view") -> Any:
     )
 
 
-def raise_signals(user: Any, today: dt.date) -> int:
+def raise_signals(user: User, today: dt.date) -> int:
     """Notifications for one user: overdue steps and steps due within the tenant's signal days."""
     parties = SIGNAL_PARTIES.get(user.role, ())
     if parties == ():
@@ -310,7 +314,7 @@ def raise_signals(user: Any, today: dt.date) -> int:
     todos = open_todos(user, "absence.change")
     if parties is not None:
         todos = todos.filter(party__in=parties)
-    days = user.arbodienst.signal_days if user.arbodienst_id else 7
+    days = user.arbodienst.signal_days if user.arbodienst is not None else 7
     rows = [
         Notification(
             user=user,
@@ -326,7 +330,7 @@ def raise_signals(user: Any, today: dt.date) -> int:
     return Notification.objects.filter(user=user).count() - before
 
 
-def send_digest(user: Any) -> bool:
+def send_digest(user: User) -> bool:
     """One e-mail with only the number of new signals and a link: no names, no case details."""
     from hersteld.core.tasks import send_email_after_commit
 
@@ -370,8 +374,6 @@ def run_daily(
     today: dt.date | None = None, progress: Callable[[str, int, int], None] | None = None
 ) -> dict[str, int]:
     """The daily job: apply terms that took effect, raise signals, send digests."""
-    from hersteld.accounts.models import User
-
     today = today or timezone.localdate()
     report = progress or (lambda step, done, total: None)
     summary = {"terms_applied": 0, "signals": 0, "digests": 0}
@@ -400,9 +402,9 @@ def daily_step(today: dt.date | None, report: Callable[[str, int, int], None]) -
     }
 
 
-def dismiss_notification(user: Any, notification_id: int) -> Notification:
+def dismiss_notification(user: Actor, notification_id: int) -> Notification:
     """Put one of the user's own signals away (it no longer shows in the list or the count)."""
-    notification = Notification.objects.get(pk=notification_id, user=user)
+    notification = Notification.objects.get(pk=notification_id, user_id=user.pk)
     if notification.dismissed_at is None:
         notification.dismissed_at = timezone.now()
         notification.read_at = notification.read_at or notification.dismissed_at
@@ -410,15 +412,15 @@ def dismiss_notification(user: Any, notification_id: int) -> Notification:
     return notification
 
 
-def dismiss_done_notifications(user: Any) -> int:
+def dismiss_done_notifications(user: Actor) -> int:
     """Put away every signal of a step that has been done since."""
     now = timezone.now()
     return Notification.objects.filter(
-        user=user, dismissed_at__isnull=True, todo__done_on__isnull=False
+        user_id=user.pk, dismissed_at__isnull=True, todo__done_on__isnull=False
     ).update(dismissed_at=now)
 
 
-def read_notifications(user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+def read_notifications(user: Actor) -> int:
+    return Notification.objects.filter(user_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
+from hersteld.core.actor import Actor
 from hersteld.poortwachter import engine
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.models import Todo, TodoStatus
@@ -354,7 +355,9 @@ def _lanes(dots: list[tuple[Entry, float, float]]) -> dict[int, int]:
     return lane_of
 
 
-def build(case: AbsenceCase, today: dt.date | None = None, *, user: Any = None) -> Timeline:
+def build(
+    case: AbsenceCase, today: dt.date | None = None, *, user: Actor | None = None
+) -> Timeline:
     """Everything the timeline tab draws for the chain of `case`, as of `today`.
 
     With `user`, the to-dos are read through `restrict` and each says whether that user
@@ -569,6 +572,6 @@ def build(case: AbsenceCase, today: dt.date | None = None, *, user: Any = None) 
     )
 
 
-def dossier_tab(case: AbsenceCase, tab: str, user: Any, **_: Any) -> dict[str, Any] | None:
+def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **_: Any) -> dict[str, Any] | None:
     """Receiver of core.signals.dossier_tab: the timeline tab of a dossier."""
     return {"timeline": build(case, user=user)} if tab == "timeline" else None

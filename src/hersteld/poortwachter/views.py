@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,14 +20,14 @@ from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.forms import DoneForm, TodoForm
 from hersteld.poortwachter.models import Party
-from hersteld.web.access import requires, signed_in
+from hersteld.web.access import AuthedRequest, requires, signed_in
 from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
 
 DAY_CHOICES = (7, 14, 30, 60)
 
 
 @requires("absence.view")
-def worklist(request: HttpRequest) -> HttpResponse:
+def worklist(request: AuthedRequest) -> HttpResponse:
     """What needs doing: overdue steps and steps due soon, in the user's scope (P10)."""
     get = request.GET
     days = int_or_none(get.get("days")) or 14
@@ -48,7 +48,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     )
     page = paginate(request, qs)
     today = timezone.localdate()
-    can_change = request.user.has_perm_anywhere("absence.change")  # type: ignore[union-attr]
+    can_change = request.user.has_perm_anywhere("absence.change")
     for todo in page.object_list:
         todo.status = todo.status_on(today)
         todo.days_left = (todo.due - today).days if todo.due else None
@@ -80,7 +80,7 @@ def _back(todo: Any) -> str:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
+def todo_done(request: AuthedRequest, pk: int) -> HttpResponse:
     todo = get_object_or_404(selectors.todos(request.user, "absence.change"), pk=pk)
     if not services.may_mark(request.user, todo):
         raise PermissionDenied
@@ -106,7 +106,7 @@ def todo_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
-def todo_add(request: HttpRequest, case_pk: int) -> HttpResponse:
+def todo_add(request: AuthedRequest, case_pk: int) -> HttpResponse:
     case = absence_selectors.case(request.user, case_pk, "absence.change", log_access=False)
     return form_page(
         request,
@@ -127,7 +127,7 @@ def todo_add(request: HttpRequest, case_pk: int) -> HttpResponse:
 
 
 @signed_in
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: AuthedRequest) -> HttpResponse:
     """The user's signals; opening the page marks them read."""
     page = paginate(request, selectors.notifications(request.user))
     done = any(n.todo.done_on for n in page.object_list)
@@ -142,7 +142,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in
 @require_POST
-def notification_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+def notification_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
     """Put one of the user's own signals away; another user's signal answers 404."""
     get_object_or_404(selectors.notifications(request.user), pk=pk)
     services.dismiss_notification(request.user, pk)
@@ -152,7 +152,7 @@ def notification_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 
 @signed_in
 @require_POST
-def notifications_dismiss_done(request: HttpRequest) -> HttpResponse:
+def notifications_dismiss_done(request: AuthedRequest) -> HttpResponse:
     """Put away every signal of a step that has been done since."""
     count = services.dismiss_done_notifications(request.user)
     messages.success(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -10,22 +10,22 @@ from hersteld.absence.models import CaseStatus
 from hersteld.accounts import selectors as account_selectors
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
-from hersteld.web.access import signed_in
+from hersteld.web.access import AuthedRequest, signed_in
 
 
 @signed_in
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """The start page: counts of what lies in the user's own scope."""
     user = request.user
     counts: list[tuple[str, int, str]] = []
-    if user.has_perm_anywhere("organisations.view"):  # type: ignore[union-attr]
+    if user.has_perm_anywhere("organisations.view"):
         counts.append(
             ("employers", org_selectors.employers(user).count(), "organisations:employer_list")
         )
         counts.append(
             ("departments", org_selectors.departments(user).count(), "organisations:employer_list")
         )
-    if user.has_perm_anywhere("people.view"):  # type: ignore[union-attr]
+    if user.has_perm_anywhere("people.view"):
         today = timezone.localdate()
         employments = people_selectors.employments(user)
         counts.append(
@@ -38,7 +38,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "people:employment_list",
             )
         )
-    if user.has_perm_anywhere("absence.view"):  # type: ignore[union-attr]
+    if user.has_perm_anywhere("absence.view"):
         counts.append(
             (
                 "open_cases",
@@ -46,7 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "absence:case_list",
             )
         )
-    if user.has_perm_anywhere("accounts.manage"):  # type: ignore[union-attr]
+    if user.has_perm_anywhere("accounts.manage"):
         counts.append(("users", account_selectors.users(user).count(), "accounts:user_list"))
     own_employee = None
     employee_id: int | None = getattr(user, "employee_id", None)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
 from ninja import Router, Schema
 from pydantic import Field
 
 from hersteld.privacy.guard import as_json, scan_text
+from hersteld.web.access import AuthedRequest
 from hersteld.web.schemas import InputSchema
 
 MAX_TEXT_LENGTH = 20_000
@@ -31,6 +31,6 @@ class ScanTextOut(Schema):
 
 
 @router.post("/privacy/scan-text", response=ScanTextOut)
-def scan_text_endpoint(request: HttpRequest, payload: ScanTextIn) -> dict[str, object]:
+def scan_text_endpoint(request: AuthedRequest, payload: ScanTextIn) -> dict[str, object]:
     """Medical terms in `text`, each with a neutral alternative where one reads well."""
     return {"findings": [as_json(finding) for finding in scan_text(payload.text)]}
