@@ -6,51 +6,28 @@ test runs in a transaction that is rolled back, so tests never see each other's 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import struct
-import time
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
+from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hersteld.accounts.models import User
 from hersteld.accounts.services import issue_token
-
-DEMO_PASSWORD = "hersteld-demo"
-DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
-
-
-def load_demo_data() -> None:
-    previous = settings.DEMO
-    settings.DEMO = True
-    try:
-        call_command("demo_data", verbosity=0)
-    finally:
-        settings.DEMO = previous
+from hersteld.people.models import Employment
+from tests.support.absence import codes, days_ago, row_counts
+from tests.support.auth import load_demo_data
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     with django_db_blocker.unblock():
         load_demo_data()
-
-
-def totp_now(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:
-    """The current 6-digit TOTP code (RFC 6238), computed here so tests depend on no helper library."""
-    key = base64.b32decode(secret)
-    counter = struct.pack(">Q", int(time.time() if at is None else at) // 30)
-    digest = hmac.new(key, counter, hashlib.sha1).digest()
-    offset = digest[-1] & 15
-    value = (struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{value:06d}"
 
 
 @pytest.fixture
@@ -130,4 +107,51 @@ def _employer_users_without_mfa(settings: Any) -> None:
 
 
 # Case fixtures (free_employment, refused, today) serve the absence and poortwachter tests alike.
-from tests.absence.conftest import free_employment, refused, today  # noqa: E402, F401
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+@pytest.fixture
+def free_employment(db: Any) -> Callable[..., Employment]:
+    """An employment in service, started over two years ago, without any case (pregnancy leave: gender="V")."""
+
+    def get(
+        employer: str = "Bakkerij De Vries",
+        department: str | None = None,
+        nth: int = 0,
+        gender: str | None = None,
+    ) -> Employment:
+        qs = (
+            Employment.objects.filter(
+                employer__name=employer,
+                end_date__isnull=True,
+                start_date__lte=days_ago(800),
+                cases__isnull=True,
+            )
+            .select_related("employee", "employer", "department")
+            .order_by("personnel_number")
+        )
+        if department is not None:
+            qs = qs.filter(department__code=department)
+        if gender is not None:
+            qs = qs.filter(employee__gender=gender)
+        return list(qs)[nth]
+
+    return get
+
+
+@pytest.fixture
+def refused() -> Callable[..., dict[str, list[str]]]:
+    """Run a service that must refuse: returns the error codes per field; asserts nothing was written."""
+
+    def run(call: Callable[[], Any]) -> dict[str, list[str]]:
+        before = row_counts()
+        with pytest.raises(ValidationError) as info:
+            call()
+        assert row_counts() == before, "a refused request must write nothing"
+        return codes(info.value)
+
+    return run

@@ -13,7 +13,7 @@ from hersteld.accounts.models import ApiToken
 from hersteld.core.models import AccessEvent, AuditEvent
 from hersteld.organisations.models import Department
 from hersteld.people.models import Employment
-from tests.conftest import DEMO_PASSWORD, totp_now
+from tests.support.auth import DEMO_PASSWORD, totp_now, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +72,7 @@ def test_token_for_a_medic_needs_the_totp_code(client: Client) -> None:
     assert without.json()["errors"][0]["field"] == "otp"
     wrong = client.post(
         url,
-        {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD, "otp": "000000"},
+        {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD, "otp": wrong_code()},
         content_type="application/json",
     )
     assert wrong.status_code == 422
@@ -154,6 +154,7 @@ def test_bad_input_gives_422_with_field_errors_and_writes_nothing(api) -> None:
         ("postcode", "postcode_format"),
         ("personnel_number", "personnel_number_taken"),
     }
+    assert response.json()["errors"], "nothing to check"
     assert all(e["message"] for e in response.json()["errors"])
     assert Employment.objects.count() == count
 

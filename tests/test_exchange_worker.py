@@ -15,7 +15,7 @@ from django.test import Client
 
 from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange.models import ExternalKey, InboxMessage, InboxStatus
-from tests.conftest import load_demo_data
+from tests.support.auth import load_demo_data
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sick-report.xml"
 

@@ -151,7 +151,7 @@ def grow_exchange(n: int) -> None:
     from hersteld.exchange.models import Coupling
     from hersteld.exchange.services import process, receive
     from hersteld.people.models import Employee
-    from tests.exchange.test_inbox import job, message, person
+    from tests.support.exchange import job, message, person
 
     coupling = Coupling.objects.get(employer__name="Bakkerij De Vries")
     people = Employee.objects.filter(employer__name="Bakkerij De Vries")[:n]

@@ -15,8 +15,8 @@ from hersteld.core.models import AuditEvent
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.people import services
 from hersteld.people.models import Employment
-from tests.conftest import DEMO_PASSWORD
 from tests.factories import employment_data
+from tests.support.auth import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from hersteld.absence.models import AbsenceCase, CaseKind
-from tests.absence.conftest import days_ago, row_counts
+from tests.support.absence import days_ago, row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,7 @@ def test_bad_input_gives_422_with_field_errors_and_writes_nothing(
     assert {"field": field, "code": code} in [
         {"field": e["field"], "code": e["code"]} for e in errors
     ]
+    assert errors, "nothing to check"
     assert all(e["message"] for e in errors)
     assert row_counts() == before
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from hersteld.absence import services
 from hersteld.absence.models import CaseKind
 from hersteld.core.models import AuditEvent
-from tests.absence.conftest import row_counts
+from tests.support.absence import row_counts
 
 pytestmark = pytest.mark.django_db
 

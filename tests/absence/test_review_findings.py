@@ -11,7 +11,7 @@ from hersteld.absence import services
 from hersteld.absence.models import AbsenceCase, CaseKind
 from hersteld.poortwachter import services as plan_services
 from hersteld.poortwachter.models import Todo
-from tests.absence.conftest import days_ago, row_counts
+from tests.support.absence import days_ago, row_counts
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from hersteld.absence import selectors, services
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseNote, CaseStatus, Recovery
 from hersteld.core.models import AuditEvent
 from hersteld.people.services import end_employment, update_employment
-from tests.absence.conftest import days_ago, row_counts
+from tests.support.absence import days_ago, row_counts
 
 pytestmark = pytest.mark.django_db
 

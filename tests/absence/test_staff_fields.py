@@ -17,7 +17,7 @@ import pytest
 from hersteld.absence import services
 from hersteld.absence.models import AbsenceCase, CaseKind
 from hersteld.core.models import AuditEvent
-from tests.absence.conftest import days_ago
+from tests.support.absence import days_ago
 
 pytestmark = pytest.mark.django_db
 

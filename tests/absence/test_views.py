@@ -8,7 +8,7 @@ import pytest
 
 from hersteld.absence.models import AbsenceCase, CaseNote
 from hersteld.core.models import AccessEvent
-from tests.absence.conftest import days_ago, row_counts
+from tests.support.absence import days_ago, row_counts
 
 pytestmark = pytest.mark.django_db
 

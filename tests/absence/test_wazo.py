@@ -369,4 +369,5 @@ def test_every_plan_explains_itself(inputs: dict) -> None:
     plan = plan_leave(**inputs)
     assert isinstance(plan, LeavePlan)
     assert plan.why
+    assert plan.why, "nothing to check"
     assert all(line and "\n" not in line for line in plan.why)

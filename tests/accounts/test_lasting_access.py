@@ -10,7 +10,7 @@ from django.test import Client
 from hersteld.accounts import services
 from hersteld.accounts.models import ApiToken, PortalSession, User
 from hersteld.core.models import AuditEvent
-from tests.conftest import DEMO_PASSWORD
+from tests.support.auth import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

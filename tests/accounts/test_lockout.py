@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from hersteld.accounts import services
 from hersteld.core.models import AuditEvent
-from tests.conftest import DEMO_PASSWORD
+from tests.support.auth import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

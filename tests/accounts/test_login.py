@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tests.conftest import DEMO_PASSWORD, totp_now
+from tests.support.auth import DEMO_PASSWORD, totp_now, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ def test_medic_must_pass_the_second_factor(client: Client) -> None:
     response = log_in(client, "bedrijfsarts.noord")
     assert response["Location"].startswith("/accounts/otp/")
     assert client.get("/employments/")["Location"] == "/accounts/otp/"
-    wrong = client.post("/accounts/otp/", {"otp": "000000"})
+    wrong = client.post("/accounts/otp/", {"otp": wrong_code()})
     assert wrong.status_code == 200
     TOTPDevice.objects.filter(user__username="bedrijfsarts.noord").update(
         throttling_failure_count=0

@@ -16,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hersteld.accounts import services
 from hersteld.accounts.models import ApiToken, User
-from tests.conftest import DEMO_PASSWORD, DEMO_TOTP_SECRET, totp_now
+from tests.support.auth import DEMO_PASSWORD, DEMO_TOTP_SECRET, totp_now
 
 pytestmark = pytest.mark.django_db
 

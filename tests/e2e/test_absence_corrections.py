@@ -16,7 +16,7 @@ from hersteld.absence import services
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
 from hersteld.accounts.models import User
 from hersteld.people.models import Employment
-from tests.e2e.conftest import LAPTOP, PHONE, log_in, pass_second_factor, shot, submit
+from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, shot, submit
 
 pytestmark = pytest.mark.e2e
 

@@ -29,7 +29,7 @@ from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, MedicalNo
 from hersteld.accounts.models import User
 from hersteld.people.models import Employment
 from hersteld.people.selectors import terms_on
-from tests.e2e.conftest import LAPTOP, PHONE, log_in, pass_second_factor, path_re, shot, submit
+from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, path_re, shot, submit
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from hersteld.absence.models import AbsenceCase
 from hersteld.accounts import services
 from hersteld.accounts.models import PortalSession, User
 from hersteld.organisations.models import Employer
-from tests.e2e.conftest import PHONE, log_in, pass_second_factor, shot
+from tests.support.browser import PHONE, log_in, pass_second_factor, shot
 
 pytestmark = pytest.mark.e2e
 

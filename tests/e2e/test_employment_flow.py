@@ -19,7 +19,7 @@ from playwright.sync_api import Page, expect
 
 from hersteld.core.validation import message
 from hersteld.people.models import Employment
-from tests.e2e.conftest import PHONE, log_in, pass_second_factor, path_re, shot, submit
+from tests.support.browser import PHONE, log_in, pass_second_factor, path_re, shot, submit
 
 pytestmark = pytest.mark.e2e
 

@@ -8,9 +8,8 @@ from playwright.sync_api import Page, expect
 
 from hersteld.exchange import services
 from hersteld.exchange.models import Coupling, InboxStatus, ReviewKind, ReviewStatus, ReviewTask
-from tests.e2e.conftest import PHONE, log_in, pass_second_factor, path_re, shot
-from tests.exchange.conftest import example
-from tests.exchange.test_inbox import absence, job, message, person
+from tests.support.browser import PHONE, log_in, pass_second_factor, path_re, shot
+from tests.support.exchange import absence, example, job, message, person
 
 pytestmark = pytest.mark.e2e
 

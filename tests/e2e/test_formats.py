@@ -23,8 +23,8 @@ from hersteld.accounts.models import User
 from hersteld.organisations.models import Department
 from hersteld.people import services as people_services
 from hersteld.people.models import Employment
-from tests.e2e.conftest import LAPTOP, PHONE, log_in, pass_second_factor, shot, submit
 from tests.factories import employment_data
+from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, shot, submit
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hersteld.people.models import Employment
-from tests.e2e.conftest import log_in, pass_second_factor, shot
+from tests.support.browser import log_in, pass_second_factor, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -60,7 +60,7 @@ def test_hr_imports_a_csv_and_sees_progress_and_the_row_errors(page: Page, tmp_p
 def test_an_upload_over_the_row_limit_is_refused_on_the_form(
     page: Page, tmp_path: Path, settings: object
 ) -> None:
-    from tests.e2e.conftest import PHONE
+    from tests.support.browser import PHONE
 
     settings.IMPORT_MAX_ROWS = 2  # type: ignore[attr-defined]
     upload = tmp_path / "personeel.csv"

@@ -3,7 +3,6 @@ employer scope (another employer's employee is a 404, not a 403 that leaks exist
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -12,8 +11,8 @@ from playwright.sync_api import Page, expect
 
 from hersteld.core.validation import message
 from hersteld.people.models import Employee
-from tests.conftest import totp_now
-from tests.e2e.conftest import log_in, pass_second_factor, path_re, shot, submit
+from tests.support.auth import totp_now, wrong_code
+from tests.support.browser import log_in, pass_second_factor, path_re, shot, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -22,16 +21,6 @@ def nl(text: Any) -> str:
     """The sentence as the (Dutch) portal shows it; the English msgid while it is untranslated."""
     with translation.override("nl"):
         return translation.gettext(text) if isinstance(text, str) else str(text)
-
-
-def wrong_code() -> str:
-    """A 6-digit code that is certainly not accepted now (not in the device's time window)."""
-    now = time.time()
-    window = {totp_now(at=now + step * 30) for step in range(-2, 3)}
-    code = int(totp_now(at=now))
-    while f"{code:06d}" in window:
-        code = (code + 123_457) % 1_000_000
-    return f"{code:06d}"
 
 
 def test_medic_logs_in_with_password_and_totp(page: Page, settings: Any) -> None:

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
 from hersteld.accounts.models import User
-from tests.e2e.conftest import LAPTOP, PHONE, SCREENSHOT_DIR, log_in, pass_second_factor, shot
+from tests.support.browser import LAPTOP, PHONE, SCREENSHOT_DIR, log_in, pass_second_factor, shot
 
 pytestmark = pytest.mark.e2e
 

@@ -20,7 +20,7 @@ from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
 from hersteld.accounts.models import User
 from hersteld.people.models import Employment
 from hersteld.poortwachter import timeline
-from tests.e2e.conftest import LAPTOP, PHONE, SCREENSHOT_DIR, log_in, pass_second_factor, shot
+from tests.support.browser import LAPTOP, PHONE, SCREENSHOT_DIR, log_in, pass_second_factor, shot
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from hersteld.accounts.models import User
 from hersteld.organisations.models import Department
-from tests.e2e.conftest import PHONE, log_in, pass_second_factor, path_re, shot
+from tests.support.browser import PHONE, log_in, pass_second_factor, path_re, shot
 
 pytestmark = pytest.mark.e2e
 

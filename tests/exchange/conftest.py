@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,16 +10,7 @@ from django.test import Client
 
 from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange.models import Coupling, InboxMessage
-
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
-
-
-def example(name: str) -> bytes:
-    return (EXAMPLES / name).read_bytes()
-
-
-def content_type(name: str) -> str:
-    return "application/json" if name.endswith(".json") else "application/xml"
+from tests.support.exchange import content_type, example
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from hersteld.exchange.models import Coupling, InboxMessage, InboxStatus
-from tests.exchange.test_inbox import job, message, person
+from tests.support.exchange import job, message, person
 
 
 @pytest.mark.django_db

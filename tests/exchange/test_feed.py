@@ -65,8 +65,10 @@ def test_the_feed_is_scoped_like_every_other_read(
         data={"first_name": "Ander"},
     )
     other_employer = read_all(api("hr.jansen"), limit=1000)
+    assert other_employer, "nothing to check"
     assert all(c["employer_id"] != employment.employer_id for c in other_employer)
     other_tenant = read_all(api("casemanager.zuid"), limit=1000)
+    assert other_tenant, "nothing to check"
     assert all(c["employer_id"] != employment.employer_id for c in other_tenant)
     own = read_all(api("casemanager.noord"), limit=1000)
     assert any(c["employee_id"] == employment.employee_id for c in own)

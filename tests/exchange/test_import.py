@@ -22,7 +22,7 @@ from hersteld.exchange.import_tasks import import_run
 from hersteld.exchange.models import Change, ExternalKey, ImportRun, ImportStatus
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import Employee, Employment, EmploymentTerms
-from tests.exchange.conftest import example
+from tests.support.exchange import HEADER, csv_file, example, row
 
 # The import pages, also before the project's urls.py includes them.
 urlpatterns = [
@@ -30,45 +30,6 @@ urlpatterns = [
     path("", include("hersteld.exchange.import_urls")),
 ]
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
-
-HEADER = (
-    "Personeelsnummer;Werknemer_ID;Voorletters;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;"
-    "Geslacht;BSN;Postcode;Straat;Huisnummer;Woonplaats;Telefoon;E-mail;Afdeling;Functie;"
-    "Uren per week;Ingangsdatum;Einddatum;Contractsoort;Jaarsalaris"
-)
-
-
-def row(number: int, **overrides: str) -> str:
-    values = {
-        "personeelsnummer": f"IMP-{number}",
-        "werknemer_id": f"W-IMP-{number}",
-        "voorletters": "J.",
-        "roepnaam": "Jan",
-        "tussenvoegsel": "van",
-        "achternaam": f"Importman{number}",
-        "geboortedatum": "12-03-1980",
-        "geslacht": "M",
-        "bsn": "",
-        "postcode": "1234ab",
-        "straat": "Dorpsstraat",
-        "huisnummer": "12a",
-        "woonplaats": "Utrecht",
-        "telefoon": "06 12345678",
-        "e_mail": f"imp{number}@example.org",
-        "afdeling": "BAK",
-        "functie": "Bakker",
-        "uren": "32,5",
-        "ingangsdatum": "2020-01-01",
-        "einddatum": "",
-        "contractsoort": "onbepaald",
-        "jaarsalaris": "36.000,00",
-    }
-    values.update(overrides)
-    return ";".join(values.values())
-
-
-def csv_file(*rows: str) -> bytes:
-    return ("\n".join([HEADER, *rows]) + "\n").encode()
 
 
 @pytest.fixture

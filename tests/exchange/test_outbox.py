@@ -92,12 +92,16 @@ def receiver() -> Iterator[Receiver]:
         thread.join(timeout=5)
 
 
-def closed_port_url() -> str:
-    """An address on 127.0.0.1 where nothing listens (connection refused)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/down"
+@pytest.fixture
+def closed_port_url() -> Iterator[str]:
+    """An address on 127.0.0.1 where nothing listens (connection refused).
+
+    The port stays bound (but not listening) for the whole test, so no other process can
+    start listening on it in the meantime.
+    """
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        yield f"http://127.0.0.1:{held.getsockname()[1]}/down"
 
 
 def set_target(
@@ -231,6 +235,7 @@ def test_an_absence_from_report_to_withdrawal_is_stream_1_with_increasing_number
 
     # Delivered after each commit, in order, each once.
     assert [r.headers[HEADER_ID] for r in receiver.requests] == [row.message_ref for row in rows]
+    assert sent(target), "nothing to check"
     assert all(row.status == OutboxStatus.DELIVERED and row.attempts == 1 for row in sent(target))
 
 
@@ -423,6 +428,7 @@ def test_a_500_is_retried_with_backoff_and_then_delivered(
     assert row.status == OutboxStatus.DELIVERED and row.attempts == 2 and row.last_error == ""
     assert row.delivered_at == row.next_attempt_at
     assert [r.headers[HEADER_ID] for r in receiver.requests] == [row.message_ref] * 2
+    assert receiver.requests, "nothing to check"
     assert all(verify(target.outbound_secret, r) for r in receiver.requests)
 
 
@@ -488,9 +494,10 @@ def test_a_write_succeeds_when_the_target_is_down(
     employment: Employment,
     persona: Callable[[str], Any],
     operator: Any,
+    closed_port_url: str,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    target = set_target(coupling, operator, closed_port_url())
+    target = set_target(coupling, operator, closed_port_url)
     with django_capture_on_commit_callbacks(execute=True):
         case = sick_report(persona("casemanager.noord"), employment, days_ago(3))
     assert AbsenceCase.objects.filter(pk=case.pk).exists()
@@ -635,7 +642,7 @@ def test_a_change_in_another_employer_or_without_a_target_sends_nothing(
 
 def test_a_bulk_import_sends_each_new_employment_once(target: Coupling) -> None:
     from hersteld.exchange import imports
-    from tests.exchange.test_import import csv_file, row
+    from tests.support.exchange import csv_file, row
 
     content = csv_file(row(801), row(802))
     run = imports.start_run(employer=target.employer, user=None, filename="p.csv", content=content)

@@ -185,6 +185,7 @@ def test_what_a_sends_makes_b_the_same(
     # The outbox, in order, into B's inbox and worker.
     rows = list(OutboxMessage.objects.filter(coupling=coupling).order_by("id"))
     assert [row.stream for row in rows] == [2, 2, 1, 1, 1, 1, 2, 2]
+    assert rows, "nothing to check"
     assert all(row.status == OutboxStatus.PENDING for row in rows)
     for row in rows:
         stored, is_new = services.receive(coupling_b, bytes(row.body), row.content_type)

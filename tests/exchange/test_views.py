@@ -19,8 +19,7 @@ from hersteld.exchange.models import (
     ReviewTask,
 )
 from hersteld.organisations.models import Employer
-from tests.exchange.conftest import example
-from tests.exchange.test_inbox import absence, job, message, person
+from tests.support.exchange import absence, example, job, message, person
 
 Login = Callable[[str], Client]
 

@@ -64,6 +64,7 @@ def test_list_search_and_filters(login) -> None:
     found = client.get("/employments/", {"q": employment.personnel_number})
     assert [e.pk for e in found.context["page"]] == [employment.pk]
     out = client.get("/employments/", {"status": "out"})
+    assert out.context["page"], "nothing to check"
     assert all(e.end_date and e.end_date < dt.date.today() for e in out.context["page"])
     bakkerij = Department.objects.get(code="BAK")
     in_dept = client.get("/employments/", {"department": bakkerij.pk, "status": "all"})

@@ -11,7 +11,7 @@ from hersteld.absence.models import CaseKind
 from hersteld.core.models import AuditEvent
 from hersteld.poortwachter import services
 from hersteld.poortwachter.models import HolidayDecree, Todo
-from tests.absence.conftest import days_ago
+from tests.support.absence import days_ago
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)
@@ -95,4 +95,5 @@ def test_a_provisional_due_date_shows_in_the_timeline_and_the_api(
     flags = {t["code"]: t["provisional"] for t in todos if t["code"]}
     assert flags["MELDING_42_WEKEN"] is True and flags["PROBLEEMANALYSE"] is False
     plan = api("hr.devries").get(f"/api/v1/cases/{case.pk}/poortwachter").json()
+    assert plan["milestones"], "nothing to check"
     assert all(m["provisional"] is False for m in plan["milestones"])  # before 2029: final

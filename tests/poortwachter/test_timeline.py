@@ -14,7 +14,7 @@ from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
 from hersteld.poortwachter import services, timeline
 from hersteld.poortwachter.models import Todo
 from hersteld.poortwachter.workdays import first_working_day_on_or_after
-from tests.absence.conftest import days_ago
+from tests.support.absence import days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,7 @@ def test_one_open_period_weeks_are_d1_plus_7n_minus_1(persona, free_employment, 
     kinds = [s.kind for s in line.segments]
     assert kinds == ["sick", "ahead"]
     assert line.segments[0].end == today + DAY
+    assert line.dots, "nothing to check"
     assert all(0 <= d.x <= line.width for d in line.dots)  # type: ignore[operator]
     assert 0 < line.bar_y < line.height
 

@@ -12,7 +12,7 @@ from hersteld.absence import services as absence
 from hersteld.absence.models import CaseKind
 from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.models import Notification, SignalKind, Todo
-from tests.absence.conftest import days_ago
+from tests.support.absence import days_ago
 
 pytestmark = pytest.mark.django_db
 DAY = dt.timedelta(days=1)

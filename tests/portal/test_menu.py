@@ -73,7 +73,7 @@ def test_users_who_may_create_tokens_see_the_api_documentation(login: Any, usern
 
 
 def test_an_employee_gets_no_api_token_through_the_api(client: Any) -> None:
-    from tests.conftest import DEMO_PASSWORD
+    from tests.support.auth import DEMO_PASSWORD
 
     response = client.post(
         "/api/v1/auth/token",

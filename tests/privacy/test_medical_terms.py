@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import pathlib
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -239,9 +238,9 @@ def test_alternatives_in_a_term_are_separate_entries(tmp_path: pathlib.Path) -> 
 
 
 def test_a_very_long_word_is_looked_up_whole() -> None:
-    started = time.perf_counter()
+    """No finding inside one long word (its speed: benchmarks/medical_terms.py)."""
     assert scan("k" * 20_000) == []
-    assert time.perf_counter() - started < 1
+    assert terms("rugpijn" * 3_000) == []
 
 
 def test_body_parts_are_findings_only_near_a_complaint_word() -> None:
@@ -436,17 +435,3 @@ def test_corpus_expected_terms_are_found(path: pathlib.Path) -> None:
             (term, text) for term in expected if not any(term.casefold() in f for f in found)
         ]
     assert missing == []
-
-
-def test_scanning_is_fast_enough_for_every_save() -> None:
-    texts = [
-        text
-        for path in (CORPUS, HOLDOUT_A, HOLDOUT_B, HOLDOUT_C, HOLDOUT_D)
-        for _, text, _ in _rows(path)[0]
-    ]
-    started = time.perf_counter()
-    for text in texts:
-        scan(text)
-    per_second = len(texts) / (time.perf_counter() - started)
-    print(f"scan(): {per_second:.0f} notes per second")
-    assert per_second > 500

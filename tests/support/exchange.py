@@ -1,0 +1,127 @@
+"""Helpers shared by several test modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+HEADER = (
+    "Personeelsnummer;Werknemer_ID;Voorletters;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;"
+    "Geslacht;BSN;Postcode;Straat;Huisnummer;Woonplaats;Telefoon;E-mail;Afdeling;Functie;"
+    "Uren per week;Ingangsdatum;Einddatum;Contractsoort;Jaarsalaris"
+)
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+def example(name: str) -> bytes:
+    return (EXAMPLES / name).read_bytes()
+
+
+def content_type(name: str) -> str:
+    return "application/json" if name.endswith(".json") else "application/xml"
+
+
+def person(external_id: str = "W-9001", **changes: Any) -> dict[str, Any]:
+    data = {
+        "external_id": external_id,
+        "birth_date": "1990-04-02",
+        "surname": "Testpersoon",
+        "initials": "T.",
+        "first_name": "Tess",
+        "gender": "V",
+        "address": {
+            "street": "Proeflaan",
+            "house_number": "3",
+            "postcode": "9711 AA",
+            "city": "Groningen",
+            "country": "NL",
+        },
+        "phone": "0612345670",
+        "email": "tess@example.org",
+    }
+    data.update(changes)
+    return data
+
+
+def job(external_id: str = "D-9001", **changes: Any) -> dict[str, Any]:
+    data = {
+        "external_id": external_id,
+        "personnel_number": "P" + external_id,
+        "start_date": "2020-01-01",
+        "department_code": "BAK",
+        "function_name": "Bakker",
+        "hours_per_week": "32.00",
+        "contract_type": "permanent",
+    }
+    data.update(changes)
+    return data
+
+
+def absence(kind: str, sequence: int, **changes: Any) -> dict[str, Any]:
+    data = {
+        "kind": kind,
+        "absence_id": "V-9001",
+        "sequence": sequence,
+        "mutation_date": "2025-03-03",
+        "first_day": "2025-03-03",
+        "percentage": "100.00",
+    }
+    data.update(changes)
+    return data
+
+
+def message(
+    ref: str,
+    items: list[dict[str, Any]],
+    *,
+    sent_at: str = "2025-03-03T09:00:00+01:00",
+    employer_key: str = "DEVRIES",
+    message_type: str | None = None,
+) -> str:
+    body: dict[str, Any] = {
+        "message_id": ref,
+        "sent_at": sent_at,
+        "sender": "TEST",
+        "receiver": "HERSTELD",
+        "test": True,
+        "employer": {"employer_key": employer_key, "connection_no": "DEMO-1"},
+        "items": items,
+    }
+    if message_type:
+        body["message_type"] = message_type
+    return json.dumps(body)
+
+
+def row(number: int, **overrides: str) -> str:
+    values = {
+        "personeelsnummer": f"IMP-{number}",
+        "werknemer_id": f"W-IMP-{number}",
+        "voorletters": "J.",
+        "roepnaam": "Jan",
+        "tussenvoegsel": "van",
+        "achternaam": f"Importman{number}",
+        "geboortedatum": "12-03-1980",
+        "geslacht": "M",
+        "bsn": "",
+        "postcode": "1234ab",
+        "straat": "Dorpsstraat",
+        "huisnummer": "12a",
+        "woonplaats": "Utrecht",
+        "telefoon": "06 12345678",
+        "e_mail": f"imp{number}@example.org",
+        "afdeling": "BAK",
+        "functie": "Bakker",
+        "uren": "32,5",
+        "ingangsdatum": "2020-01-01",
+        "einddatum": "",
+        "contractsoort": "onbepaald",
+        "jaarsalaris": "36.000,00",
+    }
+    values.update(overrides)
+    return ";".join(values.values())
+
+
+def csv_file(*rows: str) -> bytes:
+    return ("\n".join([HEADER, *rows]) + "\n").encode()
