@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from hersteld.api.schemas import InputSchema
@@ -29,7 +29,7 @@ class EmployeeOut(Schema):
     bsn: str
     postcode: str
     street: str
-    house_number: int
+    house_number: int | None
     house_number_addition: str
     city: str
     country: str
@@ -68,7 +68,7 @@ class EmploymentOut(Schema):
     end_date: dt.date | None
     function_name: str
     hours_per_week: Decimal
-    annual_salary: Decimal
+    annual_salary: Decimal | None = Field(description="null when the coupling sends no salary")
     contract_type: str
     no_risk_policy: bool
     insurance: str
