@@ -10,7 +10,7 @@ from ninja.errors import HttpError
 
 from hersteld.accounts import selectors, services
 from hersteld.accounts.models import ApiToken
-from hersteld.api.schemas import InputSchema
+from hersteld.api.schemas import Id, InputSchema
 from hersteld.core.validation import fail, message
 
 router = Router(tags=["authentication"])
@@ -62,6 +62,6 @@ def list_tokens(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def revoke_token(request: HttpRequest, token_id: int) -> Status:
+def revoke_token(request: HttpRequest, token_id: Id) -> Status:
     services.revoke_token(user=request.user, token_id=token_id)  # type: ignore[arg-type]
     return Status(204, None)

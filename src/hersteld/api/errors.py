@@ -1,18 +1,44 @@
-"""One error shape for every 4xx: {"detail": ..., "errors": [{"field", "code", "message"}]}."""
+"""One error shape for every 4xx and 5xx: {"detail": ..., "errors": [{"field", "code", "message"}]}."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaValidationError
 
+logger = logging.getLogger("hersteld.api")
+
 # Service field names that the API calls by their *_id name.
 API_FIELD_NAMES = {"department": "department_id", "employer": "employer_id", "parent": "parent_id"}
+
+# Pydantic's checks of numbers, in our words (Dutch through gettext): (message, ctx key of the limit).
+SCHEMA_MESSAGES: dict[str, tuple[Any, str]] = {
+    "greater_than_equal": (gettext_lazy("%(field)s must be at least %(limit)s."), "ge"),
+    "greater_than": (gettext_lazy("%(field)s must be more than %(limit)s."), "gt"),
+    "less_than_equal": (gettext_lazy("%(field)s can be at most %(limit)s."), "le"),
+    "less_than": (gettext_lazy("%(field)s must be less than %(limit)s."), "lt"),
+    "int_parsing": (gettext_lazy("%(field)s must be a whole number."), ""),
+    "int_from_float": (gettext_lazy("%(field)s must be a whole number."), ""),
+    "decimal_max_digits": (
+        gettext_lazy("%(field)s has at most %(limit)s digits."),
+        "max_digits",
+    ),
+    "decimal_max_places": (
+        gettext_lazy("%(field)s has at most %(limit)s decimals."),
+        "decimal_places",
+    ),
+    "decimal_whole_digits": (
+        gettext_lazy("%(field)s has at most %(limit)s digits before the decimal point."),
+        "whole_digits",
+    ),
+}
 
 
 def _field_from_loc(loc: list[Any] | tuple[Any, ...]) -> str:
@@ -24,17 +50,29 @@ def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[
     return {"detail": detail, "errors": errors or []}
 
 
+def _schema_message(error: dict[str, Any], field: str) -> str:
+    """A bound or number error named with its field and limit; Pydantic's own text otherwise."""
+    known = SCHEMA_MESSAGES.get(str(error.get("type")))
+    if known is None:
+        return str(error.get("msg", ""))
+    text, key = known
+    limit = (error.get("ctx") or {}).get(key, "") if key else ""
+    return str(text) % {"field": field or _("the value"), "limit": limit}
+
+
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(SchemaValidationError)
     def schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
-        errors = [
-            {
-                "field": _field_from_loc(error.get("loc", ())),
-                "code": str(error.get("type", "invalid")),
-                "message": str(error.get("msg", "")),
-            }
-            for error in exc.errors
-        ]
+        errors = []
+        for error in exc.errors:
+            field = _field_from_loc(error.get("loc", ()))
+            errors.append(
+                {
+                    "field": field,
+                    "code": str(error.get("type", "invalid")),
+                    "message": _schema_message(error, field),
+                }
+            )
         return api.create_response(
             request, error_body(_("The request is not valid."), errors), status=422
         )
@@ -88,3 +126,19 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+    @api.exception_handler(Exception)
+    def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        """Last resort: the traceback goes to the log, the client gets the JSON shape, not HTML."""
+        logger.error(
+            "Unhandled error in %s %s (request %s)",
+            request.method,
+            request.path,
+            getattr(request, "request_id", "-"),
+            exc_info=exc,
+        )
+        return api.create_response(
+            request,
+            error_body(_("Something went wrong on our side; it has been logged. Try again later.")),
+            status=500,
+        )

@@ -12,6 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+MAX_ID = 2**63 - 1
+"""The largest id a database key holds (signed 64 bits); input beyond it can match nothing."""
+
 MESSAGES: dict[str, Any] = {
     "required": _("This field is required."),
     "kvk_format": _("A KvK number has exactly 8 digits."),
@@ -36,6 +39,7 @@ MESSAGES: dict[str, Any] = {
     "hours_too_many": _("The working week can be at most 60 hours (Arbeidstijdenwet)."),
     "salary_negative": _("The annual salary cannot be negative."),
     "percentage_range": _("A percentage lies between 0 and 100."),
+    "house_number_range": _("A house number is a whole number from 1 to %(max)s."),
     "insurance_required": _("Insurance is required when the no-riskpolis applies."),
     "insurance_without_policy": _("Insurance is only recorded when the no-riskpolis applies."),
     "personnel_number_taken": _(

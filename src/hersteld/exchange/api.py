@@ -12,6 +12,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer
 
 from hersteld.api.errors import error_body
+from hersteld.api.schemas import Id
 from hersteld.exchange import codec, selectors, services
 from hersteld.exchange.models import Coupling, InboxMessage
 
@@ -133,7 +134,7 @@ def post_inbox(request: HttpRequest) -> Status:
     response=InboxOut,
     summary="Status and errors of one message of this coupling",
 )
-def get_inbox(request: HttpRequest, message_id: int) -> dict[str, Any]:
+def get_inbox(request: HttpRequest, message_id: Id) -> dict[str, Any]:
     coupling: Coupling = request.auth  # type: ignore[attr-defined]
     return _inbox_out(selectors.coupling_message(coupling, message_id))
 
@@ -147,7 +148,7 @@ def get_inbox(request: HttpRequest, message_id: int) -> dict[str, Any]:
     },
     summary="The SIVI reply (Retourmelding1) to one message of this coupling",
 )
-def get_reply(request: HttpRequest, message_id: int) -> HttpResponse:
+def get_reply(request: HttpRequest, message_id: Id) -> HttpResponse:
     """Status and errors as a SIVI Retourmelding1 (codes: see docs/exchange-format.md)."""
     coupling: Coupling = request.auth  # type: ignore[attr-defined]
     return HttpResponse(

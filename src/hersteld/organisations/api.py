@@ -6,9 +6,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from hersteld.api.schemas import InputSchema
+from hersteld.api.schemas import Id, InputSchema, Pagination
 from hersteld.organisations import selectors, services
 from hersteld.organisations.models import Arbodienst, Department, Employer
 
@@ -53,7 +53,7 @@ class EmployerIn(InputSchema):
 class EmployerCreate(EmployerIn):
     name: str
     kvk_number: str
-    arbodienst_id: int | None = None
+    arbodienst_id: Id | None = None
 
 
 class EndIn(InputSchema):
@@ -74,11 +74,11 @@ class DepartmentOut(Schema):
 class DepartmentIn(InputSchema):
     code: str | None = None
     name: str | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class DepartmentCreate(DepartmentIn):
-    employer_id: int
+    employer_id: Id
     code: str
     name: str
 
@@ -88,7 +88,7 @@ def _user(request: HttpRequest) -> Any:
 
 
 @router.get("/employers", response=list[EmployerOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_employers(
     request: HttpRequest, search: str = "", changed_after: dt.datetime | None = None
 ) -> QuerySet[Employer]:
@@ -101,7 +101,7 @@ def list_employers(
 
 
 @router.get("/employers/{employer_id}", response=EmployerOut)
-def get_employer(request: HttpRequest, employer_id: int) -> Employer:
+def get_employer(request: HttpRequest, employer_id: Id) -> Employer:
     return selectors.employer(_user(request), employer_id)
 
 
@@ -118,23 +118,23 @@ def create_employer(request: HttpRequest, payload: EmployerCreate) -> Status:
 
 
 @router.patch("/employers/{employer_id}", response=EmployerOut)
-def update_employer(request: HttpRequest, employer_id: int, payload: EmployerIn) -> Employer:
+def update_employer(request: HttpRequest, employer_id: Id, payload: EmployerIn) -> Employer:
     return services.update_employer(
         actor=_user(request), employer_id=employer_id, data=payload.dict(exclude_unset=True)
     )
 
 
 @router.post("/employers/{employer_id}/end", response=EmployerOut)
-def end_employer(request: HttpRequest, employer_id: int, payload: EndIn) -> Employer:
+def end_employer(request: HttpRequest, employer_id: Id, payload: EndIn) -> Employer:
     return services.end_employer(
         actor=_user(request), employer_id=employer_id, end_date=payload.end_date
     )
 
 
 @router.get("/departments", response=list[DepartmentOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_departments(
-    request: HttpRequest, employer_id: int | None = None, changed_after: dt.datetime | None = None
+    request: HttpRequest, employer_id: Id | None = None, changed_after: dt.datetime | None = None
 ) -> QuerySet[Department]:
     qs = selectors.departments(_user(request)).order_by("employer_id", "path")
     if employer_id is not None:
@@ -145,7 +145,7 @@ def list_departments(
 
 
 @router.get("/departments/{department_id}", response=DepartmentOut)
-def get_department(request: HttpRequest, department_id: int) -> Department:
+def get_department(request: HttpRequest, department_id: Id) -> Department:
     return selectors.department(_user(request), department_id)
 
 
@@ -171,9 +171,7 @@ def create_department(request: HttpRequest, payload: DepartmentCreate) -> Status
 
 
 @router.patch("/departments/{department_id}", response=DepartmentOut)
-def update_department(
-    request: HttpRequest, department_id: int, payload: DepartmentIn
-) -> Department:
+def update_department(request: HttpRequest, department_id: Id, payload: DepartmentIn) -> Department:
     data: dict[str, Any] = payload.dict(exclude_unset=True, exclude={"parent_id"})
     if "parent_id" in payload.model_fields_set:
         data["parent"] = _parent(request, payload.parent_id)
@@ -181,7 +179,7 @@ def update_department(
 
 
 @router.post("/departments/{department_id}/end", response=DepartmentOut)
-def end_department(request: HttpRequest, department_id: int, payload: EndIn) -> Department:
+def end_department(request: HttpRequest, department_id: Id, payload: EndIn) -> Department:
     return services.end_department(
         actor=_user(request), department_id=department_id, end_date=payload.end_date
     )

@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
-from hersteld.api.schemas import InputSchema
+from hersteld.api.schemas import HouseNumber, Id, InputSchema, Pagination
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 
@@ -50,7 +50,7 @@ class EmployeeIn(InputSchema):
     bsn: str | None = None
     postcode: str | None = None
     street: str | None = None
-    house_number: int | None = None
+    house_number: HouseNumber | None = None
     house_number_addition: str | None = None
     city: str | None = None
     country: str | None = None
@@ -78,22 +78,22 @@ class EmploymentOut(Schema):
 
 
 class EmploymentIn(InputSchema):
-    department_id: int | None = None
+    department_id: Id | None = None
     personnel_number: str | None = None
     function_name: str | None = None
-    hours_per_week: Decimal | None = None
-    annual_salary: Decimal | None = None
+    hours_per_week: Decimal | None = Field(None, max_digits=5, decimal_places=2)
+    annual_salary: Decimal | None = Field(None, max_digits=12, decimal_places=2)
     contract_type: str | None = None
     no_risk_policy: bool | None = None
     insurance: str | None = None
-    wia_percentage: Decimal | None = None
+    wia_percentage: Decimal | None = Field(None, max_digits=5, decimal_places=2)
 
 
 class EmploymentCreate(EmploymentIn):
     """A new employment, for a new employee (`employee`) or an existing one (`employee_id`)."""
 
-    employer_id: int | None = None
-    employee_id: int | None = None
+    employer_id: Id | None = None
+    employee_id: Id | None = None
     employee: EmployeeIn | None = None
     start_date: dt.date
     end_date: dt.date | None = None
@@ -119,11 +119,11 @@ def _user(request: HttpRequest) -> Any:
 
 
 @router.get("/employees", response=list[EmployeeOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_employees(
     request: HttpRequest,
     search: str = "",
-    employer_id: int | None = None,
+    employer_id: Id | None = None,
     changed_after: dt.datetime | None = None,
 ) -> QuerySet[Employee]:
     return selectors.employee_list(
@@ -132,24 +132,24 @@ def list_employees(
 
 
 @router.get("/employees/{employee_id}", response=EmployeeOut)
-def get_employee(request: HttpRequest, employee_id: int) -> Employee:
+def get_employee(request: HttpRequest, employee_id: Id) -> Employee:
     return selectors.employee(_user(request), employee_id)
 
 
 @router.patch("/employees/{employee_id}", response=EmployeeOut)
-def update_employee(request: HttpRequest, employee_id: int, payload: EmployeeIn) -> Employee:
+def update_employee(request: HttpRequest, employee_id: Id, payload: EmployeeIn) -> Employee:
     return services.update_employee(
         actor=_user(request), employee_id=employee_id, data=payload.dict(exclude_unset=True)
     )
 
 
 @router.get("/employments", response=list[EmploymentOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_employments(
     request: HttpRequest,
     search: str = "",
-    employer_id: int | None = None,
-    department_id: int | None = None,
+    employer_id: Id | None = None,
+    department_id: Id | None = None,
     in_service: bool | None = None,
     changed_after: dt.datetime | None = None,
 ) -> QuerySet[Employment]:
@@ -164,13 +164,13 @@ def list_employments(
 
 
 @router.get("/employments/{employment_id}", response=EmploymentOut)
-def get_employment(request: HttpRequest, employment_id: int) -> Employment:
+def get_employment(request: HttpRequest, employment_id: Id) -> Employment:
     return selectors.employment(_user(request), employment_id)
 
 
 @router.get("/employments/{employment_id}/terms", response=list[TermsOut])
 def employment_terms(
-    request: HttpRequest, employment_id: int, on: dt.date | None = None
+    request: HttpRequest, employment_id: Id, on: dt.date | None = None
 ) -> list[EmploymentTerms]:
     """The effective-dated history of department, function and hours; `on` gives the row in force that day."""
     employment = selectors.employment(_user(request), employment_id)
@@ -202,7 +202,7 @@ def create_employment(request: HttpRequest, payload: EmploymentCreate) -> Status
 
 @router.patch("/employments/{employment_id}", response=EmploymentOut)
 def update_employment(
-    request: HttpRequest, employment_id: int, payload: EmploymentUpdate
+    request: HttpRequest, employment_id: Id, payload: EmploymentUpdate
 ) -> Employment:
     data = _service_data(payload, exclude={"valid_from"})
     return services.update_employment(
@@ -211,7 +211,7 @@ def update_employment(
 
 
 @router.post("/employments/{employment_id}/end", response=EmploymentOut)
-def end_employment(request: HttpRequest, employment_id: int, payload: EndIn) -> Employment:
+def end_employment(request: HttpRequest, employment_id: Id, payload: EndIn) -> Employment:
     return services.end_employment(
         actor=_user(request), employment_id=employment_id, end_date=payload.end_date
     )

@@ -22,7 +22,7 @@ from hersteld.people.forms import (
     EmploymentEditForm,
     EndEmploymentForm,
 )
-from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.portal.helpers import form_page, id_filter, paginate, query_without_page
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -35,8 +35,8 @@ def employment_list(request: HttpRequest) -> HttpResponse:
     _require(request, "people.view")
     status = request.GET.get("status", "in")
     in_service = {"in": True, "out": False}.get(status)
-    employer_id = int_or_none(request.GET.get("employer"))
-    department_id = int_or_none(request.GET.get("department"))
+    employer_id = id_filter(request.GET.get("employer"))
+    department_id = id_filter(request.GET.get("department"))
     qs = selectors.employment_list(
         request.user,
         search=request.GET.get("q", "").strip(),

@@ -8,11 +8,11 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hersteld.absence import selectors as absence_selectors
 from hersteld.accounts.permissions import Role
-from hersteld.api.schemas import InputSchema
+from hersteld.api.schemas import Id, InputSchema, Pagination
 from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.models import Todo
 
@@ -86,7 +86,7 @@ class TodoIn(InputSchema):
 
 
 @router.get("/cases/{case_id}/poortwachter", response=PlanOut)
-def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
+def case_plan(request: HttpRequest, case_id: Id) -> dict[str, Any]:
     """Every milestone of the chain of this case, with its due date and how it was derived."""
     case = absence_selectors.case(request.user, case_id)
     result = services.compute_plan(case)
@@ -123,13 +123,13 @@ def case_plan(request: HttpRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/todos", response=list[TodoOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_todos(
     request: HttpRequest,
     days: int = Query(14, ge=1, le=366),
     overdue_only: bool = False,
     party: str = "",
-    employer_id: int | None = None,
+    employer_id: Id | None = None,
     sort: str = "due",
 ) -> QuerySet[Todo]:
     """The worklist: overdue steps and steps due within `days`, of open cases in your scope."""
@@ -144,13 +144,13 @@ def list_todos(
 
 
 @router.get("/cases/{case_id}/todos", response=list[TodoOut])
-def case_todos(request: HttpRequest, case_id: int) -> QuerySet[Todo]:
+def case_todos(request: HttpRequest, case_id: Id) -> QuerySet[Todo]:
     case = absence_selectors.case(request.user, case_id)
     return selectors.case_todos(request.user, case).select_related("case")
 
 
 @router.post("/cases/{case_id}/todos", response={201: TodoOut})
-def add_todo(request: HttpRequest, case_id: int, payload: TodoIn) -> Status:
+def add_todo(request: HttpRequest, case_id: Id, payload: TodoIn) -> Status:
     """A manual to-do on a case; the medical-term guard checks its title."""
     todo = services.add_todo(
         actor=request.user,
@@ -163,7 +163,7 @@ def add_todo(request: HttpRequest, case_id: int, payload: TodoIn) -> Status:
 
 
 @router.post("/todos/{todo_id}/done", response=TodoOut)
-def mark_done(request: HttpRequest, todo_id: int, payload: DoneIn) -> Todo:
+def mark_done(request: HttpRequest, todo_id: Id, payload: DoneIn) -> Todo:
     """Record the date a step was done (the plan follows, e.g. the plan van aanpak after the
     probleemanalyse); `done_on: null` undoes it. The company doctor's steps: arbodienst only (403)."""
     return services.mark_done(

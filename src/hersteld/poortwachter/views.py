@@ -19,7 +19,7 @@ from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.forms import DoneForm, TodoForm
 from hersteld.poortwachter.models import Party
-from hersteld.portal.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.portal.helpers import form_page, id_filter, int_or_none, paginate, query_without_page
 
 DAY_CHOICES = (7, 14, 30, 60)
 
@@ -34,7 +34,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     overdue_only = get.get("overdue") == "1"
     party = get.get("party", "")
     party = party if party in Party.values else ""
-    employer_id = int_or_none(get.get("employer"))
+    employer_id = id_filter(get.get("employer"))
     sort = get.get("sort", "due")
     qs = selectors.worklist(
         request.user,

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from hersteld.core.validation import MAX_ID
 from hersteld.privacy.guard import findings_by_field
 
 T = TypeVar("T")
@@ -51,6 +52,23 @@ def set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     field.queryset = queryset
+
+
+NO_MATCH = 0
+"""The id filter value of a query-string id that cannot exist: no row has id 0."""
+
+
+def id_filter(value: str | None) -> int | None:
+    """An id from the query string: None when absent (no filter), NO_MATCH when it cannot exist.
+
+    Text, 0, negative numbers and numbers beyond a 64-bit key all name no object, so the
+    list shows no rows for them, as for an id that is simply unknown; they never reach the
+    database, which cannot hold numbers beyond 64 bits.
+    """
+    if value is None or value.strip() == "":
+        return None
+    number = int_or_none(value.strip())
+    return number if number is not None and 1 <= number <= MAX_ID else NO_MATCH
 
 
 def int_or_none(value: str | None) -> int | None:
