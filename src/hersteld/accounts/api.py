@@ -41,6 +41,9 @@ class TokenOut(Schema):
 @router.post("/token", auth=None, response={201: TokenIssued})
 def issue_token(request: HttpRequest, payload: TokenRequest) -> Status:
     """Exchange user name, password and (for roles with MFA) the TOTP code for a bearer token."""
+    # Read the form body first: the lock-out records a failure from it, so an unreadable
+    # body (multipart without boundary) must be refused (400) before the password is tried.
+    request.POST  # noqa: B018
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         raise HttpError(429, str(message("locked_out")) % {"minutes": settings.LOCKOUT_MINUTES})

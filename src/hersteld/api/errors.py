@@ -5,8 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    ValidationError,
+)
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
@@ -126,6 +133,19 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+    def bad_request(request: HttpRequest, exc: Any) -> HttpResponse:
+        """A body Django cannot read (e.g. multipart without boundary) is the client's error."""
+        return api.create_response(
+            request, error_body(_("The request body cannot be read.")), status=400
+        )
+
+    for unreadable in (MultiPartParserError, BadRequest, SuspiciousOperation):
+        api.add_exception_handler(unreadable, bad_request)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return api.create_response(request, error_body(_("The request is too large.")), status=413)
 
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
