@@ -59,3 +59,63 @@ def test_a_body_over_the_upload_limit_answers_413_in_the_error_shape(
     response = api("casemanager.noord").post("/api/v1/privacy/scan-text", {"text": "x" * 2000})
     assert response.status_code == 413
     assert response.json() == {"detail": "Het verzoek is te groot.", "errors": []}
+
+
+@pytest.mark.parametrize(
+    "value", ["9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+23:59", "0001-01-01T00:00:00"]
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/{name}"
+        for name in ("employers", "departments", "employees", "employments", "cases")
+    ],
+)
+def test_a_changed_after_at_the_end_of_the_calendar_is_refused(
+    api: Callable[[str], Any], path: str, value: str
+) -> None:
+    """Found: the conversion to UTC of year 9999 minus 23:59 or year 1 plus 23:59 overflowed."""
+    response = api("casemanager.noord").get(path, changed_after=value)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "changed_after",
+            "code": "date_out_of_range",
+            "message": "changed_after moet in de jaren 1900-2199 liggen.",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first_day", "expected_delivery"),
+    [("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-02"), ("2026-11-01", "9999-12-31")],
+)
+def test_a_pregnancy_leave_at_the_end_of_the_calendar_is_refused(
+    api: Callable[[str], Any],
+    free_employment: Callable[..., Any],
+    first_day: str,
+    expected_delivery: str,
+) -> None:
+    """Found: the flex window (weeks before the day after the delivery) overflowed."""
+    employment = free_employment()
+    response = api("hr.devries").post(
+        "/api/v1/cases",
+        {
+            "employment_id": employment.pk,
+            "kind": "pregnancy_leave",
+            "first_day": first_day,
+            "expected_delivery": expected_delivery,
+        },
+    )
+    assert response.status_code == 422
+    codes = {error["code"] for error in response.json()["errors"]}
+    assert codes == {"date_out_of_range"}
+    assert not employment.cases.exists()
+
+
+def test_a_date_at_the_edge_of_the_range_is_accepted(api: Callable[[str], Any]) -> None:
+    response = api("casemanager.noord").get(
+        "/api/v1/employments", changed_after="2199-12-31T23:59:59+01:00"
+    )
+    assert response.status_code == 200
+    assert response.json()["count"] == 0

@@ -341,3 +341,26 @@ def test_an_unexpected_api_error_answers_json_and_logs_the_traceback(
     logged = [r for r in caplog.records if r.name == "hersteld.api"]
     assert logged and logged[0].exc_info is not None
     assert "RuntimeError" in caplog.text and "/api/v1/employers" in caplog.text
+
+
+# --- dates at the ends of the calendar ------------------------------------------------------
+
+DUTCH_DATE_RANGE = "Een datum ligt in de jaren 1900 tot en met 2199."
+
+
+@pytest.mark.parametrize(
+    ("field", "data"),
+    [
+        ("expected_delivery", {"first_day": "2026-11-01", "expected_delivery": "9999-12-31"}),
+        ("first_day", {"first_day": "0001-01-01", "expected_delivery": "2026-12-01"}),
+    ],
+)
+def test_a_portal_date_beyond_the_calendar_range_is_a_dutch_form_error(
+    login: Callable[[str], Client], free_employment: Callable[..., Any], field: str, data: dict
+) -> None:
+    """The leave's flex window is computed from the delivery date; year 9999 overflowed (500)."""
+    employment = free_employment()
+    response = login("hr.devries").post(f"/cases/add/{employment.pk}/?kind=pregnancy_leave", data)
+    assert response.status_code == 422
+    assert response.context["form"].errors[field] == [DUTCH_DATE_RANGE]
+    assert not employment.cases.exists()

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from hersteld.absence import selectors, services
 from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote, Recovery
-from hersteld.api.schemas import Id, InputSchema, Pagination
+from hersteld.api.schemas import Day, Id, InputSchema, Pagination, Timestamp
 
 router = Router(tags=["absence cases"])
 
@@ -66,7 +66,7 @@ class CaseOut(Schema):
 class CaseFields(InputSchema):
     context: str | None = None
     sick_percentage: Decimal | None = Field(None, max_digits=5, decimal_places=2)
-    expected_recovery: dt.date | None = None
+    expected_recovery: Day | None = None
     safety_net: bool | None = None
     safety_net_category: str | None = None
     came_from_long_ww: bool | None = None
@@ -79,7 +79,7 @@ class CaseFields(InputSchema):
     requested_action: str | None = None
     requested_action_note: str | None = Field(None, max_length=5000)
     full_recovery_expected: bool | None = None
-    expected_delivery: dt.date | None = None
+    expected_delivery: Day | None = None
     multiple: bool | None = None
     premature: bool | None = None
 
@@ -87,13 +87,13 @@ class CaseFields(InputSchema):
 class CaseCreate(CaseFields):
     employment_id: Id
     kind: Literal["sickness", "pregnancy_leave", "preventive"]
-    first_day: dt.date
+    first_day: Day
     note: str | None = Field(None, max_length=10000)
 
 
 class CaseCorrect(CaseFields):
-    first_day: dt.date | None = None
-    wage_sanction_until: dt.date | None = None
+    first_day: Day | None = None
+    wage_sanction_until: Day | None = None
     reason: str = Field(max_length=500)
 
 
@@ -102,15 +102,15 @@ class ReasonIn(InputSchema):
 
 
 class ConvertIn(InputSchema):
-    first_day: dt.date | None = None
+    first_day: Day | None = None
 
 
 class CloseIn(InputSchema):
-    end_date: dt.date
+    end_date: Day
 
 
 class DeliveryIn(InputSchema):
-    actual_delivery: dt.date
+    actual_delivery: Day
     premature: bool | None = None
     hospital_days: int | None = Field(None, ge=0, le=365)
 
@@ -125,7 +125,7 @@ class EndLeaveOut(Schema):
 
 
 class RecoveryIn(InputSchema):
-    date: dt.date
+    date: Day
     percentage: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     hours: Decimal | None = Field(None, ge=0, le=60, max_digits=5, decimal_places=2)
     therapeutic: bool = False
@@ -187,7 +187,7 @@ def list_cases(
     week_min: int | None = Query(None, ge=1, le=200),
     week_max: int | None = Query(None, ge=1, le=200),
     search: str = "",
-    changed_after: dt.datetime | None = None,
+    changed_after: Timestamp | None = None,
 ) -> QuerySet[AbsenceCase]:
     """Cases in your scope.
 

@@ -41,6 +41,10 @@ SCHEMA_MESSAGES: dict[str, tuple[Any, str]] = {
         gettext_lazy("%(field)s has at most %(limit)s decimals."),
         "decimal_places",
     ),
+    "date_out_of_range": (
+        gettext_lazy("%(field)s must lie in the years %(limit)s."),
+        "years",
+    ),
     "decimal_whole_digits": (
         gettext_lazy("%(field)s has at most %(limit)s digits before the decimal point."),
         "whole_digits",
@@ -63,7 +67,8 @@ def _schema_message(error: dict[str, Any], field: str) -> str:
     if known is None:
         return str(error.get("msg", ""))
     text, key = known
-    limit = (error.get("ctx") or {}).get(key, "") if key else ""
+    ctx = error.get("ctx") or {}
+    limit = ctx.get(key, "") if key != "years" else f"{ctx.get('first')}-{ctx.get('last')}"
     return str(text) % {"field": field or _("the value"), "limit": limit}
 
 

@@ -7,15 +7,17 @@ cannot hold (an id beyond 64 bits, a page whose offset overflows): such input an
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
-from hersteld.core.validation import MAX_ID
+from hersteld.core.validation import FIRST_YEAR, LAST_YEAR, MAX_ID
 
 MAX_PAGE_SIZE = 100
 """The largest page; a larger `page_size` (up to MAX_ID) gives this many items."""
@@ -27,6 +29,23 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID, description=f"an id: 1 to {MAX_ID}")]
 """An object id in a path, query or body: the range of a 64-bit database key."""
 
 HouseNumber = Annotated[int, Field(ge=1, le=MAX_HOUSE_NUMBER)]
+
+
+def _within_years(value: Any) -> Any:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "Input should lie in the years {first} to {last}",
+            {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return value
+
+
+Day = Annotated[dt.date, AfterValidator(_within_years)]
+"""A date in a body or query, in the years FIRST_YEAR to LAST_YEAR."""
+
+Timestamp = Annotated[dt.datetime, AfterValidator(_within_years)]
+"""A date and time in a query (e.g. `changed_after`), in the years FIRST_YEAR to LAST_YEAR."""
 
 
 class InputSchema(Schema):

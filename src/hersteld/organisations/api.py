@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from hersteld.api.schemas import Id, InputSchema, Pagination
+from hersteld.api.schemas import Day, Id, InputSchema, Pagination, Timestamp
 from hersteld.organisations import selectors, services
 from hersteld.organisations.models import Arbodienst, Department, Employer
 
@@ -57,7 +57,7 @@ class EmployerCreate(EmployerIn):
 
 
 class EndIn(InputSchema):
-    end_date: dt.date
+    end_date: Day
 
 
 class DepartmentOut(Schema):
@@ -90,7 +90,7 @@ def _user(request: HttpRequest) -> Any:
 @router.get("/employers", response=list[EmployerOut])
 @paginate(Pagination)
 def list_employers(
-    request: HttpRequest, search: str = "", changed_after: dt.datetime | None = None
+    request: HttpRequest, search: str = "", changed_after: Timestamp | None = None
 ) -> QuerySet[Employer]:
     qs = selectors.employers(_user(request)).order_by("name", "id")
     if search:
@@ -134,7 +134,7 @@ def end_employer(request: HttpRequest, employer_id: Id, payload: EndIn) -> Emplo
 @router.get("/departments", response=list[DepartmentOut])
 @paginate(Pagination)
 def list_departments(
-    request: HttpRequest, employer_id: Id | None = None, changed_after: dt.datetime | None = None
+    request: HttpRequest, employer_id: Id | None = None, changed_after: Timestamp | None = None
 ) -> QuerySet[Department]:
     qs = selectors.departments(_user(request)).order_by("employer_id", "path")
     if employer_id is not None:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hersteld.api.schemas import HouseNumber, Id, InputSchema, Pagination
+from hersteld.api.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Timestamp
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 
@@ -44,7 +44,7 @@ class EmployeeIn(InputSchema):
     first_name: str | None = None
     surname_prefix: str | None = None
     surname: str | None = None
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     gender: str | None = None
     marital_status: str | None = None
     bsn: str | None = None
@@ -95,16 +95,16 @@ class EmploymentCreate(EmploymentIn):
     employer_id: Id | None = None
     employee_id: Id | None = None
     employee: EmployeeIn | None = None
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Day
+    end_date: Day | None = None
 
 
 class EmploymentUpdate(EmploymentIn):
-    valid_from: dt.date | None = None
+    valid_from: Day | None = None
 
 
 class EndIn(InputSchema):
-    end_date: dt.date
+    end_date: Day
 
 
 class TermsOut(Schema):
@@ -124,7 +124,7 @@ def list_employees(
     request: HttpRequest,
     search: str = "",
     employer_id: Id | None = None,
-    changed_after: dt.datetime | None = None,
+    changed_after: Timestamp | None = None,
 ) -> QuerySet[Employee]:
     return selectors.employee_list(
         _user(request), search=search, employer_id=employer_id, changed_after=changed_after
@@ -151,7 +151,7 @@ def list_employments(
     employer_id: Id | None = None,
     department_id: Id | None = None,
     in_service: bool | None = None,
-    changed_after: dt.datetime | None = None,
+    changed_after: Timestamp | None = None,
 ) -> QuerySet[Employment]:
     return selectors.employment_list(
         _user(request),
@@ -170,7 +170,7 @@ def get_employment(request: HttpRequest, employment_id: Id) -> Employment:
 
 @router.get("/employments/{employment_id}/terms", response=list[TermsOut])
 def employment_terms(
-    request: HttpRequest, employment_id: Id, on: dt.date | None = None
+    request: HttpRequest, employment_id: Id, on: Day | None = None
 ) -> list[EmploymentTerms]:
     """The effective-dated history of department, function and hours; `on` gives the row in force that day."""
     employment = selectors.employment(_user(request), employment_id)

@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 
 from hersteld.absence import selectors as absence_selectors
 from hersteld.accounts.permissions import Role
-from hersteld.api.schemas import Id, InputSchema, Pagination
+from hersteld.api.schemas import Day, Id, InputSchema, Pagination
 from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.models import Todo
 
@@ -75,13 +75,13 @@ class TodoOut(Schema):
 
 
 class DoneIn(InputSchema):
-    done_on: dt.date | None = Field(description="null undoes it")
+    done_on: Day | None = Field(description="null undoes it")
     note: str = Field("", max_length=500)
 
 
 class TodoIn(InputSchema):
     title: str = Field(max_length=200)
-    due: dt.date | None = None
+    due: Day | None = None
     party: str = ""
 
 

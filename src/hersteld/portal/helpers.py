@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -14,7 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from hersteld.core.validation import MAX_ID
+from hersteld.core.validation import FIRST_YEAR, LAST_YEAR, MAX_ID, message
 from hersteld.privacy.guard import findings_by_field
 
 T = TypeVar("T")
@@ -80,6 +81,25 @@ def int_or_none(value: str | None) -> int | None:
         return None
 
 
+def dates_in_range(form: forms.Form) -> bool:
+    """Every date of a valid form lies in FIRST_YEAR..LAST_YEAR; otherwise an error at the field.
+
+    The services compute with dates (weeks before a delivery, 104 weeks after a first day);
+    a year such as 9999 would overflow the calendar instead of breaking a rule.
+    """
+    for name, value in list(form.cleaned_data.items()):
+        if isinstance(value, dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            form.add_error(
+                name,
+                ValidationError(
+                    message("date_out_of_range"),
+                    code="date_out_of_range",
+                    params={"first": FIRST_YEAR, "last": LAST_YEAR},
+                ),
+            )
+    return not form.errors
+
+
 def form_page(
     request: HttpRequest,
     form: forms.Form,
@@ -96,7 +116,7 @@ def form_page(
     `guarded` names free-text fields the medical-term guard checks (P8): on a refused POST
     the page gets `findings` per field, with their neutral alternatives.
     """
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and dates_in_range(form):
         result = run_service(form, lambda: save(form.cleaned_data))
         if result is not None:
             messages.success(request, success(result))
