@@ -119,3 +119,25 @@ def test_a_date_at_the_edge_of_the_range_is_accepted(api: Callable[[str], Any]) 
     )
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+def test_a_nul_character_in_a_body_text_is_refused(api: Callable[[str], Any]) -> None:
+    """PostgreSQL cannot store NUL in text (500 there, not on SQLite): refused for every body."""
+    response = api("casemanager.noord").post("/api/v1/privacy/scan-text", {"text": "rug\x00pijn"})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "text",
+            "code": "string_nul",
+            "message": "text bevat het teken NUL; dat is niet toegestaan.",
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "path", [f"/api/v1/{name}" for name in ("employers", "employees", "employments", "cases")]
+)
+def test_a_nul_character_in_a_search_is_refused(api: Callable[[str], Any], path: str) -> None:
+    response = api("casemanager.noord").get(path, search="bak\x00ker")
+    assert response.status_code == 422
+    assert [e["code"] for e in response.json()["errors"]] == ["string_nul"]

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 
 from hersteld.absence import selectors, services
 from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote, Recovery
-from hersteld.api.schemas import Day, Id, InputSchema, Pagination, Timestamp
+from hersteld.api.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["absence cases"])
 
@@ -186,7 +186,7 @@ def list_cases(
     department_id: Id | None = None,
     week_min: int | None = Query(None, ge=1, le=200),
     week_max: int | None = Query(None, ge=1, le=200),
-    search: str = "",
+    search: Text = "",
     changed_after: Timestamp | None = None,
 ) -> QuerySet[AbsenceCase]:
     """Cases in your scope.

@@ -45,6 +45,7 @@ SCHEMA_MESSAGES: dict[str, tuple[Any, str]] = {
         gettext_lazy("%(field)s must lie in the years %(limit)s."),
         "years",
     ),
+    "string_nul": (gettext_lazy("%(field)s contains the character NUL, which is not allowed."), ""),
     "decimal_whole_digits": (
         gettext_lazy("%(field)s has at most %(limit)s digits before the decimal point."),
         "whole_digits",

@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import PageNumberPagination
-from pydantic import AfterValidator, ConfigDict, Field
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from hersteld.core.validation import FIRST_YEAR, LAST_YEAR, MAX_ID
@@ -48,10 +48,26 @@ Timestamp = Annotated[dt.datetime, AfterValidator(_within_years)]
 """A date and time in a query (e.g. `changed_after`), in the years FIRST_YEAR to LAST_YEAR."""
 
 
+def _without_nul(value: Any) -> Any:
+    """PostgreSQL cannot store the character NUL (0x00) in text; refuse it before a query."""
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("string_nul", "Input should not contain the character NUL")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_without_nul)]
+"""A text in a query (e.g. `search`): no NUL character."""
+
+
 class InputSchema(Schema):
     """Base schema for request bodies: an unknown field is an error, never silently ignored."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_nul_character(cls, value: Any) -> Any:
+        return _without_nul(value)
 
 
 class Pagination(PageNumberPagination):

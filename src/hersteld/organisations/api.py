@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from hersteld.api.schemas import Day, Id, InputSchema, Pagination, Timestamp
+from hersteld.api.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
 from hersteld.organisations import selectors, services
 from hersteld.organisations.models import Arbodienst, Department, Employer
 
@@ -90,7 +90,7 @@ def _user(request: HttpRequest) -> Any:
 @router.get("/employers", response=list[EmployerOut])
 @paginate(Pagination)
 def list_employers(
-    request: HttpRequest, search: str = "", changed_after: Timestamp | None = None
+    request: HttpRequest, search: Text = "", changed_after: Timestamp | None = None
 ) -> QuerySet[Employer]:
     qs = selectors.employers(_user(request)).order_by("name", "id")
     if search:

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hersteld.api.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Timestamp
+from hersteld.api.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Text, Timestamp
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 
@@ -122,7 +122,7 @@ def _user(request: HttpRequest) -> Any:
 @paginate(Pagination)
 def list_employees(
     request: HttpRequest,
-    search: str = "",
+    search: Text = "",
     employer_id: Id | None = None,
     changed_after: Timestamp | None = None,
 ) -> QuerySet[Employee]:
@@ -147,7 +147,7 @@ def update_employee(request: HttpRequest, employee_id: Id, payload: EmployeeIn) 
 @paginate(Pagination)
 def list_employments(
     request: HttpRequest,
-    search: str = "",
+    search: Text = "",
     employer_id: Id | None = None,
     department_id: Id | None = None,
     in_service: bool | None = None,
