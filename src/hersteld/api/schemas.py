@@ -1,8 +1,9 @@
-"""Shared pieces of the API schemas: strict request bodies, bounded numbers, bounded pagination.
+"""Shared pieces of the API schemas: strict request bodies, bounded input, bounded pagination.
 
 Every integer the API accepts has bounds, so that no value reaches the database that it
-cannot hold (an id beyond 64 bits, a page whose offset overflows): such input answers
-422 in the usual error shape, never 500.
+cannot hold (an id beyond 64 bits, a page whose offset overflows); dates stay in years the
+law's date arithmetic can handle, and texts carry no NUL (PostgreSQL refuses it). Such
+input answers 422 in the usual error shape, never 500.
 """
 
 from __future__ import annotations
