@@ -6,12 +6,12 @@ from typing import Any, Literal
 
 from django.db.models import QuerySet
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hersteld.absence import selectors, services
 from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote, Recovery
 from hersteld.web.access import AuthedRequest
-from hersteld.web.schemas import InputSchema
+from hersteld.web.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["absence cases"])
 
@@ -82,7 +82,7 @@ class CaseOut(Schema):
 class CaseFields(InputSchema):
     context: str | None = None
     sick_percentage: Decimal | None = Field(None, max_digits=5, decimal_places=2)
-    expected_recovery: dt.date | None = None
+    expected_recovery: Day | None = None
     safety_net: bool | None = None
     safety_net_category: str | None = None
     came_from_long_ww: bool | None = None
@@ -95,15 +95,15 @@ class CaseFields(InputSchema):
     requested_action: str | None = None
     requested_action_note: str | None = Field(None, max_length=5000)
     full_recovery_expected: bool | None = None
-    expected_delivery: dt.date | None = None
+    expected_delivery: Day | None = None
     multiple: bool | None = None
     premature: bool | None = None
 
 
 class CaseCreate(CaseFields):
-    employment_id: int
+    employment_id: Id
     kind: Literal["sickness", "pregnancy_leave", "preventive"]
-    first_day: dt.date
+    first_day: Day
     note: str | None = Field(None, max_length=10000)
     confirm_sex_mismatch: bool | None = Field(
         None,
@@ -113,8 +113,8 @@ class CaseCreate(CaseFields):
 
 
 class CaseCorrect(CaseFields):
-    first_day: dt.date | None = None
-    wage_sanction_until: dt.date | None = None
+    first_day: Day | None = None
+    wage_sanction_until: Day | None = None
     reason: str = Field(max_length=500)
 
 
@@ -123,15 +123,15 @@ class ReasonIn(InputSchema):
 
 
 class ConvertIn(InputSchema):
-    first_day: dt.date | None = None
+    first_day: Day | None = None
 
 
 class CloseIn(InputSchema):
-    end_date: dt.date
+    end_date: Day
 
 
 class DeliveryIn(InputSchema):
-    actual_delivery: dt.date
+    actual_delivery: Day
     premature: bool | None = None
     hospital_days: int | None = Field(None, ge=0, le=365)
 
@@ -146,7 +146,7 @@ class EndLeaveOut(Schema):
 
 
 class RecoveryIn(InputSchema):
-    date: dt.date
+    date: Day
     percentage: Decimal | None = Field(None, ge=0, le=100, max_digits=5, decimal_places=2)
     hours: Decimal | None = Field(None, ge=0, le=60, max_digits=5, decimal_places=2)
     therapeutic: bool = False
@@ -209,17 +209,17 @@ def _data(payload: Schema, *, exclude: set[str] | None = None) -> dict[str, Any]
 
 
 @router.get("/cases", response=list[CaseOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_cases(
     request: AuthedRequest,
     status: str = "open",
     kind: str = "",
-    employer_id: int | None = None,
-    department_id: int | None = None,
+    employer_id: Id | None = None,
+    department_id: Id | None = None,
     week_min: int | None = Query(None, ge=1, le=200),
     week_max: int | None = Query(None, ge=1, le=200),
-    search: str = "",
-    changed_after: dt.datetime | None = None,
+    search: Text = "",
+    changed_after: Timestamp | None = None,
 ) -> QuerySet[AbsenceCase]:
     """Cases in your scope.
 
@@ -253,26 +253,26 @@ def create_case(request: AuthedRequest, payload: CaseCreate) -> Status:
 
 
 @router.get("/cases/{case_id}", response=CaseOut)
-def get_case(request: AuthedRequest, case_id: int) -> AbsenceCase:
+def get_case(request: AuthedRequest, case_id: Id) -> AbsenceCase:
     return selectors.case(_user(request), case_id)
 
 
 @router.post("/cases/{case_id}/correct", response=CaseOut)
-def correct_case(request: AuthedRequest, case_id: int, payload: CaseCorrect) -> AbsenceCase:
+def correct_case(request: AuthedRequest, case_id: Id, payload: CaseCorrect) -> AbsenceCase:
     """Change a case with a reason; before, after and the reason are kept in the history."""
     case = services.correct_case(actor=_user(request), case_id=case_id, data=_data(payload))
     return case
 
 
 @router.post("/cases/{case_id}/withdraw", response=CaseOut)
-def withdraw_case(request: AuthedRequest, case_id: int, payload: ReasonIn) -> AbsenceCase:
+def withdraw_case(request: AuthedRequest, case_id: Id, payload: ReasonIn) -> AbsenceCase:
     """Intrekking: the case never happened and counts nowhere."""
     case = services.withdraw_case(actor=_user(request), case_id=case_id, reason=payload.reason)
     return case
 
 
 @router.post("/cases/{case_id}/convert", response=CaseOut)
-def convert_case(request: AuthedRequest, case_id: int, payload: ConvertIn) -> AbsenceCase:
+def convert_case(request: AuthedRequest, case_id: Id, payload: ConvertIn) -> AbsenceCase:
     """A preventive case becomes a sickness case, keeping its history."""
     case = services.convert_to_sickness(
         actor=_user(request), case_id=case_id, first_day=payload.first_day
@@ -281,14 +281,14 @@ def convert_case(request: AuthedRequest, case_id: int, payload: ConvertIn) -> Ab
 
 
 @router.post("/cases/{case_id}/close", response=CaseOut)
-def close_case(request: AuthedRequest, case_id: int, payload: CloseIn) -> AbsenceCase:
+def close_case(request: AuthedRequest, case_id: Id, payload: CloseIn) -> AbsenceCase:
     """Close a preventive case. A sickness case closes by a full recovery."""
     case = services.close_case(actor=_user(request), case_id=case_id, end_date=payload.end_date)
     return case
 
 
 @router.post("/cases/{case_id}/delivery", response=CaseOut)
-def record_delivery(request: AuthedRequest, case_id: int, payload: DeliveryIn) -> AbsenceCase:
+def record_delivery(request: AuthedRequest, case_id: Id, payload: DeliveryIn) -> AbsenceCase:
     """Record the actual delivery date of a pregnancy leave; the end of the leave is recomputed."""
     case = services.record_delivery(
         actor=_user(request),
@@ -301,7 +301,7 @@ def record_delivery(request: AuthedRequest, case_id: int, payload: DeliveryIn) -
 
 
 @router.post("/cases/{case_id}/end-leave", response=EndLeaveOut)
-def end_leave(request: AuthedRequest, case_id: int, payload: EndLeaveIn) -> dict[str, Any]:
+def end_leave(request: AuthedRequest, case_id: Id, payload: EndLeaveIn) -> dict[str, Any]:
     """Close a pregnancy leave, or continue directly with a chained sickness case."""
     leave, follower = services.end_leave(
         actor=_user(request), case_id=case_id, continue_sick=payload.continue_sick
@@ -313,13 +313,13 @@ def end_leave(request: AuthedRequest, case_id: int, payload: EndLeaveIn) -> dict
 
 
 @router.get("/cases/{case_id}/recoveries", response=list[RecoveryOut])
-def list_recoveries(request: AuthedRequest, case_id: int) -> QuerySet[Recovery]:
+def list_recoveries(request: AuthedRequest, case_id: Id) -> QuerySet[Recovery]:
     case = selectors.case(_user(request), case_id)
     return selectors.recoveries(_user(request), case)
 
 
 @router.post("/cases/{case_id}/recoveries", response={201: RecoveryOut})
-def add_recovery(request: AuthedRequest, case_id: int, payload: RecoveryIn) -> Status:
+def add_recovery(request: AuthedRequest, case_id: Id, payload: RecoveryIn) -> Status:
     """Percentage or hours (the other is computed); 100% closes the case. `therapeutic`: medic only (403)."""
     recovery = services.add_recovery(actor=_user(request), case_id=case_id, data=_data(payload))
     return Status(201, recovery)
@@ -352,13 +352,13 @@ def answer_same_cause(request: AuthedRequest, case_id: int, payload: SameCauseIn
 
 
 @router.get("/cases/{case_id}/notes", response=list[NoteOut])
-def list_notes(request: AuthedRequest, case_id: int) -> QuerySet[CaseNote]:
+def list_notes(request: AuthedRequest, case_id: Id) -> QuerySet[CaseNote]:
     case = selectors.case(_user(request), case_id)
     return selectors.notes(_user(request), case)
 
 
 @router.post("/cases/{case_id}/notes", response={201: NoteOut})
-def add_note(request: AuthedRequest, case_id: int, payload: NoteIn) -> Status:
+def add_note(request: AuthedRequest, case_id: Id, payload: NoteIn) -> Status:
     """A journal entry. Medical terms are refused with 422 and code `medical_term`."""
     note = services.add_note(
         actor=_user(request), case_id=case_id, text=payload.text, internal=payload.internal
@@ -367,13 +367,13 @@ def add_note(request: AuthedRequest, case_id: int, payload: NoteIn) -> Status:
 
 
 @router.get("/cases/{case_id}/medical-notes", response=list[MedicalNoteOut])
-def list_medical_notes(request: AuthedRequest, case_id: int) -> QuerySet[MedicalNote]:
+def list_medical_notes(request: AuthedRequest, case_id: Id) -> QuerySet[MedicalNote]:
     """The medical file: only with medical.view (company doctor); others get 404."""
     case = selectors.case(_user(request), case_id, "medical.view")
     return selectors.medical_notes(_user(request), case)
 
 
 @router.post("/cases/{case_id}/medical-notes", response={201: MedicalNoteOut})
-def add_medical_note(request: AuthedRequest, case_id: int, payload: MedicalNoteIn) -> Status:
+def add_medical_note(request: AuthedRequest, case_id: Id, payload: MedicalNoteIn) -> Status:
     note = services.add_medical_note(actor=_user(request), case_id=case_id, text=payload.text)
     return Status(201, note)

@@ -38,7 +38,7 @@ from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
 from hersteld.web.access import AuthedRequest, requires
-from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.web.helpers import form_page, id_filter, int_or_none, paginate, query_without_page
 
 REPORT_LABELS = {
     REPORT_NONE: gettext_lazy("none (absence shorter than 6 weeks)"),
@@ -61,8 +61,8 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         get.get("sort", "-first_day"),
     )
     employer_id, department_id = (
-        int_or_none(get.get("employer")),
-        int_or_none(get.get("department")),
+        id_filter(get.get("employer")),
+        id_filter(get.get("department")),
     )
     week_min, week_max = int_or_none(get.get("week_min")), int_or_none(get.get("week_max"))
     qs = selectors.case_list(

@@ -14,7 +14,7 @@ from hersteld.accounts.models import ApiToken
 from hersteld.accounts.permissions import may_use_api_tokens
 from hersteld.core.validation import fail, message
 from hersteld.web.access import AuthedRequest
-from hersteld.web.schemas import InputSchema
+from hersteld.web.schemas import Id, InputSchema
 
 router = Router(tags=["authentication"])
 
@@ -44,6 +44,9 @@ class TokenOut(Schema):
 @router.post("/token", auth=None, response={201: TokenIssued})
 def issue_token(request: HttpRequest, payload: TokenRequest) -> Status[Any]:
     """Exchange user name, password and (for roles with MFA) the TOTP code for a bearer token."""
+    # Read the form body first: the lock-out records a failure from it, so an unreadable
+    # body (multipart without boundary) must be refused (400) before the password is tried.
+    request.POST  # noqa: B018
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         raise HttpError(429, str(message("locked_out")) % {"minutes": settings.LOCKOUT_MINUTES})
@@ -67,6 +70,6 @@ def list_tokens(request: AuthedRequest) -> list[ApiToken]:
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
-def revoke_token(request: AuthedRequest, token_id: int) -> Status[Any]:
+def revoke_token(request: AuthedRequest, token_id: Id) -> Status[Any]:
     services.revoke_token(user=request.user, token_id=token_id)  # type: ignore[arg-type]
     return Status(204, None)

@@ -12,6 +12,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+MAX_ID = 2**63 - 1
+"""The largest id a database key holds (signed 64 bits); input beyond it can match nothing."""
+
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+"""Dates people may enter: wide enough for every birth date and plan, and far enough from the
+ends of Python's calendar (years 1 and 9999) that the law's date arithmetic (weeks before a
+delivery, 104 weeks after a first day) and time-zone conversion never overflow."""
+
 MESSAGES: dict[str, Any] = {
     "required": _("This field is required."),
     "kvk_format": _("A KvK number has exactly 8 digits."),
@@ -36,6 +44,8 @@ MESSAGES: dict[str, Any] = {
     "hours_too_many": _("The working week can be at most 60 hours (Arbeidstijdenwet)."),
     "salary_negative": _("The annual salary cannot be negative."),
     "percentage_range": _("A percentage lies between 0 and 100."),
+    "house_number_range": _("A house number is a whole number from 1 to %(max)s."),
+    "date_out_of_range": _("A date lies in the years %(first)s to %(last)s."),
     "insurance_required": _("Insurance is required when the no-riskpolis applies."),
     "insurance_without_policy": _("Insurance is only recorded when the no-riskpolis applies."),
     "personnel_number_taken": _(

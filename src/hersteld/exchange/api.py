@@ -15,6 +15,7 @@ from hersteld.exchange import codec, selectors, services
 from hersteld.exchange.models import Coupling, InboxMessage
 from hersteld.web.access import AuthedRequest
 from hersteld.web.errors import error_body
+from hersteld.web.schemas import Id
 
 router = Router(tags=["exchange"])
 
@@ -102,7 +103,7 @@ def _inbox_out(message: InboxMessage, *, duplicate: bool = False) -> dict[str, A
     }
 
 
-def _coupling(request: AuthedRequest) -> Coupling:
+def _coupling(request: HttpRequest) -> Coupling:
     """The authenticated coupling; the authentication has already refused an inactive one."""
     coupling: Coupling = request.auth  # type: ignore[attr-defined]
     return coupling
@@ -119,7 +120,7 @@ def message_inactive() -> str:
     openapi_extra=INBOX_BODY,
     summary="Send one message (stored first, processed by a worker)",
 )
-def post_inbox(request: AuthedRequest) -> Status:
+def post_inbox(request: HttpRequest) -> Status[Any]:
     """202 with the new message's id and status; the same reference again: 200, first message."""
     coupling = _coupling(request)
     content_type = request.headers.get("Content-Type", "")
@@ -145,7 +146,7 @@ def post_inbox(request: AuthedRequest) -> Status:
     response={200: InboxOut, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody},
     summary="Status and errors of one message of this coupling",
 )
-def get_inbox(request: AuthedRequest, message_id: int) -> dict[str, Any]:
+def get_inbox(request: HttpRequest, message_id: Id) -> dict[str, Any]:
     coupling = _coupling(request)
     return _inbox_out(selectors.coupling_message(coupling, message_id))
 
@@ -159,7 +160,7 @@ def get_inbox(request: AuthedRequest, message_id: int) -> dict[str, Any]:
     },
     summary="The SIVI reply (Retourmelding1) to one message of this coupling",
 )
-def get_reply(request: AuthedRequest, message_id: int) -> HttpResponse:
+def get_reply(request: HttpRequest, message_id: Id) -> HttpResponse:
     """Status and errors as a SIVI Retourmelding1 (codes: see docs/exchange-format.md)."""
     coupling = _coupling(request)
     return HttpResponse(

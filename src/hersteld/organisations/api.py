@@ -5,12 +5,12 @@ from typing import Any
 
 from django.db.models import QuerySet
 from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hersteld.organisations import selectors, services
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.web.access import AuthedRequest
-from hersteld.web.schemas import InputSchema
+from hersteld.web.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["employers and departments"])
 
@@ -53,11 +53,11 @@ class EmployerIn(InputSchema):
 class EmployerCreate(EmployerIn):
     name: str
     kvk_number: str
-    arbodienst_id: int | None = None
+    arbodienst_id: Id | None = None
 
 
 class EndIn(InputSchema):
-    end_date: dt.date
+    end_date: Day
 
 
 class DepartmentOut(Schema):
@@ -74,11 +74,11 @@ class DepartmentOut(Schema):
 class DepartmentIn(InputSchema):
     code: str | None = None
     name: str | None = None
-    parent_id: int | None = None
+    parent_id: Id | None = None
 
 
 class DepartmentCreate(DepartmentIn):
-    employer_id: int
+    employer_id: Id
     code: str
     name: str
 
@@ -88,9 +88,9 @@ def _user(request: AuthedRequest) -> Any:
 
 
 @router.get("/employers", response=list[EmployerOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_employers(
-    request: AuthedRequest, search: str = "", changed_after: dt.datetime | None = None
+    request: AuthedRequest, search: Text = "", changed_after: Timestamp | None = None
 ) -> QuerySet[Employer]:
     qs = selectors.employers(_user(request)).order_by("name", "id")
     if search:
@@ -101,7 +101,7 @@ def list_employers(
 
 
 @router.get("/employers/{employer_id}", response=EmployerOut)
-def get_employer(request: AuthedRequest, employer_id: int) -> Employer:
+def get_employer(request: AuthedRequest, employer_id: Id) -> Employer:
     return selectors.employer(_user(request), employer_id)
 
 
@@ -118,23 +118,23 @@ def create_employer(request: AuthedRequest, payload: EmployerCreate) -> Status:
 
 
 @router.patch("/employers/{employer_id}", response=EmployerOut)
-def update_employer(request: AuthedRequest, employer_id: int, payload: EmployerIn) -> Employer:
+def update_employer(request: AuthedRequest, employer_id: Id, payload: EmployerIn) -> Employer:
     return services.update_employer(
         actor=_user(request), employer_id=employer_id, data=payload.dict(exclude_unset=True)
     )
 
 
 @router.post("/employers/{employer_id}/end", response=EmployerOut)
-def end_employer(request: AuthedRequest, employer_id: int, payload: EndIn) -> Employer:
+def end_employer(request: AuthedRequest, employer_id: Id, payload: EndIn) -> Employer:
     return services.end_employer(
         actor=_user(request), employer_id=employer_id, end_date=payload.end_date
     )
 
 
 @router.get("/departments", response=list[DepartmentOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_departments(
-    request: AuthedRequest, employer_id: int | None = None, changed_after: dt.datetime | None = None
+    request: AuthedRequest, employer_id: Id | None = None, changed_after: Timestamp | None = None
 ) -> QuerySet[Department]:
     qs = selectors.departments(_user(request)).order_by("employer_id", "path")
     if employer_id is not None:
@@ -145,7 +145,7 @@ def list_departments(
 
 
 @router.get("/departments/{department_id}", response=DepartmentOut)
-def get_department(request: AuthedRequest, department_id: int) -> Department:
+def get_department(request: AuthedRequest, department_id: Id) -> Department:
     return selectors.department(_user(request), department_id)
 
 
@@ -172,7 +172,7 @@ def create_department(request: AuthedRequest, payload: DepartmentCreate) -> Stat
 
 @router.patch("/departments/{department_id}", response=DepartmentOut)
 def update_department(
-    request: AuthedRequest, department_id: int, payload: DepartmentIn
+    request: AuthedRequest, department_id: Id, payload: DepartmentIn
 ) -> Department:
     data: dict[str, Any] = payload.dict(exclude_unset=True, exclude={"parent_id"})
     if "parent_id" in payload.model_fields_set:
@@ -181,7 +181,7 @@ def update_department(
 
 
 @router.post("/departments/{department_id}/end", response=DepartmentOut)
-def end_department(request: AuthedRequest, department_id: int, payload: EndIn) -> Department:
+def end_department(request: AuthedRequest, department_id: Id, payload: EndIn) -> Department:
     return services.end_department(
         actor=_user(request), department_id=department_id, end_date=payload.end_date
     )

@@ -5,13 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
-from ninja import Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
 
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 from hersteld.web.access import AuthedRequest
-from hersteld.web.schemas import InputSchema
+from hersteld.web.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["employees and employments"])
 
@@ -29,7 +29,7 @@ class EmployeeOut(Schema):
     bsn: str
     postcode: str
     street: str
-    house_number: int
+    house_number: int | None
     house_number_addition: str
     city: str
     country: str
@@ -44,13 +44,13 @@ class EmployeeIn(InputSchema):
     first_name: str | None = None
     surname_prefix: str | None = None
     surname: str | None = None
-    birth_date: dt.date | None = None
+    birth_date: Day | None = None
     gender: str | None = None
     marital_status: str | None = None
     bsn: str | None = None
     postcode: str | None = None
     street: str | None = None
-    house_number: int | None = None
+    house_number: HouseNumber | None = None
     house_number_addition: str | None = None
     city: str | None = None
     country: str | None = None
@@ -68,7 +68,7 @@ class EmploymentOut(Schema):
     end_date: dt.date | None
     function_name: str
     hours_per_week: Decimal
-    annual_salary: Decimal
+    annual_salary: Decimal | None = Field(description="null when the coupling sends no salary")
     contract_type: str
     no_risk_policy: bool
     insurance: str
@@ -78,33 +78,33 @@ class EmploymentOut(Schema):
 
 
 class EmploymentIn(InputSchema):
-    department_id: int | None = None
+    department_id: Id | None = None
     personnel_number: str | None = None
     function_name: str | None = None
-    hours_per_week: Decimal | None = None
-    annual_salary: Decimal | None = None
+    hours_per_week: Decimal | None = Field(None, max_digits=5, decimal_places=2)
+    annual_salary: Decimal | None = Field(None, max_digits=12, decimal_places=2)
     contract_type: str | None = None
     no_risk_policy: bool | None = None
     insurance: str | None = None
-    wia_percentage: Decimal | None = None
+    wia_percentage: Decimal | None = Field(None, max_digits=5, decimal_places=2)
 
 
 class EmploymentCreate(EmploymentIn):
     """A new employment, for a new employee (`employee`) or an existing one (`employee_id`)."""
 
-    employer_id: int | None = None
-    employee_id: int | None = None
+    employer_id: Id | None = None
+    employee_id: Id | None = None
     employee: EmployeeIn | None = None
-    start_date: dt.date
-    end_date: dt.date | None = None
+    start_date: Day
+    end_date: Day | None = None
 
 
 class EmploymentUpdate(EmploymentIn):
-    valid_from: dt.date | None = None
+    valid_from: Day | None = None
 
 
 class EndIn(InputSchema):
-    end_date: dt.date
+    end_date: Day
 
 
 class TermsOut(Schema):
@@ -119,12 +119,12 @@ def _user(request: AuthedRequest) -> Any:
 
 
 @router.get("/employees", response=list[EmployeeOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_employees(
     request: AuthedRequest,
-    search: str = "",
-    employer_id: int | None = None,
-    changed_after: dt.datetime | None = None,
+    search: Text = "",
+    employer_id: Id | None = None,
+    changed_after: Timestamp | None = None,
 ) -> QuerySet[Employee]:
     return selectors.employee_list(
         _user(request), search=search, employer_id=employer_id, changed_after=changed_after
@@ -132,26 +132,26 @@ def list_employees(
 
 
 @router.get("/employees/{employee_id}", response=EmployeeOut)
-def get_employee(request: AuthedRequest, employee_id: int) -> Employee:
+def get_employee(request: AuthedRequest, employee_id: Id) -> Employee:
     return selectors.employee(_user(request), employee_id)
 
 
 @router.patch("/employees/{employee_id}", response=EmployeeOut)
-def update_employee(request: AuthedRequest, employee_id: int, payload: EmployeeIn) -> Employee:
+def update_employee(request: AuthedRequest, employee_id: Id, payload: EmployeeIn) -> Employee:
     return services.update_employee(
         actor=_user(request), employee_id=employee_id, data=payload.dict(exclude_unset=True)
     )
 
 
 @router.get("/employments", response=list[EmploymentOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_employments(
     request: AuthedRequest,
-    search: str = "",
-    employer_id: int | None = None,
-    department_id: int | None = None,
+    search: Text = "",
+    employer_id: Id | None = None,
+    department_id: Id | None = None,
     in_service: bool | None = None,
-    changed_after: dt.datetime | None = None,
+    changed_after: Timestamp | None = None,
 ) -> QuerySet[Employment]:
     return selectors.employment_list(
         _user(request),
@@ -164,13 +164,13 @@ def list_employments(
 
 
 @router.get("/employments/{employment_id}", response=EmploymentOut)
-def get_employment(request: AuthedRequest, employment_id: int) -> Employment:
+def get_employment(request: AuthedRequest, employment_id: Id) -> Employment:
     return selectors.employment(_user(request), employment_id)
 
 
 @router.get("/employments/{employment_id}/terms", response=list[TermsOut])
 def employment_terms(
-    request: AuthedRequest, employment_id: int, on: dt.date | None = None
+    request: AuthedRequest, employment_id: Id, on: Day | None = None
 ) -> list[EmploymentTerms]:
     """The effective-dated history of department, function and hours; `on` gives the row in force that day."""
     employment = selectors.employment(_user(request), employment_id)
@@ -202,7 +202,7 @@ def create_employment(request: AuthedRequest, payload: EmploymentCreate) -> Stat
 
 @router.patch("/employments/{employment_id}", response=EmploymentOut)
 def update_employment(
-    request: AuthedRequest, employment_id: int, payload: EmploymentUpdate
+    request: AuthedRequest, employment_id: Id, payload: EmploymentUpdate
 ) -> Employment:
     data = _service_data(payload, exclude={"valid_from"})
     return services.update_employment(
@@ -211,7 +211,7 @@ def update_employment(
 
 
 @router.post("/employments/{employment_id}/end", response=EmploymentOut)
-def end_employment(request: AuthedRequest, employment_id: int, payload: EndIn) -> Employment:
+def end_employment(request: AuthedRequest, employment_id: Id, payload: EndIn) -> Employment:
     return services.end_employment(
         actor=_user(request), employment_id=employment_id, end_date=payload.end_date
     )

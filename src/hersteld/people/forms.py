@@ -78,7 +78,10 @@ class EmployeeFieldsMixin(forms.Form):
         help_text=_("Optional. 9 digits, checked with the 11-proof."),
     )
     postcode = forms.CharField(label=_("Postcode"), max_length=10, help_text=_("E.g. 1234 AB"))
-    house_number = forms.IntegerField(label=_("House number"), min_value=1)
+    # The range is the service's rule (house_number_range), so form, API and import say the same.
+    house_number = forms.IntegerField(
+        label=_("House number"), widget=forms.NumberInput(attrs={"min": 1})
+    )
     house_number_addition = forms.CharField(label=_("Addition"), max_length=10, required=False)
     street = forms.CharField(label=_("Street"), max_length=120)
     city = forms.CharField(label=_("City"), max_length=80)

@@ -22,6 +22,8 @@ from hersteld.core.contact import (  # noqa: F401 (re-exported rules)
 
 MAX_HOURS_PER_WEEK = Decimal("60")  # Arbeidstijdenwet: at most 60 hours in one week
 MIN_WORKING_AGE = 13  # children of 13 and over may do light work (Arbeidstijdenwet)
+MAX_HOUSE_NUMBER_NL = 99_999  # a Dutch house number has at most 5 digits (BAG, SIVI Huisnr)
+MAX_HOUSE_NUMBER = 999_999_999  # abroad: what SIVI HuisnrBtl (9 characters) can carry
 _INITIALS = re.compile(r"^[A-Za-zÀ-ÿ]\.?([ ]?[A-Za-zÀ-ÿ]{1,2}\.?)*$")
 
 
@@ -66,6 +68,17 @@ def _age_on(birth_date: dt.date, day: dt.date) -> int:
     if (day.month, day.day) < (birth_date.month, birth_date.day):
         years -= 1
     return years
+
+
+def house_number_limit(country: str = "NL") -> int:
+    return MAX_HOUSE_NUMBER_NL if country.upper() == "NL" else MAX_HOUSE_NUMBER
+
+
+def house_number_problem(value: int, country: str = "NL") -> str | None:
+    """A house number is a whole number from 1 up to the country's limit."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return "house_number_range"
+    return None if 1 <= value <= house_number_limit(country) else "house_number_range"
 
 
 def hours_problem(hours: Decimal) -> str | None:

@@ -99,6 +99,10 @@ def check_employee(
         problems.check("postcode", rules.postcode_problem(data["postcode"], country))
         if not problems.has("postcode") and country == "NL":
             data["postcode"] = rules.normalise_postcode(data["postcode"])
+    if data.get("house_number") is not None and rules.house_number_problem(
+        data["house_number"], country
+    ):
+        problems.add("house_number", "house_number_range", max=rules.house_number_limit(country))
     if data.get("phone"):
         problems.check("phone", rules.phone_problem(data["phone"], country))
         if not problems.has("phone"):

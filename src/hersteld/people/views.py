@@ -22,15 +22,15 @@ from hersteld.people.forms import (
 )
 from hersteld.people.models import Employment
 from hersteld.web.access import AuthedRequest, requires
-from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.web.helpers import form_page, id_filter, paginate, query_without_page
 
 
 @requires("people.view")
 def employment_list(request: AuthedRequest) -> HttpResponse:
     status = request.GET.get("status", "in")
     in_service = {"in": True, "out": False}.get(status)
-    employer_id = int_or_none(request.GET.get("employer"))
-    department_id = int_or_none(request.GET.get("department"))
+    employer_id = id_filter(request.GET.get("employer"))
+    department_id = id_filter(request.GET.get("department"))
     qs = selectors.employment_list(
         request.user,
         search=request.GET.get("q", "").strip(),

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from hersteld.absence import selectors as absence_selectors
 from hersteld.accounts.permissions import Role
@@ -16,7 +16,7 @@ from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.models import Todo
 from hersteld.web.access import AuthedRequest
-from hersteld.web.schemas import InputSchema
+from hersteld.web.schemas import Day, Id, InputSchema, Pagination
 
 router = Router(tags=["poortwachter"])
 
@@ -95,18 +95,18 @@ class TodoOut(Schema):
 
 
 class DoneIn(InputSchema):
-    done_on: dt.date | None = Field(description="null undoes it")
+    done_on: Day | None = Field(description="null undoes it")
     note: str = Field("", max_length=500)
 
 
 class TodoIn(InputSchema):
     title: str = Field(max_length=200)
-    due: dt.date | None = None
+    due: Day | None = None
     party: str = ""
 
 
 @router.get("/cases/{case_id}/poortwachter", response=PlanOut)
-def case_plan(request: AuthedRequest, case_id: int) -> dict[str, Any]:
+def case_plan(request: AuthedRequest, case_id: Id) -> dict[str, Any]:
     """Every milestone of the chain of this case, with its due date and how it was derived."""
     case = absence_selectors.case(request.user, case_id)
     result = services.compute_plan(case)
@@ -146,13 +146,13 @@ def case_plan(request: AuthedRequest, case_id: int) -> dict[str, Any]:
 
 
 @router.get("/todos", response=list[TodoOut])
-@paginate(PageNumberPagination)
+@paginate(Pagination)
 def list_todos(
     request: AuthedRequest,
     days: int = Query(14, ge=1, le=366),
     overdue_only: bool = False,
     party: str = "",
-    employer_id: int | None = None,
+    employer_id: Id | None = None,
     sort: str = "due",
     mine: bool = Query(
         False,
@@ -176,13 +176,13 @@ def list_todos(
 
 
 @router.get("/cases/{case_id}/todos", response=list[TodoOut])
-def case_todos(request: AuthedRequest, case_id: int) -> QuerySet[Todo]:
+def case_todos(request: AuthedRequest, case_id: Id) -> QuerySet[Todo]:
     case = absence_selectors.case(request.user, case_id)
     return selectors.case_todos(request.user, case).select_related("case")
 
 
 @router.post("/cases/{case_id}/todos", response={201: TodoOut})
-def add_todo(request: AuthedRequest, case_id: int, payload: TodoIn) -> Status:
+def add_todo(request: AuthedRequest, case_id: Id, payload: TodoIn) -> Status:
     """A manual to-do on a case; the medical-term guard checks its title."""
     todo = services.add_todo(
         actor=request.user,
@@ -195,7 +195,7 @@ def add_todo(request: AuthedRequest, case_id: int, payload: TodoIn) -> Status:
 
 
 @router.post("/todos/{todo_id}/done", response=TodoOut)
-def mark_done(request: AuthedRequest, todo_id: int, payload: DoneIn) -> Todo:
+def mark_done(request: AuthedRequest, todo_id: Id, payload: DoneIn) -> Todo:
     """Record the date a step was done (the plan follows, e.g. the plan van aanpak after the
     probleemanalyse); `done_on: null` undoes it. The company doctor's steps: arbodienst only (403)."""
     return services.mark_done(

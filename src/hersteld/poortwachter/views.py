@@ -21,7 +21,7 @@ from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.forms import DoneForm, TodoForm
 from hersteld.poortwachter.models import Party
 from hersteld.web.access import AuthedRequest, requires, signed_in
-from hersteld.web.helpers import form_page, int_or_none, paginate, query_without_page
+from hersteld.web.helpers import form_page, id_filter, int_or_none, paginate, query_without_page
 
 DAY_CHOICES = (7, 14, 30, 60)
 
@@ -34,7 +34,7 @@ def worklist(request: AuthedRequest) -> HttpResponse:
     overdue_only = get.get("overdue") == "1"
     party = get.get("party", "")
     party = party if party in Party.values else ""
-    employer_id = int_or_none(get.get("employer"))
+    employer_id = id_filter(get.get("employer"))
     sort = get.get("sort", "due")
     only_mine = get.get("mine") == "1"
     qs = selectors.worklist(

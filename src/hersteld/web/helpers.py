@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,6 +14,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+
+from hersteld.core.validation import FIRST_YEAR, LAST_YEAR, MAX_ID, message
 
 T = TypeVar("T")
 
@@ -51,6 +54,23 @@ def set_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
     field.queryset = queryset
 
 
+NO_MATCH = 0
+"""The id filter value of a query-string id that cannot exist: no row has id 0."""
+
+
+def id_filter(value: str | None) -> int | None:
+    """An id from the query string: None when absent (no filter), NO_MATCH when it cannot exist.
+
+    Text, 0, negative numbers and numbers beyond a 64-bit key all name no object, so the
+    list shows no rows for them, as for an id that is simply unknown; they never reach the
+    database, which cannot hold numbers beyond 64 bits.
+    """
+    if value is None or value.strip() == "":
+        return None
+    number = int_or_none(value.strip())
+    return number if number is not None and 1 <= number <= MAX_ID else NO_MATCH
+
+
 def int_or_none(value: str | None) -> int | None:
     if value is None or value == "":
         return None
@@ -58,6 +78,25 @@ def int_or_none(value: str | None) -> int | None:
         return int(value)
     except ValueError:
         return None
+
+
+def dates_in_range(form: forms.Form) -> bool:
+    """Every date of a valid form lies in FIRST_YEAR..LAST_YEAR; otherwise an error at the field.
+
+    The services compute with dates (weeks before a delivery, 104 weeks after a first day);
+    a year such as 9999 would overflow the calendar instead of breaking a rule.
+    """
+    for name, value in list(form.cleaned_data.items()):
+        if isinstance(value, dt.date) and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            form.add_error(
+                name,
+                ValidationError(
+                    message("date_out_of_range"),
+                    code="date_out_of_range",
+                    params={"first": FIRST_YEAR, "last": LAST_YEAR},
+                ),
+            )
+    return not form.errors
 
 
 def form_page(
@@ -77,7 +116,7 @@ def form_page(
     the page gets `findings` per field, with their neutral alternatives, taken from the
     service's `medical_term` errors (the text is scanned once, by the service).
     """
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and dates_in_range(form):
         result = run_service(form, lambda: save(form.cleaned_data))
         if result is not None:
             messages.success(request, success(result))
