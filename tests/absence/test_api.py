@@ -111,7 +111,7 @@ def test_hersteld_at_is_403_for_everyone_but_the_medic(api, persona) -> None:
 
 
 def test_the_safety_net_category_never_reaches_the_employer(api, persona) -> None:
-    """rules.md 4: category only with absence.view_safety_net, in detail and list."""
+    """docs/rules/vangnet.md: category only with absence.view_safety_net, in detail and list."""
     case = AbsenceCase.objects.filter(safety_net_category="no_risk_policy").first()
     assert case is not None, "the demo has a no-riskpolis case"
     for name, visible in (

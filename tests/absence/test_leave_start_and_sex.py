@@ -1,6 +1,6 @@
 """Issue 11 items 9 and 10: a birth before the planned start, and a leave for a man.
 
-rules.md 5 (UWV "bevallen voordat het verlof is begonnen"): the leave starts the day after
+docs/rules/wazo.md (UWV "bevallen voordat het verlof is begonnen"): the leave starts the day after
 the birth and is 16 weeks of bevallingsverlof (multiples 20). Dates are computed by hand.
 """
 

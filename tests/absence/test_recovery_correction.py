@@ -1,7 +1,7 @@
-"""Issue 11 item 20: correcting or removing the latest herstelmelding (rules.md 3 and 6).
+"""Issue 11 item 20: correcting or removing the latest herstelmelding (docs/rules/samentelling.md and 6).
 
-A full recovery on R ends the period (rules.md 6); a new absence within 28 days of R is
-counted together (rules.md 3). Correcting or removing the latest recovery restores the
+A full recovery on R ends the period (docs/rules/recovery.md); a new absence within 28 days of R is
+counted together (docs/rules/samentelling.md). Correcting or removing the latest recovery restores the
 case's status and percentage, chains later cases again and recomputes the Poortwachter
 plan. Dates are computed by hand.
 """
@@ -100,7 +100,7 @@ def test_removing_the_only_recovery_gives_the_reported_percentage_back(
 
 
 def test_correcting_the_full_recovery_moves_r_and_chains_a_later_case(persona, recovered) -> None:
-    """rules.md 3: S - R < 28 days chains. S 2025-03-20; R 2025-02-10 (38 days: new D1)
+    """docs/rules/samentelling.md: S - R < 28 days chains. S 2025-03-20; R 2025-02-10 (38 days: new D1)
     corrected to 2025-02-24 (24 days): counted together."""
     case, _partial, full = recovered
     hr = persona("hr.devries")

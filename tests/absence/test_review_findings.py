@@ -45,7 +45,7 @@ def compensation_case(persona, free_employment):
 def test_an_employer_correction_neither_fails_on_nor_reveals_the_category(
     api, compensation_case
 ) -> None:
-    """rules.md 4: the employer never learns which safety-net rule applies."""
+    """docs/rules/vangnet.md: the employer never learns which safety-net rule applies."""
     hr = api("hr.devries")
     response = hr.post(
         f"/api/v1/cases/{compensation_case.pk}/correct", {"reason": "typo", "context": "other"}
@@ -232,7 +232,7 @@ def test_unchaining_by_correction_keeps_the_old_chains_done_steps(persona, free_
     )
     second = sick(hr, employment, days_ago(140))
     assert second.chained_to_id == first.pk
-    # done in an earlier period of the chain: allowed (rules.md 3)
+    # done in an earlier period of the chain: allowed (docs/rules/samentelling.md)
     plan = Todo.objects.get(case=second, code="PLAN_VAN_AANPAK")
     plan_services.mark_done(actor=cm, todo_id=plan.pk, done_on=days_ago(160))
     services.correct_case(

@@ -1,4 +1,7 @@
-"""Pure rules of sick reports, recoveries and chaining (rules.md 3, 4, 6, 9)."""
+"""Pure rules of sick reports, recoveries and chaining.
+
+The rules: docs/rules/samentelling.md, vangnet.md, recovery.md and privacy.md.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from hersteld.absence import rules
 D = dt.date
 
 
-# rules.md 6: hours = contract hours x percentage, rounded to 0.25 h; percentage to 2 decimals
+# docs/rules/recovery.md: hours = contract hours x percentage, rounded to 0.25 h; percentage to 2 decimals
 @pytest.mark.parametrize(
     ("contract", "percentage", "hours"),
     [
@@ -43,7 +46,7 @@ def test_percentage_for_hours_has_two_decimals(contract, hours, percentage) -> N
     percentage=st.decimals(min_value=0, max_value=100, places=2),
 )
 def test_percentage_to_hours_and_back_stays_within_rounding(contract, percentage) -> None:
-    """rules.md 6: converting either way loses at most the quarter-hour rounding."""
+    """docs/rules/recovery.md: converting either way loses at most the quarter-hour rounding."""
     hours = rules.hours_for_percentage(contract, percentage)
     assert hours % Decimal("0.25") == 0
     assert Decimal(0) <= hours <= contract + Decimal("0.125")
@@ -74,7 +77,7 @@ def test_hours_above_the_working_week_are_refused() -> None:
     assert rules.hours_problem(Decimal("32"), Decimal("32")) is None
 
 
-# rules.md 3: S - R < 28 chains; at S - R >= 28 a new D1 starts
+# docs/rules/samentelling.md: S - R < 28 chains; at S - R >= 28 a new D1 starts
 @pytest.mark.parametrize(
     ("recovered", "new_first_day", "chained"),
     [
@@ -93,12 +96,12 @@ def test_sick_again_within_four_weeks_chains(recovered, new_first_day, chained) 
     gap=st.integers(min_value=0, max_value=400),
 )
 def test_chaining_depends_only_on_the_gap(recovered, gap) -> None:
-    """rules.md 3: whatever the dates, only S - R decides."""
+    """docs/rules/samentelling.md: whatever the dates, only S - R decides."""
     assert rules.chains(recovered, recovered + dt.timedelta(days=gap)) is (gap < 28)
 
 
 def test_weeks_count_sick_days_not_gap_days() -> None:
-    """rules.md 3: in a chain the weeks count sick days; 10 gap days delay week 2 by 10 days."""
+    """docs/rules/samentelling.md: in a chain the weeks count sick days; 10 gap days delay week 2 by 10 days."""
     periods = [rules.Span(D(2026, 1, 5), D(2026, 1, 9)), rules.Span(D(2026, 1, 19))]
     assert rules.sick_days(periods, D(2026, 1, 8)) == 4
     assert rules.sick_days(periods, D(2026, 1, 19)) == 5
@@ -112,7 +115,7 @@ def test_weeks_count_sick_days_not_gap_days() -> None:
     days=st.integers(min_value=0, max_value=800),
 )
 def test_one_open_period_has_week_n_from_day_7n_minus_6(first_day, days) -> None:
-    """rules.md 1: week n = days 7(n-1)+1 ... 7n."""
+    """docs/rules/day-arithmetic.md: week n = days 7(n-1)+1 ... 7n."""
     on = first_day + dt.timedelta(days=days)
     assert rules.sick_week([rules.Span(first_day)], on) == days // 7 + 1
 
@@ -124,7 +127,7 @@ def test_spans_overlap_only_when_they_share_a_day() -> None:
     assert rules.Span(D(2026, 1, 1)).overlaps(rules.Span(D(2027, 1, 1)))  # open runs on
 
 
-# rules.md 4: compensatieregeling
+# docs/rules/vangnet.md: compensatieregeling
 @pytest.mark.parametrize(
     ("start", "birth", "ww", "first_day", "problem"),
     [
@@ -159,7 +162,7 @@ def test_first_day_must_lie_within_the_employment() -> None:
     assert check(D(2026, 5, 2), allow_future=True, **open_kwargs) is None
 
 
-# rules.md 9: ziek uit dienst
+# docs/rules/privacy.md: ziek uit dienst
 @pytest.mark.parametrize(
     ("sick_days", "expected_soon", "report"),
     [

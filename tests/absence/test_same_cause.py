@@ -1,6 +1,6 @@
 """Issue 11 item 8: "same cause?" when sickness resumes directly after a pregnancy leave.
 
-rules.md 3: sickness that runs directly up to the start of the leave and resumes directly
+docs/rules/samentelling.md: sickness that runs directly up to the start of the leave and resumes directly
 after it is chained across the leave when it has the same cause (the bedrijfsarts judges;
 the product asks and records the answer); "no" starts a new D1. Until answered the product
 chains provisionally (docs/adr/0008). Dates below are computed by hand.
@@ -59,7 +59,7 @@ def test_the_hand_computed_dates_of_the_setting(around_leave) -> None:
 
 
 def test_unanswered_chains_provisionally_and_is_asked(around_leave) -> None:
-    """The default until the bedrijfsarts answers: counted together (rules.md 3)."""
+    """The default until the bedrijfsarts answers: counted together (docs/rules/samentelling.md)."""
     _before, leave, after = around_leave
     assert after.same_cause == SameCause.UNANSWERED
     assert services.same_cause_asked(after)
@@ -142,7 +142,7 @@ def test_staff_see_the_question_and_the_answer_in_the_history(
 
 
 def test_not_asked_without_sickness_directly_before_the_leave(persona, free_employment) -> None:
-    """A leave that does not touch sickness on both sides bridges nothing (rules.md 3)."""
+    """A leave that does not touch sickness on both sides bridges nothing (docs/rules/samentelling.md)."""
     hr = persona("hr.devries")
     employment = free_employment(gender="V")
     leave = services.add_case(

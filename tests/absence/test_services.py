@@ -68,7 +68,7 @@ def test_an_employer_user_may_not_record_an_expected_recovery_date(
 def test_an_employer_user_records_only_whether_a_safety_net_applies(
     persona, free_employment
 ) -> None:
-    """rules.md 4: the category is recorded by arbodienst staff only."""
+    """docs/rules/vangnet.md: the category is recorded by arbodienst staff only."""
     hr = persona("hr.devries")
     with pytest.raises(PermissionDenied):
         report(hr, free_employment(), days_ago(1), safety_net=True, safety_net_category="pregnancy")
@@ -79,7 +79,7 @@ def test_an_employer_user_records_only_whether_a_safety_net_applies(
 def test_compensation_is_refused_naming_the_failed_condition(
     persona, free_employment, refused
 ) -> None:
-    """rules.md 4: compensatieregeling only when every condition holds."""
+    """docs/rules/vangnet.md: compensatieregeling only when every condition holds."""
     cm = persona("casemanager.noord")
     employment = free_employment()
     errors = refused(
@@ -144,7 +144,7 @@ def test_first_day_is_checked_against_the_employment(persona, free_employment, r
 
 
 def test_overlapping_cases_are_refused(persona, free_employment, refused) -> None:
-    """rules.md 6: overlapping cases for one employment are refused."""
+    """docs/rules/recovery.md: overlapping cases for one employment are refused."""
     hr = persona("hr.devries")
     employment = free_employment()
     case = report(hr, employment, days_ago(30))
@@ -162,7 +162,7 @@ def test_percentage_outside_0_100_is_refused(persona, free_employment, refused) 
 
 
 def test_a_medical_term_from_an_employer_user_is_refused(persona, free_employment, refused) -> None:
-    """P8, rules.md 9: the employer may never record medical data."""
+    """P8, docs/rules/privacy.md: the employer may never record medical data."""
     errors = refused(
         lambda: report(
             persona("hr.devries"), free_employment(), days_ago(1), note="Hij heeft rugpijn."
@@ -180,7 +180,7 @@ def test_outsiders_cannot_report_for_another_employer(persona, free_employment) 
         report(persona("werknemer.devries"), free_employment(), days_ago(1))
 
 
-# --- recoveries (P11, rules.md 6) ------------------------------------------------------
+# --- recoveries (P11, docs/rules/recovery.md) ------------------------------------------------------
 
 
 def test_partial_then_full_recovery(persona, free_employment) -> None:
@@ -237,7 +237,7 @@ def test_recovery_dates_and_amounts_are_checked(persona, free_employment, refuse
 
 
 def test_recovery_hours_follow_the_hours_on_that_date(persona, free_employment) -> None:
-    """rules.md 6: contract hours of the employment on the recovery date (effective-dated terms)."""
+    """docs/rules/recovery.md: contract hours of the employment on the recovery date (effective-dated terms)."""
     hr = persona("hr.devries")
     employment = free_employment()
     case = report(hr, employment, days_ago(30))
@@ -277,7 +277,7 @@ def test_recoveries_only_on_open_sickness_cases(persona, free_employment, refuse
     }
 
 
-# --- chaining (rules.md 3) -------------------------------------------------------------
+# --- chaining (docs/rules/samentelling.md) -------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("gap", "chained"), [(27, True), (28, False)])
@@ -373,7 +373,7 @@ def test_a_preventive_case_converts_into_sickness_keeping_its_notes(
     assert converted.notes.count() == 1
 
 
-# --- pregnancy leave (P7, rules.md 5) ------------------------------------------------
+# --- pregnancy leave (P7, docs/rules/wazo.md) ------------------------------------------------
 
 
 def test_pregnancy_leave_end_is_computed_and_recomputed_and_can_continue_as_sickness(
@@ -417,7 +417,7 @@ def test_pregnancy_leave_start_outside_the_window_is_refused(
 
 
 def test_sickness_before_the_leave_is_chained_across_it(persona, free_employment) -> None:
-    """rules.md 3: sickness directly up to and after the leave; leave days shift like gap days."""
+    """docs/rules/samentelling.md: sickness directly up to and after the leave; leave days shift like gap days."""
     hr = persona("hr.devries")
     employment = free_employment(gender="V")
     start = days_ago(150)
@@ -434,7 +434,7 @@ def test_sickness_before_the_leave_is_chained_across_it(persona, free_employment
     assert after.week_anchor == after.first_day - dt.timedelta(days=10)
 
 
-# --- ziek uit dienst (rules.md 9) -----------------------------------------------------
+# --- ziek uit dienst (docs/rules/privacy.md) -----------------------------------------------------
 
 
 def test_employment_ending_during_an_open_case_keeps_it_open_and_names_the_report(
@@ -503,7 +503,7 @@ def test_recovery_rows_are_audited(persona, free_employment) -> None:
 
 
 def test_sickness_in_the_flex_period_counts_as_leave(persona, free_employment) -> None:
-    """rules.md 5: sick days in the flex period count as leave, so they are not added after the birth."""
+    """docs/rules/wazo.md: sick days in the flex period count as leave, so they are not added after the birth."""
     hr = persona("hr.devries")
     employment = free_employment(gender="V")
     expected = days_ago(60)

@@ -1,6 +1,6 @@
 """Issue 11 S2: staff-only fields sent by the employer side are refused whatever their value.
 
-rules.md 4: the vangnet category (and the WW declaration behind the compensatieregeling) is
+docs/rules/vangnet.md: the vangnet category (and the WW declaration behind the compensatieregeling) is
 recorded and seen only by arbodienst staff; P6: no expected recovery for employers. The answer
 to an employer user must not depend on the value sent, or the stored (hidden) value could be
 learnt by trying each value. So every value, the stored one included, gets the same 403, and

@@ -1,4 +1,4 @@
-"""Pregnancy and childbirth leave against rules.md 5 (table tests, then properties)."""
+"""Pregnancy and childbirth leave against docs/rules/wazo.md (table tests, then properties)."""
 
 from __future__ import annotations
 
@@ -30,13 +30,13 @@ def days(n: int) -> dt.timedelta:
     return dt.timedelta(days=n)
 
 
-# rules.md 5: flex window 6 to 4 weeks (multiples 10 to 8) before the day after E.
+# docs/rules/wazo.md: flex window 6 to 4 weeks (multiples 10 to 8) before the day after E.
 def test_rules_5_flex_window() -> None:
     assert flex_window(E, multiple=False) == (SIX_WEEKS, FOUR_WEEKS)
     assert flex_window(E, multiple=True) == (TEN_WEEKS, EIGHT_WEEKS)
 
 
-# rules.md 5: total 16 weeks (multiples 20), bevallingsverlof 10 or 12 weeks by the start.
+# docs/rules/wazo.md: total 16 weeks (multiples 20), bevallingsverlof 10 or 12 weeks by the start.
 @pytest.mark.parametrize(
     ("start", "multiple", "pregnancy", "childbirth", "end"),
     [
@@ -72,7 +72,7 @@ def test_rules_5_why_names_the_start_in_weeks_before_the_day_after_e() -> None:
     )
 
 
-# rules.md 5: one day outside each edge of the flex window.
+# docs/rules/wazo.md: one day outside each edge of the flex window.
 @pytest.mark.parametrize(
     ("start", "multiple", "code"),
     [
@@ -100,7 +100,7 @@ def test_rules_5_start_on_the_edges_is_fine(start: dt.date, multiple: bool) -> N
     assert start_problem(start, E, multiple=multiple) is None
 
 
-# rules.md 5: early birth moves the unused days after it; late birth lengthens the total.
+# docs/rules/wazo.md: early birth moves the unused days after it; late birth lengthens the total.
 @pytest.mark.parametrize(
     ("start", "actual", "pregnancy", "childbirth", "total", "end"),
     [
@@ -146,7 +146,7 @@ def test_rules_5_multiple_born_early_keeps_20_weeks() -> None:
     assert plan.total_days == 140
 
 
-# rules.md 5: sickness in the flex period counts as leave, so it is not added after birth.
+# docs/rules/wazo.md: sickness in the flex period counts as leave, so it is not added after birth.
 def test_rules_5_uwv_example_sick_before_and_into_the_flex_period() -> None:
     """UWV: due 1 July, leave from 4 June, sick from 15 May: 14 days off the bevallingsverlof."""
     due = D(2026, 7, 1)
@@ -195,7 +195,7 @@ def test_rules_5_sick_then_born_before_the_planned_start() -> None:
     assert not plan.delivery_before_start
 
 
-# rules.md 5, hospitalised newborn (UWV method).
+# docs/rules/wazo.md, hospitalised newborn (UWV method).
 @pytest.mark.parametrize(
     ("start", "actual", "hospital_days", "extension"),
     [
@@ -232,7 +232,7 @@ def test_rules_5_hospital_days_need_a_birth_and_are_never_negative() -> None:
     assert error.value.code == "hospital_days_without_delivery"
 
 
-# rules.md 5 / UWV: born before the leave began: leave from the day after, 16 (20) weeks.
+# docs/rules/wazo.md / UWV: born before the leave began: leave from the day after, 16 (20) weeks.
 @pytest.mark.parametrize(
     ("start", "multiple", "actual", "total"),
     [

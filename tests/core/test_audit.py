@@ -1,4 +1,4 @@
-"""Audit rows are append-only (rules.md section 9: logs cannot be altered)."""
+"""Audit rows are append-only (docs/rules/privacy.md: logs cannot be altered)."""
 
 from __future__ import annotations
 

@@ -127,7 +127,7 @@ def test_hr_reports_sick_and_replaces_a_medical_term(page: Page) -> None:
     more = form.locator("details.more")
     expect(more).not_to_have_attribute("open", "")
     expect(page.locator("#id_relatedness")).to_be_hidden()
-    # Only arbodienst staff record these (rules.md 4).
+    # Only arbodienst staff record these (docs/rules/vangnet.md).
     expect(page.locator("#id_expected_recovery")).to_have_count(0)
     expect(page.locator("#id_full_recovery_expected")).to_have_count(0)
     shot(page, "absence_case_form_empty")

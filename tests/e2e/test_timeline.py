@@ -136,7 +136,8 @@ def test_the_42_week_dot_explains_itself_on_hover_and_keyboard_focus(page: Page)
 
 
 def test_a_chain_with_a_gap_and_a_loonsanctie_is_drawn(page: Page) -> None:
-    """rules.md 2 and 3: the gap is drawn between the periods, the axis runs on to the end
+    """docs/rules/poortwachter.md and samentelling.md: the gap is drawn between the periods,
+    the axis runs on to the end
     of the loonsanctie, and that end is labelled with its week."""
     today = timezone.localdate()
     employment = (

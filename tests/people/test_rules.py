@@ -1,4 +1,4 @@
-"""Validation rules of P3 (features.md): each rule accepts the good value and names the bad one."""
+"""Validation rules of P3 (docs/features.md): each rule accepts the good value and names the bad one."""
 
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ def test_the_table_output_is_readable() -> None:
 
 
 def test_the_table_marks_a_provisional_date() -> None:
-    """rules.md 1: D1 2029-08-09, the report moves over Friday 2030-05-31 (pattern only)."""
+    """docs/rules/day-arithmetic.md: D1 2029-08-09, the report moves over Friday 2030-05-31 (pattern only)."""
     out = StringIO()
     call_command(
         "poortwachter", "plan", "--period", "2029-08-09:", "--as-of", "2029-08-09", stdout=out

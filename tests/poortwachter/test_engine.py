@@ -1,4 +1,7 @@
-"""The Poortwachter engine against rules.md sections 1-3 (table tests, then properties)."""
+"""The Poortwachter engine, table tests and then properties.
+
+The rules: docs/rules/day-arithmetic.md, poortwachter.md and samentelling.md.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ def milestone(result, code: str):
     return next(m for m in result.milestones if m.code == code)
 
 
-# rules.md 1 and 2: one open period, "by the end of week n" = D1 + 7n - 1.
+# docs/rules/day-arithmetic.md and poortwachter.md: one open period, "by the end of week n" = D1 + 7n - 1.
 SINGLE = [
     ("ZIEKMELDING_ARBODIENST", 6),
     ("PROBLEEMANALYSE", 41),
@@ -140,7 +143,7 @@ def test_rules_2_loonsanctie_is_at_most_52_weeks() -> None:
         plan([Period(D(2026, 1, 5))], sanction_until=D(2030, 1, 1), as_of=AS_OF)
 
 
-# rules.md 3: samentelling.
+# docs/rules/samentelling.md: samentelling.
 def test_rules_3_gap_of_27_days_chains_and_shifts_later_deadlines() -> None:
     periods = [Period(D(2026, 1, 5), D(2026, 1, 15)), Period(D(2026, 2, 11))]  # gap 27
     result = plan(periods, as_of=AS_OF)
@@ -266,7 +269,7 @@ def test_a_later_period_never_moves_a_deadline_earlier(
 
 @pytest.mark.parametrize("as_list", [False, True])
 def test_evaluations_count_from_the_actual_plan_van_aanpak(as_list) -> None:
-    """rules.md 2: every 42 days after the plan van aanpak (actual date, else its due date);
+    """docs/rules/poortwachter.md: every 42 days after the plan van aanpak (actual date, else its due date);
     done dates may come as one date or as a list (CLI --done, the product's to-dos)."""
     d1 = dt.date(2026, 1, 5)
     made = dt.date(2026, 2, 20)

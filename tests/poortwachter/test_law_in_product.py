@@ -29,7 +29,7 @@ def sick(actor, employment, first_day):
 def test_rules_3_reached_evaluations_keep_their_to_do_after_full_recovery(
     persona, free_employment
 ) -> None:
-    """rules.md 3: plan van aanpak due D1 + 55 (week 8), evaluations at D1 + 97, + 139 and
+    """docs/rules/samentelling.md: plan van aanpak due D1 + 55 (week 8), evaluations at D1 + 97, + 139 and
     + 181; recovered on D1 + 190 (last sick day D1 + 189), so these three stay, undone and
     overdue; the fourth (D1 + 223) lapses."""
     hr = persona("hr.devries")
@@ -49,7 +49,7 @@ def test_rules_3_reached_evaluations_keep_their_to_do_after_full_recovery(
 
 
 def test_rules_1_an_operator_decree_moves_the_42nd_week_report(persona, free_employment) -> None:
-    """rules.md 1: D1 Wed 2026-06-03 + 294 = Wed 2027-03-24, a working day; when the
+    """docs/rules/day-arithmetic.md: D1 Wed 2026-06-03 + 294 = Wed 2027-03-24, a working day; when the
     operator records a decree for that day the report moves to Thursday 2027-03-25."""
     hr = persona("hr.devries")
     case = sick(hr, free_employment(), dt.date(2026, 6, 3))
@@ -83,7 +83,7 @@ def test_only_the_operator_has_the_decree_admin(login) -> None:
 def test_a_provisional_due_date_shows_in_the_timeline_and_the_api(
     persona, free_employment, login, api
 ) -> None:
-    """rules.md 1: a date resting on a day no decree covers yet says "voorlopig".
+    """docs/rules/day-arithmetic.md: a date resting on a day no decree covers yet says "voorlopig".
 
     Real provisional dates lie after 2028; here the to-do is marked as the engine would."""
     case = sick(persona("hr.devries"), free_employment(), days_ago(20))

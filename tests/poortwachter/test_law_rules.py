@@ -1,4 +1,6 @@
-"""Table tests of rules.md sections 1-3 as sharpened for issue 11 (items 2-7).
+"""Table tests of the rules as sharpened for issue 11 (items 2-7).
+
+The rules: docs/rules/day-arithmetic.md, poortwachter.md and samentelling.md.
 
 Every expected date is worked out by hand from the rule in the comment next to it (day
 k = D1 + (k - 1); "end of week n" = the 7n-th sick day; the 42nd-week report is the first
@@ -42,7 +44,7 @@ def one(body: dict[str, Any], code: str) -> dict[str, Any]:
     return found
 
 
-# --- rules.md 1: lid 1-2 of the Algemene termijnenwet, per year ------------------------
+# --- docs/rules/day-arithmetic.md: lid 1-2 of the Algemene termijnenwet, per year ------------------------
 # year: Goede Vrijdag, tweede Paasdag, Koninginnedag/Koningsdag, Hemelvaartsdag, tweede
 # Pinksterdag (Easter Sunday - 2, + 1, + 39, + 50). Nieuwjaarsdag, 5 mei and both
 # Christmas days are the same every year. Koninginnedag 30 April up to 2013 (29 April when
@@ -75,14 +77,14 @@ LID_1 = {
 
 @pytest.mark.parametrize("year", sorted(LID_1))
 def test_rules_1_the_holidays_of_atw_lid_1_per_year(year: int) -> None:
-    """rules.md 1: the set is derived from the rule, pinned per year (no library names)."""
+    """docs/rules/day-arithmetic.md: the set is derived from the rule, pinned per year (no library names)."""
     fixed = ("01-01", "05-05", "12-25", "12-26")
     expected = {D.fromisoformat(f"{year}-{md}") for md in (*fixed, *LID_1[year])}
     assert statutory_holidays(year) == expected
 
 
 def test_rules_1_the_built_in_decrees() -> None:
-    """rules.md 1: the known decrees of Atw art. 3 lid 3 ship as data."""
+    """docs/rules/day-arithmetic.md: the known decrees of Atw art. 3 lid 3 ship as data."""
     assert builtin_decrees() == {
         D(2023, 4, 28),
         D(2023, 5, 19),
@@ -97,7 +99,7 @@ def test_rules_1_the_built_in_decrees() -> None:
     }
 
 
-# rules.md 1, the usual pattern for years after the latest decree (2028), by hand:
+# docs/rules/day-arithmetic.md, the usual pattern for years after the latest decree (2028), by hand:
 # 2029: 1 Jan Monday, Koningsdag Friday 27/4, 5 mei Saturday, Hemelvaart Thursday 10/5
 #   (-> Friday 11/5), eerste Kerstdag Tuesday 25/12 (-> Monday 24/12), and Nieuwjaarsdag
 #   2030 a Tuesday (-> Monday 31/12/2029).
@@ -120,7 +122,7 @@ def test_rules_1_the_usual_pattern_of_the_decrees(year: int, days: set[dt.date])
 @pytest.mark.parametrize(
     ("d1", "report", "moved_from"),
     [
-        # rules.md 1 (issue 11 item 2): day 295 = D1 + 294 = Hemelvaart Thu 2026-05-14;
+        # docs/rules/day-arithmetic.md (issue 11 item 2): day 295 = D1 + 294 = Hemelvaart Thu 2026-05-14;
         # Fri 15/5 is a decree day, then the weekend: Monday 2026-05-18.
         ("2025-07-24", "2026-05-18", "2026-05-14"),
         # day 295 = Wed 2027-05-05 (5 mei), Thu 6/5 Hemelvaart, Fri 7/5 decree: Mon 10/5.
@@ -150,7 +152,7 @@ def test_rules_1_the_42nd_week_report_skips_holidays_and_decree_days(
 
 
 def test_rules_1_a_report_over_a_provisional_day_is_provisional() -> None:
-    """rules.md 1: after the latest decree (2028) the pattern applies, marked provisional.
+    """docs/rules/day-arithmetic.md: after the latest decree (2028) the pattern applies, marked provisional.
 
     D1 Thu 2029-08-09 + 294 = Thu 2030-05-30 (Hemelvaart); Fri 31/5 by the pattern only,
     weekend: Monday 2030-06-03, provisional.
@@ -200,7 +202,7 @@ def test_rules_1_working_days_with_a_given_decree_set() -> None:
     assert days.provisional_day(D(2029, 5, 11)) and not days.provisional_day(D(2028, 5, 26))
 
 
-# --- rules.md 2: the plan van aanpak ---------------------------------------------------
+# --- docs/rules/poortwachter.md: the plan van aanpak ---------------------------------------------------
 
 
 def test_rules_2_plan_van_aanpak_across_a_bridging_leave_is_week_8() -> None:
@@ -251,7 +253,7 @@ def test_rules_2_plan_van_aanpak_in_a_chain_with_a_gap(done: tuple[str, ...], du
     assert one(body, "PLAN_VAN_AANPAK")["due"] == due
 
 
-# --- rules.md 3: reached milestones stay after a full recovery --------------------------
+# --- docs/rules/samentelling.md: reached milestones stay after a full recovery --------------------------
 
 
 def test_rules_3_a_reached_plan_van_aanpak_does_not_lapse() -> None:
@@ -311,7 +313,7 @@ def test_rules_3_an_evaluation_on_the_last_sick_day_is_reached(recovered: str, c
     assert len(milestones(body, "EVALUATIE")) == count
 
 
-# --- rules.md 3: a leave bridges only periods it joins directly -------------------------
+# --- docs/rules/samentelling.md: a leave bridges only periods it joins directly -------------------------
 
 
 def test_rules_3_a_leave_a_month_after_the_sickness_bridges_nothing() -> None:

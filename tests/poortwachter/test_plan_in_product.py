@@ -1,4 +1,5 @@
-"""The Poortwachter plan of real cases: to-dos kept in step with the chain (rules.md 2, 3), the
+"""The Poortwachter plan of real cases: to-dos kept in step with the chain
+(docs/rules/poortwachter.md and samentelling.md), the
 worklist, marking done, and the daily job with its signals and digest (P10, B2)."""
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def due(case, code, number=1):
 
 
 def test_a_sick_report_gets_every_milestone_as_a_to_do(persona, free_employment) -> None:
-    """rules.md 2: one open period: end of week n = D1 + 7n - 1."""
+    """docs/rules/poortwachter.md: one open period: end of week n = D1 + 7n - 1."""
     d1 = days_ago(10)
     case = sick(persona("hr.devries"), free_employment(), d1)
     assert due(case, "PROBLEEMANALYSE") == d1 + dt.timedelta(days=41)
@@ -50,7 +51,7 @@ def test_a_sick_report_gets_every_milestone_as_a_to_do(persona, free_employment)
 
 
 def test_an_early_probleemanalyse_moves_the_plan_van_aanpak(persona, free_employment) -> None:
-    """rules.md 2: plan van aanpak within 14 days after the probleemanalyse was made."""
+    """docs/rules/poortwachter.md: plan van aanpak within 14 days after the probleemanalyse was made."""
     d1 = days_ago(30)
     case = sick(persona("hr.devries"), free_employment(), d1)
     analysis = Todo.objects.get(case=case, code="PROBLEEMANALYSE")
@@ -72,7 +73,7 @@ def test_only_the_arbodienst_records_the_company_doctors_steps(persona, free_emp
 
 
 def test_a_relapse_within_four_weeks_moves_deadlines_by_the_gap(persona, free_employment) -> None:
-    """rules.md 3: gap days shift every deadline after them; done stays done."""
+    """docs/rules/samentelling.md: gap days shift every deadline after them; done stays done."""
     hr = persona("hr.devries")
     employment = free_employment()
     d1 = days_ago(100)
@@ -112,7 +113,7 @@ def test_a_gap_of_28_days_starts_a_new_plan(persona, free_employment) -> None:
 
 
 def test_a_wage_sanction_extends_the_waiting_period(persona, free_employment) -> None:
-    """rules.md 2: a loonsanctie moves EINDE_WACHTTIJD, at most 52 weeks."""
+    """docs/rules/poortwachter.md: a loonsanctie moves EINDE_WACHTTIJD, at most 52 weeks."""
     employment = free_employment()
     d1 = days_ago(750)
     employment.start_date = d1 - dt.timedelta(days=365)

@@ -1,4 +1,7 @@
-"""The Todo-tijdlijn (P10): `timeline.build` on real chains (rules.md 1-3) and the dossier tab."""
+"""The Todo-tijdlijn (P10): `timeline.build` on real chains, and the dossier tab.
+
+The rules: docs/rules/day-arithmetic.md, poortwachter.md and samentelling.md.
+"""
 
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ def employee_user_case(persona) -> AbsenceCase:
 
 
 def test_one_open_period_weeks_are_d1_plus_7n_minus_1(persona, free_employment, today) -> None:
-    """rules.md 1 and 2: with one open period the end of week n is D1 + 7n - 1."""
+    """docs/rules/day-arithmetic.md and poortwachter.md: with one open period the end of week n is D1 + 7n - 1."""
     d1 = days_ago(30)
     case = sick(persona("hr.devries"), free_employment(), d1)
     line = timeline.build(case)
@@ -89,7 +92,7 @@ def test_one_open_period_weeks_are_d1_plus_7n_minus_1(persona, free_employment, 
 
 
 def test_a_gap_moves_the_weeks_after_it_by_the_gap_days(persona, free_employment) -> None:
-    """rules.md 3: weeks count sick days; a deadline before the gap stays, later ones move."""
+    """docs/rules/samentelling.md: weeks count sick days; a deadline before the gap stays, later ones move."""
     hr = persona("hr.devries")
     employment = free_employment()
     d1 = days_ago(100)
@@ -121,7 +124,7 @@ def test_a_gap_moves_the_weeks_after_it_by_the_gap_days(persona, free_employment
 def test_a_closed_chain_keeps_its_ticks_and_lists_the_lapsed_steps(
     persona, free_employment
 ) -> None:
-    """rules.md 3: after full recovery later milestones lapse; they are only in the list."""
+    """docs/rules/samentelling.md: after full recovery later milestones lapse; they are only in the list."""
     hr = persona("hr.devries")
     d1 = days_ago(60)
     case = sick(hr, free_employment(), d1)
@@ -140,7 +143,7 @@ def test_a_closed_chain_keeps_its_ticks_and_lists_the_lapsed_steps(
 
 
 def test_a_wage_sanction_extends_the_axis_past_week_104(persona, free_employment) -> None:
-    """rules.md 2: a loonsanctie moves the end of the waiting period, at most 52 weeks."""
+    """docs/rules/poortwachter.md: a loonsanctie moves the end of the waiting period, at most 52 weeks."""
     employment = free_employment()
     d1 = days_ago(750)
     employment.start_date = d1 - dt.timedelta(days=365)
@@ -168,7 +171,7 @@ def test_a_wage_sanction_extends_the_axis_past_week_104(persona, free_employment
 
 
 def test_leave_days_between_chained_sickness_are_drawn_as_leave(persona, free_employment) -> None:
-    """rules.md 3: sickness directly around a pregnancy leave is chained; the leave days move
+    """docs/rules/samentelling.md: sickness directly around a pregnancy leave is chained; the leave days move
     the deadlines like gap days."""
     hr = persona("hr.devries")
     employment = free_employment(gender="V")

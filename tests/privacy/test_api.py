@@ -1,4 +1,7 @@
-"""`POST /api/v1/privacy/scan-text` (features.md P8, rules.md 9): any signed-in user may check a text."""
+"""`POST /api/v1/privacy/scan-text`: any signed-in user may check a text.
+
+See feature P8 in docs/features.md and docs/rules/privacy.md.
+"""
 
 from __future__ import annotations
 

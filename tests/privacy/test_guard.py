@@ -1,4 +1,4 @@
-"""The Django-side guard (rules.md 9): configured lexicon files, findings per form field."""
+"""The Django-side guard (docs/rules/privacy.md): configured lexicon files, findings per form field."""
 
 from __future__ import annotations
 

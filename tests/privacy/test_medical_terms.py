@@ -1,4 +1,4 @@
-"""The medical-term matcher (rules.md 9, features.md P8): what an employer may not record.
+"""The medical-term matcher (docs/rules/privacy.md, docs/features.md P8): what an employer may not record.
 
 Compound words, inflections and common misspellings are found; ordinary words that merely
 contain a medical string ("hartelijke groet", "terug", "voorlopig") are not.

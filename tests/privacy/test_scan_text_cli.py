@@ -1,4 +1,4 @@
-"""`hersteld scan-text` (features.md P8): one JSON object per input line, offsets per line."""
+"""`hersteld scan-text` (docs/features.md P8): one JSON object per input line, offsets per line."""
 
 from __future__ import annotations
 

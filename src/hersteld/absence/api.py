@@ -50,7 +50,8 @@ class CaseOut(Schema):
     hospital_days: int
     leave_end: dt.date | None = Field(description="Last day of a pregnancy leave (WAZO).")
     planned_start: dt.date | None = Field(
-        None, description="The chosen start of a leave that a birth before it moved (rules.md 5)."
+        None,
+        description="The chosen start of a leave that a birth before it moved (docs/rules/wazo.md).",
     )
     same_cause: str | None = Field(
         None,
@@ -64,7 +65,7 @@ class CaseOut(Schema):
 
     @staticmethod
     def resolve_safety_net_category(obj: AbsenceCase, context: dict[str, Any]) -> str | None:
-        """rules.md 4: the category reaches only users with absence.view_safety_net."""
+        """docs/rules/vangnet.md: the category reaches only users with absence.view_safety_net."""
         user = context["request"].user
         if not user.has_perm_anywhere("absence.view_safety_net"):
             return None
@@ -224,7 +225,7 @@ def list_cases(
     """Cases in your scope.
 
     `status`: open (default), closed, all (open and closed) or withdrawn. `kind`: sickness,
-    pregnancy_leave or preventive. `week_min`/`week_max`: week of absence today (rules.md 1).
+    pregnancy_leave or preventive. `week_min`/`week_max`: week of absence today (docs/rules/day-arithmetic.md).
     """
     return selectors.case_list(
         _user(request),

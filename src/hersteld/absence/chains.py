@@ -1,4 +1,4 @@
-"""Walking a chain of cases (samentelling, rules.md 3): shared by services, selectors and the plan.
+"""Walking a chain of cases (samentelling, docs/rules/samentelling.md): shared by services, selectors and the plan.
 
 The cases of one employee are read once and the chain is walked in memory, so a dossier
 costs the same number of queries whatever the length of its chain.
@@ -42,7 +42,7 @@ def chain_of(case: AbsenceCase) -> list[AbsenceCase]:
 
 
 def sick_spans(chain: list[AbsenceCase]) -> list[rules.Span]:
-    """The sickness periods of a chain; leave days are not sick days (rules.md 3)."""
+    """The sickness periods of a chain; leave days are not sick days (docs/rules/samentelling.md)."""
     return [
         rules.Span(item.first_day, item.end_date)
         for item in chain
@@ -69,7 +69,7 @@ def whole_chain(case: AbsenceCase) -> list[AbsenceCase]:
 
 def leave_resumed(case: AbsenceCase) -> AbsenceCase | None:
     """The leave after which this sickness resumes directly, when sickness also ran directly up
-    to its start: then the bedrijfsarts answers "same cause?" (rules.md 3). None otherwise."""
+    to its start: then the bedrijfsarts answers "same cause?" (docs/rules/samentelling.md). None otherwise."""
     if case.kind != CaseKind.SICKNESS or case.first_day is None:
         return None
     others = AbsenceCase.objects.filter(employee_id=case.employee_id).exclude(
@@ -89,7 +89,7 @@ def leave_resumed(case: AbsenceCase) -> AbsenceCase | None:
 
 
 def bridging_leaves(chain: list[AbsenceCase]) -> list[AbsenceCase]:
-    """The leaves of a chain the Poortwachter engine counts as bridging (rules.md 3).
+    """The leaves of a chain the Poortwachter engine counts as bridging (docs/rules/samentelling.md).
 
     Only a leave with sickness directly on both sides (the last sick day is the day before
     the leave, the next period starts the day after it), and only while the bedrijfsarts has

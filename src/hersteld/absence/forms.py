@@ -37,7 +37,7 @@ NOTE_LABELS: dict[str, Any] = {
     CaseKind.SICKNESS: _("Note"),
     CaseKind.PREVENTIVE: _("Reason for the preventive case"),
 }
-# Only arbodienst staff record these (rules.md 4 and P6).
+# Only arbodienst staff record these (docs/rules/vangnet.md and P6 in docs/features.md).
 STAFF_ONLY = ("expected_recovery", "full_recovery_expected", "wage_sanction_until")
 SAFETY_NET_DETAIL = ("safety_net_category", "came_from_long_ww")
 
@@ -154,7 +154,7 @@ class CaseForm(forms.Form):
         self.more = list(MORE_FIELDS[kind])
         if correction:
             self.main.append("reason")
-        # rules.md 5: a leave for someone registered as male may be a wrong registration.
+        # docs/rules/wazo.md: a leave for someone registered as male may be a wrong registration.
         self.sex_warning = (
             kind == CaseKind.PREGNANCY_LEAVE
             and not correction

@@ -47,7 +47,7 @@ class SafetyNetCategory(models.TextChoices):
 
 
 class SameCause(models.TextChoices):
-    """The bedrijfsarts's answer for sickness resuming directly after a leave (rules.md 3)."""
+    """The bedrijfsarts's answer for sickness resuming directly after a leave (docs/rules/samentelling.md)."""
 
     UNANSWERED = "", _("not answered yet")
     YES = "yes", _("yes, the same cause")
@@ -101,12 +101,12 @@ class AbsenceCase(ScopedModel):
     """One case of one employment: a sickness absence, a pregnancy leave or a preventive case.
 
     `chained_to` links a case to the one it is counted together with (samentelling,
-    rules.md 3); `week_anchor` is the date from which the weeks of this case count
+    docs/rules/samentelling.md); `week_anchor` is the date from which the weeks of this case count
     (the chain's D1 plus the gap days before this case), so lists can filter on weeks.
     """
 
     scope_paths = CASE_SCOPE
-    # Shown in history only to users with this permission (rules.md 4).
+    # Shown in history only to users with this permission (docs/rules/vangnet.md).
     RESTRICTED_FIELDS: ClassVar[dict[str, str]] = {
         "safety_net_category": "absence.view_safety_net",
         "came_from_long_ww": "absence.view_safety_net",
@@ -376,7 +376,7 @@ class CaseNote(CaseChild):
 
 
 class MedicalNote(ScopedModel):
-    """An entry in the medical file: written and read only with `medical.view` (rules.md 9)."""
+    """An entry in the medical file: written and read only with `medical.view` (docs/rules/privacy.md)."""
 
     scope_paths = CASE_SCOPE
 

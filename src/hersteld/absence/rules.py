@@ -2,7 +2,7 @@
 
 Each check returns None when the input is fine, or a stable error code the caller
 turns into a Dutch message (core/validation.py). Sections refer to
-shared/domain/rules.md.
+docs/rules/README.md.
 """
 
 from __future__ import annotations
@@ -15,16 +15,16 @@ from decimal import ROUND_HALF_UP, Decimal
 HUNDRED = Decimal("100")
 QUARTER = Decimal("0.25")
 CENT = Decimal("0.01")
-CHAIN_GAP_DAYS = 28  # rules.md 3: sick again within 4 weeks (S - R < 28) chains
+CHAIN_GAP_DAYS = 28  # docs/rules/samentelling.md: sick again within 4 weeks (S - R < 28) chains
 
-# rules.md 4, compensatieregeling
+# docs/rules/vangnet.md, compensatieregeling
 COMPENSATION_START_FROM = dt.date(2018, 1, 1)
 COMPENSATION_START_BEFORE = dt.date(2020, 1, 1)
 COMPENSATION_BORN_BEFORE = dt.date(1962, 1, 1)
 COMPENSATION_MAX_YEARS_EMPLOYED = 5
 
 
-# --- rules.md 6: recovery percentage <-> hours -----------------------------------------
+# --- docs/rules/recovery.md: recovery percentage <-> hours -----------------------------------------
 
 
 def hours_for_percentage(contract_hours: Decimal, percentage: Decimal) -> Decimal:
@@ -58,7 +58,7 @@ def hours_problem(contract_hours: Decimal, hours: Decimal) -> str | None:
     return None
 
 
-# --- rules.md 3: samentelling -----------------------------------------------------------
+# --- docs/rules/samentelling.md: samentelling -----------------------------------------------------------
 
 
 def chains(previous_recovered: dt.date, new_first_day: dt.date) -> bool:
@@ -98,7 +98,10 @@ def sick_days(periods: Sequence[Span], on: dt.date) -> int:
 
 
 def sick_week(periods: Sequence[Span], on: dt.date) -> int | None:
-    """Week number of the absence on `on` (rules.md 1 and 3: weeks count sick days)."""
+    """Week number of the absence on `on` (weeks count sick days).
+
+    See docs/rules/day-arithmetic.md and docs/rules/samentelling.md.
+    """
     days = sick_days(periods, on)
     if days <= 0:
         return None
@@ -126,7 +129,7 @@ def first_day_problem(
     return None
 
 
-# --- rules.md 4: vangnet ----------------------------------------------------------------
+# --- docs/rules/vangnet.md: vangnet ----------------------------------------------------------------
 
 
 def _years_later(day: dt.date, years: int) -> dt.date:
@@ -143,7 +146,7 @@ def compensation_problem(
     came_from_long_ww: bool,
     first_day: dt.date,
 ) -> str | None:
-    """Compensatieregeling: the first condition that fails, as a code (rules.md 4)."""
+    """Compensatieregeling: the first condition that fails, as a code (docs/rules/vangnet.md)."""
     if not COMPENSATION_START_FROM <= employment_start < COMPENSATION_START_BEFORE:
         return "compensation_start_date"
     if birth_date >= COMPENSATION_BORN_BEFORE:
@@ -155,7 +158,7 @@ def compensation_problem(
     return None
 
 
-# --- rules.md 9: ziek uit dienst --------------------------------------------------------
+# --- docs/rules/privacy.md: ziek uit dienst --------------------------------------------------------
 
 REPORT_NONE = "none"
 REPORT_SHORT = "short"  # verkort re-integratieverslag

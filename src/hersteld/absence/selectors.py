@@ -77,7 +77,7 @@ def case_list(
     today = today or timezone.localdate()
     week_min = None if week_min is None else min(max(week_min, 1), MAX_WEEK)
     week_max = None if week_max is None else min(max(week_max, 1), MAX_WEEK)
-    # Week n on `today` <=> anchor in (today - 7n, today - 7(n-1)]  (rules.md 1).
+    # Week n on `today` <=> anchor in (today - 7n, today - 7(n-1)]  (docs/rules/day-arithmetic.md).
     if week_min is not None:
         qs = qs.filter(week_anchor__lte=today - dt.timedelta(days=7 * (week_min - 1)))
     if week_max is not None:
@@ -176,7 +176,8 @@ class CaseFacts:
 
 
 def facts(found: AbsenceCase, today: dt.date | None = None) -> CaseFacts:
-    """Week number and chain (rules.md 3) and, for ziek uit dienst, the UWV report (rules.md 9)."""
+    """Week number and chain (docs/rules/samentelling.md) and, for ziek uit dienst, the UWV
+    report (docs/rules/privacy.md)."""
     today = today or timezone.localdate()
     chain = chain_of(found)
     spans = sick_spans(chain)

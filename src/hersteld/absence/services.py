@@ -153,7 +153,8 @@ def _decimal(value: Any) -> Decimal | None:
 def _check_safety_net(
     case: AbsenceCase, employment: Employment, problems: Problems, came_from_long_ww: bool
 ) -> None:
-    """rules.md 4: a category needs the safety net; no-riskpolis and compensatieregeling have conditions."""
+    """A category needs the safety net; no-riskpolis and compensatieregeling have conditions
+    (docs/rules/vangnet.md)."""
     category = case.safety_net_category
     if not category:
         return
@@ -180,7 +181,7 @@ def _span(case: AbsenceCase) -> rules.Span:
 
 
 def _check_overlap(case: AbsenceCase, problems: Problems, field: str = "first_day") -> None:
-    """Sickness and leave cases of one employment never overlap (rules.md 6); preventive ones may."""
+    """Sickness and leave cases of one employment never overlap (docs/rules/recovery.md); preventive ones may."""
     if case.kind == CaseKind.PREVENTIVE:
         return
     others = (
@@ -216,7 +217,7 @@ def _check_first_day(
     )
 
 
-# --- chaining (rules.md 3) --------------------------------------------------------------
+# --- chaining (docs/rules/samentelling.md) --------------------------------------------------------------
 
 
 def _predecessor(case: AbsenceCase) -> AbsenceCase | None:
@@ -243,7 +244,7 @@ def _predecessor(case: AbsenceCase) -> AbsenceCase | None:
                 return previous
             return None
         if previous.kind == CaseKind.PREGNANCY_LEAVE:
-            # Unanswered "same cause?" chains provisionally; "no" starts a new D1 (rules.md 3).
+            # Unanswered "same cause?" chains provisionally; "no" starts a new D1 (docs/rules/samentelling.md).
             if previous.end_date == case.first_day and case.same_cause != SameCause.NO:
                 return previous
             continue  # the leave is part of the interruption: test the sickness before it
@@ -294,7 +295,7 @@ def _new_case(employment: Employment, kind: str, actor: Actor) -> AbsenceCase:
 
 
 def _plan_leave(case: AbsenceCase) -> wazo.LeavePlan | None:
-    """The leave's end (rules.md 5); sickness running directly up to the leave counts as leave."""
+    """The leave's end (docs/rules/wazo.md); sickness running directly up to the leave counts as leave."""
     if case.expected_delivery is None:
         return None
     previous = case.chained_to
@@ -316,7 +317,7 @@ def _plan_leave(case: AbsenceCase) -> wazo.LeavePlan | None:
 
 
 def _settle_leave(case: AbsenceCase) -> None:
-    """The end of a leave, and its start when the child came before it (rules.md 5, UWV).
+    """The end of a leave, and its start when the child came before it (docs/rules/wazo.md, UWV).
 
     A birth before the planned start starts the leave the day after the birth, so the case
     covers those days; the chosen start stays in `planned_start` for later recomputations.
@@ -592,7 +593,7 @@ def close_case(*, actor: Actor, case_id: int, end_date: dt.date) -> AbsenceCase:
     return case
 
 
-# --- pregnancy leave (rules.md 5) -------------------------------------------------------
+# --- pregnancy leave (docs/rules/wazo.md) -------------------------------------------------------
 
 
 @transaction.atomic
@@ -660,7 +661,7 @@ def end_leave(*, actor: Actor, case_id: int, continue_sick: bool) -> tuple[Absen
     return case, follower
 
 
-# --- same cause after a leave (rules.md 3) ---------------------------------------------
+# --- same cause after a leave (docs/rules/samentelling.md) ---------------------------------------------
 
 
 def may_answer_same_cause(actor: Actor) -> bool:
@@ -675,7 +676,7 @@ def same_cause_asked(case: AbsenceCase) -> bool:
 
 @transaction.atomic
 def answer_same_cause(*, actor: Actor, case_id: int, answer: str) -> AbsenceCase:
-    """Record the bedrijfsarts's "same cause?" (audited); "no" starts a new D1 (rules.md 3).
+    """Record the bedrijfsarts's "same cause?" (audited); "no" starts a new D1 (docs/rules/samentelling.md).
 
     Until answered, the sickness is counted together with the sickness before the leave
     (provisionally). The answer itself is hidden from the employer, who sees only the chain.
@@ -701,7 +702,7 @@ def answer_same_cause(*, actor: Actor, case_id: int, answer: str) -> AbsenceCase
     return case
 
 
-# --- recoveries (rules.md 6) ------------------------------------------------------------
+# --- recoveries (docs/rules/recovery.md) ------------------------------------------------------------
 
 
 @transaction.atomic
@@ -729,7 +730,7 @@ def add_recovery(*, actor: Actor, case_id: int, data: dict[str, Any]) -> Recover
     contract = Decimal(terms.hours_per_week if terms else case.employment.hours_per_week)
     if percentage is not None:
         # The percentage wins when both are given: the hours follow from the working week
-        # on the recovery date (rules.md 6), whatever a form computed from another week.
+        # on the recovery date (docs/rules/recovery.md), whatever a form computed from another week.
         code = rules.percentage_problem(percentage)
         problems.check("percentage", code)
         if code is None:
@@ -822,7 +823,8 @@ def _reopen_or_close(case: AbsenceCase, recovery: Recovery | None, base: Decimal
 
 
 def _relink_later(actor: Actor, case: AbsenceCase) -> None:
-    """The recovery date R moved: every later case of the employee is chained again (rules.md 3)."""
+    """The recovery date R moved: every later case of the employee is chained again
+    (docs/rules/samentelling.md)."""
     later = (
         AbsenceCase.objects.filter(employee_id=case.employee_id, first_day__gt=case.first_day)
         .exclude(status=CaseStatus.WITHDRAWN)
@@ -865,7 +867,7 @@ def _recovery_reason(data: dict[str, Any]) -> str:
 def correct_recovery(*, actor: Actor, recovery_id: int, data: dict[str, Any]) -> Recovery:
     """Correct the date or amount of the latest recovery of a case, with a reason (issue 11, 20).
 
-    The same rules as a new report (rules.md 6); status, recovery date and percentage of the
+    The same rules as a new report (docs/rules/recovery.md); status, recovery date and percentage of the
     case follow, later cases are chained again and the Poortwachter plan is recomputed.
     """
     recovery, case = _latest_recovery(actor, recovery_id)

@@ -166,7 +166,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "report_label": REPORT_LABELS.get(facts.reintegration_report or ""),
     }
     if context["can_see_safety_net"] and services.same_cause_asked(case):
-        # rules.md 3: a question for arbodienst staff; the employer sees only the chain.
+        # docs/rules/samentelling.md: a question for arbodienst staff; the employer sees only the chain.
         context["same_cause_question"] = {
             "may_answer": can_change and services.may_answer_same_cause(request.user),
         }
@@ -424,7 +424,7 @@ def recovery_add(request: AuthedRequest, pk: int) -> HttpResponse:
 @requires("absence.change")
 @require_http_methods(["GET", "POST"])
 def case_same_cause(request: AuthedRequest, pk: int) -> HttpResponse:
-    """The bedrijfsarts's "same cause?" after a leave (rules.md 3); arbodienst staff only."""
+    """The bedrijfsarts's "same cause?" after a leave (docs/rules/samentelling.md); arbodienst staff only."""
     case = _case_for_change(request, pk)  # outside the scope: 404, before the role check
     if not services.may_answer_same_cause(request.user):
         raise PermissionDenied

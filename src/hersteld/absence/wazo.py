@@ -1,10 +1,12 @@
-"""Pregnancy and childbirth leave (WAZO) as date arithmetic (rules.md 5, day rules of 1).
+"""Pregnancy and childbirth leave (WAZO) as date arithmetic.
+
+The rules: docs/rules/wazo.md, with the day rules of docs/rules/day-arithmetic.md.
 
 Pure module: dates in, a frozen `LeavePlan` out; no Django. The portal uses
 `plan_leave` to show the end of the leave and to start a chained sickness case on
-`LeavePlan.first_day_after` (rules.md 3).
+`LeavePlan.first_day_after` (docs/rules/samentelling.md).
 
-Rules (rules.md 5, WAZO art. 3:1; "day after E" = expected delivery date + 1 day):
+Rules (docs/rules/wazo.md, WAZO art. 3:1; "day after E" = expected delivery date + 1 day):
 - The leave starts in the flex period: at the earliest 6 weeks, at the latest 4 weeks
   before the day after E (multiples: 10 and 8 weeks).
 - Zwangerschapsverlof runs from the start through the delivery day; bevallingsverlof

@@ -36,7 +36,7 @@ ROLE_CHOICES = [
 ]
 
 # What an operator may do in Django admin (/django-admin/): tenants, the holiday decree days
-# (rules.md 1), and reading the audit trail.
+# (docs/rules/day-arithmetic.md), and reading the audit trail.
 OPERATOR_ADMIN_PERMS = frozenset(
     {
         "organisations.add_arbodienst",

@@ -92,7 +92,7 @@ MESSAGES: dict[str, Any] = {
     "credentials_invalid": _("User name or password is not correct."),
     "locked_out": _("Too many failed attempts; this account is locked for %(minutes)s minutes."),
     "invalid_choice": _("This value is not one of the choices."),
-    # absence (rules.md 3-6)
+    # absence (docs/rules/samentelling.md, vangnet.md, wazo.md and recovery.md)
     "first_day_before_employment": _(
         "The first day lies before the start of the employment; check the date."
     ),
@@ -194,7 +194,7 @@ MESSAGES: dict[str, Any] = {
     "same_cause_choice": _("Same cause: answer yes or no."),
     "same_cause_not_asked": _(
         "Same cause is asked only when sickness ran directly up to a pregnancy leave and "
-        "resumes directly after it (rules.md 3)."
+        "resumes directly after it."
     ),
     "leave_sex_mismatch": _(
         "The employee is registered as male. Check the registration; if the pregnancy leave is "

@@ -15,7 +15,7 @@ class Arbodienst(ScopedModel):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(unique=True)
-    # Poortwachter settings of this arbodienst (rules.md 2: "configurable").
+    # Poortwachter settings of this arbodienst (docs/rules/poortwachter.md: "configurable").
     report_week = models.PositiveSmallIntegerField(
         _("sick report to the arbodienst due by the end of week"), default=1
     )

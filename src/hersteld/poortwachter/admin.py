@@ -1,4 +1,4 @@
-"""The operator's list of holiday decree days (rules.md 1), audited like the tenant settings."""
+"""The operator's list of holiday decree days (docs/rules/day-arithmetic.md), audited like the tenant settings."""
 
 from typing import Any
 

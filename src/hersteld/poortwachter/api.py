@@ -38,7 +38,7 @@ class MilestoneOut(Schema):
     why_params: dict[str, Any] = Field(description="the explanation's parameters (ISO dates)")
     done_on: dt.date | None
     provisional: bool = Field(
-        description="the due date rests on a holiday no royal decree covers yet (rules.md 1)"
+        description="the due date rests on a holiday no royal decree covers yet (docs/rules/day-arithmetic.md)"
     )
 
 

@@ -1,9 +1,11 @@
-"""The Wet verbetering Poortwachter timeline as date arithmetic (rules.md sections 1-3).
+"""The Wet verbetering Poortwachter timeline as date arithmetic.
+
+The rules: docs/rules/day-arithmetic.md, poortwachter.md and samentelling.md.
 
 Pure module: dates and dataclasses in, dates and dataclasses out; no Django. The
 product maps cases onto `Period`s; the CLI `hersteld poortwachter plan` calls `plan`.
 
-Conventions (rules.md 1 and 3):
+Conventions (docs/rules/day-arithmetic.md and samentelling.md):
 - A period runs from its first sick day up to, not including, its recovery date R
   (the first day fully fit for the own work); an open period has no R.
 - Periods less than 28 days apart (S - R < 28) form one chain; a pregnancy leave with the
@@ -52,7 +54,7 @@ class Period:
 
 @dataclass(frozen=True)
 class Leave:
-    """Pregnancy/childbirth leave between two periods with the same cause (rules.md 3).
+    """Pregnancy/childbirth leave between two periods with the same cause (docs/rules/samentelling.md).
 
     It bridges the two periods only when it joins them directly: the earlier period's
     recovery date (first day not sick) is `start`, and the next period starts on `end`.
@@ -148,7 +150,7 @@ class Milestone:
     reason: Why
     done: dt.date | None = None
     # The due date rests on a day the decrees' usual pattern makes a holiday in a year no
-    # decree covers yet (rules.md 1): it may change when the decree appears.
+    # decree covers yet (docs/rules/day-arithmetic.md): it may change when the decree appears.
     provisional: bool = False
 
     def __init__(
@@ -312,7 +314,7 @@ def plan(
     settings: Settings = Settings(),
     decrees: Collection[dt.date] | None = None,
 ) -> Plan:
-    """Every milestone of rules.md 2 for the last chain of `periods`, with status as of `as_of`.
+    """Every milestone of docs/rules/poortwachter.md for the last chain of `periods`, with status as of `as_of`.
 
     `decrees`: the days made equal to a holiday by royal decree (Atw art. 3 lid 3); None
     means the built-in list. The product and the CLI pass the built-in list plus the
@@ -380,7 +382,7 @@ def plan(
     week_end("ZIEKMELDING_ARBODIENST", EMPLOYER, settings.report_week)
     week_end("PROBLEEMANALYSE", MEDIC, 6)
 
-    # Plan van aanpak (rules.md 2): 14 calendar days after the probleemanalyse was made,
+    # Plan van aanpak (docs/rules/poortwachter.md): 14 calendar days after the probleemanalyse was made,
     # never later than week 8; while it is not made, the end of week 8. A "made + 14" that
     # falls on or before the chain's last sick day is reached even when week 8 is not.
     week8, gaps8 = sick_day(56)
@@ -409,7 +411,7 @@ def plan(
 
     # The 42nd-week report: first working day on or after the 295th sick day. After a full
     # recovery it is reached only when that working day is on or before the last sick day
-    # (rules.md 3): a 295th day on a Saturday with recovery on Monday needs no report.
+    # (docs/rules/samentelling.md): a 295th day on a Saturday with recovery on Monday needs no report.
     day295, gaps295 = sick_day(295)
     report, provisional = (
         working_days.first_working_day_on_or_after(day295) if day295 else (None, False)
@@ -492,7 +494,7 @@ def _evaluations(
     if base is None:
         return []
     # While the chain is open: until the waiting period ends. After the full recovery the
-    # evaluations that fell due while sick stay (rules.md 3: reached milestones keep their date).
+    # evaluations that fell due while sick stay (docs/rules/samentelling.md: reached milestones keep their date).
     if chain.open:
         if end is None:
             return []
@@ -541,7 +543,7 @@ def _working_days(decrees: frozenset[dt.date]) -> WorkingDays:
 
 
 def _unbridging_leaves(ordered: Sequence[Period], leaves: Iterable[Leave]) -> list[str]:
-    """A note for each leave that joins no two periods directly (rules.md 3)."""
+    """A note for each leave that joins no two periods directly (docs/rules/samentelling.md)."""
     pairs = list(pairwise(ordered))
     return [
         f"leave {leave.start.isoformat()}:{leave.end.isoformat()} does not directly join two "

@@ -67,7 +67,7 @@ class Todo(CaseChild):
     # by each reader in its language; never a sentence to parse back.
     why_code = models.CharField(max_length=20, blank=True)
     why_params = models.JSONField(default=dict, blank=True)
-    # The due date rests on a provisional holiday (no decree yet for that year, rules.md 1).
+    # The due date rests on a provisional holiday (no decree yet for that year, docs/rules/day-arithmetic.md).
     provisional = models.BooleanField(_("provisional"), default=False)
     done_on = models.DateField(_("done on"), null=True, blank=True)
     done_by = models.ForeignKey(
@@ -136,7 +136,7 @@ class Notification(models.Model):
 
 
 class HolidayDecree(models.Model):
-    """A day made equal to a public holiday by royal decree (Atw art. 3 lid 3, rules.md 1).
+    """A day made equal to a public holiday by royal decree (Atw art. 3 lid 3, docs/rules/day-arithmetic.md).
 
     Hersteld ships the known decrees (`poortwachter/data/holiday_decrees.tsv`); the operator
     adds a new one here when it is published in the Staatscourant. The engine takes both

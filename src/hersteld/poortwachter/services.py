@@ -46,7 +46,7 @@ def engine_settings(case: AbsenceCase) -> engine.Settings:
 
 
 def chain_input(chain: list[AbsenceCase]) -> tuple[list[engine.Period], list[engine.Leave]]:
-    """Periods of the sickness cases and the leaves that bridge two of them (rules.md 3)."""
+    """Periods of the sickness cases and the leaves that bridge two of them (docs/rules/samentelling.md)."""
     periods = [
         engine.Period(item.first_day, item.end_date)
         for item in chain
@@ -97,7 +97,9 @@ def on_chain_changed(case: AbsenceCase, left_chain: AbsenceCase | None = None, *
 
 
 def sync_plan(case: AbsenceCase) -> None:
-    """Write the chain's milestones as to-dos on its latest sickness case (rules.md 2, 3).
+    """Write the chain's milestones as to-dos on its latest sickness case.
+
+    The rules: docs/rules/poortwachter.md and samentelling.md.
 
     To-dos of earlier cases of the chain move along (done stays done); milestones that no
     longer exist are removed unless they were done; a sick report in Hersteld is itself the
@@ -253,7 +255,7 @@ def mark_done(*, actor: Actor, todo_id: int, done_on: dt.date | None, note: str 
     today = timezone.localdate()
     if done_on is not None and done_on > today:
         problems.add("done_on", "done_in_future")
-    first_day = whole_chain(todo.case)[0].first_day  # D1 of the chain (rules.md 3)
+    first_day = whole_chain(todo.case)[0].first_day  # D1 of the chain (docs/rules/samentelling.md)
     if done_on is not None and done_on < first_day and todo.code:
         problems.add("done_on", "done_before_first_day")
     check_free_text(problems, {"note": note}, ("note",))

@@ -1,6 +1,6 @@
 """The Todo-tijdlijn of a sickness case (P10): the chain's to-dos on an axis of weeks.
 
-`build(case)` turns the chain (rules.md 3) and its to-dos (the rows `services.sync_plan`
+`build(case)` turns the chain (docs/rules/samentelling.md) and its to-dos (the rows `services.sync_plan`
 keeps on the chain's latest case) into plain values for `_timeline.html`: an SVG in a
 fixed viewBox of `WIDTH` units, so the template only prints numbers.
 
@@ -9,7 +9,7 @@ fixed viewBox of `WIDTH` units, so the template only prints numbers.
   that is later and the chain is still open.
 - "The end of week n" is the date of the chain's 7n-th sick day, so the week ticks after
   a gap move by its gap days. When the last period has ended, the ticks are placed as if
-  it had stayed open (the milestones then have no due date; rules.md 3).
+  it had stayed open (the milestones then have no due date; docs/rules/samentelling.md).
 - One dot per to-do with a due date on the axis, at its due date; to-dos without one
   (lapsed) appear only in the list.
 
@@ -234,7 +234,7 @@ class _Axis:
 
 
 def _sick_days(periods: Sequence[engine.Period], day: dt.date) -> int:
-    """Sick days of the chain up to and including `day` (rules.md 3)."""
+    """Sick days of the chain up to and including `day` (docs/rules/samentelling.md)."""
     total = 0
     for period in periods:
         if day < period.start:

@@ -1,4 +1,4 @@
-"""Working days of the Algemene termijnenwet (rules.md section 1), pure: no Django.
+"""Working days of the Algemene termijnenwet (docs/rules/day-arithmetic.md), pure: no Django.
 
 Lid 1-2 (the named holidays) are derived from the rule itself, per year: a holiday
 library may rename or drop a day (it once lost Koninginnedag before 2014), so nothing here
@@ -36,7 +36,7 @@ def easter_sunday(year: int) -> dt.date:
 
 
 def kings_day(year: int) -> dt.date:
-    """The day the King's (up to 2013: the Queen's) birthday is celebrated (rules.md 1)."""
+    """The day the King's (up to 2013: the Queen's) birthday is celebrated (docs/rules/day-arithmetic.md)."""
     # Koninginnedag 30 April up to 2013, Koningsdag 27 April since; the day before on a Sunday.
     day = dt.date(year, 4, 30) if year <= 2013 else dt.date(year, 4, 27)
     return day - _ONE_DAY if day.weekday() == 6 else day
@@ -63,7 +63,7 @@ def statutory_holidays(year: int) -> frozenset[dt.date]:
 
 @lru_cache(maxsize=256)
 def usual_decree_days(year: int) -> frozenset[dt.date]:
-    """The days the decrees usually make equal to a holiday (rules.md 1), for years without one.
+    """The days the decrees usually make equal to a holiday (docs/rules/day-arithmetic.md), for years without one.
 
     The Friday after Hemelvaartsdag; the Friday after Nieuwjaarsdag, Koningsdag, 5 mei or
     tweede Kerstdag when that is a Thursday; the Monday before Nieuwjaarsdag, Koningsdag,

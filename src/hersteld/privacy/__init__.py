@@ -1,1 +1,1 @@
-"""The medical-term guard (features.md P8): free text by non-medical users is checked for medical terms."""
+"""The medical-term guard (docs/features.md P8): free text by non-medical users is checked for medical terms."""

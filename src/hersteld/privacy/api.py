@@ -1,4 +1,4 @@
-"""REST API v1: check a text for medical terms before it is saved (rules.md 9, features.md P8)."""
+"""REST API v1: check a text for medical terms before it is saved (docs/rules/privacy.md, docs/features.md P8)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The medical-term guard with the lexicon this installation is configured with (rules.md 9).
+"""The medical-term guard with the lexicon this installation is configured with (docs/rules/privacy.md).
 
 Services that save free text written by non-medical users call `findings_by_field` and
 show the findings with their neutral alternatives before the text is stored.

@@ -1,4 +1,4 @@
-"""Find medical terms in Dutch free text (rules.md 9, features.md P8). Pure: no Django.
+"""Find medical terms in Dutch free text (docs/rules/privacy.md, docs/features.md P8). Pure: no Django.
 
 An employer may not record diagnosis, symptoms, treatment or medical circumstances, so
 every free text written by a non-medical user is scanned before it is saved. Each finding

@@ -1,4 +1,4 @@
-"""The medical-term guard as a validation step of services (P8, rules.md 9).
+"""The medical-term guard as a validation step of services (P8, docs/rules/privacy.md).
 
 Services pass the free-text fields a person typed; every finding becomes a field
 error naming the term and, where there is one, a neutral alternative. Nothing is

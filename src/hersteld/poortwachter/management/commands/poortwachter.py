@@ -107,7 +107,10 @@ def as_json(result: Plan, language: str = "en") -> dict[str, Any]:
 
 
 class Command(BaseCommand):
-    help = "Plan the Wet verbetering Poortwachter milestones for absence periods (rules.md 1-3)."
+    help = (
+        "Plan the Wet verbetering Poortwachter milestones for absence periods "
+        "(docs/rules/day-arithmetic.md, poortwachter.md and samentelling.md)."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("action", choices=["plan"])

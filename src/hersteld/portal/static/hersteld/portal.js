@@ -98,7 +98,7 @@
         field.focus();
       });
     });
-    // Recovery: percentage and hours fill each other from the working week (rules.md 6).
+    // Recovery: percentage and hours fill each other from the working week (docs/rules/recovery.md).
     var percentage = document.getElementById("id_percentage");
     var hours = document.getElementById("id_hours");
     if (percentage && hours && percentage.getAttribute("data-contract-hours")) {

@@ -1,4 +1,6 @@
-"""`hersteld scan-text`: medical terms in lines of text, as JSON lines (rules.md 9, features.md P8).
+"""`hersteld scan-text`: medical terms in lines of text, as JSON lines.
+
+See docs/rules/privacy.md and feature P8 in docs/features.md.
 
 Reads stdin one line at a time and writes one object per line, so it works on files of
 any size: `{"line": N, "findings": [{"term", "start", "end", "category", "suggestion"}]}`.
