@@ -12,6 +12,7 @@ and as an anonymous visitor, with objects of Arbo Zuid where the route is about 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -333,3 +334,118 @@ def test_a_page_answers_200_to_its_users_and_403_to_others(login, route, usernam
 
     status = login(username).get(reverse(route)).status_code
     assert status == (200 if username in PAGE_REACH.get(route, set()) else 403), (route, status)
+
+
+# --- the API ---------------------------------------------------------------------------------
+
+
+def api_operations() -> list[tuple[str, str, Any]]:
+    """(method, path, operation) of every Ninja operation, paths as requested (/api/v1/...)."""
+    from hersteld.api.router import api
+
+    found = []
+    for prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                for method in operation.methods:
+                    found.append((method, f"/api{prefix}{path}", operation))
+    return found
+
+
+def test_every_api_operation_declares_who_may_call_it() -> None:
+    undeclared = sorted(
+        f"{method} {path}"
+        for method, path, operation in api_operations()
+        if declared_access(operation.view_func) is None
+    )
+    assert undeclared == []
+
+
+API_OBJECTS: dict[str, Callable[[], int]] = {
+    "case_id": lambda: zuid_case().pk,
+    "recovery_id": lambda: zuid_recovery().pk,
+    "employer_id": lambda: zuid().pk,
+    "department_id": lambda: Department.objects.filter(employer=zuid()).first().pk,
+    "employee_id": lambda: Employment.objects.filter(employer=zuid()).first().employee_id,
+    "employment_id": lambda: Employment.objects.filter(employer=zuid()).first().pk,
+    "todo_id": lambda: Todo.objects.filter(case__employer=zuid()).first().pk,
+    "token_id": lambda: zuid_token().pk,
+}
+
+
+def user_operations(with_object: bool) -> list[str]:
+    """'METHOD path' of every operation a user calls (not the token request, not couplings)."""
+    return sorted(
+        f"{method} {path}"
+        for method, path, operation in api_operations()
+        if (access := declared_access(operation.view_func)) is not None
+        and access.sign_in
+        and ("{" in path) == with_object
+    )
+
+
+def call(client: Any, operation: str, kwargs: dict[str, int] | None = None) -> Any:
+    method, path = operation.split(" ", 1)
+    for name, value in (kwargs or {}).items():
+        path = path.replace("{" + name + "}", str(value))
+    send = getattr(client.client if hasattr(client, "client") else client, method.lower())
+    if method == "GET":
+        return send(path)
+    return send(path, {}, content_type="application/json")
+
+
+@pytest.mark.parametrize("operation", user_operations(with_object=True))
+@pytest.mark.parametrize("username", NOORD)
+def test_an_api_object_of_another_arbodienst_is_not_found(api, operation, username) -> None:
+    """Another tenant's object answers exactly as an id that does not exist: 404 (or, for a
+    body the schema already refuses, the same 422), never a hint that it is there."""
+    names = re.findall(r"\{(\w+)\}", operation)
+    client = api(username)
+    foreign = call(client, operation, {name: API_OBJECTS[name]() for name in names})
+    missing = call(client, operation, dict.fromkeys(names, 2**62))
+    assert foreign.status_code == missing.status_code, (operation, foreign.status_code)
+    if operation.startswith(("GET ", "DELETE ")):
+        assert foreign.status_code == 404, (operation, foreign.status_code)
+    else:
+        assert foreign.status_code in (404, 422), (operation, foreign.status_code)
+
+
+@pytest.mark.parametrize("operation", user_operations(True) + user_operations(False))
+def test_the_api_without_a_token_answers_401(client, operation) -> None:
+    names = re.findall(r"\{(\w+)\}", operation)
+    response = call(client, operation, dict.fromkeys(names, 1))
+    assert response.status_code == 401, (operation, response.status_code)
+
+
+# Who may call each operation without an object (the same role defaults as the pages);
+# everyone else in EVERYONE gets 403. Allowed callers get anything but 403 (a list 200, an
+# empty body 422).
+API_REACH: dict[str, set[str]] = {
+    "GET /api/v1/auth/tokens": EVERYONE,
+    "POST /api/v1/privacy/scan-text": EVERYONE,
+    "GET /api/v1/employers": STAFF | EMPLOYER_SIDE | {"beheer"},
+    "GET /api/v1/departments": STAFF | EMPLOYER_SIDE | {"beheer"},
+    "POST /api/v1/employers": {"admin.noord", "beheer"},
+    "POST /api/v1/departments": {"admin.noord", "beheer"},
+    "GET /api/v1/employees": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/employments": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/exchange/changes": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "POST /api/v1/employments": {"admin.noord", "casemanager.noord"} | EMPLOYER_SIDE,
+    "GET /api/v1/cases": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/todos": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
+}
+
+
+def test_every_api_operation_without_an_object_has_a_row() -> None:
+    assert sorted(API_REACH) == user_operations(with_object=False)
+
+
+@pytest.mark.parametrize("operation", user_operations(with_object=False))
+@pytest.mark.parametrize("username", sorted(EVERYONE))
+def test_an_api_operation_answers_by_the_matrix(api, operation, username) -> None:
+    status = call(api(username), operation).status_code
+    if username in API_REACH[operation]:
+        assert status != 403, (operation, status)
+    else:
+        assert status == 403, (operation, status)

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from hersteld.absence import selectors, services
 from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote, Recovery
-from hersteld.web.access import AuthedRequest
+from hersteld.web.access import AuthedRequest, api_requires
 from hersteld.web.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["absence cases"])
@@ -211,6 +211,7 @@ def _data(payload: Schema, *, exclude: set[str] | None = None) -> dict[str, Any]
 
 @router.get("/cases", response=list[CaseOut])
 @paginate(Pagination)
+@api_requires("absence.view")
 def list_cases(
     request: AuthedRequest,
     status: str = "open",
@@ -242,6 +243,7 @@ def list_cases(
 
 
 @router.post("/cases", response={201: CaseOut})
+@api_requires("absence.change")
 def create_case(request: AuthedRequest, payload: CaseCreate) -> Status:
     """A sick report, a pregnancy leave or a preventive case for an employment."""
     case = services.add_case(
@@ -254,11 +256,13 @@ def create_case(request: AuthedRequest, payload: CaseCreate) -> Status:
 
 
 @router.get("/cases/{case_id}", response=CaseOut)
+@api_requires("absence.view")
 def get_case(request: AuthedRequest, case_id: Id) -> AbsenceCase:
     return selectors.case(_user(request), case_id)
 
 
 @router.post("/cases/{case_id}/correct", response=CaseOut)
+@api_requires("absence.change")
 def correct_case(request: AuthedRequest, case_id: Id, payload: CaseCorrect) -> AbsenceCase:
     """Change a case with a reason; before, after and the reason are kept in the history."""
     case = services.correct_case(actor=_user(request), case_id=case_id, data=_data(payload))
@@ -266,6 +270,7 @@ def correct_case(request: AuthedRequest, case_id: Id, payload: CaseCorrect) -> A
 
 
 @router.post("/cases/{case_id}/withdraw", response=CaseOut)
+@api_requires("absence.change")
 def withdraw_case(request: AuthedRequest, case_id: Id, payload: ReasonIn) -> AbsenceCase:
     """Intrekking: the case never happened and counts nowhere."""
     case = services.withdraw_case(actor=_user(request), case_id=case_id, reason=payload.reason)
@@ -273,6 +278,7 @@ def withdraw_case(request: AuthedRequest, case_id: Id, payload: ReasonIn) -> Abs
 
 
 @router.post("/cases/{case_id}/convert", response=CaseOut)
+@api_requires("absence.change")
 def convert_case(request: AuthedRequest, case_id: Id, payload: ConvertIn) -> AbsenceCase:
     """A preventive case becomes a sickness case, keeping its history."""
     case = services.convert_to_sickness(
@@ -282,6 +288,7 @@ def convert_case(request: AuthedRequest, case_id: Id, payload: ConvertIn) -> Abs
 
 
 @router.post("/cases/{case_id}/close", response=CaseOut)
+@api_requires("absence.change")
 def close_case(request: AuthedRequest, case_id: Id, payload: CloseIn) -> AbsenceCase:
     """Close a preventive case. A sickness case closes by a full recovery."""
     case = services.close_case(actor=_user(request), case_id=case_id, end_date=payload.end_date)
@@ -289,6 +296,7 @@ def close_case(request: AuthedRequest, case_id: Id, payload: CloseIn) -> Absence
 
 
 @router.post("/cases/{case_id}/delivery", response=CaseOut)
+@api_requires("absence.change")
 def record_delivery(request: AuthedRequest, case_id: Id, payload: DeliveryIn) -> AbsenceCase:
     """Record the actual delivery date of a pregnancy leave; the end of the leave is recomputed."""
     case = services.record_delivery(
@@ -302,6 +310,7 @@ def record_delivery(request: AuthedRequest, case_id: Id, payload: DeliveryIn) ->
 
 
 @router.post("/cases/{case_id}/end-leave", response=EndLeaveOut)
+@api_requires("absence.change")
 def end_leave(request: AuthedRequest, case_id: Id, payload: EndLeaveIn) -> dict[str, Any]:
     """Close a pregnancy leave, or continue directly with a chained sickness case."""
     leave, follower = services.end_leave(
@@ -314,12 +323,14 @@ def end_leave(request: AuthedRequest, case_id: Id, payload: EndLeaveIn) -> dict[
 
 
 @router.get("/cases/{case_id}/recoveries", response=list[RecoveryOut])
+@api_requires("absence.view")
 def list_recoveries(request: AuthedRequest, case_id: Id) -> QuerySet[Recovery]:
     case = selectors.case(_user(request), case_id)
     return selectors.recoveries(_user(request), case)
 
 
 @router.post("/cases/{case_id}/recoveries", response={201: RecoveryOut})
+@api_requires("absence.change")
 def add_recovery(request: AuthedRequest, case_id: Id, payload: RecoveryIn) -> Status:
     """Percentage or hours (the other is computed); 100% closes the case. `therapeutic`: medic only (403)."""
     recovery = services.add_recovery(actor=_user(request), case_id=case_id, data=_data(payload))
@@ -327,6 +338,7 @@ def add_recovery(request: AuthedRequest, case_id: Id, payload: RecoveryIn) -> St
 
 
 @router.post("/recoveries/{recovery_id}/correct", response=RecoveryOut)
+@api_requires("absence.change")
 def correct_recovery(
     request: AuthedRequest, recovery_id: int, payload: RecoveryCorrectIn
 ) -> Recovery:
@@ -337,6 +349,7 @@ def correct_recovery(
 
 
 @router.post("/recoveries/{recovery_id}/remove", response=CaseOut)
+@api_requires("absence.change")
 def remove_recovery(request: AuthedRequest, recovery_id: int, payload: ReasonIn) -> AbsenceCase:
     """Remove the latest recovery of a case with a reason; answers the case as restored."""
     return services.remove_recovery(
@@ -345,6 +358,7 @@ def remove_recovery(request: AuthedRequest, recovery_id: int, payload: ReasonIn)
 
 
 @router.post("/cases/{case_id}/same-cause", response=CaseOut)
+@api_requires("absence.change")
 def answer_same_cause(request: AuthedRequest, case_id: int, payload: SameCauseIn) -> AbsenceCase:
     """Sickness resuming directly after a leave: same cause (counted together) or not (new D1)."""
     return services.answer_same_cause(
@@ -353,12 +367,14 @@ def answer_same_cause(request: AuthedRequest, case_id: int, payload: SameCauseIn
 
 
 @router.get("/cases/{case_id}/notes", response=list[NoteOut])
+@api_requires("absence.view")
 def list_notes(request: AuthedRequest, case_id: Id) -> QuerySet[CaseNote]:
     case = selectors.case(_user(request), case_id)
     return selectors.notes(_user(request), case)
 
 
 @router.post("/cases/{case_id}/notes", response={201: NoteOut})
+@api_requires("absence.change")
 def add_note(request: AuthedRequest, case_id: Id, payload: NoteIn) -> Status:
     """A journal entry. Medical terms are refused with 422 and code `medical_term`."""
     note = services.add_note(
@@ -368,6 +384,7 @@ def add_note(request: AuthedRequest, case_id: Id, payload: NoteIn) -> Status:
 
 
 @router.get("/cases/{case_id}/medical-notes", response=list[MedicalNoteOut])
+@api_requires("medical.view")
 def list_medical_notes(request: AuthedRequest, case_id: Id) -> QuerySet[MedicalNote]:
     """The medical file: only with medical.view (company doctor); others get 404."""
     case = selectors.case(_user(request), case_id, "medical.view")
@@ -375,6 +392,7 @@ def list_medical_notes(request: AuthedRequest, case_id: Id) -> QuerySet[MedicalN
 
 
 @router.post("/cases/{case_id}/medical-notes", response={201: MedicalNoteOut})
+@api_requires("medical.view")
 def add_medical_note(request: AuthedRequest, case_id: Id, payload: MedicalNoteIn) -> Status:
     note = services.add_medical_note(actor=_user(request), case_id=case_id, text=payload.text)
     return Status(201, note)

@@ -13,7 +13,7 @@ from hersteld.accounts import selectors, services
 from hersteld.accounts.models import ApiToken
 from hersteld.accounts.permissions import may_use_api_tokens
 from hersteld.core.validation import fail, message
-from hersteld.web.access import AuthedRequest
+from hersteld.web.access import AuthedRequest, api_public, api_signed_in
 from hersteld.web.schemas import Id, InputSchema
 
 router = Router(tags=["authentication"])
@@ -42,6 +42,7 @@ class TokenOut(Schema):
 
 
 @router.post("/token", auth=None, response={201: TokenIssued})
+@api_public
 def issue_token(request: HttpRequest, payload: TokenRequest) -> Status[Any]:
     """Exchange user name, password and (for roles with MFA) the TOTP code for a bearer token."""
     # Read the form body first: the lock-out records a failure from it, so an unreadable
@@ -65,11 +66,13 @@ def issue_token(request: HttpRequest, payload: TokenRequest) -> Status[Any]:
 
 
 @router.get("/tokens", response=list[TokenOut])
+@api_signed_in
 def list_tokens(request: AuthedRequest) -> list[ApiToken]:
     return list(selectors.tokens_of(request.user))  # type: ignore[arg-type]
 
 
 @router.delete("/tokens/{token_id}", response={204: None})
+@api_signed_in
 def revoke_token(request: AuthedRequest, token_id: Id) -> Status[Any]:
     services.revoke_token(user=request.user, token_id=token_id)  # type: ignore[arg-type]
     return Status(204, None)

@@ -13,7 +13,7 @@ from ninja.security import APIKeyHeader, HttpBearer
 
 from hersteld.exchange import codec, selectors, services
 from hersteld.exchange.models import Coupling, InboxMessage
-from hersteld.web.access import AuthedRequest
+from hersteld.web.access import AuthedRequest, api_coupling, api_requires
 from hersteld.web.errors import error_body
 from hersteld.web.schemas import Id
 
@@ -120,6 +120,7 @@ def message_inactive() -> str:
     openapi_extra=INBOX_BODY,
     summary="Send one message (stored first, processed by a worker)",
 )
+@api_coupling
 def post_inbox(request: HttpRequest) -> Status[Any]:
     """202 with the new message's id and status; the same reference again: 200, first message."""
     coupling = _coupling(request)
@@ -146,6 +147,7 @@ def post_inbox(request: HttpRequest) -> Status[Any]:
     response={200: InboxOut, 401: ErrorBody, 403: ErrorBody, 404: ErrorBody},
     summary="Status and errors of one message of this coupling",
 )
+@api_coupling
 def get_inbox(request: HttpRequest, message_id: Id) -> dict[str, Any]:
     coupling = _coupling(request)
     return _inbox_out(selectors.coupling_message(coupling, message_id))
@@ -160,6 +162,7 @@ def get_inbox(request: HttpRequest, message_id: Id) -> dict[str, Any]:
     },
     summary="The SIVI reply (Retourmelding1) to one message of this coupling",
 )
+@api_coupling
 def get_reply(request: HttpRequest, message_id: Id) -> HttpResponse:
     """Status and errors as a SIVI Retourmelding1 (codes: see docs/exchange-format.md)."""
     coupling = _coupling(request)
@@ -192,6 +195,7 @@ class ChangesQuery(Schema):
 
 
 @router.get("/exchange/changes", response=ChangesOut, summary="Changes after a cursor (X8)")
+@api_requires("people.view")
 def changes(request: AuthedRequest, query: Query[ChangesQuery]) -> Any:
     """Ordered by commit; a change is never skipped, also not under concurrent writes."""
     after = selectors.parse_cursor(query.cursor)

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from hersteld.organisations import selectors, services
 from hersteld.organisations.models import Arbodienst, Department, Employer
-from hersteld.web.access import AuthedRequest
+from hersteld.web.access import AuthedRequest, api_requires
 from hersteld.web.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["employers and departments"])
@@ -89,6 +89,7 @@ def _user(request: AuthedRequest) -> Any:
 
 @router.get("/employers", response=list[EmployerOut])
 @paginate(Pagination)
+@api_requires("organisations.view")
 def list_employers(
     request: AuthedRequest, search: Text = "", changed_after: Timestamp | None = None
 ) -> QuerySet[Employer]:
@@ -101,11 +102,13 @@ def list_employers(
 
 
 @router.get("/employers/{employer_id}", response=EmployerOut)
+@api_requires("organisations.view")
 def get_employer(request: AuthedRequest, employer_id: Id) -> Employer:
     return selectors.employer(_user(request), employer_id)
 
 
 @router.post("/employers", response={201: EmployerOut})
+@api_requires("organisations.change")
 def create_employer(request: AuthedRequest, payload: EmployerCreate) -> Status:
     user = _user(request)
     tenants = Arbodienst.objects.restrict(user, "organisations.change")
@@ -118,6 +121,7 @@ def create_employer(request: AuthedRequest, payload: EmployerCreate) -> Status:
 
 
 @router.patch("/employers/{employer_id}", response=EmployerOut)
+@api_requires("organisations.change")
 def update_employer(request: AuthedRequest, employer_id: Id, payload: EmployerIn) -> Employer:
     return services.update_employer(
         actor=_user(request), employer_id=employer_id, data=payload.dict(exclude_unset=True)
@@ -125,6 +129,7 @@ def update_employer(request: AuthedRequest, employer_id: Id, payload: EmployerIn
 
 
 @router.post("/employers/{employer_id}/end", response=EmployerOut)
+@api_requires("organisations.change")
 def end_employer(request: AuthedRequest, employer_id: Id, payload: EndIn) -> Employer:
     return services.end_employer(
         actor=_user(request), employer_id=employer_id, end_date=payload.end_date
@@ -133,6 +138,7 @@ def end_employer(request: AuthedRequest, employer_id: Id, payload: EndIn) -> Emp
 
 @router.get("/departments", response=list[DepartmentOut])
 @paginate(Pagination)
+@api_requires("organisations.view")
 def list_departments(
     request: AuthedRequest, employer_id: Id | None = None, changed_after: Timestamp | None = None
 ) -> QuerySet[Department]:
@@ -145,6 +151,7 @@ def list_departments(
 
 
 @router.get("/departments/{department_id}", response=DepartmentOut)
+@api_requires("organisations.view")
 def get_department(request: AuthedRequest, department_id: Id) -> Department:
     return selectors.department(_user(request), department_id)
 
@@ -156,6 +163,7 @@ def _parent(request: AuthedRequest, parent_id: int | None) -> Department | None:
 
 
 @router.post("/departments", response={201: DepartmentOut})
+@api_requires("organisations.change")
 def create_department(request: AuthedRequest, payload: DepartmentCreate) -> Status:
     data = {
         "code": payload.code,
@@ -171,6 +179,7 @@ def create_department(request: AuthedRequest, payload: DepartmentCreate) -> Stat
 
 
 @router.patch("/departments/{department_id}", response=DepartmentOut)
+@api_requires("organisations.change")
 def update_department(
     request: AuthedRequest, department_id: Id, payload: DepartmentIn
 ) -> Department:
@@ -181,6 +190,7 @@ def update_department(
 
 
 @router.post("/departments/{department_id}/end", response=DepartmentOut)
+@api_requires("organisations.change")
 def end_department(request: AuthedRequest, department_id: Id, payload: EndIn) -> Department:
     return services.end_department(
         actor=_user(request), department_id=department_id, end_date=payload.end_date

@@ -10,7 +10,7 @@ from ninja.pagination import paginate
 
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
-from hersteld.web.access import AuthedRequest
+from hersteld.web.access import AuthedRequest, api_requires
 from hersteld.web.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["employees and employments"])
@@ -120,6 +120,7 @@ def _user(request: AuthedRequest) -> Any:
 
 @router.get("/employees", response=list[EmployeeOut])
 @paginate(Pagination)
+@api_requires("people.view")
 def list_employees(
     request: AuthedRequest,
     search: Text = "",
@@ -132,11 +133,13 @@ def list_employees(
 
 
 @router.get("/employees/{employee_id}", response=EmployeeOut)
+@api_requires("people.view")
 def get_employee(request: AuthedRequest, employee_id: Id) -> Employee:
     return selectors.employee(_user(request), employee_id)
 
 
 @router.patch("/employees/{employee_id}", response=EmployeeOut)
+@api_requires("people.change")
 def update_employee(request: AuthedRequest, employee_id: Id, payload: EmployeeIn) -> Employee:
     return services.update_employee(
         actor=_user(request), employee_id=employee_id, data=payload.dict(exclude_unset=True)
@@ -145,6 +148,7 @@ def update_employee(request: AuthedRequest, employee_id: Id, payload: EmployeeIn
 
 @router.get("/employments", response=list[EmploymentOut])
 @paginate(Pagination)
+@api_requires("people.view")
 def list_employments(
     request: AuthedRequest,
     search: Text = "",
@@ -164,11 +168,13 @@ def list_employments(
 
 
 @router.get("/employments/{employment_id}", response=EmploymentOut)
+@api_requires("people.view")
 def get_employment(request: AuthedRequest, employment_id: Id) -> Employment:
     return selectors.employment(_user(request), employment_id)
 
 
 @router.get("/employments/{employment_id}/terms", response=list[TermsOut])
+@api_requires("people.view")
 def employment_terms(
     request: AuthedRequest, employment_id: Id, on: Day | None = None
 ) -> list[EmploymentTerms]:
@@ -188,6 +194,7 @@ def _service_data(payload: Schema, *, exclude: set[str]) -> dict[str, Any]:
 
 
 @router.post("/employments", response={201: EmploymentOut})
+@api_requires("people.change")
 def create_employment(request: AuthedRequest, payload: EmploymentCreate) -> Status:
     data = _service_data(payload, exclude={"employee", "employee_id", "employer_id"})
     if payload.employee is not None:
@@ -201,6 +208,7 @@ def create_employment(request: AuthedRequest, payload: EmploymentCreate) -> Stat
 
 
 @router.patch("/employments/{employment_id}", response=EmploymentOut)
+@api_requires("people.change")
 def update_employment(
     request: AuthedRequest, employment_id: Id, payload: EmploymentUpdate
 ) -> Employment:
@@ -211,6 +219,7 @@ def update_employment(
 
 
 @router.post("/employments/{employment_id}/end", response=EmploymentOut)
+@api_requires("people.change")
 def end_employment(request: AuthedRequest, employment_id: Id, payload: EndIn) -> Employment:
     return services.end_employment(
         actor=_user(request), employment_id=employment_id, end_date=payload.end_date

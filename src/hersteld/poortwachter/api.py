@@ -15,7 +15,7 @@ from hersteld.accounts.permissions import Role
 from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.models import Todo
-from hersteld.web.access import AuthedRequest
+from hersteld.web.access import AuthedRequest, api_requires
 from hersteld.web.schemas import Day, Id, InputSchema, Pagination
 
 router = Router(tags=["poortwachter"])
@@ -106,6 +106,7 @@ class TodoIn(InputSchema):
 
 
 @router.get("/cases/{case_id}/poortwachter", response=PlanOut)
+@api_requires("absence.view")
 def case_plan(request: AuthedRequest, case_id: Id) -> dict[str, Any]:
     """Every milestone of the chain of this case, with its due date and how it was derived."""
     case = absence_selectors.case(request.user, case_id)
@@ -147,6 +148,7 @@ def case_plan(request: AuthedRequest, case_id: Id) -> dict[str, Any]:
 
 @router.get("/todos", response=list[TodoOut])
 @paginate(Pagination)
+@api_requires("absence.view")
 def list_todos(
     request: AuthedRequest,
     days: int = Query(14, ge=1, le=366),
@@ -176,12 +178,14 @@ def list_todos(
 
 
 @router.get("/cases/{case_id}/todos", response=list[TodoOut])
+@api_requires("absence.view")
 def case_todos(request: AuthedRequest, case_id: Id) -> QuerySet[Todo]:
     case = absence_selectors.case(request.user, case_id)
     return selectors.case_todos(request.user, case).select_related("case")
 
 
 @router.post("/cases/{case_id}/todos", response={201: TodoOut})
+@api_requires("absence.change")
 def add_todo(request: AuthedRequest, case_id: Id, payload: TodoIn) -> Status:
     """A manual to-do on a case; the medical-term guard checks its title."""
     todo = services.add_todo(
@@ -195,6 +199,7 @@ def add_todo(request: AuthedRequest, case_id: Id, payload: TodoIn) -> Status:
 
 
 @router.post("/todos/{todo_id}/done", response=TodoOut)
+@api_requires("absence.change")
 def mark_done(request: AuthedRequest, todo_id: Id, payload: DoneIn) -> Todo:
     """Record the date a step was done (the plan follows, e.g. the plan van aanpak after the
     probleemanalyse); `done_on: null` undoes it. The company doctor's steps: arbodienst only (403)."""

@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from pydantic import Field
 
 from hersteld.privacy.guard import as_json, scan_text
-from hersteld.web.access import AuthedRequest
+from hersteld.web.access import AuthedRequest, api_signed_in
 from hersteld.web.schemas import InputSchema
 
 MAX_TEXT_LENGTH = 20_000
@@ -31,6 +31,7 @@ class ScanTextOut(Schema):
 
 
 @router.post("/privacy/scan-text", response=ScanTextOut)
+@api_signed_in
 def scan_text_endpoint(request: AuthedRequest, payload: ScanTextIn) -> dict[str, object]:
     """Medical terms in `text`, each with a neutral alternative where one reads well."""
     return {"findings": [as_json(finding) for finding in scan_text(payload.text)]}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Concatenate, ParamSpec, Protocol, TypeVar, cast, runtime_checkable
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, cast, runtime_checkable
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -54,6 +54,9 @@ class Access:
     sign_in: bool
     permissions: tuple[str, ...] = ()
     rule: Rule | None = None
+    # An API route of the exchange that a coupling's key opens (its authentication checks
+    # the key and that the coupling is active), not a user.
+    coupling: bool = False
 
     def admits(self, user: object) -> bool:
         """Whether the user passes this route's coarse check (the menu asks the same)."""
@@ -121,3 +124,75 @@ def declared_access(view: Callable[..., object]) -> Access | None:
             return access
         seen = getattr(seen, "__wrapped__", None)
     return None
+
+
+# --- API operations (Django Ninja) ---------------------------------------------------------
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _endpoint(access: Access) -> Callable[[F], F]:
+    """Declare an API operation's access; put it below `@router.get(...)` and the like.
+
+    `install_access_checks` (called once the API is assembled) enforces it.
+    """
+
+    def decorate(func: F) -> F:
+        func.access = access  # type: ignore[attr-defined]
+        return func
+
+    return decorate
+
+
+def install_access_checks(api: Any) -> None:
+    """Enforce every operation's declared access, right after Ninja's authentication.
+
+    Ninja authenticates, then reads and validates the input, then calls the operation. The
+    check belongs between the first two, so that a caller without the permission learns
+    nothing from the validation of his input: without the permission anywhere, 403, or 404 on
+    a path about one object. The operation's own selectors still decide the scope. It wraps
+    each bound operation's `_run_checks` (Ninja's authentication step); tests/test_routes.py
+    fails if that ever stops working.
+    """
+    for router in api._get_bound_routers():  # the operations that answer requests
+        for view in router.path_operations.values():
+            for operation in view.operations:
+                access = declared_access(operation.view_func)
+                if access is not None and not access.coupling and access.sign_in:
+                    _guard(operation, access)
+
+
+def _guard(operation: Any, access: Access) -> None:
+    authenticate = operation._run_checks
+    has_object = "{" in operation.path
+
+    def checks(request: HttpRequest) -> Any:
+        error = authenticate(request)
+        if error is not None or access.admits(request.user):
+            return error
+        refusal = Http404() if has_object else PermissionDenied()
+        return operation.api.on_exception(request, refusal)
+
+    operation._run_checks = checks
+
+
+def api_requires(*permissions: str, rule: Rule | None = None) -> Callable[[F], F]:
+    """A token or session user holding one of `permissions` somewhere (and passing `rule`)."""
+    if not permissions and rule is None:
+        raise ValueError("api_requires() needs a permission or a rule; use api_signed_in")
+    return _endpoint(Access(sign_in=True, permissions=permissions, rule=rule))
+
+
+def api_signed_in(func: F) -> F:
+    """Any token or session user: the operation itself shows only the user's own things."""
+    return _endpoint(Access(sign_in=True))(func)
+
+
+def api_public(func: F) -> F:
+    """No sign-in (the token request itself)."""
+    return _endpoint(Access(sign_in=False))(func)
+
+
+def api_coupling(func: F) -> F:
+    """Opened by a coupling's key: the operation's authentication is the check."""
+    return _endpoint(Access(sign_in=False, coupling=True))(func)
