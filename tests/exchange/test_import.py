@@ -16,9 +16,12 @@ from django.http import Http404
 from django.urls import include, path
 
 from hersteld import urls as project_urls
+from hersteld.core import bulk
 from hersteld.core.models import AuditEvent
-from hersteld.exchange import bulk, codec, import_tasks, imports
+from hersteld.exchange import codec, import_tasks, imports
 from hersteld.exchange.import_tasks import import_run
+from hersteld.exchange.imports import runs as import_runs
+from hersteld.exchange.imports import sources as import_sources
 from hersteld.exchange.models import Change, ExternalKey, ImportRun, ImportStatus
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import Employee, Employment, EmploymentTerms
@@ -678,7 +681,7 @@ def test_a_failed_run_can_be_continued_from_its_page(
     devries: Employer, login: Any, in_process: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = login("hr.devries")
-    monkeypatch.setattr(imports, "DEFAULT_CHUNK_SIZE", 1)
+    monkeypatch.setattr(import_runs, "DEFAULT_CHUNK_SIZE", 1)
     monkeypatch.setattr(import_tasks, "SQLITE_CHUNK_SIZE", 1)
     original = imports.Importer._write
 
@@ -943,7 +946,7 @@ def test_counting_rows_stops_at_the_limit_plus_one() -> None:
 
     endless = itertools.count()
     with pytest.raises(imports.ImportFileError) as refused:
-        imports._count_rows(endless, 10)
+        imports.count_rows(endless, 10)
     assert refused.value.errors[0].code == "too_many_rows"
     assert next(endless) == 11  # rows 0..10 were read, no more
 
@@ -1011,7 +1014,7 @@ def test_a_workbook_is_counted_by_its_rows_also_across_read_chunks(
     devries: Employer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Exactly at the limit passes, one more is refused; tiny chunks cut every tag somewhere."""
-    monkeypatch.setattr(imports, "XML_CHUNK_BYTES", 7)
+    monkeypatch.setattr(import_sources, "XML_CHUNK_BYTES", 7)
     at_limit = workbook(*(xlsx_row(n) for n in range(1, 6)))
     imports.check_workbook(at_limit, max_rows=5)
     with pytest.raises(imports.ImportFileError) as refused:

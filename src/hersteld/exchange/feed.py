@@ -14,9 +14,8 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
-from hersteld.core import audit
+from hersteld.core import audit, bulk
 from hersteld.core.models import AuditEvent
-from hersteld.exchange import bulk
 from hersteld.exchange.models import Change, FeedCounter
 
 # Audited object types that the feed and the outbound streams carry, by their feed name.

@@ -8,9 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from hersteld.core import bulk
 from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
@@ -403,3 +404,56 @@ def end_employment(*, actor: Actor, employment_id: int, end_date: dt.date) -> Em
         raise fail("end_date", problem)
     set_end_date(actor=actor, obj=employment, end_date=end_date, fields=Employment.AUDITED)
     return employment
+
+
+# --- bulk creation (the bulk import) ---------------------------------------------------------
+
+# Column order of the first EmploymentTerms row of a new employment (attnames; id and
+# created_at apart).
+TERMS_COLUMNS = ("employment_id", "valid_from", "department_id", "function_name", "hours_per_week")
+
+
+def first_terms(job: Employment) -> tuple[Any, ...]:
+    """The first EmploymentTerms row of a new employment, in TERMS_COLUMNS order."""
+    return (job.pk, job.start_date, job.department_id, job.function_name, job.hours_per_week)
+
+
+def create_many(employees: list[Employee], employments: list[Employment], now: dt.datetime) -> None:
+    """Write new employees and their employments, each with its first terms row, in bulk.
+
+    For the bulk import, which has checked every row with `check_employee` and
+    `check_employment` and writes the audit trail itself (core.audit.record_created_many).
+    COPY on PostgreSQL (ids reserved first, timestamps `now`), bulk_create elsewhere; both
+    write the same rows. The objects get their ids.
+    """
+    if not bulk.use_copy():
+        Employee.objects.bulk_create(employees, batch_size=1000)
+        Employment.objects.bulk_create(employments, batch_size=1000)
+        EmploymentTerms.objects.bulk_create(
+            [
+                EmploymentTerms(**dict(zip(TERMS_COLUMNS, first_terms(job), strict=True)))
+                for job in employments
+            ],
+            batch_size=1000,
+        )
+        return
+    for model, objects in ((Employee, employees), (Employment, employments)):
+        for obj, pk in zip(objects, bulk.reserve_ids(model, len(objects)), strict=True):
+            obj.pk = pk
+            obj.created_at = obj.updated_at = now  # type: ignore[attr-defined]
+            obj._state.adding = False
+            obj._state.db = connection.alias
+    for job in employments:
+        job.employee = job.employee  # set employee_id now that the person has an id
+    bulk.copy_objects(Employee, employees)
+    bulk.copy_objects(Employment, employments)
+    bulk.copy_insert(
+        EmploymentTerms,
+        ("id", "created_at", *TERMS_COLUMNS),
+        (
+            (pk, now, *first_terms(job))
+            for pk, job in zip(
+                bulk.reserve_ids(EmploymentTerms, len(employments)), employments, strict=True
+            )
+        ),
+    )

@@ -1,4 +1,4 @@
-"""Bulk writes on PostgreSQL with `COPY ... FROM STDIN` (psycopg 3), for the import and the feed.
+"""Bulk writes on PostgreSQL with `COPY ... FROM STDIN` (psycopg 3): new people, audit and feed rows.
 
 Elsewhere (SQLite) callers use `bulk_create`; both paths write the same rows.
 """
