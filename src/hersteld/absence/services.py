@@ -405,6 +405,35 @@ def _validate_case(
         _check_overlap(case, problems)
 
 
+def _recovered_amount(
+    case: AbsenceCase,
+    day: dt.date,
+    percentage: Decimal | None,
+    hours: Decimal | None,
+    problems: Problems,
+) -> tuple[Decimal, Decimal | None, Decimal | None]:
+    """The contract hours on `day`, and the percentage and hours of a recovery, each computed
+    from the other. The percentage wins when both are given: the hours follow from the
+    working week on the recovery date (docs/rules/recovery.md), whatever a form computed
+    from another week."""
+    terms = terms_on(case.employment, day) or terms_on(case.employment, case.first_day)
+    contract = Decimal(terms.hours_per_week if terms else case.employment.hours_per_week)
+    if percentage is not None:
+        code = rules.percentage_problem(percentage)
+        problems.check("percentage", code)
+        if code is None:
+            percentage = percentage.quantize(rules.CENT)
+            hours = rules.hours_for_percentage(contract, percentage)
+    else:
+        assert hours is not None
+        code = rules.hours_problem(contract, hours)
+        if code:
+            problems.add("hours", code, hours=f"{contract.normalize():f}")
+        else:
+            percentage = rules.percentage_for_hours(contract, hours)
+    return contract, percentage, hours
+
+
 def _chain_changed(case: AbsenceCase, left_chain: AbsenceCase | None = None) -> None:
     """Announce that the chain of `case` may have changed; poortwachter replans it."""
     signals.chain_changed.send(sender=AbsenceCase, case=case, left_chain=left_chain)
@@ -726,23 +755,7 @@ def add_recovery(*, actor: Actor, case_id: int, data: dict[str, Any]) -> Recover
         problems.add("percentage", "recovery_amount_required")
     problems.raise_if_any()
     assert day is not None
-    terms = terms_on(case.employment, day) or terms_on(case.employment, case.first_day)
-    contract = Decimal(terms.hours_per_week if terms else case.employment.hours_per_week)
-    if percentage is not None:
-        # The percentage wins when both are given: the hours follow from the working week
-        # on the recovery date (docs/rules/recovery.md), whatever a form computed from another week.
-        code = rules.percentage_problem(percentage)
-        problems.check("percentage", code)
-        if code is None:
-            percentage = percentage.quantize(rules.CENT)
-            hours = rules.hours_for_percentage(contract, percentage)
-    else:
-        assert hours is not None
-        code = rules.hours_problem(contract, hours)
-        if code:
-            problems.add("hours", code, hours=f"{contract.normalize():f}")
-        else:
-            percentage = rules.percentage_for_hours(contract, hours)
+    contract, percentage, hours = _recovered_amount(case, day, percentage, hours, problems)
     previous = case.recoveries.order_by("-date").first()
     if day < case.first_day:
         problems.add("date", "recovery_before_first_day")
@@ -879,21 +892,7 @@ def correct_recovery(*, actor: Actor, recovery_id: int, data: dict[str, Any]) ->
     if percentage is None and hours is None:
         percentage = recovery.percentage
     assert day is not None
-    terms = terms_on(case.employment, day) or terms_on(case.employment, case.first_day)
-    contract = Decimal(terms.hours_per_week if terms else case.employment.hours_per_week)
-    if percentage is not None:
-        code = rules.percentage_problem(percentage)
-        problems.check("percentage", code)
-        if code is None:
-            percentage = percentage.quantize(rules.CENT)
-            hours = rules.hours_for_percentage(contract, percentage)
-    else:
-        assert hours is not None
-        code = rules.hours_problem(contract, hours)
-        if code:
-            problems.add("hours", code, hours=f"{contract.normalize():f}")
-        else:
-            percentage = rules.percentage_for_hours(contract, hours)
+    contract, percentage, hours = _recovered_amount(case, day, percentage, hours, problems)
     earlier = case.recoveries.exclude(pk=recovery.pk).order_by("-date", "-id").first()
     if day < case.first_day:
         problems.add("date", "recovery_before_first_day")

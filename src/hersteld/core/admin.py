@@ -3,7 +3,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from hersteld.core.actor import Actor
 from hersteld.core.models import AccessEvent, AuditEvent
+
+
+def admin_actor(request: HttpRequest) -> Actor:
+    """Django admin serves signed-in staff only: the user acting there, for the audit trail."""
+    user = request.user
+    assert user.is_authenticated
+    return user
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # serves several models

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from hersteld.core.actor import Actor
+from hersteld.core.admin import admin_actor
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
 from hersteld.organisations.models import Arbodienst
@@ -17,13 +17,6 @@ AUDITED_SETTINGS = (
     "consult_planning_week",
     "signal_days",
 )
-
-
-def _staff(request: HttpRequest) -> Actor:
-    """Django admin serves signed-in staff only: the acting user."""
-    user = request.user
-    assert user.is_authenticated
-    return user
 
 
 @admin.register(Arbodienst)
@@ -42,7 +35,7 @@ class ArbodienstAdmin(admin.ModelAdmin):
         changes = diff(before, snapshot(obj, AUDITED_SETTINGS))
         if changes:
             record_change(
-                actor=_staff(request),
+                actor=admin_actor(request),
                 action=AuditAction.UPDATE if change else AuditAction.CREATE,
                 obj=obj,
                 changes=changes,

@@ -6,19 +6,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from hersteld.core.actor import Actor
+from hersteld.core.admin import admin_actor
 from hersteld.core.audit import diff, record_change, snapshot
 from hersteld.core.models import AuditAction
 from hersteld.poortwachter.models import HolidayDecree
 from hersteld.poortwachter.services import resync_around
 from hersteld.poortwachter.workdays import builtin_decrees
-
-
-def _staff(request: HttpRequest) -> Actor:
-    """Django admin serves signed-in staff only: the acting user."""
-    user = request.user
-    assert user.is_authenticated
-    return user
 
 
 @admin.register(HolidayDecree)
@@ -46,7 +39,7 @@ class HolidayDecreeAdmin(admin.ModelAdmin):
         changes = diff(before, snapshot(obj, fields))
         if changes:
             record_change(
-                actor=_staff(request),
+                actor=admin_actor(request),
                 action=AuditAction.UPDATE if change else AuditAction.CREATE,
                 obj=obj,
                 changes=changes,
@@ -54,7 +47,9 @@ class HolidayDecreeAdmin(admin.ModelAdmin):
 
     def delete_model(self, request: HttpRequest, obj: HolidayDecree) -> None:
         changes = diff(snapshot(obj, HolidayDecree.AUDITED), {})
-        record_change(actor=_staff(request), action=AuditAction.DELETE, obj=obj, changes=changes)
+        record_change(
+            actor=admin_actor(request), action=AuditAction.DELETE, obj=obj, changes=changes
+        )
         super().delete_model(request, obj)
         resync_around(obj.day)
 
