@@ -155,3 +155,15 @@ def refused() -> Callable[..., dict[str, list[str]]]:
         return codes(info.value)
 
     return run
+
+
+@pytest.fixture
+def world(db: Any, settings: Any) -> Any:
+    """A small world of personas built from factories (tests/support/world.py), not the demo.
+
+    Its users get a fast password hash: a test of the world never logs a demo user in.
+    """
+    from tests.support.world import world as build
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return build()

@@ -1,4 +1,4 @@
-"""Employers and the department tree (P2)."""
+"""Employers and the department tree (P2), in a small world of personas (tests/support/world.py)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,12 @@ from django.http import Http404
 
 from hersteld.core.models import AuditEvent
 from hersteld.organisations import services
-from hersteld.organisations.models import Arbodienst, Department, Employer
 
 pytestmark = pytest.mark.django_db
 
 
-def test_create_employer_validates_kvk_and_loonheffingennummer(persona) -> None:
-    admin = persona("admin.noord")
+def test_create_employer_validates_kvk_and_loonheffingennummer(world) -> None:
+    admin = world.admin
     with pytest.raises(ValidationError) as info:
         services.create_employer(
             actor=admin,
@@ -39,37 +38,37 @@ def test_create_employer_validates_kvk_and_loonheffingennummer(persona) -> None:
     ).exists()
 
 
-def test_an_admin_cannot_create_employers_in_another_tenant(persona) -> None:
+def test_an_admin_cannot_create_employers_in_another_tenant(world) -> None:
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
         services.create_employer(
-            actor=persona("admin.noord"),
-            arbodienst=Arbodienst.objects.get(slug="arbo-zuid"),
+            actor=world.admin,
+            arbodienst=world.other_tenant,
             data={"name": "X", "kvk_number": "12345678"},
         )
 
 
-def test_employer_users_cannot_change_the_employer(persona) -> None:
+def test_employer_users_cannot_change_the_employer(world) -> None:
     with pytest.raises(Http404):
         services.update_employer(
-            actor=persona("hr.devries"),
-            employer_id=persona("hr.devries").employer_id,
+            actor=world.hr,
+            employer_id=world.hr.employer_id,
             data={"name": "Anders"},
         )
 
 
-def test_update_employer_records_before_and_after(persona) -> None:
-    admin = persona("admin.noord")
-    employer = Employer.objects.get(name="Transport Jansen")
+def test_update_employer_records_before_and_after(world) -> None:
+    admin = world.admin
+    employer = world.other_employer
     services.update_employer(actor=admin, employer_id=employer.pk, data={"own_risk_wga": True})
     event = AuditEvent.objects.filter(object_type="organisations.employer").latest("id")
     assert event.changes == {"own_risk_wga": [False, True]}
 
 
-def test_departments_form_a_tree_and_moving_rewrites_the_subtree(persona) -> None:
-    admin = persona("admin.noord")
-    employer = Employer.objects.get(name="Transport Jansen")
+def test_departments_form_a_tree_and_moving_rewrites_the_subtree(world) -> None:
+    admin = world.admin
+    employer = world.other_employer
     a = services.create_department(
         actor=admin, employer_id=employer.pk, data={"code": "A", "name": "A"}
     )
@@ -80,7 +79,9 @@ def test_departments_form_a_tree_and_moving_rewrites_the_subtree(persona) -> Non
         actor=admin, employer_id=employer.pk, data={"code": "C", "name": "C", "parent": b}
     )
     assert (c.depth, c.path.startswith(a.path)) == (2, True)
-    other = Department.objects.get(code="PLN")
+    other = services.create_department(
+        actor=admin, employer_id=employer.pk, data={"code": "PLN", "name": "Planning"}
+    )
     services.update_department(actor=admin, department_id=b.pk, data={"parent": other})
     c.refresh_from_db()
     assert c.path.startswith(other.path) and c.depth == 2
@@ -89,21 +90,32 @@ def test_departments_form_a_tree_and_moving_rewrites_the_subtree(persona) -> Non
     assert info.value.error_dict["parent"][0].code == "department_cycle"
 
 
-def test_department_codes_are_unique_per_employer(persona) -> None:
-    admin = persona("admin.noord")
-    employer = Employer.objects.get(name="Transport Jansen")
+def test_department_codes_are_unique_per_employer(world) -> None:
     with pytest.raises(ValidationError) as info:
         services.create_department(
-            actor=admin, employer_id=employer.pk, data={"code": "PLN", "name": "Dubbel"}
+            actor=world.admin,
+            employer_id=world.employer.pk,
+            data={"code": world.sibling_department.code, "name": "Dubbel"},
         )
     assert info.value.error_dict["code"][0].code == "department_code_taken"
 
 
-def test_a_department_with_people_in_service_cannot_close(persona) -> None:
-    admin = persona("admin.noord")
-    with pytest.raises(ValidationError):
+def test_a_department_with_people_in_service_cannot_close(world) -> None:
+    with pytest.raises(ValidationError) as info:
         services.end_department(
-            actor=admin,
-            department_id=Department.objects.get(code="BAK").pk,
+            actor=world.admin,
+            department_id=world.department.pk,  # the employee works in its sub-department
             end_date=dt.date(2026, 12, 31),
         )
+    assert info.value.error_dict["end_date"][0].code == "department_in_use"
+
+
+def test_a_department_without_people_in_service_closes(world) -> None:
+    empty = services.create_department(
+        actor=world.admin, employer_id=world.employer.pk, data={"code": "LEEG", "name": "Leeg"}
+    )
+    services.end_department(
+        actor=world.admin, department_id=empty.pk, end_date=dt.date(2026, 12, 31)
+    )
+    empty.refresh_from_db()
+    assert empty.end_date == dt.date(2026, 12, 31)

@@ -1,0 +1,188 @@
+"""A small world of personas, built from factories and the services, independent of the demo.
+
+`world()` makes two arbodiensten; the first has two employers, the first of those a
+department with a sub-department; and the users that tests of rights need: the operator,
+an arbodienst admin, a casemanager, a company doctor, an HR user of each employer, a
+department manager and an employee, plus an admin of the other arbodienst. Names and
+numbers are fictional and sequence-numbered, so a world never clashes with another (nor
+with the demo data the rest of the suite still reads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import factory
+from factory.django import DjangoModelFactory
+
+from hersteld.accounts.models import User
+from hersteld.accounts.services import create_user
+from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.organisations.services import create_department, create_employer
+from hersteld.people.models import Employee, Employment
+from hersteld.people.services import add_employment
+
+PASSWORD = "world-password-1234"
+
+
+class ArbodienstFactory(DjangoModelFactory[Arbodienst]):
+    """A tenant (no service creates one: the operator does it in Django admin)."""
+
+    class Meta:
+        model = Arbodienst
+
+    name = factory.Sequence(lambda n: f"Arbo Wereld {n}")
+    slug = factory.Sequence(lambda n: f"arbo-wereld-{n}")
+
+
+class OperatorFactory(DjangoModelFactory[User]):
+    """The installation's operator: the actor that sets up a world through the services."""
+
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"operator-{n}")
+    role = "operator"
+    is_staff = True
+
+
+def _kvk(n: int) -> str:
+    return f"{70_000_000 + n:08d}"
+
+
+class _Counter:
+    value = 0
+
+    @classmethod
+    def next(cls) -> int:
+        cls.value += 1
+        return cls.value
+
+
+def employer(actor: Any, arbodienst: Arbodienst, name: str) -> Employer:
+    return create_employer(
+        actor=actor,
+        arbodienst=arbodienst,
+        data={"name": f"{name} {_Counter.next()}", "kvk_number": _kvk(_Counter.next())},
+    )
+
+
+def department(actor: Any, of: Employer, code: str, parent: Department | None = None) -> Department:
+    data: dict[str, Any] = {"code": code, "name": f"Afdeling {code}"}
+    if parent is not None:
+        data["parent"] = parent
+    return create_department(actor=actor, employer_id=of.pk, data=data)
+
+
+def employment(actor: Any, of: Department, surname: str) -> Employment:
+    n = _Counter.next()
+    return add_employment(
+        actor=actor,
+        data={
+            "initials": "W.",
+            "first_name": "Wim",
+            "surname_prefix": "",
+            "surname": surname,
+            "birth_date": dt.date(1985, 3, 14),
+            "gender": "M",
+            "marital_status": "unmarried",
+            "bsn": "",
+            "postcode": "3511 AB",
+            "street": "Wereldstraat",
+            "house_number": n,
+            "house_number_addition": "",
+            "city": "Utrecht",
+            "country": "NL",
+            "phone": "0301234567",
+            "email": f"w{n}@example.org",
+            "department": of,
+            "employer": of.employer,
+            "personnel_number": f"W-{n:05d}",
+            "start_date": dt.date(2020, 1, 1),
+            "hours_per_week": Decimal("36"),
+            "annual_salary": Decimal("40000"),
+            "contract_type": "permanent",
+            "function_name": "Medewerker",
+            "no_risk_policy": False,
+            "insurance": "",
+            "wia_percentage": None,
+        },
+    )
+
+
+def user(actor: Any, role: str, **home: Any) -> User:
+    """A user through the service; the tenant follows from the employer or employee."""
+    n = _Counter.next()
+    if "arbodienst" not in home:
+        of = home.get("employer") or home["employee"].employer
+        home["arbodienst"] = of.arbodienst
+    return create_user(
+        actor=actor,
+        data={"username": f"{role}-{n}", "role": role, "password": PASSWORD, **home},
+    )
+
+
+@dataclass
+class World:
+    operator: User
+    tenant: Arbodienst
+    other_tenant: Arbodienst
+    employer: Employer
+    other_employer: Employer
+    foreign_employer: Employer  # of the other arbodienst
+    department: Department
+    sub_department: Department
+    sibling_department: Department
+    own_employment: Employment  # the employee's, in the sub-department
+    colleague_employment: Employment  # the same employer, the sibling department
+    admin: User
+    casemanager: User
+    medic: User
+    hr: User
+    other_hr: User  # of the other employer
+    manager: User  # limited to `department` and below
+    employee: User
+    other_admin: User  # of the other arbodienst
+
+    @property
+    def own_employee(self) -> Employee:
+        return self.own_employment.employee
+
+
+def world() -> World:
+    operator = OperatorFactory()
+    tenant, other_tenant = ArbodienstFactory(), ArbodienstFactory()
+    main = employer(operator, tenant, "Wereldbakkers")
+    other = employer(operator, tenant, "Wereldtransport")
+    foreign = employer(operator, other_tenant, "Wereldzorg")
+    top = department(operator, main, "PROD")
+    sub = department(operator, main, "PROD-OVEN", parent=top)
+    sibling = department(operator, main, "WINKEL")
+    # The operator keeps tenants and users; people are the arbodienst's (its admin adds them).
+    admin = user(operator, "arbodienst_admin", arbodienst=tenant)
+    own = employment(admin, sub, "Werknemer")
+    colleague = employment(admin, sibling, "Collega")
+    return World(
+        operator=operator,
+        tenant=tenant,
+        other_tenant=other_tenant,
+        employer=main,
+        other_employer=other,
+        foreign_employer=foreign,
+        department=top,
+        sub_department=sub,
+        sibling_department=sibling,
+        own_employment=own,
+        colleague_employment=colleague,
+        admin=admin,
+        casemanager=user(operator, "casemanager", arbodienst=tenant),
+        medic=user(operator, "medic", arbodienst=tenant),
+        hr=user(operator, "employer_user", employer=main),
+        other_hr=user(operator, "employer_user", employer=other),
+        manager=user(operator, "employer_user", employer=main, department=top),
+        employee=user(operator, "employee", employer=main, employee=own.employee),
+        other_admin=user(operator, "arbodienst_admin", arbodienst=other_tenant),
+    )
