@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import secrets
 import sys
+
+# Commands that only compute and print: they need no secret key (see main).
+SIGNS_NOTHING = frozenset({"poortwachter", "scan_text"})
 
 ALIASES = {
     "run-daily": "run_daily",
@@ -44,6 +48,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(
             "hersteld demo-data needs the demo extra: pip install 'hersteld[demo]' (make demo does)."
         )
+    if command in SIGNS_NOTHING and not (
+        os.environ.get("HERSTELD_SECRET_KEY") or os.environ.get("HERSTELD_SECRET_KEY_FILE")
+    ):
+        # A pure computation (a Poortwachter plan, a text scan) signs no session, token or
+        # link: it runs anywhere, also on a machine that serves nothing and has no key.
+        os.environ["HERSTELD_SECRET_KEY"] = secrets.token_urlsafe(50)
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line

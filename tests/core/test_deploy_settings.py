@@ -125,3 +125,17 @@ def test_a_refusal_is_one_warning_line_without_traceback(login, caplog) -> None:
     assert records[0].levelname == "WARNING"
     assert records[0].exc_info is None
     assert "/users/" in records[0].getMessage()
+
+
+def test_a_pure_computation_runs_without_a_secret_key(tmp_path) -> None:
+    """`hersteld poortwachter plan` and `scan-text` sign nothing: no key, no demo, still run."""
+    done = run(
+        ["-m", "hersteld.cli", "poortwachter", "plan", "--period", "2025-07-24:", "--json"],
+        {},
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    report = next(
+        m for m in json.loads(done.stdout)["milestones"] if m["code"] == "MELDING_42_WEKEN"
+    )
+    assert report["due"] == "2026-05-18"  # the 295th day is a decree day (2026-05-15)
