@@ -310,16 +310,22 @@ def issue_token(*, user: User, name: str = "") -> tuple[str, ApiToken]:
 
 @transaction.atomic
 def revoke_token(*, user: User, token_id: int) -> ApiToken:
-    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
+    """A user revokes one of his own tokens."""
+    return _revoke(actor=user, owner=user, token_id=token_id)
+
+
+def _revoke(*, actor: User, owner: User, token_id: int) -> ApiToken:
+    """Revoke one token of `owner` (404 when he has none with that id), audited once."""
+    token = ApiToken.objects.select_for_update().filter(user=owner, pk=token_id).first()
     if token is None:
         raise Http404
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record_change(
-            actor=user,
+            actor=actor,
             action=AuditAction.TOKEN,
-            obj=user,
+            obj=owner,
             changes={"token": [f"{token.prefix}…", "revoked"]},
         )
     return token
@@ -484,19 +490,7 @@ def revoke_access(*, actor: User, user: User, reason: str) -> None:
 def revoke_token_of(*, actor: User, user_id: int, token_id: int) -> ApiToken:
     """An administrator revokes one token of a user in his scope (404 outside it)."""
     user = locked(User, actor, user_id, "accounts.manage")
-    token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
-    if token is None:
-        raise Http404
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record_change(
-            actor=actor,
-            action=AuditAction.TOKEN,
-            obj=user,
-            changes={"token": [f"{token.prefix}…", "revoked"]},
-        )
-    return token
+    return _revoke(actor=actor, owner=user, token_id=token_id)
 
 
 @transaction.atomic
