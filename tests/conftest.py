@@ -56,6 +56,18 @@ def login(db: Any) -> Callable[[str], Client]:
     return make
 
 
+@pytest.fixture
+def sign_in(login: Callable[[str], Client]) -> Callable[[User], Client]:
+    """A portal client for any user (of a `world`): a confirmed device stands in for having
+    passed the second factor, which staff roles need."""
+
+    def make(user: User) -> Client:
+        TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+        return login(user.username)
+
+    return make
+
+
 class ApiClient:
     """A JSON client with a bearer token of one user."""
 
