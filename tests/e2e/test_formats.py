@@ -11,20 +11,14 @@ not leave "klachten en klachten" (issue 11 items 15 and 16).
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from hersteld.absence import services as absence_services
-from hersteld.absence.models import CaseKind
-from hersteld.accounts.models import User
-from hersteld.organisations.models import Department
-from hersteld.people import services as people_services
 from hersteld.people.models import Employment
-from tests.factories import employment_data
 from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, shot, submit
+from tests.support.formats import format_record
 
 pytestmark = pytest.mark.e2e
 
@@ -103,36 +97,7 @@ def test_replacing_terms_merges_a_repeated_neutral_word(page: Page) -> None:
 
 @pytest.fixture
 def record() -> tuple[Employment, int]:
-    """32 hours and € 41.310 from 01-03-2024, then 37,5 hours and € 52.000,50; sick from
-    02-02-2026 (a Monday), 50% recovered on 09-02-2026."""
-    hr = User.objects.get(username="hr.devries")
-    department = Department.objects.get(code="BAK")
-    employment = people_services.add_employment(
-        actor=hr,
-        data=employment_data(
-            department,
-            surname="Formatproef",
-            personnel_number="FMT-E2E",
-            start_date=dt.date(2024, 3, 1),
-            hours_per_week=Decimal("32"),
-            annual_salary=Decimal("41310"),
-        ),
-    )
-    people_services.update_employment(
-        actor=hr,
-        employment_id=employment.pk,
-        data={"annual_salary": Decimal("52000.50"), "hours_per_week": Decimal("37.5")},
-        valid_from=dt.date(2025, 1, 1),
-    )
-    case = absence_services.add_case(
-        actor=hr,
-        employment_id=employment.pk,
-        kind=CaseKind.SICKNESS,
-        data={"first_day": dt.date(2026, 2, 2)},
-    )
-    absence_services.add_recovery(
-        actor=hr, case_id=case.pk, data={"date": dt.date(2026, 2, 9), "percentage": Decimal("50")}
-    )
+    employment, case = format_record("FMT-E2E")
     return employment, case.pk
 
 

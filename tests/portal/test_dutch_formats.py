@@ -10,52 +10,16 @@ import pytest
 from django.utils import translation
 
 from hersteld.absence import services as absence_services
-from hersteld.absence.models import CaseKind, Recovery
+from hersteld.absence.models import Recovery
 from hersteld.core.models import AuditEvent
-from hersteld.organisations.models import Department
-from hersteld.people import services as people_services
-from tests.factories import employment_data
+from tests.support.formats import format_record
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def record(persona):
-    """Tess Formatproef: 32 hours and € 41.310 from 01-03-2024, then 37,5 hours and
-    € 52.000,50; birth date corrected 17-05-1990 -> 18-05-1990; sick from 02-02-2026,
-    50% recovered on 09-02-2026."""
-    hr = persona("hr.devries")
-    department = Department.objects.get(code="BAK")
-    employment = people_services.add_employment(
-        actor=hr,
-        data=employment_data(
-            department,
-            surname="Formatproef",
-            personnel_number="FMT-1",
-            start_date=dt.date(2024, 3, 1),
-            hours_per_week=Decimal("32"),
-            annual_salary=Decimal("41310"),
-        ),
-    )
-    people_services.update_employment(
-        actor=hr,
-        employment_id=employment.pk,
-        data={"annual_salary": Decimal("52000.50"), "hours_per_week": Decimal("37.5")},
-        valid_from=dt.date(2025, 1, 1),
-    )
-    people_services.update_employee(
-        actor=hr, employee_id=employment.employee_id, data={"birth_date": dt.date(1990, 5, 18)}
-    )
-    case = absence_services.add_case(
-        actor=hr,
-        employment_id=employment.pk,
-        kind=CaseKind.SICKNESS,
-        data={"first_day": dt.date(2026, 2, 2)},
-    )
-    absence_services.add_recovery(
-        actor=hr, case_id=case.pk, data={"date": dt.date(2026, 2, 9), "percentage": Decimal("50")}
-    )
-    return employment, case
+def record(db):
+    return format_record("FMT-1")
 
 
 def _text(response) -> str:
