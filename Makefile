@@ -7,7 +7,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 
-.PHONY: install demo test lint serve clean lock
+.PHONY: install demo test lint serve clean lock chromium system-libraries
 
 # The virtualenv with the project and one extra (demo, or dev which includes demo),
 # constrained by requirements.lock.
@@ -19,10 +19,16 @@ define venv_install
 	@touch $@
 endef
 
-install: $(STAMP) chromium
+install: $(STAMP) chromium system-libraries
 
 $(STAMP): pyproject.toml requirements.lock
 	$(call venv_install,dev)
+
+# PDFs are laid out by WeasyPrint on Debian's pango; PDF text checks use poppler-utils.
+system-libraries:
+	@{ ldconfig -p | grep -q libpango-1.0 && command -v pdftotext >/dev/null 2>&1; } || { \
+	  echo "Installing Debian pango and poppler-utils"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; }
 
 # Browser tests drive Debian's chromium; never a downloaded browser.
 chromium:
