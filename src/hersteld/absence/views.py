@@ -140,6 +140,12 @@ def _tabs(request: AuthedRequest, case: AbsenceCase) -> list[tuple[str, str]]:
         tabs.insert(1, ("timeline", _("Timeline")))
     if selectors.can_see_medical(request.user, case):
         tabs.append(("medical", _("Medical file")))
+    # Tabs of higher apps (documents, consults, messages) come through a hook, before history.
+    for _receiver, added in signals.dossier_tabs.send(
+        sender=AbsenceCase, case=case, user=request.user
+    ):
+        extra: list[signals.DossierTab] = added or []
+        tabs.extend((extra_tab.key, extra_tab.label) for extra_tab in extra)
     if request.user.has_perm_anywhere("audit.view"):
         tabs.append(("history", _("History")))
     return tabs

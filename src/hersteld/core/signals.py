@@ -4,6 +4,8 @@ A lower app announces; a higher app listens (connected in its `AppConfig.ready()
 no app imports one above it. Receivers run inside the sender's transaction.
 """
 
+from typing import NamedTuple
+
 from django.dispatch import Signal
 
 # organisations -> people: a department is about to end on `end_date`. A receiver answers an
@@ -23,3 +25,17 @@ chain_changed = Signal()
 # absence -> poortwachter: the dossier shows `tab` of `case` to `user`; a receiver answers the
 # extra context that tab needs (the timeline), or None. Arguments: case, tab, user.
 dossier_tab = Signal()
+
+# absence -> higher apps (documents, consults, messages): the tabs they add to the dossier of
+# `case` for `user`. A receiver answers a list of `DossierTab` (empty when the user may not see
+# it). The chosen tab's content comes from `dossier_tab`, whose answer names the template to
+# include as "tab_template". Writes go to the app's own URLs, never to the dossier page.
+# Arguments: case, user.
+dossier_tabs = Signal()
+
+
+class DossierTab(NamedTuple):
+    """A tab a higher app adds to the dossier: its key in `?tab=` and its (translated) label."""
+
+    key: str
+    label: str
