@@ -144,8 +144,8 @@ def _tabs(request: AuthedRequest, case: AbsenceCase) -> list[tuple[str, str]]:
     for _receiver, added in signals.dossier_tabs.send(
         sender=AbsenceCase, case=case, user=request.user
     ):
-        extra: list[signals.DossierTab] = added or []
-        tabs.extend((extra_tab.key, extra_tab.label) for extra_tab in extra)
+        if isinstance(added, list):
+            tabs.extend((extra.key, extra.label) for extra in added)
     if request.user.has_perm_anywhere("audit.view"):
         tabs.append(("history", _("History")))
     return tabs
