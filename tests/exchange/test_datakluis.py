@@ -75,7 +75,11 @@ def test_sealing_round_trip_and_keyed_digest(keyed: Path) -> None:
     token = vault.seal(values)
     assert b"Kluisvrouw" not in token and b"111222333" not in token
     opened = vault.unseal(token)
-    assert (opened["surname"], opened["bsn"], opened["house_number"]) == ("Kluisvrouw", "111222333", 12)
+    assert (opened["surname"], opened["bsn"], opened["house_number"]) == (
+        "Kluisvrouw",
+        "111222333",
+        12,
+    )
     assert opened["email"] is None  # every identifying field is in the token, also the empty ones
     assert vault.digest(7, "111222333") == vault.digest(7, "111222333")
     assert vault.digest(7, "111222333") != vault.digest(8, "111222333")
@@ -136,7 +140,12 @@ def test_the_population_is_stored_pseudonymised_with_its_employments_intact(klui
     assert sealed.count() == 2
     for employee in sealed:
         assert employee.surname.startswith("DK-") and employee.initials == "X"
-        assert (employee.first_name, employee.bsn, employee.street, employee.email) == ("", "", "", "")
+        assert (employee.first_name, employee.bsn, employee.street, employee.email) == (
+            "",
+            "",
+            "",
+            "",
+        )
         assert employee.birth_date == dt.date(1990, 4, 2)  # kept for the statistics
     bram = Employment.objects.get(employer=kluis.employer, personnel_number="KP-2")
     assert (bram.start_date, bram.hours_per_week) == (dt.date(2020, 1, 1), Decimal("20.00"))
@@ -176,14 +185,21 @@ def test_a_sealed_person_is_shown_to_nobody(kluis: Any, sign_in: Any, api: Any) 
 def test_a_mutation_of_a_sealed_person_stays_sealed(kluis: Any) -> None:
     code = kluis.department.code
     moved = person("K-1", surname="Kluisvrouw-Berg", initials="A.", first_name="Anouk")
-    item = {"employee": moved, "employment": job("KD-1", personnel_number="KP-1", department_code=code)}
-    message = kluis.vault.deliver("KLUIS-MUT-1", [item], sent_at="2025-03-04T09:00:00+01:00", message_type="employee")
+    item = {
+        "employee": moved,
+        "employment": job("KD-1", personnel_number="KP-1", department_code=code),
+    }
+    message = kluis.vault.deliver(
+        "KLUIS-MUT-1", [item], sent_at="2025-03-04T09:00:00+01:00", message_type="employee"
+    )
     message.refresh_from_db()
     assert message.status == InboxStatus.PROCESSED, message.errors
     anouk = Employee.objects.get(pk=kluis.anouk.pk)
     assert anouk.sealed and anouk.surname == kluis.anouk.surname
     assert vault.unseal(anouk.sealed_identity.token)["surname"] == "Kluisvrouw-Berg"
-    row = AuditEvent.objects.filter(object_type="people.employee", object_id=str(anouk.pk)).latest("id")
+    row = AuditEvent.objects.filter(object_type="people.employee", object_id=str(anouk.pk)).latest(
+        "id"
+    )
     assert row.changes == {"surname": ["(verzegeld)", "(verzegeld)"]}
 
 
@@ -198,13 +214,19 @@ def test_a_sick_report_reveals_the_person_for_that_purpose_without_a_duplicate(
     assert Employee.objects.filter(employer=kluis.employer).count() == people_before
     anouk = Employee.objects.get(pk=kluis.anouk.pk)
     assert not anouk.sealed
-    assert (anouk.surname, anouk.first_name, anouk.email) == ("Kluisvrouw", "Anouk", "tess@example.org")
+    assert (anouk.surname, anouk.first_name, anouk.email) == (
+        "Kluisvrouw",
+        "Anouk",
+        "tess@example.org",
+    )
     assert AbsenceCase.objects.filter(employment__employee=anouk).count() == 1
     assert not SealedIdentity.objects.filter(employee=anouk).exists()
     reveal = AuditEvent.objects.get(object_id=str(anouk.pk), reason="Datakluis: sick_report")
     assert reveal.changes["sealed"] == [True, False]
     assert reveal.changes["surname"][1] == "Kluisvrouw"
-    assert AccessEvent.objects.filter(object_id=str(anouk.pk), purpose="reveal:sick_report").exists()
+    assert AccessEvent.objects.filter(
+        object_id=str(anouk.pk), purpose="reveal:sick_report"
+    ).exists()
     page = sign_in(kluis.casemanager).get(reverse("people:employee_detail", args=[anouk.pk]))
     assert page.status_code == 200 and "Kluisvrouw" in page.content.decode()
     # The other person of the population stays sealed.
@@ -233,12 +255,16 @@ def test_a_casemanager_reveals_a_never_absent_employee_for_a_preventive_consult(
 
 def test_the_reveal_by_api_finds_the_person_by_the_couplings_key(kluis: Any, api: Any) -> None:
     rest = api(kluis.medic.username)
-    answer = rest.post("/api/v1/exchange/vault/reveal", {"employer_id": kluis.employer.pk, "key": "K-2"})
+    answer = rest.post(
+        "/api/v1/exchange/vault/reveal", {"employer_id": kluis.employer.pk, "key": "K-2"}
+    )
     assert answer.status_code == 200, answer.content
     bram = _employee_id(kluis, "KP-2")
     assert answer.json() == {"employee_id": bram, "display_name": "B. Kluisman"}
     assert rest.get(f"/api/v1/employees/{bram}").json()["surname"] == "Kluisman"
-    unknown = rest.post("/api/v1/exchange/vault/reveal", {"employer_id": kluis.employer.pk, "key": "NOPE"})
+    unknown = rest.post(
+        "/api/v1/exchange/vault/reveal", {"employer_id": kluis.employer.pk, "key": "NOPE"}
+    )
     assert unknown.status_code == 422
     assert Employee.objects.filter(employer=kluis.employer).count() == 4  # 2 of the world + 2
 
@@ -271,15 +297,90 @@ def test_the_functional_administrator_can_neither_reveal_nor_read_the_messages(
 def test_matching_on_the_bsn_works_on_its_keyed_digest(world: Any, keyed: Path) -> None:
     coupling = vault_coupling(world, bsn=True)
     code = world.department.code
-    first = {"employee": person("B-1", bsn="111222333"), "employment": job("BD-1", department_code=code)}
+    first = {
+        "employee": person("B-1", bsn="111222333"),
+        "employment": job("BD-1", department_code=code),
+    }
     coupling.deliver("KLUIS-BSN-1", [first], message_type="employee")
     employee = Employee.objects.get(employer=world.employer, sealed=True)
     assert employee.bsn == "" and employee.sealed_identity.bsn_digest == vault.digest(
         world.employer.pk, "111222333"
     )
     # The employer's system re-keys the person (a new IdWrknmr): the BSN still finds him.
-    again = {"employee": person("B-NEW", bsn="111222333"), "employment": job("BD-1", department_code=code)}
-    message = coupling.deliver("KLUIS-BSN-2", [again], sent_at="2025-03-04T09:00:00+01:00", message_type="employee")
+    again = {
+        "employee": person("B-NEW", bsn="111222333"),
+        "employment": job("BD-1", department_code=code),
+    }
+    message = coupling.deliver(
+        "KLUIS-BSN-2", [again], sent_at="2025-03-04T09:00:00+01:00", message_type="employee"
+    )
     message.refresh_from_db()
     assert message.status == InboxStatus.PROCESSED, message.errors
     assert Employee.objects.filter(employer=world.employer, sealed=True).count() == 1
+
+
+def test_a_pregnancy_leave_reveals_her_for_that_purpose(kluis: Any, sign_in: Any) -> None:
+    """The leave path (absence.services.add_case) reveals as the sick report does: here the
+    coupling adds the leave (the actor that sees its own sealed people)."""
+    from hersteld.absence import services as absence_services
+    from hersteld.exchange.apply import coupling_actor
+
+    anouk = kluis.anouk
+    start = dt.date.today() - dt.timedelta(days=10)
+    absence_services.add_case(
+        actor=coupling_actor(kluis.vault.coupling),
+        employment_id=Employment.objects.get(employee=anouk).pk,
+        kind="pregnancy_leave",
+        data={"first_day": start, "expected_delivery": start + dt.timedelta(days=41)},
+    )
+    anouk.refresh_from_db()
+    assert not anouk.sealed and anouk.surname == "Kluisvrouw"
+    assert AuditEvent.objects.filter(
+        object_id=str(anouk.pk), reason="Datakluis: pregnancy_leave"
+    ).exists()
+    assert AccessEvent.objects.filter(
+        object_id=str(anouk.pk), purpose="reveal:pregnancy_leave"
+    ).exists()
+
+
+def test_a_portal_user_cannot_add_a_case_for_a_sealed_person(kluis: Any) -> None:
+    """Nobody sees a sealed person, so nobody reports him sick by hand either (404)."""
+    from django.http import Http404
+
+    from hersteld.absence import services as absence_services
+
+    with pytest.raises(Http404):
+        absence_services.add_case(
+            actor=kluis.casemanager,
+            employment_id=Employment.objects.get(employee=kluis.anouk).pk,
+            kind="sickness",
+            data={"first_day": dt.date.today()},
+        )
+    assert Employee.objects.get(pk=kluis.anouk.pk).sealed
+
+
+def test_sealed_people_are_not_sent_on_by_outbound_streams(world: Any, keyed: Path) -> None:
+    """Another coupling of the employer sends stream 2 on; a sealed person is not sent (his
+    placeholders would mean nothing to the target), a revealed one is."""
+    from hersteld.exchange.models import OutboxMessage
+
+    target = services.request_coupling(
+        actor=world.admin,
+        employer_id=world.employer.pk,
+        data={
+            "source_system": "Doorsturen",
+            "employer_key": "DOOR",
+            "connection_no": "DOOR-1",
+            "outbound_url": "https://target.example.org/inbox",
+        },
+    )
+    services.rotate_key(actor=world.operator, coupling_id=target.pk)
+    services.activate_coupling(actor=world.operator, coupling_id=target.pk)
+    coupling = vault_coupling(world)
+    world.vault = coupling
+    coupling.deliver("KLUIS-POP-OUT", population(world), message_type="employee")
+    assert not OutboxMessage.objects.filter(coupling=target).exists()
+    _sick_report(world, "KLUIS-SICK-OUT")
+    sent = [bytes(m.body) for m in OutboxMessage.objects.filter(coupling=target)]
+    assert any(b"Kluisvrouw" in body for body in sent)
+    assert not any(b"Kluisman" in body or b"DK-" in body for body in sent)

@@ -43,7 +43,9 @@ class VaultCoupling:
         if "message_type" in envelope:
             body["message_type"] = envelope["message_type"]
         client = Client(HTTP_AUTHORIZATION=f"Bearer {self.api_key}")
-        return client.post("/api/v1/exchange/inbox", json.dumps(body), content_type="application/json")
+        return client.post(
+            "/api/v1/exchange/inbox", json.dumps(body), content_type="application/json"
+        )
 
     def deliver(self, ref: str, items: list[dict[str, Any]], **envelope: Any) -> InboxMessage:
         """Receive and process (the worker's step; on_commit does not fire inside a test)."""
@@ -87,6 +89,8 @@ def population(world: Any) -> list[dict[str, Any]]:
             "employee": person(
                 "K-2", surname="Kluisman", initials="B.", first_name="Bram", gender="M"
             ),
-            "employment": job("KD-2", personnel_number="KP-2", department_code=code, hours_per_week="20.00"),
+            "employment": job(
+                "KD-2", personnel_number="KP-2", department_code=code, hours_per_week="20.00"
+            ),
         },
     ]

@@ -11,8 +11,8 @@ class ExchangeConfig(AppConfig):
         from django.core import checks
 
         from hersteld.core import daily
-        from hersteld.exchange.checks import datakluis_couplings
         from hersteld.exchange import feed
+        from hersteld.exchange.checks import datakluis_couplings
         from hersteld.exchange.services import daily_step
 
         feed.connect()

@@ -54,13 +54,18 @@ class CouplingForm(forms.Form):
     absence_reports = _yes_no(_("Process sick and recovery reports"))
     salary = _yes_no(_("Process salary data"), _("No: salary is dropped before storage."))
     bsn = _yes_no(_("Process the BSN"), _("No: the BSN is dropped before storage."))
-    vault = _yes_no(
-        _("Datakluis"),
-        _(
+    vault = forms.TypedChoiceField(
+        label=_("Datakluis"),
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True", "true", "1"),
+        widget=forms.RadioSelect,
+        help_text=_(
             "Yes: the employer sends its whole population; people without a care request are "
             "kept pseudonymised (encrypted) until a sick report, pregnancy leave or preventive "
             "consult reveals them."
         ),
+        required=False,  # not one of seed 000's four questions: unanswered is "no"
+        empty_value=False,  # type: ignore[arg-type]  # the stubs allow only str | None
     )
     error_email = forms.EmailField(
         label=_("E-mail address for the error log"),
