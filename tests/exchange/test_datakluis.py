@@ -384,3 +384,31 @@ def test_sealed_people_are_not_sent_on_by_outbound_streams(world: Any, keyed: Pa
     sent = [bytes(m.body) for m in OutboxMessage.objects.filter(coupling=target)]
     assert any(b"Kluisvrouw" in body for body in sent)
     assert not any(b"Kluisman" in body or b"DK-" in body for body in sent)
+
+
+def test_a_merge_proposal_of_a_datakluis_coupling_is_not_shown_to_the_administrator(
+    kluis: Any, sign_in: Any
+) -> None:
+    """Someone entered by hand looks like a person in the message: the casemanager decides;
+    the administrator does not see the proposal (it carries the message's data)."""
+    from hersteld.exchange.models import ReviewTask
+    from tests.support.world import employment
+
+    manual = employment(kluis.admin, kluis.department, "Handmatig")
+    code = kluis.department.code
+    item = {
+        "employee": person("K-9", surname="Handmatig", initials="W.", birth_date="1985-03-14"),
+        "employment": job("KD-9", personnel_number="KP-9", department_code=code),
+    }
+    message = kluis.vault.deliver("KLUIS-MERGE-1", [item], message_type="employee")
+    message.refresh_from_db()
+    assert message.status == InboxStatus.REVIEW
+    review = ReviewTask.objects.get(message=message)
+    assert review.employee_id == manual.employee_id
+    url = reverse("exchange:review_detail", args=[review.pk])
+    casemanager = sign_in(kluis.casemanager)
+    assert casemanager.get(url).status_code == 200
+    assert url in casemanager.get(reverse("exchange:review_list")).content.decode()
+    admin = sign_in(kluis.admin)
+    assert admin.get(url).status_code == 404
+    assert url not in admin.get(reverse("exchange:review_list")).content.decode()
