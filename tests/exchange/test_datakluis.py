@@ -123,7 +123,8 @@ def test_a_datakluis_coupling_without_a_key_is_refused_and_stores_nothing(
             data={"source_system": "X", "employer_key": "X", "vault": True},
         )
     assert "vault" in refused.value.error_dict
-    [error] = datakluis_couplings()
+    assert datakluis_couplings() == []  # only `check --database`
+    [error] = datakluis_couplings(databases=["default"])
     assert error.id == "hersteld.E102" and "VerzuimSignaal" in error.msg
     before = InboxMessage.objects.count()
     response = kluis.vault.send("KLUIS-NOKEY", population(kluis), message_type="employee")
