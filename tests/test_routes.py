@@ -316,6 +316,8 @@ PAGE_REACH: dict[str, set[str]] = {
     "exchange:coupling_list": {"admin.noord", "beheer"},
     "exchange:coupling_add": {"admin.noord", "beheer"},
     "exchange:review_list": {"admin.noord", "casemanager.noord", "beheer"},
+    # Datakluis: casemanagers and medics name a person for a preventive consult; no admin.
+    "exchange:vault_reveal": {"casemanager.noord", "bedrijfsarts.noord"},
     # Importing needs people.change on a whole employer: a department manager may not.
     "exchange-import": {"admin.noord", "casemanager.noord", "hr.devries", "hr.jansen"},
     "accounts:user_list": {"admin.noord", "beheer"},
@@ -434,6 +436,7 @@ API_REACH: dict[str, set[str]] = {
     "GET /api/v1/cases": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/todos": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
+    "POST /api/v1/exchange/vault/reveal": {"casemanager.noord", "bedrijfsarts.noord"},
 }
 
 

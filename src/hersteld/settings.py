@@ -70,6 +70,13 @@ try:
     EMAIL_HOST_USER = envstr("HERSTELD_EMAIL_USER", "")
     EMAIL_HOST_PASSWORD = envsecret("HERSTELD_EMAIL_PASSWORD", "")
     EMAIL_USE_TLS = envbool("HERSTELD_EMAIL_USE_TLS", False)
+    # Datakluis (X7): the file with the key that seals pseudonymised persons, outside the
+    # database (docs/adr/0018-datakluis.md). Named but missing: refuse to start.
+    DATAKLUIS_KEY_FILE = envstr("HERSTELD_DATAKLUIS_KEY_FILE", "")
+    if DATAKLUIS_KEY_FILE and not Path(DATAKLUIS_KEY_FILE).is_file():
+        raise EnvError(
+            f"HERSTELD_DATAKLUIS_KEY_FILE names {DATAKLUIS_KEY_FILE}, which does not exist"
+        )
     # Extra medical-term lexicons of this installation (docs/medical-terms.md).
     MEDICAL_LEXICON_FILES = envlist("HERSTELD_MEDICAL_LEXICON", [])
     for _lexicon_file in MEDICAL_LEXICON_FILES:

@@ -40,7 +40,8 @@ from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot, user_or_none
 from hersteld.core.services import locked, record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
-from hersteld.people.models import Employment, Gender
+from hersteld.people import services as people_services
+from hersteld.people.models import Employment, Gender, RevealPurpose
 from hersteld.people.selectors import terms_on
 from hersteld.privacy.problems import check_free_text
 
@@ -439,6 +440,14 @@ def _chain_changed(case: AbsenceCase, left_chain: AbsenceCase | None = None) -> 
     signals.chain_changed.send(sender=AbsenceCase, case=case, left_chain=left_chain)
 
 
+# Why a case reveals a sealed Datakluis person (people.services.reveal).
+REVEAL_PURPOSES: dict[str, str] = {
+    CaseKind.SICKNESS.value: RevealPurpose.SICK_REPORT.value,
+    CaseKind.PREGNANCY_LEAVE.value: RevealPurpose.PREGNANCY_LEAVE.value,
+    CaseKind.PREVENTIVE.value: RevealPurpose.PREVENTIVE_CONSULT.value,
+}
+
+
 @transaction.atomic
 def add_case(*, actor: Actor, employment_id: int, kind: str, data: dict[str, Any]) -> AbsenceCase:
     """Case toevoegen (P5): a sick report (P6), a pregnancy leave (P7) or a preventive case."""
@@ -462,6 +471,11 @@ def add_case(*, actor: Actor, employment_id: int, kind: str, data: dict[str, Any
     if case.kind == CaseKind.PREGNANCY_LEAVE:
         _check_sex(employment, confirm, problems)
     problems.raise_if_any()
+    if employment.employee.sealed:
+        # A Datakluis person: this case is the purpose that reveals him (docs/adr/0018).
+        employment.employee = people_services.reveal(
+            actor=actor, employee_id=employment.employee_id, purpose=REVEAL_PURPOSES[case.kind]
+        )
     _link(case)
     if case.kind == CaseKind.PREGNANCY_LEAVE:
         _settle_leave(case)

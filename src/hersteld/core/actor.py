@@ -55,6 +55,8 @@ class SystemActor:
     scope: Scope
     actions: frozenset[str]
     role: str = "employer_user"
+    # A coupling of a Datakluis works with sealed persons (restrict hides them from others).
+    sees_sealed: bool = False
     pk: None = field(default=None, init=False)
     employee_id: None = field(default=None, init=False)
     is_authenticated: bool = field(default=True, init=False)

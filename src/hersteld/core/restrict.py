@@ -54,6 +54,9 @@ class ScopePaths:
     department: str | None = None
     employee: str | None = None
     department_many: bool = False
+    # Path to the Employee.sealed flag for models that can hold a Datakluis person who has not
+    # been revealed: those rows are hidden from everyone (docs/adr/0018-datakluis.md).
+    sealed: str | None = None
 
 
 def _id(path: str) -> str:
@@ -89,6 +92,24 @@ def _scope_q(model: type[models.Model], paths: ScopePaths, scope: Scope, action:
     return Q(**{_id(paths.arbodienst): scope.arbodienst_id})
 
 
+# Actions that see sealed persons as rows: the statistics count the whole population, and
+# show only aggregates (k rule).
+SEES_SEALED_ACTIONS = ("statistics.",)
+
+
+def _unsealed(queryset: models.QuerySet[M], user: Any, action: str) -> models.QuerySet[M]:
+    """Without the Datakluis persons not yet revealed, unless the actor works with them (a
+    coupling applying its messages) or the action only counts them."""
+    paths: ScopePaths = queryset.model.scope_paths  # type: ignore[attr-defined]
+    if (
+        paths.sealed is None
+        or getattr(user, "sees_sealed", False)
+        or action.startswith(SEES_SEALED_ACTIONS)
+    ):
+        return queryset
+    return queryset.exclude(**{paths.sealed: True})
+
+
 def restrict(
     queryset: models.QuerySet[M], user: ScopedUser | Any, action: str
 ) -> models.QuerySet[M]:
@@ -97,7 +118,7 @@ def restrict(
         return queryset.none()
     scopes = user.scopes_for(action)
     if isinstance(scopes, AllScopes):
-        return queryset
+        return _unsealed(queryset, user, action)
     model = queryset.model
     paths: ScopePaths = model.scope_paths  # type: ignore[attr-defined]
     combined: Q | None = None
@@ -107,7 +128,7 @@ def restrict(
             combined = q if combined is None else combined | q
     if combined is None:
         return queryset.none()
-    return queryset.filter(combined)
+    return _unsealed(queryset.filter(combined), user, action)
 
 
 class RestrictedQuerySet(models.QuerySet[M]):

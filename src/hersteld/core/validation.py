@@ -225,6 +225,16 @@ MESSAGES: dict[str, Any] = {
         "This message could not be written in the SIVI format and cannot be sent; correct "
         "the data instead (that sends a new message)."
     ),
+    # Datakluis (X7, docs/adr/0018-datakluis.md)
+    "vault_key_missing": _(
+        "The Datakluis key file is missing or unusable (setting HERSTELD_DATAKLUIS_KEY_FILE); "
+        "nothing of this message was stored. Ask the operator to install the key, then retry."
+    ),
+    "vault_unknown_person": _(
+        "No employee with this key (personnel number or the coupling's employee key) at this "
+        "employer."
+    ),
+    "vault_admin": _("Functional administrators do not see Datakluis persons."),
     "cursor_invalid": _("The cursor is not valid; use 0 or the next_cursor of the last page."),
     "done_in_future": _("A step cannot be done on a date in the future."),
     "done_before_first_day": _("A step cannot be done before the first day of absence."),

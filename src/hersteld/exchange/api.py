@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import APIKeyHeader, HttpBearer
 
+from hersteld.core.validation import message as message_text
 from hersteld.exchange import codec, selectors, services
 from hersteld.exchange.models import Coupling, InboxMessage
+from hersteld.people import vault
 from hersteld.web.access import AuthedRequest, api_coupling, api_requires
 from hersteld.web.errors import error_body
-from hersteld.web.schemas import Id
+from hersteld.web.schemas import Id, InputSchema
 
 router = Router(tags=["exchange"])
 
@@ -116,7 +118,14 @@ def message_inactive() -> str:
 @router.post(
     "/exchange/inbox",
     auth=COUPLING_AUTH,
-    response={200: InboxOut, 202: InboxOut, 401: ErrorBody, 403: ErrorBody, 413: ErrorBody},
+    response={
+        200: InboxOut,
+        202: InboxOut,
+        401: ErrorBody,
+        403: ErrorBody,
+        413: ErrorBody,
+        503: ErrorBody,
+    },
     openapi_extra=INBOX_BODY,
     summary="Send one message (stored first, processed by a worker)",
 )
@@ -135,6 +144,9 @@ def post_inbox(request: HttpRequest) -> Status[Any]:
                 % {"mb": codec.MAX_BODY_BYTES // (1024 * 1024)}
             ),
         )
+    if coupling.vault and not vault.configured():
+        # Never store a Datakluis message unencrypted: the sender tries again later.
+        return Status(503, error_body(str(message_text("vault_key_missing"))))
     message, created = services.receive(coupling, body, content_type)
     if created:
         message.refresh_from_db()
@@ -217,3 +229,33 @@ def changes(request: AuthedRequest, query: Query[ChangesQuery]) -> Any:
         "next_cursor": str(next_cursor),
         "has_more": more,
     }
+
+
+class RevealIn(InputSchema):
+    employer_id: Id
+    key: str = Field(
+        max_length=40, description="the personnel number or the coupling's employee key (IdWrknmr)"
+    )
+
+
+class RevealOut(Schema):
+    employee_id: int
+    display_name: str
+
+
+@router.post(
+    "/exchange/vault/reveal",
+    response=RevealOut,
+    summary="Datakluis: reveal an employee for a preventive consult (X7)",
+)
+@api_requires("absence.change", rule=services.may_reveal)
+def vault_reveal(request: AuthedRequest, payload: RevealIn) -> dict[str, Any]:
+    """Casemanagers and medics; the person is found by the coupling's key, never created.
+
+    A sealed person is revealed for the purpose "preventive_consult" (audited); the answer
+    names the employee to plan the consult for (GET /api/v1/employees/{id} then shows him).
+    """
+    employee = services.reveal_for_preventive_consult(
+        actor=request.user, employer_id=payload.employer_id, key=payload.key
+    )
+    return {"employee_id": employee.pk, "display_name": employee.display_name}

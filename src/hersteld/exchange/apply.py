@@ -35,6 +35,7 @@ from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
 from hersteld.core.actor import Actor, SystemActor
 from hersteld.core.restrict import Scope
 from hersteld.core.validation import fail
+from hersteld.core.validation import message as message_text
 from hersteld.exchange import codec
 from hersteld.exchange.models import (
     CorrectionPolicy,
@@ -46,6 +47,7 @@ from hersteld.exchange.models import (
 )
 from hersteld.organisations.models import Department
 from hersteld.people import services as people_services
+from hersteld.people import vault
 from hersteld.people.models import ContractType, Employee, Employment, MaritalStatus
 
 # What a coupling may do: the rights of an employer user on its own employer.
@@ -70,6 +72,8 @@ def coupling_actor(coupling: Coupling) -> SystemActor:
         full_name=_("Coupling %(source)s") % {"source": coupling.source_system},
         scope=Scope(coupling.employer.arbodienst_id, employer_id=coupling.employer_id),
         actions=COUPLING_ACTIONS,
+        # Couplings key the people of their employer, sealed Datakluis persons included.
+        sees_sealed=True,
     )
 
 
@@ -258,6 +262,16 @@ class Applier:
 
     def run(self) -> Outcome:
         self._check_employer()
+        if self.coupling.vault and not vault.configured():
+            raise ItemFailed(
+                [
+                    {
+                        "path": "/",
+                        "rule": "vault_key_missing",
+                        "message": str(message_text("vault_key_missing")),
+                    }
+                ]
+            )
         for index, item in enumerate(self.message.items):
             self._item(index, self._allowed(item))
         return self.outcome
@@ -425,7 +439,7 @@ class Applier:
             return Employee.objects.get(pk=chosen, employer_id=self.employer_id)
         people = Employee.objects.filter(employer_id=self.employer_id)
         if data.bsn:
-            found = people.filter(bsn=data.bsn).first()
+            found = people_services.bsn_holder(self.employer_id, data.bsn)
             if found is not None:
                 return found
         if data.external_id in self.options.no_merge or data.surname is None:
@@ -435,7 +449,7 @@ class Applier:
         ).values("object_id")
         initials = (data.initials or "").replace(".", "").replace(" ", "").upper()
         for candidate in people.filter(
-            birth_date=data.birth_date, surname__iexact=data.surname
+            birth_date=data.birth_date, surname__iexact=data.surname, sealed=False
         ).exclude(pk__in=keyed):
             if candidate.initials.replace(".", "").replace(" ", "").upper() == initials:
                 raise NeedsDecision(
@@ -538,6 +552,7 @@ class Applier:
             employee_id=employee.pk if employee is not None else None,
             employee_required=EXCHANGE_EMPLOYEE_REQUIRED,
             employment_required=EXCHANGE_EMPLOYMENT_REQUIRED,
+            seal=self.coupling.vault,
         )
         self._link(KeyKind.EMPLOYMENT, data.external_id, employment.pk, source_time=self.sent_at)
         self.outcome.count(self.outcome.created, "employment")

@@ -8,9 +8,13 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Data exchange")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from hersteld.core import daily
         from hersteld.exchange import feed
+        from hersteld.exchange.checks import datakluis_couplings
         from hersteld.exchange.services import daily_step
 
         feed.connect()
+        checks.register(datakluis_couplings, checks.Tags.database)
         daily.register(daily.DailyStep(name="Coupling error digests", order=20, run=daily_step))

@@ -54,6 +54,19 @@ class CouplingForm(forms.Form):
     absence_reports = _yes_no(_("Process sick and recovery reports"))
     salary = _yes_no(_("Process salary data"), _("No: salary is dropped before storage."))
     bsn = _yes_no(_("Process the BSN"), _("No: the BSN is dropped before storage."))
+    vault = forms.TypedChoiceField(
+        label=_("Datakluis"),
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True", "true", "1"),
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Yes: the employer sends its whole population; people without a care request are "
+            "kept pseudonymised (encrypted) until a sick report, pregnancy leave or preventive "
+            "consult reveals them."
+        ),
+        required=False,  # not one of seed 000's four questions: unanswered is "no"
+        empty_value=False,  # type: ignore[arg-type]  # the stubs allow only str | None
+    )
     error_email = forms.EmailField(
         label=_("E-mail address for the error log"),
         required=False,
@@ -87,3 +100,22 @@ class CouplingForm(forms.Form):
             field = self.fields["employer"]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = employers
+
+
+class RevealForm(forms.Form):
+    """Datakluis: name the person of a preventive consult request by the coupling's key."""
+
+    employer: forms.ModelChoiceField[Employer] = forms.ModelChoiceField(
+        label=_("Employer"), queryset=Employer.objects.none()
+    )
+    key = forms.CharField(
+        label=_("Personnel number or the coupling's employee key (IdWrknmr)"),
+        max_length=40,
+        help_text=_("As the employer's request for a preventive consult names the employee."),
+    )
+
+    def __init__(self, *args: Any, employers: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["employer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = employers

@@ -46,6 +46,7 @@ class Coupling(ScopedModel):
         "outbound_url",
         "outbound_employer_key",
         "outbound_connection_no",
+        "vault",
     )
 
     employer = models.ForeignKey(
@@ -80,6 +81,14 @@ class Coupling(ScopedModel):
         max_length=12,
         choices=CorrectionPolicy.choices,
         default=CorrectionPolicy.MANUAL,
+    )
+    vault = models.BooleanField(
+        _("Datakluis"),
+        default=False,
+        help_text=_(
+            "The employer sends its whole population; people without a care request stay "
+            "pseudonymised until a sick report, pregnancy leave or preventive consult."
+        ),
     )
     outbound_url = models.URLField(_("outbound target (URL)"), blank=True)
     outbound_employer_key = models.CharField(
@@ -177,6 +186,8 @@ class InboxMessage(ScopedModel):
     result = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     held_for = models.CharField(max_length=40, blank=True, db_index=True)
+    # Datakluis: the body is encrypted with the vault key (people.vault.seal_bytes).
+    body_sealed = models.BooleanField(default=False, editable=False)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
@@ -330,7 +341,11 @@ class Change(ScopedModel):
     """One entry of the change feed (X8): what changed, in commit order (`seq`)."""
 
     scope_paths = ScopePaths(
-        arbodienst="arbodienst", employer="employer", department="department", employee="employee"
+        arbodienst="arbodienst",
+        employer="employer",
+        department="department",
+        employee="employee",
+        sealed="employee__sealed",
     )
 
     seq = models.PositiveBigIntegerField(unique=True)

@@ -424,6 +424,8 @@ def _employee_draft(
         employee = Employee.objects.get(pk=obj.employee_id)
     else:
         return None
+    if employee.sealed:
+        return None  # a Datakluis person goes out when he is revealed, never his placeholders
     if not coupling.all_employments and not AbsenceCase.objects.filter(employee=employee).exists():
         return None  # only employees with an absence dossier
     items = builder.employee_items(employee)

@@ -91,9 +91,30 @@ def billing(coupling: Coupling) -> list[dict[str, Any]]:
     )
 
 
+# Functional administrators and the operator see no Datakluis person and no content of a
+# Datakluis coupling's messages (seed 002); the coupling itself and its counts they do see.
+VAULT_BLIND_ROLES = frozenset({"arbodienst_admin", "operator"})
+
+
+def blind_to_vault(user: Actor) -> bool:
+    return getattr(user, "role", None) in VAULT_BLIND_ROLES
+
+
+def hides_content(user: Actor, coupling: Coupling) -> bool:
+    """Whether the texts of this coupling's messages (error details) are hidden from `user`."""
+    return coupling.vault and blind_to_vault(user)
+
+
+def _reviews(user: Actor) -> QuerySet[ReviewTask]:
+    rows = ReviewTask.objects.restrict(user, "exchange.review")
+    if blind_to_vault(user):
+        rows = rows.exclude(coupling__vault=True)
+    return rows
+
+
 def reviews(user: Actor, status: str = ReviewStatus.OPEN) -> QuerySet[ReviewTask]:
     return (
-        ReviewTask.objects.restrict(user, "exchange.review")
+        _reviews(user)
         .filter(status=status)
         .select_related("coupling__employer", "case", "employee", "message")
         .order_by("created_at", "id")
@@ -102,7 +123,7 @@ def reviews(user: Actor, status: str = ReviewStatus.OPEN) -> QuerySet[ReviewTask
 
 def review(user: Actor, review_id: int) -> ReviewTask:
     row = (
-        ReviewTask.objects.restrict(user, "exchange.review")
+        _reviews(user)
         .select_related("coupling__employer", "case__employment__employee", "employee")
         .filter(pk=review_id)
         .first()

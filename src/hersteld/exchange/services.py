@@ -32,13 +32,18 @@ from hersteld.exchange.models import (
     BillableKind,
     Coupling,
     CouplingStatus,
+    ExternalKey,
     InboxMessage,
     InboxStatus,
+    KeyKind,
     ReviewKind,
     ReviewStatus,
     ReviewTask,
 )
 from hersteld.organisations.models import Employer
+from hersteld.people import services as people_services
+from hersteld.people import vault
+from hersteld.people.models import Employee, Employment, RevealPurpose
 
 KEY_PREFIX_LENGTH = 8
 # What the arbodienst configures: every audited field but the status (the operator's).
@@ -66,6 +71,8 @@ def _check_config(data: dict[str, Any], problems: Problems) -> None:
     url = data.get("outbound_url") or ""
     if url and not re.match(r"^https?://", url):
         problems.add("outbound_url", "url_scheme")
+    if data.get("vault") and not vault.configured():
+        problems.add("vault", "vault_key_missing")
 
 
 @transaction.atomic
@@ -127,6 +134,8 @@ def missing_for_activation(coupling: Coupling) -> list[str]:
         missing.append(_("the employer key in messages, IdWrkgvrArbdnst (Configure)"))
     if not coupling.key_hash:
         missing.append(_("an API key (Issue API key, by the operator)"))
+    if coupling.vault and not vault.configured():
+        missing.append(_("the Datakluis key file (HERSTELD_DATAKLUIS_KEY_FILE, by the operator)"))
     return missing
 
 
@@ -268,6 +277,10 @@ def receive(coupling: Coupling, body: bytes, content_type: str) -> tuple[InboxMe
     existing = InboxMessage.objects.filter(coupling=coupling, message_ref=ref).first()
     if existing is not None:
         return existing, False
+    if coupling.vault:
+        # A Datakluis population is at rest only encrypted, its messages too (VaultKeyMissing
+        # without a key: the API answers 503 before this point and nothing is stored).
+        stored = vault.seal_bytes(stored)
     try:
         with transaction.atomic():
             inbox = InboxMessage.objects.create(
@@ -275,6 +288,7 @@ def receive(coupling: Coupling, body: bytes, content_type: str) -> tuple[InboxMe
                 message_ref=ref,
                 content_type=content_type[:100],
                 body=stored,
+                body_sealed=coupling.vault,
                 checksum=checksum,
                 **values,
             )
@@ -336,11 +350,24 @@ def process(message_id: int) -> str | None:
         return str(inbox.status)
 
 
+def body_of(inbox: InboxMessage) -> bytes:
+    """The message as received (minus what the coupling may not bring); a Datakluis message
+    is decrypted here, for processing only (VaultKeyMissing without the key)."""
+    raw = bytes(inbox.body)
+    return vault.unseal_bytes(raw) if inbox.body_sealed else raw
+
+
 def _process_locked(inbox: InboxMessage) -> None:
     coupling = inbox.coupling
     inbox.errors, inbox.held_for = [], ""
     try:
-        parsed = codec.parse(bytes(inbox.body), inbox.content_type)
+        parsed = codec.parse(body_of(inbox), inbox.content_type)
+    except vault.VaultKeyMissing:
+        inbox.status = InboxStatus.FAILED
+        inbox.errors = [
+            {"path": "/", "rule": "vault_key_missing", "message": str(message("vault_key_missing"))}
+        ]
+        return
     except codec.InvalidMessage as exc:
         inbox.status = InboxStatus.REJECTED
         inbox.errors = [{"path": e.path, "rule": e.rule, "message": e.message} for e in exc.errors]
@@ -464,9 +491,9 @@ def reply_for(inbox: InboxMessage) -> bytes:
     """The Retourmelding1 for a message: its current status and errors, addressed to its sender."""
     sender, test = "", False
     try:
-        envelope = codec.parse(bytes(inbox.body), inbox.content_type).envelope
+        envelope = codec.parse(body_of(inbox), inbox.content_type).envelope
         sender, test = envelope.sender, envelope.test
-    except codec.InvalidMessage:
+    except (codec.InvalidMessage, vault.VaultKeyMissing):
         pass
     return reply.retourmelding(
         reply_ref=f"HERSTELD-R-{inbox.pk}-{inbox.status}",
@@ -481,6 +508,50 @@ def reply_for(inbox: InboxMessage) -> bytes:
 
 
 # --- review tasks ------------------------------------------------------------------------
+
+
+# --- the Datakluis (X7) ------------------------------------------------------------------
+
+REVEAL_ROLES = frozenset({Role.CASEMANAGER, Role.MEDIC})
+
+
+def may_reveal(user: object) -> bool:
+    """Who names a Datakluis person for a preventive consult: casemanagers and medics only
+    (an access rule of the page and the API operation)."""
+    return getattr(user, "role", None) in REVEAL_ROLES
+
+
+@transaction.atomic
+def reveal_for_preventive_consult(*, actor: Actor, employer_id: int, key: str) -> Employee:
+    """A casemanager starts a preventive consult for someone who was never absent.
+
+    The person is named by the coupling's key (IdWrknmr) or his personnel number, as the
+    employer's request names him: he is never typed in again, so no duplicate arises, and a
+    later sick report through the coupling finds the same person. A sealed Datakluis person
+    is revealed for this purpose (audited); one already visible is returned as he is. The
+    consult planner calls this before it plans.
+    """
+    employer = Employer.objects.restrict(actor, "absence.change").filter(pk=employer_id).first()
+    if employer is None:
+        raise Http404
+    if not may_reveal(actor):
+        raise PermissionDenied(message("vault_admin"))
+    key = (key or "").strip()
+    if not key:
+        raise fail("key", "required")
+    linked = ExternalKey.objects.filter(employer=employer, kind=KeyKind.EMPLOYEE, key=key).first()
+    employee_id: int | None = linked.object_id if linked is not None else None
+    if employee_id is None:
+        employee_id = (
+            Employment.objects.filter(employer=employer, personnel_number=key)
+            .values_list("employee_id", flat=True)
+            .first()
+        )
+    if employee_id is None:
+        raise fail("key", "vault_unknown_person")
+    return people_services.reveal(
+        actor=actor, employee_id=employee_id, purpose=RevealPurpose.PREVENTIVE_CONSULT
+    )
 
 
 @transaction.atomic

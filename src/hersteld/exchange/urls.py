@@ -25,6 +25,7 @@ urlpatterns = [
         views.outbox_retry,
         name="outbox_retry",
     ),
+    path("datakluis/reveal/", views.vault_reveal, name="vault_reveal"),
     path("proposals/", views.review_list, name="review_list"),
     path("proposals/<int:pk>/", views.review_detail, name="review_detail"),
 ]

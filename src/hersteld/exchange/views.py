@@ -17,7 +17,7 @@ from hersteld.absence.models import CaseStatus
 from hersteld.accounts.permissions import Role
 from hersteld.core import display
 from hersteld.exchange import outbox, selectors, services
-from hersteld.exchange.forms import CouplingForm
+from hersteld.exchange.forms import CouplingForm, RevealForm
 from hersteld.exchange.models import (
     ERROR_STATUSES,
     Coupling,
@@ -27,7 +27,7 @@ from hersteld.exchange.models import (
     ReviewStatus,
 )
 from hersteld.organisations.models import Employer
-from hersteld.people.models import Gender
+from hersteld.people.models import Employee, Gender
 from hersteld.web.access import AuthedRequest, requires
 from hersteld.web.helpers import form_page, paginate, query_without_page
 
@@ -85,6 +85,7 @@ def coupling_add(request: AuthedRequest) -> HttpResponse:
             "absence_reports": True,
             "salary": False,
             "bsn": False,
+            "vault": False,
             "correction_policy": "manual",
         },
     )
@@ -191,6 +192,7 @@ def error_log(request: AuthedRequest, pk: int) -> HttpResponse:
             "coupling": coupling,
             "page": paginate(request, rows),
             "failed_out": list(selectors.failed_outbox(coupling)[:50]),
+            "content_hidden": selectors.hides_content(request.user, coupling),
         },
     )
 
@@ -321,4 +323,28 @@ def review_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         "exchange/review_detail.html",
         {"review": review, "rows": _side_by_side(review), "Kind": ReviewKind},
+    )
+
+
+@requires("absence.change", rule=services.may_reveal)
+@require_http_methods(["GET", "POST"])
+def vault_reveal(request: AuthedRequest) -> HttpResponse:
+    """Datakluis: reveal a never-absent employee for a preventive consult (casemanager, medic)."""
+    employers = Employer.objects.restrict(request.user, "absence.change").order_by("name", "id")
+    form = RevealForm(request.POST or None, employers=employers)
+
+    def save(data: dict[str, Any]) -> Employee:
+        return services.reveal_for_preventive_consult(
+            actor=request.user, employer_id=data["employer"].pk, key=data["key"]
+        )
+
+    return form_page(
+        request,
+        form,
+        save,
+        success=lambda e: (
+            _("%(name)s is available for a preventive consult.") % {"name": e.display_name}
+        ),
+        done=lambda e: reverse("people:employee_detail", args=[e.pk]),
+        template="exchange/vault_reveal.html",
     )

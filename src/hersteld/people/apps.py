@@ -8,8 +8,13 @@ class PeopleConfig(AppConfig):
     verbose_name = _("Employees and employments")
 
     def ready(self) -> None:
+        from django.core import checks
+
         from hersteld.core import signals
+        from hersteld.people.checks import datakluis_key
         from hersteld.people.selectors import department_in_use
+
+        checks.register(datakluis_key)
 
         signals.department_ending.connect(
             department_in_use, dispatch_uid="people.department_in_use"

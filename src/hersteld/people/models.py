@@ -41,6 +41,7 @@ class Employee(ScopedModel):
         department="employments__department",
         department_many=True,
         employee="",
+        sealed="sealed",
     )
 
     AUDITED = (
@@ -83,6 +84,9 @@ class Employee(ScopedModel):
     country = models.CharField(_("country"), max_length=2, default="NL")
     phone = models.CharField(_("phone (mobile or landline)"), max_length=20)
     email = models.EmailField(_("private e-mail"))
+    # Datakluis (X7): the identifying fields hold placeholders and the real values are sealed in
+    # SealedIdentity until a purpose reveals them (people.services.reveal).
+    sealed = models.BooleanField(_("sealed (Datakluis)"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -123,6 +127,7 @@ class Employment(ScopedModel):
         employer="employer",
         department="department",
         employee="employee",
+        sealed="employee__sealed",
     )
 
     AUDITED = (
@@ -197,6 +202,39 @@ class Employment(ScopedModel):
         from django.utils import timezone
 
         return self.end_date is None or self.end_date >= timezone.localdate()
+
+
+class RevealPurpose(models.TextChoices):
+    """Why a sealed Datakluis person is revealed (the only reasons there are)."""
+
+    SICK_REPORT = "sick_report", _("sick report")
+    PREGNANCY_LEAVE = "pregnancy_leave", _("pregnancy leave")
+    PREVENTIVE_CONSULT = "preventive_consult", _("preventive consult")
+
+
+class SealedIdentity(models.Model):
+    """The identifying data of a Datakluis person, encrypted with the key outside the database.
+
+    Read only by people.services (update while sealed, reveal); no selector, no API, no export
+    reaches it. `bsn_digest` is a keyed HMAC (people.vault.digest) for matching on the BSN.
+    """
+
+    employee = models.OneToOneField(
+        Employee, on_delete=models.CASCADE, related_name="sealed_identity"
+    )
+    employer = models.ForeignKey(
+        "organisations.Employer", on_delete=models.CASCADE, related_name="+"
+    )
+    token = models.BinaryField()
+    bsn_digest = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["employer", "bsn_digest"])]
+
+    def __str__(self) -> str:
+        return f"sealed identity of employee {self.employee_id}"
 
 
 class EmploymentTerms(models.Model):

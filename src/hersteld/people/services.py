@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from hersteld.core import bulk
 from hersteld.core.actor import Actor
-from hersteld.core.audit import diff, record_change, snapshot
+from hersteld.core.audit import diff, record_access, record_change, snapshot
 from hersteld.core.models import AuditAction
 from hersteld.core.services import (
     ensure_in_scope,
@@ -24,7 +24,7 @@ from hersteld.core.services import (
 )
 from hersteld.core.validation import Problems, fail
 from hersteld.organisations.models import Department
-from hersteld.people import rules
+from hersteld.people import rules, vault
 from hersteld.people.models import (
     ContractType,
     Employee,
@@ -32,6 +32,8 @@ from hersteld.people.models import (
     EmploymentTerms,
     Gender,
     MaritalStatus,
+    RevealPurpose,
+    SealedIdentity,
 )
 
 EMPLOYEE_REQUIRED = (
@@ -187,10 +189,12 @@ def add_employment(
     employee_id: int | None = None,
     employee_required: tuple[str, ...] = EMPLOYEE_REQUIRED,
     employment_required: tuple[str, ...] = EMPLOYMENT_REQUIRED,
+    seal: bool = False,
 ) -> Employment:
     """Dienstverband toevoegen: a new employee (or an existing one) with a new employment.
 
     A coupling asks less (`*_required`): an employer's system may not hold an address or salary.
+    `seal` (a Datakluis coupling): a new person is checked as always, then stored pseudonymised.
     """
     data = _strip(dict(data))
     problems = Problems()
@@ -219,13 +223,13 @@ def add_employment(
         employer is not None
         and data.get("bsn")
         and employee is None
-        and Employee.objects.filter(employer=employer, bsn=data["bsn"]).exists()
+        and bsn_holder(employer.pk, data["bsn"]) is not None
     ):
         problems.add("bsn", "bsn_taken")
     problems.raise_if_any()
     assert department is not None and employer is not None
     if employee is None:
-        employee = _create_employee(employer.pk, data)
+        employee = _create_employee(employer.pk, data, seal=seal)
         record_created(actor=actor, obj=employee, fields=Employee.AUDITED)
     values = {key: data.get(key) for key in EMPLOYMENT_KEYS}
     values["function_name"] = values["function_name"] or ""
@@ -246,13 +250,40 @@ def add_employment(
     return employment
 
 
-def _create_employee(employer_id: int, data: dict[str, Any]) -> Employee:
+def _create_employee(employer_id: int, data: dict[str, Any], *, seal: bool = False) -> Employee:
     values = {key: data.get(key) for key in EMPLOYEE_KEYS}
     for key in EMPLOYEE_KEYS:
         if key not in ("house_number", "birth_date"):
             values[key] = values[key] or ""
     values["country"] = values["country"] or "NL"
-    return Employee.objects.create(employer_id=employer_id, **values)
+    if not seal:
+        return Employee.objects.create(employer_id=employer_id, **values)
+    token = vault.seal(values)  # before anything is written: no key, nothing stored
+    employee = Employee.objects.create(
+        employer_id=employer_id,
+        **{**values, **vault.placeholders(vault.pseudonym())},
+        sealed=True,
+    )
+    SealedIdentity.objects.create(
+        employee=employee,
+        employer_id=employer_id,
+        token=token,
+        bsn_digest=vault.digest(employer_id, values["bsn"]) if values["bsn"] else "",
+    )
+    return employee
+
+
+def bsn_holder(employer_id: int, bsn: str) -> Employee | None:
+    """The person of this employer with this BSN: in clear, or sealed (by its keyed digest)."""
+    found = Employee.objects.filter(employer_id=employer_id, bsn=bsn).first()
+    if found is not None or not vault.configured():
+        return found
+    identity = (
+        SealedIdentity.objects.select_related("employee")
+        .filter(employer_id=employer_id, bsn_digest=vault.digest(employer_id, bsn))
+        .first()
+    )
+    return identity.employee if identity is not None else None
 
 
 @transaction.atomic
@@ -265,19 +296,96 @@ def update_employee(
 ) -> Employee:
     employee = locked(Employee, actor, employee_id, "people.change")
     before = snapshot(employee, Employee.AUDITED)
+    identity = SealedIdentity.objects.get(employee=employee) if employee.sealed else None
     current = {key: getattr(employee, key) for key in EMPLOYEE_KEYS}
+    if identity is not None:
+        current.update(vault.unseal(identity.token))
     merged = {**current, **_strip({k: v for k, v in data.items() if k in EMPLOYEE_KEYS})}
     problems = Problems()
     check_employee(merged, problems, start_date=None, required=required)
-    if merged.get("bsn") and merged["bsn"] != employee.bsn:
-        taken = Employee.objects.filter(employer_id=employee.employer_id, bsn=merged["bsn"])
-        if taken.exclude(pk=employee.pk).exists():
+    if merged.get("bsn") and merged["bsn"] != current.get("bsn"):
+        holder = bsn_holder(employee.employer_id, merged["bsn"])
+        if holder is not None and holder.pk != employee.pk:
             problems.add("bsn", "bsn_taken")
     problems.raise_if_any()
+    if identity is not None:
+        _reseal(actor, employee, identity, current, merged)
     for key in EMPLOYEE_KEYS:
+        if identity is not None and key in vault.IDENTIFYING:
+            continue
         value = merged.get(key)
         setattr(employee, key, "" if value is None and key != "house_number" else value)
     save_and_record(actor=actor, obj=employee, before=before, fields=Employee.AUDITED)
+    return employee
+
+
+def _reseal(
+    actor: Actor,
+    employee: Employee,
+    identity: SealedIdentity,
+    current: dict[str, Any],
+    merged: dict[str, Any],
+) -> None:
+    """A sealed person's identifying data changed: seal the new values; the audit row names
+    the fields, never their values."""
+    changed = [
+        key for key in vault.IDENTIFYING if (current.get(key) or "") != (merged.get(key) or "")
+    ]
+    if not changed:
+        return
+    values = {key: merged.get(key) for key in vault.IDENTIFYING}
+    identity.token = vault.seal(values)
+    identity.bsn_digest = vault.digest(employee.employer_id, values["bsn"]) if values["bsn"] else ""
+    identity.save(update_fields=["token", "bsn_digest", "updated_at"])
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=employee,
+        changes={key: [vault.SEALED_TEXT, vault.SEALED_TEXT] for key in changed},
+        reason="Datakluis",
+    )
+
+
+# Roles that never see a Datakluis person (rules: the arbodienst's functional administrators,
+# and the operator); the names of hersteld.accounts.permissions.Role, which lies above people.
+NO_REVEAL_ROLES = frozenset({"arbodienst_admin", "operator"})
+
+
+@transaction.atomic
+def reveal(*, actor: Actor, employee_id: int, purpose: str) -> Employee:
+    """Reveal a sealed Datakluis person for one purpose: his data go into the normal fields.
+
+    The caller has found the person in its own scope (a coupling applying a sick report, a
+    case being added, a casemanager naming him by the coupling's key). Audited twice: the
+    change of the fields with the purpose as reason, and an access event with the purpose.
+    A person who is not sealed is returned as he is.
+    """
+    if purpose not in RevealPurpose.values:
+        raise fail("purpose", "invalid_choice")
+    if actor.role in NO_REVEAL_ROLES:
+        raise fail("__all__", "vault_admin")
+    employee = Employee.objects.select_for_update().get(pk=employee_id)
+    if not employee.sealed:
+        return employee
+    identity = SealedIdentity.objects.get(employee=employee)
+    values = vault.unseal(identity.token)
+    before = snapshot(employee, Employee.AUDITED)
+    for key in vault.IDENTIFYING:
+        value = values.get(key)
+        setattr(employee, key, "" if value is None and key != "house_number" else value)
+    employee.country = employee.country or "NL"
+    employee.sealed = False
+    employee.save()
+    identity.delete()
+    reason = f"Datakluis: {purpose}"
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=employee,
+        changes={"sealed": [True, False], **diff(before, snapshot(employee, Employee.AUDITED))},
+        reason=reason,
+    )
+    record_access(actor=actor, obj=employee, purpose=f"reveal:{purpose}")
     return employee
 
 

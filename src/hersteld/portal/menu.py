@@ -36,6 +36,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("exchange-import", _("Import")),
     MenuItem("exchange:coupling_list", _("Couplings")),
     MenuItem("exchange:review_list", _("Proposals")),
+    MenuItem("exchange:vault_reveal", _("Datakluis")),
     MenuItem("accounts:user_list", _("Users")),
     MenuItem("accounts:tokens", _("API tokens")),
     MenuItem("api:openapi-view", _("API documentation"), new_tab=True, same_as="accounts:tokens"),
