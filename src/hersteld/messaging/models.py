@@ -55,6 +55,13 @@ class Message(ScopedModel):
     def __str__(self) -> str:
         return f"{self.author_name} {self.created_at:%d-%m-%Y %H:%M}"
 
+    @property
+    def unread_names(self) -> list[str]:
+        """Recipients who have not read it yet (from prefetched receipts)."""
+        return [
+            r.user.get_full_name() or r.user.username for r in self.receipts.all() if not r.read_at
+        ]
+
 
 class Attachment(ScopedModel):
     """A file sent with a message: PDF, JPEG or PNG, checked by content, size-limited."""
