@@ -332,6 +332,8 @@ PAGE_REACH: dict[str, set[str]] = {
     "poortwachter:notifications": EVERYONE,
     "messaging:preference": EVERYONE,
     "messaging:inbox": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    # Who viewed my file: about the user's own file, so only an employee has one.
+    "people:my_access_log": {"werknemer.devries"},
     "accounts:sessions": EVERYONE,
     # API tokens are for systems of an employer or arbodienst, not for employees.
     "accounts:tokens": EVERYONE - {"werknemer.devries"},
@@ -463,6 +465,7 @@ API_REACH: dict[str, set[str]] = {
     "GET /api/v1/cases": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/todos": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/me/messages": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/me/access-log": {"werknemer.devries"},
     "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
 }
 

@@ -32,6 +32,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("absence:case_list", _("Cases")),
     MenuItem("poortwachter:worklist", _("Worklist")),
     MenuItem("messaging:inbox", _("Messages")),
+    MenuItem("people:my_access_log", _("Who viewed my file")),
     MenuItem("people:employment_list", _("Employments")),
     MenuItem("organisations:employer_list", _("Employers")),
     MenuItem("exchange-import", _("Import")),
