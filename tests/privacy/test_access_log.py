@@ -79,9 +79,11 @@ def test_the_period_filter_bounds_the_lines(world: Any, reads: Any, sign_in: Any
 def test_a_period_ending_before_it_starts_is_refused_on_the_page(
     world: Any, reads: Any, sign_in: Any
 ) -> None:
-    body = sign_in(world.employee).get(
-        "/me/access-log/", {"start": "2026-05-02", "end": "2026-05-01"}
-    ).content.decode()
+    body = (
+        sign_in(world.employee)
+        .get("/me/access-log/", {"start": "2026-05-02", "end": "2026-05-01"})
+        .content.decode()
+    )
 
     assert "Het einde van de periode ligt vóór het begin." in body
 
