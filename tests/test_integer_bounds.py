@@ -117,10 +117,10 @@ def test_a_huge_page_number_answers_an_empty_page(api: Callable[[str], Any], pat
     client = api("werknemer.devries" if path.endswith("/me/access-log") else "casemanager.noord")
     # A list below one object (a case's messages) is asked about an object in scope.
     in_scope = {
-        "case_id": AbsenceCase.objects.restrict(client.user, "absence.view").first().pk,
-        "employee_id": Employee.objects.restrict(client.user, "audit.view").first().pk,
+        "case_id": lambda: AbsenceCase.objects.restrict(client.user, "absence.view").first().pk,
+        "employee_id": lambda: Employee.objects.restrict(client.user, "audit.view").first().pk,
     }
-    path = re.sub(r"\{(\w+)\}", lambda m: str(in_scope[m.group(1)]), path)
+    path = re.sub(r"\{(\w+)\}", lambda m: str(in_scope[m.group(1)]()), path)
     response = client.get("/api" + path.removeprefix("/api"), page=HUGE_PAGE)
     assert response.status_code == 200, response.content[:300]
     body = response.json()
