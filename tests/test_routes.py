@@ -24,6 +24,7 @@ from django.utils import timezone
 from hersteld.absence.models import AbsenceCase, CaseKind, Recovery
 from hersteld.accounts.models import ApiToken, PortalSession, User
 from hersteld.exchange.models import Coupling, ImportRun, InboxMessage, OutboxMessage, ReviewTask
+from hersteld.messaging.models import Attachment, Message
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import Employment
 from hersteld.poortwachter.models import Notification, Todo
@@ -145,6 +146,29 @@ def zuid_token() -> ApiToken:
     )
 
 
+def zuid_message() -> Message:
+    case = zuid_case()
+    return Message.objects.create(
+        case=case,
+        employer_id=case.employer_id,
+        employee_id=case.employee_id,
+        thread="case",
+        text="route test",
+        author_name="casemanager.zuid",
+        author_role="casemanager",
+    )
+
+
+def zuid_attachment() -> Attachment:
+    return Attachment.objects.create(
+        message=zuid_message(),
+        name="z.png",
+        content_type="image/png",
+        size=8,
+        data=b"\x89PNG\r\n\x1a\n",
+    )
+
+
 OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "absence:case_add": lambda: {
         "employment_pk": Employment.objects.filter(employer=zuid()).first().pk
@@ -168,6 +192,8 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "poortwachter:notification_dismiss": lambda: {"pk": zuid_notification().pk},
     "poortwachter:todo_done": lambda: {"pk": Todo.objects.filter(case__employer=zuid()).first().pk},
     "poortwachter:todo_add": lambda: {"case_pk": zuid_case().pk},
+    "messaging:send": lambda: {"case_pk": zuid_case().pk},
+    "messaging:attachment": lambda: {"pk": zuid_attachment().pk},
     "organisations:employer_detail": lambda: {"pk": zuid().pk},
     "organisations:employer_edit": lambda: {"pk": zuid().pk},
     "organisations:department_create": lambda: {"pk": zuid().pk},
@@ -304,6 +330,10 @@ STAFF = {"admin.noord", "casemanager.noord", "bedrijfsarts.noord"}
 PAGE_REACH: dict[str, set[str]] = {
     "portal:home": EVERYONE,
     "poortwachter:notifications": EVERYONE,
+    "messaging:preference": EVERYONE,
+    "messaging:inbox": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    # Who viewed my file: about the user's own file, so only an employee has one.
+    "people:my_access_log": {"werknemer.devries"},
     "accounts:sessions": EVERYONE,
     # API tokens are for systems of an employer or arbodienst, not for employees.
     "accounts:tokens": EVERYONE - {"werknemer.devries"},
@@ -372,6 +402,7 @@ API_OBJECTS: dict[str, Callable[[], int]] = {
     "employment_id": lambda: Employment.objects.filter(employer=zuid()).first().pk,
     "todo_id": lambda: Todo.objects.filter(case__employer=zuid()).first().pk,
     "token_id": lambda: zuid_token().pk,
+    "message_id": lambda: zuid_message().pk,
 }
 
 
@@ -435,6 +466,8 @@ API_REACH: dict[str, set[str]] = {
     "POST /api/v1/employments": {"admin.noord", "casemanager.noord"} | EMPLOYER_SIDE,
     "GET /api/v1/cases": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/todos": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/me/messages": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/me/access-log": {"werknemer.devries"},
     "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
     "POST /api/v1/exchange/vault/reveal": {"casemanager.noord", "bedrijfsarts.noord"},
 }

@@ -20,6 +20,7 @@ ALIASES = {
     "demo-data": "demo_data",
     "scan-text": "scan_text",
     "process-exchange": "process_exchange",
+    "verify-log": "verify_log",
 }
 
 
@@ -37,6 +38,7 @@ def main(argv: list[str] | None = None) -> None:
             "  process-exchange     waiting inbox messages, hold timeouts, outbox (for cron)\n"
             "  import FILE --employer ID   import a population (CSV, XLSX, SIVI XML)\n"
             "  poortwachter plan    the Poortwachter milestones of given sick periods\n"
+            "  verify-log           check the hash chains of the audit and access logs\n"
             "  createsuperuser, check, shell, ...   any Django management command\n"
         )
         if not args:

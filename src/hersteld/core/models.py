@@ -80,6 +80,10 @@ class Event(AppendOnlyModel):
     ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
     channel = models.CharField(max_length=8, blank=True)
+    # The hash chain (hersteld.core.chain): empty until the row is sealed after its commit.
+    seal_seq = models.BigIntegerField(null=True, blank=True, editable=False)
+    seal_prev = models.CharField(max_length=64, blank=True, editable=False)
+    seal_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -98,6 +102,7 @@ class AuditEvent(Event):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["employee", "created_at"]),
+            models.Index(fields=["arbodienst", "seal_seq"]),
         ]
 
     def __str__(self) -> str:
@@ -112,7 +117,10 @@ class AccessEvent(Event):
     purpose = models.CharField(max_length=64, blank=True)
 
     class Meta(Event.Meta):
-        indexes = [models.Index(fields=["employee", "created_at"])]
+        indexes = [
+            models.Index(fields=["employee", "created_at"]),
+            models.Index(fields=["arbodienst", "seal_seq"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} viewed {self.object_type}"

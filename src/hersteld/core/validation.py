@@ -243,6 +243,14 @@ MESSAGES: dict[str, Any] = {
         "recorded here.%(suggestion)s"
     ),
     "medical_suggestion": _(" Write for example “%(suggestion)s”."),
+    # Messages (P14)
+    "thread_not_yours": _(
+        "You cannot write in this thread: the medical thread is only for the employee and the bedrijfsarts."
+    ),
+    "attachment_empty": _("The file %(name)s is empty."),
+    "attachment_too_large": _("The file %(name)s is larger than %(max)s MB."),
+    "attachment_type": _("The file %(name)s is not a PDF, JPEG or PNG file."),
+    "attachment_count": _("Attach at most %(max)s files to one message."),
 }
 
 

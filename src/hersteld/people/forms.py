@@ -183,3 +183,21 @@ class EndEmploymentForm(forms.Form):
         widget=DATE,
         help_text=_("Only when the employee really leaves."),
     )
+
+
+class AccessLogFilter(forms.Form):
+    """The period of "who viewed my file"; an empty bound leaves that side open."""
+
+    start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period lies before its start."))
+        return data

@@ -6,13 +6,16 @@ import datetime as dt
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
+from hersteld.core.models import AccessEvent
 from hersteld.organisations.models import Department
 from hersteld.people.models import Employee, Employment, EmploymentTerms
+from hersteld.privacy.selectors import events_about
 
 
 def employments(user: Actor, action: str = "people.view") -> QuerySet[Employment]:
@@ -118,3 +121,26 @@ def department_in_use(department: Department, end_date: dt.date, **_: Any) -> st
         Q(end_date__isnull=True) | Q(end_date__gt=end_date)
     )
     return "department_in_use" if active.exists() else None
+
+
+def may_see_access_log(user: Actor, employee: Employee) -> bool:
+    """The employee himself, or arbodienst staff with audit.view on his behalf (B3).
+
+    The employer's users are left out: the log shows the bedrijfsarts's medical reads, and
+    who at the arbodienst looked at the file is the employee's business, not the employer's.
+    """
+    if user.employee_id is not None and user.employee_id == employee.pk:
+        return True
+    return (
+        user.role in {"arbodienst_admin", "casemanager", "medic"}
+        and employees(user, "audit.view").filter(pk=employee.pk).exists()
+    )
+
+
+def access_log(
+    user: Actor, employee: Employee, start: dt.date | None = None, end: dt.date | None = None
+) -> QuerySet[AccessEvent]:
+    """Who viewed the employee's file; 404 for a reader who may not see it."""
+    if not may_see_access_log(user, employee):
+        raise Http404
+    return events_about(employee.pk, start, end)

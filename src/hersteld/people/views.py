@@ -15,13 +15,15 @@ from hersteld.core.selectors import describe, history_for_employee
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors, services
 from hersteld.people.forms import (
+    AccessLogFilter,
     EmployeeEditForm,
     EmploymentAddForm,
     EmploymentEditForm,
     EndEmploymentForm,
 )
 from hersteld.people.models import Employment
-from hersteld.web.access import AuthedRequest, requires
+from hersteld.privacy.selectors import describe as describe_access
+from hersteld.web.access import AuthedRequest, is_employee, requires
 from hersteld.web.helpers import form_page, id_filter, paginate, query_without_page
 
 
@@ -94,12 +96,35 @@ def employee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "employments": employments,
         "can_change": selectors.employees(request.user, "people.change").filter(pk=pk).exists(),
         "can_history": request.user.has_perm_anywhere("audit.view"),
+        "can_access_log": selectors.may_see_access_log(request.user, employee),
     }
     if tab == "history" and context["can_history"]:
         page = paginate(request, history_for_employee(request.user, employee))
         page.object_list = describe(page.object_list, user=request.user)
         context["history"] = page
+    if tab == "access" and context["can_access_log"]:
+        context.update(_access_log_page(request, employee))
     return render(request, "people/employee_detail.html", context)
+
+
+def _access_log_page(request: AuthedRequest, employee: Any) -> dict[str, Any]:
+    """One page of who viewed the file, in the period of the filter form."""
+    form = AccessLogFilter(request.GET or None)
+    start = end = None
+    if form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    page = paginate(request, selectors.access_log(request.user, employee, start, end))
+    page.object_list = [describe_access(event) for event in page.object_list]
+    return {"access_page": page, "access_form": form, "querystring": query_without_page(request)}
+
+
+@requires("people.view", rule=is_employee)
+def my_access_log(request: AuthedRequest) -> HttpResponse:
+    """The employee's own "who viewed my file" (B3)."""
+    assert request.user.employee_id is not None  # the rule
+    employee = selectors.employee(request.user, request.user.employee_id, log_access=False)
+    context = {"employee": employee, **_access_log_page(request, employee)}
+    return render(request, "people/my_access_log.html", context)
 
 
 @requires("people.change")

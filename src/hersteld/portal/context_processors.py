@@ -15,9 +15,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if needs_second_factor and not user.is_verified():
         return {"nav_items": [], "second_factor_pending": True}
     items = items_for(request)  # each item shows when its page's declared access admits the user
-    signals = 0
+    signals = messages = 0
     if user.has_perm_anywhere("absence.view"):
+        from hersteld.messaging.selectors import unread_count as unread_messages
         from hersteld.poortwachter.selectors import unread_count
 
         signals = unread_count(user)
-    return {"nav_items": items, "unread_signals": signals}
+        messages = unread_messages(user)
+    return {"nav_items": items, "unread_signals": signals, "unread_messages": messages}

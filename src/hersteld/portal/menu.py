@@ -31,6 +31,8 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("portal:home", _("Overview")),
     MenuItem("absence:case_list", _("Cases")),
     MenuItem("poortwachter:worklist", _("Worklist")),
+    MenuItem("messaging:inbox", _("Messages")),
+    MenuItem("people:my_access_log", _("Who viewed my file")),
     MenuItem("people:employment_list", _("Employments")),
     MenuItem("organisations:employer_list", _("Employers")),
     MenuItem("exchange-import", _("Import")),

@@ -46,6 +46,11 @@ class PermissionHolder(Protocol):
 Rule = Callable[[object], bool]
 
 
+def is_employee(user: object) -> bool:
+    """A rule for pages about the user's own file: he is an employee himself."""
+    return getattr(user, "employee_id", None) is not None
+
+
 @dataclass(frozen=True)
 class Access:
     """Who may reach a route: anyone, any signed-in user, or holders of one of `permissions`;

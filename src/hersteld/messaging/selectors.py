@@ -1,0 +1,92 @@
+"""Reads of messages, always through `restrict`: a message outside the reader's threads is not found."""
+
+from __future__ import annotations
+
+from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from hersteld.absence.models import AbsenceCase
+from hersteld.core.actor import Actor
+from hersteld.core.audit import record_access
+from hersteld.messaging.models import Attachment, Message, Receipt
+from hersteld.messaging.rules import PARTY_ROLES, Thread
+
+
+def threads_of(user: Actor, case: AbsenceCase) -> list[str]:
+    """The threads of `case` that `user` takes part in (none for a non-party)."""
+    if user.role not in PARTY_ROLES:
+        return []
+    found = []
+    if AbsenceCase.objects.restrict(user, "absence.view").filter(pk=case.pk).exists():
+        found.append(Thread.CASE.value)
+    own_case = user.employee_id is not None and user.employee_id == case.employee_id
+    medic = AbsenceCase.objects.restrict(user, "medical.view").filter(pk=case.pk).exists()
+    if own_case or medic:
+        found.append(Thread.MEDICAL.value)
+    return found
+
+
+def messages(user: Actor) -> QuerySet[Message]:
+    """Every message `user` may read: the dossier threads in scope, his medical threads."""
+    if user.role not in PARTY_ROLES:
+        return Message.objects.none()
+    readable = Message.objects.restrict(user, "absence.view").filter(thread=Thread.CASE)
+    medical = Message.objects.restrict(user, "medical.view").filter(thread=Thread.MEDICAL)
+    if user.employee_id is not None:
+        medical = medical | Message.objects.filter(
+            thread=Thread.MEDICAL, employee_id=user.employee_id
+        )
+    return (readable | medical).order_by("-created_at", "-id")
+
+
+def _with_details(queryset: QuerySet[Message]) -> QuerySet[Message]:
+    return queryset.select_related("case", "employee").prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.defer("data")),
+        Prefetch("receipts", queryset=Receipt.objects.select_related("user").order_by("id")),
+    )
+
+
+def case_messages(user: Actor, case: AbsenceCase, thread: str | None = None) -> QuerySet[Message]:
+    """The messages of one dossier, oldest first, as a conversation reads."""
+    queryset = messages(user).filter(case=case)
+    if thread is not None:
+        queryset = queryset.filter(thread=thread)
+    return _with_details(queryset).order_by("created_at", "id")
+
+
+def message(user: Actor, pk: int) -> Message:
+    found: Message = get_object_or_404(_with_details(messages(user)), pk=pk)
+    return found
+
+
+def inbox(user: Actor) -> QuerySet[Receipt]:
+    """The user's received messages, unread first, newest first within each."""
+    return (
+        Receipt.objects.filter(user_id=user.pk, message__in=messages(user))
+        .select_related("message", "message__employee", "message__case")
+        .annotate(files=Count("message__attachments"))
+        .annotate(
+            unread_first=Case(
+                When(read_at__isnull=True, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("unread_first", "-message__created_at", "-id")
+    )
+
+
+def unread_count(user: Actor) -> int:
+    """One query on every portal page (the menu bar), so without the inbox's joins."""
+    return Receipt.objects.filter(
+        user_id=user.pk, read_at__isnull=True, message__in=messages(user)
+    ).count()
+
+
+def attachment(user: Actor, pk: int) -> Attachment:
+    """A file of a message the user may read; each download is an access event."""
+    found: Attachment = get_object_or_404(
+        Attachment.objects.select_related("message"), pk=pk, message__in=messages(user)
+    )
+    record_access(actor=user, obj=found, purpose="attachment")
+    return found

@@ -1,0 +1,168 @@
+"""The audit and access logs are tamper-evident (issue 15, B3).
+
+Each sealed row carries the hash of the row before it in its tenant's chain; changing a
+row, removing one or reordering them shows at the first broken link, which
+`hersteld verify-log` names. On PostgreSQL the database refuses UPDATE and DELETE itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+
+from hersteld.core import chain
+from hersteld.core.audit import record_access
+from hersteld.core.chain_rules import GENESIS, SealedRow, canonical, verify
+from hersteld.core.models import AccessEvent
+
+# --- the chain as pure functions, with hashes computed here by hand -------------------------
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def hand_chain(contents: list[dict[str, Any]]) -> list[SealedRow]:
+    rows, prev = [], GENESIS
+    for seq, content in enumerate(contents, start=1):
+        digest = sha(prev + "\n" + canonical(content))
+        rows.append(SealedRow(row_id=seq * 10, seq=seq, prev=prev, hash=digest, content=content))
+        prev = digest
+    return rows
+
+
+def test_canonical_json_is_sorted_and_compact() -> None:
+    assert canonical({"b": 1, "a": "é"}) == '{"a":"é","b":1}'
+
+
+def test_an_intact_chain_has_no_break() -> None:
+    assert list(verify(hand_chain([{"n": 1}, {"n": 2}, {"n": 3}]))) == []
+
+
+def test_a_changed_row_breaks_at_that_row() -> None:
+    rows = hand_chain([{"n": 1}, {"n": 2}, {"n": 3}])
+    rows[1] = SealedRow(20, 2, rows[1].prev, rows[1].hash, {"n": 99})
+
+    assert next((b.row_id, b.reason) for b in verify(rows)) == (20, "content")
+
+
+def test_a_removed_row_breaks_at_the_row_after_it() -> None:
+    rows = hand_chain([{"n": 1}, {"n": 2}, {"n": 3}])
+
+    assert [(b.row_id, b.reason) for b in verify([rows[0], rows[2]])] == [(30, "sequence")]
+
+
+def test_rows_removed_at_the_start_by_retention_leave_the_rest_intact() -> None:
+    rows = hand_chain([{"n": 1}, {"n": 2}, {"n": 3}])
+    assert list(verify(rows[1:])) == []
+
+
+# --- in the database --------------------------------------------------------------------------
+
+
+def reads(world: Any, count: int) -> list[AccessEvent]:
+    return [
+        record_access(actor=world.hr, obj=world.own_employee, purpose="view") for _ in range(count)
+    ]
+
+
+def verify_log() -> str:
+    out = StringIO()
+    call_command("verify_log", stdout=out)
+    return out.getvalue()
+
+
+def tamper(sql: str, params: list[Any]) -> None:
+    """Change a log row behind the application's back, as someone with database access."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL session_replication_role = origin")
+
+
+@pytest.mark.django_db
+def test_each_tenant_has_its_own_chain_starting_at_one(world: Any) -> None:
+    ours = reads(world, 3)
+    theirs = record_access(actor=world.other_admin, obj=world.foreign_employer, purpose="view")
+
+    chain.seal_all()
+
+    sealed = {
+        e.pk: e for e in AccessEvent.objects.filter(pk__in=[*(e.pk for e in ours), theirs.pk])
+    }
+    first = sealed[ours[0].pk].seal_seq
+    assert [sealed[e.pk].seal_seq for e in ours] == [first, first + 1, first + 2]
+    assert (
+        sealed[theirs.pk].seal_seq
+        == 1
+        + AccessEvent.objects.filter(
+            arbodienst=world.other_tenant, seal_seq__lt=sealed[theirs.pk].seal_seq
+        ).count()
+    )
+    assert sealed[ours[1].pk].seal_prev == sealed[ours[0].pk].seal_hash
+    assert "intact" in verify_log()
+
+
+@pytest.mark.django_db
+def test_verify_log_names_the_first_changed_row(world: Any) -> None:
+    events = reads(world, 4)
+    chain.seal_all()
+
+    tamper("UPDATE core_accessevent SET purpose = %s WHERE id = %s", ["medical", events[2].pk])
+
+    with pytest.raises(CommandError) as caught:
+        verify_log()
+    assert f"row id {events[2].pk}" in str(caught.value)
+    assert "content differs" in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_verify_log_finds_a_removed_row(world: Any) -> None:
+    events = reads(world, 4)
+    chain.seal_all()
+
+    tamper("DELETE FROM core_accessevent WHERE id = %s", [events[1].pk])
+
+    with pytest.raises(CommandError) as caught:
+        verify_log()
+    assert f"row id {events[2].pk}" in str(caught.value)
+
+
+@pytest.mark.django_db
+def test_rows_written_later_join_the_chain_after_the_sealed_ones(world: Any) -> None:
+    first = reads(world, 2)
+    chain.seal_all()
+    later = reads(world, 2)
+    chain.seal_all()
+
+    later_first = AccessEvent.objects.get(pk=later[0].pk)
+    last_of_first = AccessEvent.objects.get(pk=first[-1].pk)
+    assert later_first.seal_seq == last_of_first.seal_seq + 1
+    assert later_first.seal_prev == last_of_first.seal_hash
+    assert chain.unsealed(AccessEvent) == 0
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgresql_refuses_to_change_or_delete_a_log_row(world: Any) -> None:
+    event = reads(world, 1)[0]
+    chain.seal_all()
+
+    for sql in (
+        "UPDATE core_accessevent SET purpose = 'x' WHERE id = %s",
+        "UPDATE core_accessevent SET seal_hash = 'x' WHERE id = %s",
+        "DELETE FROM core_accessevent WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+    # A removed user's id may be emptied: the row keeps his name.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE core_accessevent SET actor_id = NULL WHERE id = %s", [event.pk])
+    assert "intact" in verify_log()
