@@ -36,15 +36,20 @@ def copy_insert(
 ) -> None:
     """Write rows into the model's table with `COPY ... FROM STDIN` (PostgreSQL, psycopg 3).
 
-    `columns` are attnames, the primary key among them (see `reserve_ids`); each row holds
-    their values in that order, JSON fields as JSON text. Every other field gets its default,
-    as `bulk_create` would give it; a field whose value differs per row (the primary key,
-    auto_now, auto_now_add) must be given. No signals, no `save()`: the caller writes exactly
-    what `bulk_create` would.
+    `columns` are attnames; each row holds their values in that order, JSON fields as JSON
+    text. An auto primary key left out is numbered by the table's identity sequence, in row
+    order (give it, from `reserve_ids`, when other rows must point at the new ones). Every
+    other field gets its default, as `bulk_create` would give it; a field whose value differs
+    per row (auto_now, auto_now_add) must be given. No signals, no `save()`: the caller
+    writes exactly what `bulk_create` would.
     """
     meta = model._meta
     fields = {field.attname: field for field in meta.concrete_fields}
-    rest = [field for name, field in fields.items() if name not in columns]
+    rest = [
+        field
+        for name, field in fields.items()
+        if name not in columns and not (field.primary_key and _numbered(field))
+    ]
     for other in rest:
         if (
             other.primary_key
@@ -82,6 +87,11 @@ def copy_objects(model: type[models.Model], objects: Sequence[models.Model]) -> 
             raise ValueError(f"copy_objects cannot write {model._meta.label}.{each.name}")
     values = attrgetter(*names)
     copy_insert(model, names, (values(obj) for obj in objects))
+
+
+def _numbered(field: models.Field[Any, Any]) -> bool:
+    """An auto primary key: the database numbers it when a row leaves it out."""
+    return isinstance(field, models.AutoField | models.BigAutoField | models.SmallAutoField)
 
 
 def _db_default(field: models.Field[Any, Any]) -> Any:

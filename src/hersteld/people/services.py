@@ -449,11 +449,6 @@ def create_many(employees: list[Employee], employments: list[Employment], now: d
     bulk.copy_objects(Employment, employments)
     bulk.copy_insert(
         EmploymentTerms,
-        ("id", "created_at", *TERMS_COLUMNS),
-        (
-            (pk, now, *first_terms(job))
-            for pk, job in zip(
-                bulk.reserve_ids(EmploymentTerms, len(employments)), employments, strict=True
-            )
-        ),
+        ("created_at", *TERMS_COLUMNS),
+        ((now, *first_terms(job)) for job in employments),
     )
