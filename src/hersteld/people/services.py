@@ -32,6 +32,7 @@ from hersteld.people.models import (
     EmploymentTerms,
     Gender,
     MaritalStatus,
+    set_sort_key,
 )
 
 EMPLOYEE_REQUIRED = (
@@ -426,6 +427,8 @@ def create_many(employees: list[Employee], employments: list[Employment], now: d
     COPY on PostgreSQL (ids reserved first, timestamps `now`), bulk_create elsewhere; both
     write the same rows. The objects get their ids.
     """
+    for job in employments:
+        set_sort_key(job)
     if not bulk.use_copy():
         Employee.objects.bulk_create(employees, batch_size=1000)
         Employment.objects.bulk_create(employments, batch_size=1000)
