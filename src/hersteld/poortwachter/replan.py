@@ -26,6 +26,7 @@ from django.utils.translation import override
 
 from hersteld.absence.chains import bridging_leaves, whole_chain_among
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
+from hersteld.core import bulk
 from hersteld.organisations.models import Employer
 from hersteld.poortwachter import engine, selectors
 from hersteld.poortwachter.models import Party, Todo
@@ -140,9 +141,10 @@ def _replan_batch(
             else:
                 summary.skipped += 1
     Todo.objects.filter(pk__in=writes.delete).delete()
-    Todo.objects.bulk_update(writes.move, ["case"], batch_size=1000)
+    bulk.update_rows(Todo, ["case"], writes.move)
     Todo.objects.bulk_create(writes.create, batch_size=1000)
-    Todo.objects.bulk_update(writes.change, [*PLAN_FIELDS, "updated_at"], batch_size=1000)
+    # As sync_plan's bulk_update: the plan's fields (updated_at is left as it was).
+    bulk.update_rows(Todo, PLAN_FIELDS, writes.change)
     summary.removed = len(writes.delete)
     summary.moved = len(writes.move)
     summary.created = len(writes.create)
