@@ -230,12 +230,11 @@ class Employment(ScopedModel):
         return f"{self.personnel_number} {self.employee}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Saves with the person's sort key (see `employee_surname`)."""
-        if self._state.adding or Employment.employee.is_cached(self):
+        """A new employment takes its person's sort key (see `employee_surname`); later, a
+        rename reaches it through `Employee.save`, never from a person object held here
+        (which may be older than the rename)."""
+        if self._state.adding:
             set_sort_key(self)
-            fields = kwargs.get("update_fields")
-            if fields is not None:
-                kwargs["update_fields"] = {*fields, "employee_surname", "employee_initials"}
         super().save(*args, **kwargs)
 
     @property
