@@ -92,6 +92,8 @@ def fill(n: int, console: Console) -> dict[str, Any]:
                         hours_per_week=Decimal("32"),
                         annual_salary=Decimal("30000"),
                         contract_type="permanent",
+                        employee_surname=p.surname,
+                        employee_initials=p.initials,
                     )
                     for k, p in enumerate(people)
                 ]
@@ -145,7 +147,7 @@ def main() -> None:
     from django.core.paginator import Paginator
 
     from hersteld.people import selectors
-    from hersteld.people.models import Employment
+    from hersteld.people.models import SORT_KEY, Employment
 
     def page(queryset: Any) -> None:
         current = Paginator(queryset, 25).get_page(2)
@@ -154,7 +156,7 @@ def main() -> None:
     def baseline() -> None:
         page(
             Employment.objects.select_related("employee", "employer", "department").order_by(
-                "employee__surname", "employee__initials", "personnel_number", "id"
+                *SORT_KEY
             )
         )
 
@@ -169,6 +171,35 @@ def main() -> None:
         ms = timed(lambda u=user: page(selectors.employment_list(u)), args.repeat)
         table.add_row(f"restricted: {label}", f"{ms:.2f}", f"{ms / base_ms:.2f}")
     console.print(table)
+
+    # The aim of issue 17: the whole-tenant list within 2x the employer-scoped one, both as the
+    # portal asks them (in service, page 2 of 25, with the count) for the casemanager.
+    casemanager = users["casemanager"]
+    employer_id = casemanager_employer(casemanager)
+    lists = {
+        "whole tenant": lambda: page(selectors.employment_list(casemanager, in_service=True)),
+        "one employer": lambda: page(
+            selectors.employment_list(casemanager, in_service=True, employer_id=employer_id)
+        ),
+    }
+    tenant_ms, employer_ms = (timed(call, args.repeat) for call in lists.values())
+    ratio = Table(title="Casemanager: the whole tenant against one employer (portal's query)")
+    for column in ("list", "ms per page (count + rows)", "ratio"):
+        ratio.add_column(column)
+    ratio.add_row("one employer", f"{employer_ms:.2f}", "1.00")
+    ratio.add_row("whole tenant", f"{tenant_ms:.2f}", f"{tenant_ms / employer_ms:.2f}")
+    console.print(ratio)
+    console.print(f"whole tenant / one employer: {tenant_ms / employer_ms:.2f} (aim: <= 2)")
+
+
+def casemanager_employer(user: Any) -> int:
+    from hersteld.organisations.models import Employer
+
+    return (
+        Employer.objects.filter(arbodienst=user.arbodienst)
+        .order_by("id")
+        .values_list("id", flat=True)[0]
+    )
 
 
 if __name__ == "__main__":

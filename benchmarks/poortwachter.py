@@ -15,6 +15,11 @@ sickness again (chained through the leave). Then it times in one process, R time
 It prints the median seconds, cases per second and the ratio recompute/read (read
 included in the recompute, so the ratio is the cost of read + engine over the read alone).
 With --profile it also prints a cProfile of the engine over 5,000 chains.
+With --replan it also times `hersteld poortwachter replan` (`poortwachter.replan`): a first
+plan that creates every to-do, then R times a tenant settings change (evaluations every 56,
+then 42 days) followed by a replan that writes the differences, and a replan with nothing
+to change, each against reading the same rows (the cases and to-dos, batch by batch, as the
+replan reads them). Aim: the replan after a settings change <= 5x the read.
 """
 
 from __future__ import annotations
@@ -337,6 +342,90 @@ def recompute(progress: Progress | None = None, total: int = 0) -> int:
     return planned
 
 
+def read_same_rows() -> int:
+    """What the replan reads, batch by batch, without locks, engine or writes: the cases of
+    the employees with an open chain, and their to-dos. Returns the to-dos read."""
+    from hersteld.absence.models import AbsenceCase
+    from hersteld.poortwachter.models import Todo
+    from hersteld.poortwachter.replan import BATCH_EMPLOYEES, employees_with_open_chains
+
+    employees = employees_with_open_chains()
+    todos = 0
+    for start in range(0, len(employees), BATCH_EMPLOYEES):
+        batch = employees[start : start + BATCH_EMPLOYEES]
+        cases = list(
+            AbsenceCase.objects.filter(employee_id__in=batch)
+            .exclude(kind=PREVENTIVE)
+            .order_by("id")
+        )
+        todos += len(Todo.objects.filter(case_id__in=[case.pk for case in cases]).order_by("id"))
+    return todos
+
+
+def timed_replans(console: Console, repeat: int) -> None:
+    """`poortwachter.replan` (to-dos written) against reading the same rows (aim: <= 5x)."""
+    from hersteld.organisations.models import Arbodienst
+    from hersteld.poortwachter.replan import replan
+
+    def run(label: str) -> tuple[float, Any]:
+        with Progress(console=console, transient=True) as progress:
+            task = progress.add_task(label, total=None)
+
+            def report(_step: str, done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            start = time.perf_counter()
+            summary = replan(progress=report)
+            return time.perf_counter() - start, summary
+
+    first_s, first = run("first plan (every to-do created)")
+    table = Table(title="hersteld poortwachter replan against reading the same rows")
+    for column in ("step", "seconds", "to-dos written", "ratio to read"):
+        table.add_column(column)
+    read_same_rows()  # warm
+    reads, changes, idles = [], [], []
+    interval = 42
+    summary = idle = first
+    for _ in range(repeat):
+        start = time.perf_counter()
+        todos = read_same_rows()
+        reads.append(time.perf_counter() - start)
+        interval = 56 if interval == 42 else 42
+        Arbodienst.objects.update(evaluation_interval_days=interval)
+        seconds, summary = run(f"replan (evaluations every {interval} days)")
+        changes.append(seconds)
+        seconds, idle = run("replan (nothing to change)")
+        idles.append(seconds)
+    read_s = statistics.median(reads)
+    change_s = statistics.median(changes)
+    idle_s = statistics.median(idles)
+    written = summary.created + summary.changed + summary.removed
+    table.add_row(f"read cases and {todos} to-dos", f"{read_s:.2f}", "0", "1.00")
+    table.add_row(
+        f"first plan of {first.chains} chains",
+        f"{first_s:.2f}",
+        f"{first.created}",
+        f"{first_s / read_s:.2f}",
+    )
+    table.add_row(
+        "replan after a settings change",
+        f"{change_s:.2f}",
+        f"{written}",
+        f"{change_s / read_s:.2f}",
+    )
+    table.add_row(
+        "replan, nothing to change",
+        f"{idle_s:.2f}",
+        f"{idle.created + idle.changed + idle.removed}",
+        f"{idle_s / read_s:.2f}",
+    )
+    console.print(table)
+    console.print(
+        f"replan after a settings change: {change_s / read_s:.2f}x the read "
+        f"({change_s / first.chains * 1e6:.0f} µs per chain; aim: <= 5x)"
+    )
+
+
 def profile_engine(console: Console, sample: int = 5000) -> None:
     from django.utils import timezone
 
@@ -359,6 +448,12 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=100_000, help="open cases (default 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="timings of each step (median)")
     parser.add_argument("--profile", action="store_true", help="also profile the engine")
+    parser.add_argument(
+        "--replan",
+        action="store_true",
+        help="also time `hersteld poortwachter replan` (to-dos written) against reading the "
+        "same rows; writes about 15 to-dos per case, so try --cases 20000 first",
+    )
     args = parser.parse_args()
     configure(os.environ.get("DATABASE_URL"))
     import django
@@ -412,6 +507,8 @@ def main() -> None:
         f"grouping + engine: {(recompute_s - read_s) / planned * 1e6:.1f} µs per plan "
         "(aim: ratio <= 2)"
     )
+    if args.replan:
+        timed_replans(console, args.repeat)
     if args.profile:
         profile_engine(console)
 

@@ -52,7 +52,12 @@ def sick_spans(chain: list[AbsenceCase]) -> list[rules.Span]:
 
 def whole_chain(case: AbsenceCase) -> list[AbsenceCase]:
     """Every case counted together with `case`, oldest first, later cases included."""
-    cases = _cases_of(case)
+    return whole_chain_among(case, _cases_of(case))
+
+
+def whole_chain_among(case: AbsenceCase, cases: dict[int, AbsenceCase]) -> list[AbsenceCase]:
+    """`whole_chain` over cases read already: every case of the employee (preventive ones
+    aside) by id, `case` among them. A bulk replan reads many employees' cases at once."""
     out = _backwards(case, cases)
     followers: dict[int, list[AbsenceCase]] = {}
     for item in cases.values():

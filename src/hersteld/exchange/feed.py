@@ -94,13 +94,12 @@ def record_many(rows: Iterable[dict[str, Any]]) -> int:
         return len(rows)
     now = timezone.now()
     names = [name for name in rows[0] if name != "fields"]
-    ids = bulk.reserve_ids(Change, len(rows))
     bulk.copy_insert(
         Change,
-        ("id", "seq", "occurred_at", *names, "fields"),
+        ("seq", "occurred_at", *names, "fields"),
         (
-            (pk, seq, now, *(row[name] for name in names), json.dumps(row.get("fields", [])))
-            for pk, seq, row in zip(ids, numbers, rows, strict=True)
+            (seq, now, *(row[name] for name in names), json.dumps(row.get("fields", [])))
+            for seq, row in zip(numbers, rows, strict=True)
         ),
     )
     _send_on(numbers, rows)

@@ -14,7 +14,7 @@ from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.models import AccessEvent
 from hersteld.organisations.models import Department
-from hersteld.people.models import Employee, Employment, EmploymentTerms
+from hersteld.people.models import SORT_KEY, Employee, Employment, EmploymentTerms
 from hersteld.privacy.selectors import events_about
 
 
@@ -57,7 +57,9 @@ def employment_list(
         qs = qs.filter(end_date__lt=today)
     if changed_after is not None:
         qs = qs.filter(Q(updated_at__gt=changed_after) | Q(employee__updated_at__gt=changed_after))
-    return qs.order_by("employee__surname", "employee__initials", "personnel_number", "id")
+    # The person's surname and initials as copied onto the employment: the same order as
+    # employee__surname, employee__initials, but read from an index of this table.
+    return qs.order_by(*SORT_KEY)
 
 
 def employment(

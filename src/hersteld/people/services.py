@@ -34,6 +34,7 @@ from hersteld.people.models import (
     MaritalStatus,
     RevealPurpose,
     SealedIdentity,
+    set_sort_key,
 )
 
 EMPLOYEE_REQUIRED = (
@@ -534,6 +535,8 @@ def create_many(employees: list[Employee], employments: list[Employment], now: d
     COPY on PostgreSQL (ids reserved first, timestamps `now`), bulk_create elsewhere; both
     write the same rows. The objects get their ids.
     """
+    for job in employments:
+        set_sort_key(job)
     if not bulk.use_copy():
         Employee.objects.bulk_create(employees, batch_size=1000)
         Employment.objects.bulk_create(employments, batch_size=1000)
@@ -557,11 +560,6 @@ def create_many(employees: list[Employee], employments: list[Employment], now: d
     bulk.copy_objects(Employment, employments)
     bulk.copy_insert(
         EmploymentTerms,
-        ("id", "created_at", *TERMS_COLUMNS),
-        (
-            (pk, now, *first_terms(job))
-            for pk, job in zip(
-                bulk.reserve_ids(EmploymentTerms, len(employments)), employments, strict=True
-            )
-        ),
+        ("created_at", *TERMS_COLUMNS),
+        ((now, *first_terms(job)) for job in employments),
     )

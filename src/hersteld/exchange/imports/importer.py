@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from hersteld.core import bulk
 from hersteld.core.actor import Actor
-from hersteld.core.audit import Created, diff, record_created_many, snapshot
+from hersteld.core.audit import Created, created_values, record_created_many
 from hersteld.core.models import AuditAction
 from hersteld.core.validation import Problems
 from hersteld.exchange import feed
@@ -596,12 +596,7 @@ class Importer:
         keys = [self._key(*link) for link in chunk.keys]
         if bulk.use_copy():
             bulk.copy_insert(
-                ExternalKey,
-                ("id", "created_at", *KEY_COLUMNS),
-                (
-                    (pk, now, *key)
-                    for pk, key in zip(bulk.reserve_ids(ExternalKey, len(keys)), keys, strict=True)
-                ),
+                ExternalKey, ("created_at", *KEY_COLUMNS), ((now, *key) for key in keys)
             )
         else:
             ExternalKey.objects.bulk_create(
@@ -640,7 +635,7 @@ class Importer:
         def created(obj: models.Model, audited: tuple[str, ...], job: Employment) -> None:
             item = Created(
                 obj=obj,
-                values=diff({}, snapshot(obj, audited)),
+                values=created_values(obj, audited),
                 arbodienst_id=self.employer.arbodienst_id,
                 employer_id=self.employer.pk,
                 employee_id=job.employee_id,

@@ -1,4 +1,8 @@
-"""`hersteld poortwachter plan`: the Poortwachter milestones of one chain, as a table or JSON."""
+"""`hersteld poortwachter plan`: the Poortwachter milestones of one chain, as a table or JSON.
+
+`hersteld poortwachter replan [--arbodienst SLUG]`: replan every open chain in the database
+and write its to-dos (after a change of a tenant's Poortwachter settings), with progress.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 from django.utils import timezone, translation
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hersteld.poortwachter.engine import Leave, Milestone, Period, Plan, PlanError, Settings, plan
@@ -113,13 +118,18 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("action", choices=["plan"])
+        parser.add_argument("action", choices=["plan", "replan"])
         parser.add_argument(
             "--period",
             action="append",
-            required=True,
+            default=[],
             metavar="START:[END]",
-            help="first sick day and the first day fully at work (empty: still sick)",
+            help="plan: first sick day and the first day fully at work (empty: still sick)",
+        )
+        parser.add_argument(
+            "--arbodienst",
+            metavar="SLUG",
+            help="replan: only the chains of this arbodienst (default: all)",
         )
         parser.add_argument(
             "--leave",
@@ -142,6 +152,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "replan":
+            self.replan(options["arbodienst"])
+            return
+        if not options["period"]:
+            raise CommandError("plan: give at least one --period START:[END]")
         try:
             result = plan(
                 [_period(text) for text in options["period"]],
@@ -185,3 +200,35 @@ class Command(BaseCommand):
                 why_in(options["lang"], m),
             )
         console.print(table)
+
+    def replan(self, slug: str | None) -> None:
+        from hersteld.organisations.models import Arbodienst
+        from hersteld.poortwachter.replan import replan
+
+        arbodienst_id = None
+        if slug is not None:
+            arbodienst_id = (
+                Arbodienst.objects.filter(slug=slug).values_list("pk", flat=True).first()
+            )
+            if arbodienst_id is None:
+                raise CommandError(f"--arbodienst {slug!r}: no arbodienst with that slug")
+        console = Console(file=cast(IO[str], self.stdout), width=100)
+        with Progress(
+            TextColumn("replanning open chains (employees)"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
+            task = progress.add_task("replan", total=None)
+
+            def report(_step: str, done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            summary = replan(arbodienst_id=arbodienst_id, progress=report)
+        self.stdout.write(
+            f"Replanned {summary.chains} open chains: {summary.created} to-dos created, "
+            f"{summary.changed} changed, {summary.removed} removed, {summary.moved} moved"
+            + (f"; {summary.skipped} could not be planned" if summary.skipped else "")
+        )
