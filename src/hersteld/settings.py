@@ -45,6 +45,8 @@ try:
     OUTBOX_MAX_ATTEMPTS = envint("HERSTELD_OUTBOX_MAX_ATTEMPTS", 10)
     # Bulk import: the most data rows one portal upload may hold (0: no limit); the CLI has none.
     IMPORT_MAX_ROWS = envint("HERSTELD_IMPORT_MAX_ROWS", 10_000)
+    # Absence statistics: a breakdown below the employer needs at least this many persons.
+    STATISTICS_MIN_GROUP = envint("HERSTELD_STATISTICS_MIN_GROUP", 5)
     # Outbound targets on loopback or private addresses: only for demo, development or tests.
     OUTBOUND_PRIVATE_ADDRESSES = envbool("HERSTELD_OUTBOUND_PRIVATE_ADDRESSES", DEMO or DEBUG)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
@@ -99,6 +101,7 @@ INSTALLED_APPS = [
     "hersteld.absence",
     "hersteld.poortwachter",
     "hersteld.exchange",
+    "hersteld.statistics",
     "hersteld.portal",
     "hersteld.demo",
 ]
