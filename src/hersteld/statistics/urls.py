@@ -5,5 +5,7 @@ from hersteld.statistics import views
 app_name = "statistics"
 urlpatterns = [
     path("verzuimcijfers/", views.overview, name="overview"),
-    path("verzuimcijfers/export/<str:table>.<str:fmt>", views.export, name="export"),
+    path(
+        "verzuimcijfers/<str:employer>/<str:table>.<str:fmt>", views.export, name="export"
+    ),
 ]

@@ -34,7 +34,7 @@ def _staff_population(request: AuthedRequest) -> Population | None:
         return None
 
 
-def _choose(request: AuthedRequest) -> Choice:
+def _choose(request: AuthedRequest, employer: str | None = None) -> Choice:
     """Population and period from the query string; outside the user's scope: 404."""
     user = request.user
     employers = selectors.employers(user)
@@ -44,7 +44,7 @@ def _choose(request: AuthedRequest) -> Choice:
         choices.insert(0, (ALL, _("All employers of %(name)s") % {"name": tenant.label}))
     if not choices:
         raise Http404
-    wanted = request.GET.get("employer") or choices[0][0]
+    wanted = employer or request.GET.get("employer") or choices[0][0]
     if wanted not in {value for value, _label in choices}:
         raise Http404
     today = timezone.localdate()
@@ -134,6 +134,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
     if choice.population is not None:
         report = reports.full(choice.population, choice.start, choice.end)
         query = _query(str(employer), choice.start, choice.end, str(department))
+        context["employer"] = str(employer)
         context.update(
             report=report,
             population=choice.population,
@@ -152,12 +153,13 @@ def overview(request: AuthedRequest) -> HttpResponse:
 
 @requires("absence.view", rule=selectors.may_see_statistics)
 @require_GET
-def export(request: AuthedRequest, table: str, fmt: str) -> HttpResponse:
+def export(request: AuthedRequest, employer: str, table: str, fmt: str) -> HttpResponse:
+    """One table (or all, as XLSX sheets) of the page for the same population and period."""
     if fmt not in ("csv", "xlsx") or (table not in exports.TABLES and table != ALL):
         raise Http404
     if table == ALL and fmt != "xlsx":
         raise Http404
-    choice = _choose(request)
+    choice = _choose(request, employer)
     if choice.population is None:
         raise Http404
     report = reports.full(choice.population, choice.start, choice.end)
