@@ -24,12 +24,13 @@ from hersteld.statistics.figures import (
 
 D = dt.date
 JUNE = (D(2026, 6, 1), D(2026, 6, 30))
+SINCE = D(2020, 1, 1)
 
 
 def employment(
     id: int,
     hours: float = 40,
-    start: dt.date = D(2020, 1, 1),
+    start: dt.date = SINCE,
     end=None,
     *,
     person=None,
