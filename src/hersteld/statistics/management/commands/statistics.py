@@ -76,7 +76,9 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(body, indent=2))
             return
-        self.stdout.write(f"{population.label}, {body['from']} .. {body['to']} ({body['standard']})")
+        self.stdout.write(
+            f"{population.label}, {body['from']} .. {body['to']} ({body['standard']})"
+        )
         for key in ("vp", "vp_with_leave", "mf", "gvd", "nulverzuim"):
             self.stdout.write(f"  {key:<14} {body[key] if body[key] is not None else '-'}")
         self.stdout.write(f"  {'population':<14} {body['population']}")
