@@ -9,7 +9,7 @@ It generates (seeded) N employees over 20 employers of 10 departments each, thre
 (2024-2026) of effective-dated terms, sickness cases with partial and therapeutic
 recoveries, and some pregnancy leaves: the rows `hersteld.statistics.selectors.load` reads.
 The rows go to Parquet files; then, R times each, it times
-  hersteld  the rows turned into figures.Employment / figures.Period, and figures.compute
+  hersteld  the rows turned into figures.Employment / figures.Period, and figures.compute_many
             for 2026 per employer and per department (the page's department table)
   duckdb    one SQL query over the Parquet files giving the same VP, MF and GVD per
             employer and per department
@@ -175,12 +175,10 @@ def hersteld(
         )
     out = {}
     for employer, employments in by_employer.items():
-        result = figures.compute(employments, periods[employer], *P)
-        out[(employer, "")] = (result.vp, result.mf, result.gvd)
-        for department in range(1, DEPARTMENTS + 1):
-            group = path(employer, department)
-            part = figures.compute(employments, periods[employer], *P, within=group)
-            out[(employer, group)] = (part.vp, part.mf, part.gvd)
+        groups = [path(employer, department) for department in range(1, DEPARTMENTS + 1)]
+        results = figures.compute_many(employments, periods[employer], *P, [None, *groups])
+        for group, result in zip(["", *groups], results, strict=True):
+            out[(employer, group)] = (result.vp, result.mf, result.gvd)
     return out
 
 

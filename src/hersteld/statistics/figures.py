@@ -35,6 +35,9 @@ class Kind(StrEnum):
     PREGNANCY_LEAVE = "pregnancy_leave"
 
 
+SICKNESS, PREGNANCY_LEAVE = Kind.SICKNESS.value, Kind.PREGNANCY_LEAVE.value
+
+
 class EndReason(StrEnum):
     """Why a period ended; only RECOVERED enters the GVD (rules.md 8)."""
 
@@ -248,24 +251,80 @@ def duration_class(days: int) -> str:
     return DURATION_CLASSES[-1][0]  # pragma: no cover (the cap keeps days within the last)
 
 
-def _in_group(span: Span, within: str | tuple[str, ...] | None) -> bool:
-    return within is None or span.group.startswith(within)
+Within = str | tuple[str, ...] | None
+"""A population inside the loaded rows: department path prefix(es), or None for all."""
+
+
+def _in_group(group: str, within: Within) -> bool:
+    return within is None or group.startswith(within)
+
+
+class _Totals:
+    """The running sums of one population during the single pass of `compute_many`."""
+
+    __slots__ = (
+        "absence",
+        "absence_with_leave",
+        "classes",
+        "employment_days",
+        "other",
+        "persons",
+        "recovered",
+        "recovered_days",
+        "reports",
+        "sick",
+        "weighted",
+    )
+
+    def __init__(self) -> None:
+        self.employment_days = 0
+        self.weighted = 0.0
+        self.absence = 0.0
+        self.absence_with_leave = 0.0
+        self.reports = self.recovered = self.recovered_days = 0
+        self.persons: dict[int, list[tuple[int, int]]] = {}
+        self.sick: set[int] = set()
+        self.other: dict[str, int] = {}
+        self.classes: dict[str, int] = {name: 0 for name, _ in DURATION_CLASSES}
+
+    def figures(self, start: dt.date, end: dt.date) -> Figures:
+        return Figures(
+            start=start,
+            end=end,
+            persons=len(self.persons),
+            employment_days=self.employment_days,
+            person_days=sum(_union_days(stretches) for stretches in self.persons.values()),
+            weighted_days=self.weighted,
+            absence_weight=self.absence,
+            absence_weight_with_leave=self.absence_with_leave,
+            reports=self.reports,
+            recovered=self.recovered,
+            recovered_days=self.recovered_days,
+            sick_persons=len(self.sick & self.persons.keys()),
+            other_endings=self.other,
+            duration_classes=self.classes,
+        )
 
 
 class _Index:
-    """The population's stretches of one employment, for "in the population on day d"."""
+    """One employment's stretches that belong to at least one population asked for, each with
+    the populations it belongs to, for "in which populations on day d"."""
 
-    __slots__ = ("ends", "factors", "spans", "starts")
+    __slots__ = ("ends", "person", "spans", "starts")
 
-    def __init__(self, spans: list[tuple[int, int, float]]) -> None:
+    def __init__(
+        self, person: int, spans: list[tuple[int, int, float, tuple[_Totals, ...]]]
+    ) -> None:
+        self.person = person
         self.spans = spans
         self.starts = [span[0] for span in spans]
         self.ends = [span[1] for span in spans]
-        self.factors = [span[2] for span in spans]
 
-    def covers(self, day: int) -> bool:
+    def on(self, day: int) -> tuple[_Totals, ...]:
         index = bisect.bisect_right(self.starts, day) - 1
-        return index >= 0 and self.ends[index] >= day
+        if index >= 0 and self.ends[index] >= day:
+            return self.spans[index][3]
+        return ()
 
 
 def compute(
@@ -274,10 +333,22 @@ def compute(
     start: dt.date,
     end: dt.date,
     *,
-    within: str | tuple[str, ...] | None = None,
+    within: Within = None,
 ) -> Figures:
     """The figures over P = `start`..`end` (inclusive) for the employments' days in `within`
-    (a department path prefix or several; None = all).
+    (a department path prefix or several; None = all). See `compute_many`."""
+    return compute_many(employments, periods, start, end, [within])[0]
+
+
+def compute_many(
+    employments: Iterable[Employment],
+    periods: Iterable[Period],
+    start: dt.date,
+    end: dt.date,
+    populations: Sequence[Within],
+) -> list[Figures]:
+    """The figures over P of several populations (an employer and each of its departments)
+    in one pass over the rows, in the order asked.
 
     An event belongs to the population where the employment was on its day: a report to the
     department of its first day, a recovery to that of the last sick day, a duration class to
@@ -287,104 +358,94 @@ def compute(
     if end < start:
         raise ValueError("end before start")
     p_start, p_end = start.toordinal(), end.toordinal()
-    index: dict[int, tuple[Employment, _Index]] = {}
-    person_stretches: dict[int, list[tuple[int, int]]] = {}
-    employment_days = 0
-    weighted = 0.0
+    totals = [_Totals() for _ in populations]
+    members: dict[str, tuple[_Totals, ...]] = {}
+
+    def member_of(group: str) -> tuple[_Totals, ...]:
+        found = members.get(group)
+        if found is None:
+            found = tuple(
+                t for t, w in zip(totals, populations, strict=True) if _in_group(group, w)
+            )
+            members[group] = found
+        return found
+
+    index: dict[int, _Index] = {}
+    last_ordinal = dt.date.max.toordinal()
     for employment in employments:
-        own: list[tuple[int, int, float]] = []
+        own: list[tuple[int, int, float, tuple[_Totals, ...]]] = []
         for span in employment.spans:
-            if not _in_group(span, within):
+            groups = member_of(span.group)
+            if not groups:
                 continue
             a = span.start.toordinal()
-            b = span.end.toordinal() if span.end != dt.date.max else dt.date.max.toordinal()
-            own.append((a, b, span.hours / employment.fulltime))
+            b = span.end.toordinal() if span.end != dt.date.max else last_ordinal
+            factor = span.hours / employment.fulltime
+            own.append((a, b, factor, groups))
             lo, hi = max(a, p_start), min(b, p_end)
             if lo <= hi:
-                employment_days += hi - lo + 1
-                weighted += (hi - lo + 1) * own[-1][2]
-                person_stretches.setdefault(employment.person, []).append((lo, hi))
+                for total in groups:
+                    total.employment_days += hi - lo + 1
+                    total.weighted += (hi - lo + 1) * factor
+                    total.persons.setdefault(employment.person, []).append((lo, hi))
         if own:
-            index[employment.id] = (employment, _Index(own))
+            index[employment.id] = _Index(employment.person, own)
 
-    absence = 0.0
-    absence_with_leave = 0.0
-    reports = recovered = recovered_days = 0
-    sick: set[int] = set()
-    other: dict[str, int] = {}
-    classes: dict[str, int] = {name: 0 for name, _ in DURATION_CLASSES}
+    absence_kinds = (SICKNESS, PREGNANCY_LEAVE)
     for period in periods:
-        found = index.get(period.employment)
-        if found is None:
-            continue
-        employment, stretches = found
-        if period.kind not in (Kind.SICKNESS, Kind.PREGNANCY_LEAVE):
-            continue  # a preventive case is never absence
+        stretches = index.get(period.employment)
+        if stretches is None or period.kind not in absence_kinds:
+            continue  # outside every population, or a preventive case (never absence)
         first = period.first_day.toordinal()
+        if first > p_end:
+            continue
         last = period.end.toordinal() - 1 if period.end is not None else p_end
+        if last < p_start:
+            continue  # ended before P: nothing of it falls in P
         lo, hi = max(first, p_start), min(last, p_end)
-        sickness = period.kind == Kind.SICKNESS
-        if lo <= hi:
-            weight, days = _overlap(period, stretches, lo, hi)
-            absence_with_leave += weight
-            if sickness:
-                absence += weight
-                if days:
-                    sick.add(employment.person)
+        sickness = period.kind == SICKNESS
+        _overlap(period, stretches, lo, hi, sickness)
         if not sickness:
             continue
-        if p_start <= first <= p_end and stretches.covers(first):
-            reports += 1
-        if period.end is not None and p_start <= last <= p_end and stretches.covers(last):
-            if period.end_reason in ("", EndReason.RECOVERED):
-                recovered += 1
-                recovered_days += last - first + 1
-            else:
-                other[period.end_reason] = other.get(period.end_reason, 0) + 1
-        if lo <= hi and stretches.covers(hi):
-            classes[duration_class(hi - first + 1)] += 1
-
-    person_days = sum(_union_days(stretches) for stretches in person_stretches.values())
-    persons = len(person_stretches)
-    return Figures(
-        start=start,
-        end=end,
-        persons=persons,
-        employment_days=employment_days,
-        person_days=person_days,
-        weighted_days=weighted,
-        absence_weight=absence,
-        absence_weight_with_leave=absence_with_leave,
-        reports=reports,
-        recovered=recovered,
-        recovered_days=recovered_days,
-        sick_persons=len(sick & person_stretches.keys()),
-        other_endings=other,
-        duration_classes=classes,
-    )
+        if p_start <= first <= p_end:
+            for total in stretches.on(first):
+                total.reports += 1
+        if period.end is not None and p_start <= last <= p_end:
+            for total in stretches.on(last):
+                if period.end_reason in ("", EndReason.RECOVERED):
+                    total.recovered += 1
+                    total.recovered_days += last - first + 1
+                else:
+                    total.other[period.end_reason] = total.other.get(period.end_reason, 0) + 1
+        name = duration_class(hi - first + 1)
+        for total in stretches.on(hi):
+            total.classes[name] += 1
+    return [total.figures(start, end) for total in totals]
 
 
-def _overlap(period: Period, stretches: _Index, lo: int, hi: int) -> tuple[float, int]:
-    """Σ part-time factor x absence fraction over the period's days lo..hi in the population,
-    and how many such days there are."""
-    weight = 0.0
-    days = 0
+def _overlap(period: Period, stretches: _Index, lo: int, hi: int, sickness: bool) -> None:
+    """Add part-time factor x absence fraction over the period's days lo..hi to each
+    population of each stretch they fall in; mark the person sick there (sickness only)."""
     steps = period.steps or ((period.first_day, 1.0),)
+    spans = stretches.spans
     for number, (since, fraction) in enumerate(steps):
         a = max(since.toordinal(), lo)
         b = hi if number + 1 == len(steps) else min(hi, steps[number + 1][0].toordinal() - 1)
         if a > b:
             continue
-        first_span = max(bisect.bisect_right(stretches.starts, a) - 1, 0)
-        for s in range(first_span, len(stretches.spans)):
-            s_start, s_end, factor = stretches.spans[s]
+        for s in range(max(bisect.bisect_right(stretches.starts, a) - 1, 0), len(spans)):
+            s_start, s_end, factor, groups = spans[s]
             if s_start > b:
                 break
             x, y = max(a, s_start), min(b, s_end)
-            if x <= y:
-                days += y - x + 1
-                weight += (y - x + 1) * factor * fraction
-    return weight, days
+            if x > y:
+                continue
+            weight = (y - x + 1) * factor * fraction
+            for total in groups:
+                total.absence_with_leave += weight
+                if sickness:
+                    total.absence += weight
+                    total.sick.add(stretches.person)
 
 
 def _union_days(stretches: list[tuple[int, int]]) -> int:

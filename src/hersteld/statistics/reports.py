@@ -54,12 +54,19 @@ def full(population: Population, start: dt.date, end: dt.date) -> Report:
     def over(a: dt.date, b: dt.date, within: tuple[str, ...] | None) -> Figures:
         return figures.compute(employments, periods, a, b, within=within)
 
-    result = over(start, end, population.within)
+    departments = selectors.departments(population)
+    result, *own = figures.compute_many(
+        employments,
+        periods,
+        start,
+        end,
+        [population.within, *((department.path,) for department in departments)],
+    )
     suppressed = population.breakdown and result.persons < k
-    rows = []
-    for department in selectors.departments(population):
-        own = over(start, end, (department.path,))
-        rows.append(DepartmentRow(department, own, own.persons < k))
+    rows = [
+        DepartmentRow(department, part, part.persons < k)
+        for department, part in zip(departments, own, strict=True)
+    ]
     if suppressed:
         return Report(population, start, end, k, result, True, departments=rows)
     return Report(
