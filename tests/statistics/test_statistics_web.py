@@ -172,6 +172,7 @@ def test_bad_periods_are_refused_naming_the_field(world: Any, api: Any) -> None:
     )
     missing = client.get(f"/api/v1/statistics?employer={world.employer.pk}&to=2026-06-01")
     assert missing.status_code == 422
+    assert [error["field"] for error in missing.json()["errors"]] == ["from"]
     assert (
         client.get(
             f"/api/v1/statistics?employer={world.employer.pk}&from=2026-13-01&to=2026-12-31"
