@@ -85,6 +85,14 @@ class Employment:
         The first terms apply from the start of the employment even when recorded later (as
         the recovery form reads them); an open employment runs to `date.max`."""
         last = end or dt.date.max
+        if len(terms) == 1:  # most employments: one set of terms
+            _, hours, group = terms[0]
+            return cls(
+                id,
+                person,
+                (Span(start, last, float(hours), group),),
+                float(fulltime) or DEFAULT_FULLTIME_HOURS,
+            )
         spans: list[Span] = []
         ordered = sorted(terms, key=lambda row: row[0])
         for index, (valid_from, hours, group) in enumerate(ordered):
@@ -128,6 +136,17 @@ class Period:
 
         Absence fraction = 1 - recovered share; therapeutic work (Hersteld AT) has no wage
         value, so from an AT recovery the day counts as fully absent (rules.md 8)."""
+        if kind != Kind.SICKNESS:
+            return cls(employment, kind, first_day, end, end_reason, ((first_day, 1.0),))
+        if not recoveries:
+            return cls(
+                employment,
+                kind,
+                first_day,
+                end,
+                end_reason,
+                ((first_day, sick_percentage / 100.0),),
+            )
         steps = [(first_day, sick_percentage / 100.0)]
         for day, percentage, therapeutic in sorted(recoveries):
             if end is not None and day >= end:
@@ -137,8 +156,6 @@ class Period:
                 steps = [(first_day, fraction)]
             else:
                 steps.append((day, fraction))
-        if kind != Kind.SICKNESS:
-            steps = [(first_day, 1.0)]
         return cls(employment, kind, first_day, end, end_reason, tuple(steps))
 
     @property
