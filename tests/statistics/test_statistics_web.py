@@ -299,3 +299,29 @@ def test_the_migration_fills_end_reasons(sick_world: Any) -> None:
     migration = importlib.import_module("hersteld.absence.migrations.0004_stats_end_reason")
     migration.fill_end_reasons(apps, None)
     assert AbsenceCase.objects.get(pk=sick_world.case.pk).end_reason == "recovered"
+
+
+def test_the_page_reads_in_a_fixed_number_of_queries(
+    sick_world: Any, sign_in: Any, django_assert_max_num_queries: Any
+) -> None:
+    """P, a year earlier, 24 months and every department come from one load."""
+    client = sign_in(sick_world.hr)
+    page = f"/verzuimcijfers/?employer={sick_world.employer.pk}&start=2026-01-01&end=2026-06-30"
+    client.get(page)
+    with django_assert_max_num_queries(30) as captured:
+        assert client.get(page).status_code == 200
+    before = len(captured.captured_queries)
+    for month in (2, 3, 4):
+        case = add_case(
+            actor=sick_world.casemanager,
+            employment_id=sick_world.colleague_employment.pk,
+            kind="sickness",
+            data={"first_day": dt.date(2026, month, 1), "context": "illness"},
+        )
+        add_recovery(
+            actor=sick_world.casemanager,
+            case_id=case.pk,
+            data={"date": dt.date(2026, month, 5), "percentage": 100},
+        )
+    with django_assert_max_num_queries(before):
+        assert client.get(page).status_code == 200
