@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 STANDARD = "Standaard Berekening van Ziekteverzuim (1996)"
 DEFAULT_FULLTIME_HOURS = 40.0
@@ -51,8 +52,7 @@ class EndReason(StrEnum):
     CLOSED = "closed"
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Days `start`..`end` (inclusive) of one employment with the same hours and department.
 
     `group` is the department's materialised path, so a subtree is a prefix."""
@@ -63,8 +63,7 @@ class Span:
     group: str = ""
 
 
-@dataclass(frozen=True)
-class Employment:
+class Employment(NamedTuple):
     id: int
     person: int
     spans: tuple[Span, ...]
@@ -105,8 +104,7 @@ class Employment:
         return cls(id, person, tuple(spans), float(fulltime) or DEFAULT_FULLTIME_HOURS)
 
 
-@dataclass(frozen=True)
-class Period:
+class Period(NamedTuple):
     """One absence period of one employment (a case: sickness or pregnancy leave).
 
     `end` is the first day no longer absent (the recovery date R), None while open; the last
@@ -408,53 +406,63 @@ def compute_many(
         if own:
             index[employment.id] = _Index(employment.person, own)
 
-    absence_kinds = (SICKNESS, PREGNANCY_LEAVE)
+    find = index.get
     for period in periods:
-        stretches = index.get(period.employment)
-        if stretches is None or period.kind not in absence_kinds:
-            continue  # outside every population, or a preventive case (never absence)
-        first = period.first_day.toordinal()
+        employment_id, kind, first_day, end_day, end_reason, steps = period
+        stretches = find(employment_id)
+        if stretches is None:
+            continue  # outside every population asked for
+        sickness = kind == SICKNESS
+        if not sickness and kind != PREGNANCY_LEAVE:
+            continue  # a preventive case is never absence
+        first = first_day.toordinal()
         if first > p_end:
             continue
-        last = period.end.toordinal() - 1 if period.end is not None else p_end
+        last = end_day.toordinal() - 1 if end_day is not None else p_end
         if last < p_start:
             continue  # ended before P: nothing of it falls in P
-        lo, hi = max(first, p_start), min(last, p_end)
-        sickness = period.kind == SICKNESS
-        _overlap(period, stretches, lo, hi, sickness)
+        lo = first if first > p_start else p_start
+        hi = last if last < p_end else p_end
+        _overlap(steps or ((first_day, 1.0),), stretches, lo, hi, sickness)
         if not sickness:
             continue
-        if p_start <= first <= p_end:
+        if first >= p_start:
             for total in stretches.on(first):
                 total.reports += 1
-        if period.end is not None and p_start <= last <= p_end:
+        if end_day is not None and last <= p_end:
             for total in stretches.on(last):
-                if period.end_reason in ("", EndReason.RECOVERED):
+                if end_reason in ("", EndReason.RECOVERED):
                     total.recovered += 1
                     total.recovered_days += last - first + 1
                 else:
-                    total.other[period.end_reason] = total.other.get(period.end_reason, 0) + 1
+                    total.other[end_reason] = total.other.get(end_reason, 0) + 1
         name = duration_class(hi - first + 1)
         for total in stretches.on(hi):
             total.classes[name] += 1
     return [total.figures(start, end) for total in totals]
 
 
-def _overlap(period: Period, stretches: _Index, lo: int, hi: int, sickness: bool) -> None:
-    """Add part-time factor x absence fraction over the period's days lo..hi to each
+def _overlap(
+    steps: Sequence[tuple[dt.date, float]], stretches: _Index, lo: int, hi: int, sickness: bool
+) -> None:
+    """Add part-time factor x absence fraction over a period's days lo..hi to each
     population of each stretch they fall in; mark the person sick there (sickness only)."""
-    steps = period.steps or ((period.first_day, 1.0),)
     spans = stretches.spans
-    for number, (since, fraction) in enumerate(steps):
-        a = max(since.toordinal(), lo)
-        b = hi if number + 1 == len(steps) else min(hi, steps[number + 1][0].toordinal() - 1)
+    count = len(steps)
+    for number in range(count):
+        since, fraction = steps[number]
+        a = since.toordinal()
+        if a < lo:
+            a = lo
+        b = hi if number + 1 == count else min(hi, steps[number + 1][0].toordinal() - 1)
         if a > b:
             continue
-        for s in range(max(bisect.bisect_right(stretches.starts, a) - 1, 0), len(spans)):
-            s_start, s_end, factor, groups = spans[s]
+        first_span = bisect.bisect_right(stretches.starts, a) - 1 if len(spans) > 1 else 0
+        for s_start, s_end, factor, groups in spans[max(first_span, 0) :]:
             if s_start > b:
                 break
-            x, y = max(a, s_start), min(b, s_end)
+            x = a if a > s_start else s_start
+            y = b if b < s_end else s_end
             if x > y:
                 continue
             weight = (y - x + 1) * factor * fraction
