@@ -332,10 +332,16 @@ class _Index:
     ) -> None:
         self.person = person
         self.spans = spans
-        self.starts = [span[0] for span in spans]
-        self.ends = [span[1] for span in spans]
+        if len(spans) == 1:
+            self.starts, self.ends = [spans[0][0]], [spans[0][1]]
+        else:
+            self.starts = [span[0] for span in spans]
+            self.ends = [span[1] for span in spans]
 
     def on(self, day: int) -> tuple[_Totals, ...]:
+        if len(self.spans) == 1:
+            span = self.spans[0]
+            return span[3] if span[0] <= day <= span[1] else ()
         index = bisect.bisect_right(self.starts, day) - 1
         if index >= 0 and self.ends[index] >= day:
             return self.spans[index][3]
@@ -387,24 +393,28 @@ def compute_many(
 
     index: dict[int, _Index] = {}
     last_ordinal = dt.date.max.toordinal()
-    for employment in employments:
+    for employment_id, person, spans, fulltime in employments:
         own: list[tuple[int, int, float, tuple[_Totals, ...]]] = []
-        for span in employment.spans:
-            groups = member_of(span.group)
+        for span_start, span_end, hours, group in spans:
+            groups = members.get(group)
+            if groups is None:
+                groups = member_of(group)
             if not groups:
                 continue
-            a = span.start.toordinal()
-            b = span.end.toordinal() if span.end != dt.date.max else last_ordinal
-            factor = span.hours / employment.fulltime
+            a = span_start.toordinal()
+            b = span_end.toordinal() if span_end != dt.date.max else last_ordinal
+            factor = hours / fulltime
             own.append((a, b, factor, groups))
-            lo, hi = max(a, p_start), min(b, p_end)
+            lo = a if a > p_start else p_start
+            hi = b if b < p_end else p_end
             if lo <= hi:
+                days = hi - lo + 1
                 for total in groups:
-                    total.employment_days += hi - lo + 1
-                    total.weighted += (hi - lo + 1) * factor
-                    total.persons.setdefault(employment.person, []).append((lo, hi))
+                    total.employment_days += days
+                    total.weighted += days * factor
+                    total.persons.setdefault(person, []).append((lo, hi))
         if own:
-            index[employment.id] = _Index(employment.person, own)
+            index[employment_id] = _Index(person, own)
 
     find = index.get
     for period in periods:
