@@ -37,6 +37,7 @@ def test_the_figures_page_for_staff_and_an_employer(page: Page) -> None:
     expect(page.locator("svg.trend")).to_be_visible()
     no_sideways_scroll(page)
     shot(page, "statistics_employer_phone")
+    page.set_viewport_size({"width": 800, "height": 1100})  # about an A4 page
     page.emulate_media(media="print")
     expect(page.locator(".stats-filters")).to_be_hidden()
     shot(page, "statistics_employer_print")
