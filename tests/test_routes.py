@@ -252,6 +252,7 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "accounts:user_token_revoke": lambda: {"pk": zuid_user().pk, "token_pk": zuid_token().pk},
     "accounts:user_session_end": lambda: {"pk": zuid_user().pk, "session_pk": zuid_session().pk},
     "accounts:session_end": lambda: {"pk": zuid_session().pk},
+    "statistics:export": lambda: {"employer": str(zuid().pk), "table": "figures", "fmt": "csv"},
 }
 
 # Pages without an object, as anyone may request them: public ones answer 200 to everyone.
@@ -352,6 +353,8 @@ PAGE_REACH: dict[str, set[str]] = {
     "exchange-import": {"admin.noord", "casemanager.noord", "hr.devries", "hr.jansen"},
     "accounts:user_list": {"admin.noord", "beheer"},
     "accounts:user_create": {"admin.noord", "beheer"},
+    # Absence figures: employer users and staff; an employee sees only his own file.
+    "statistics:overview": STAFF | EMPLOYER_SIDE,
 }
 
 
@@ -470,6 +473,7 @@ API_REACH: dict[str, set[str]] = {
     "GET /api/v1/me/access-log": {"werknemer.devries"},
     "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
     "POST /api/v1/exchange/vault/reveal": {"casemanager.noord", "bedrijfsarts.noord"},
+    "GET /api/v1/statistics": STAFF | EMPLOYER_SIDE,
 }
 
 

@@ -13,7 +13,7 @@ import secrets
 import sys
 
 # Commands that only compute and print: they need no secret key (see main).
-SIGNS_NOTHING = frozenset({"poortwachter", "scan_text"})
+SIGNS_NOTHING = frozenset({"poortwachter", "scan_text", "statistics"})
 
 ALIASES = {
     "run-daily": "run_daily",
@@ -39,6 +39,8 @@ def main(argv: list[str] | None = None) -> None:
             "  import FILE --employer ID   import a population (CSV, XLSX, SIVI XML)\n"
             "  poortwachter plan    the Poortwachter milestones of given sick periods\n"
             "  verify-log           check the hash chains of the audit and access logs\n"
+            "  statistics --employer ID --from DATE --to DATE [--department ID] [--json]\n"
+            "                       absence figures (VP, MF, GVD) by the 1996 standard\n"
             "  createsuperuser, check, shell, ...   any Django management command\n"
         )
         if not args:

@@ -47,6 +47,8 @@ try:
     IMPORT_MAX_ROWS = envint("HERSTELD_IMPORT_MAX_ROWS", 10_000)
     # Messages: the largest file one attachment may be (PDF, JPEG or PNG).
     MESSAGE_ATTACHMENT_MAX_BYTES = envint("HERSTELD_ATTACHMENT_MAX_MB", 5) * 1024 * 1024
+    # Absence statistics: a breakdown below the employer needs at least this many persons.
+    STATISTICS_MIN_GROUP = envint("HERSTELD_STATISTICS_MIN_GROUP", 5)
     # Outbound targets on loopback or private addresses: only for demo, development or tests.
     OUTBOUND_PRIVATE_ADDRESSES = envbool("HERSTELD_OUTBOUND_PRIVATE_ADDRESSES", DEMO or DEBUG)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
@@ -109,6 +111,7 @@ INSTALLED_APPS = [
     "hersteld.poortwachter",
     "hersteld.messaging",
     "hersteld.exchange",
+    "hersteld.statistics",
     "hersteld.portal",
     "hersteld.demo",
 ]

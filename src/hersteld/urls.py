@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("hersteld.organisations.urls")),
     path("", include("hersteld.exchange.urls")),
     path("", include("hersteld.exchange.import_urls")),
+    path("", include("hersteld.statistics.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -32,6 +32,22 @@ class CaseStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", pgettext_lazy("case status", "withdrawn")
 
 
+class EndReason(models.TextChoices):
+    """Why a period ended (docs/rules/statistics.md): the GVD counts only RECOVERED.
+
+    The values are those of hersteld.statistics.figures.EndReason."""
+
+    OPEN = "", pgettext_lazy("end reason", "still open")
+    RECOVERED = "recovered", _("recovered")
+    EMPLOYMENT_ENDED = "employment_ended", _("employment ended")
+    WAITING_PERIOD_ENDED = "waiting_period_ended", _("end of the waiting period")
+    DEATH = "death", _("death")
+    PREGNANCY_LEAVE = "pregnancy_leave", _("start of pregnancy leave")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    LEAVE_ENDED = "leave_ended", _("end of the leave")
+    CLOSED = "closed", _("closed (preventive case)")
+
+
 class Context(models.TextChoices):
     ILLNESS = "illness", _("illness")
     WORK_CONFLICT = "work_conflict", _("work conflict")
@@ -119,6 +135,7 @@ class AbsenceCase(ScopedModel):
         "status",
         "first_day",
         "end_date",
+        "end_reason",
         "context",
         "sick_percentage",
         "expected_recovery",
@@ -160,6 +177,9 @@ class AbsenceCase(ScopedModel):
     first_day = models.DateField(_("first day"))
     end_date = models.DateField(
         _("recovered on"), null=True, blank=True, help_text=_("First day fully at work.")
+    )
+    end_reason = models.CharField(
+        _("end reason"), max_length=24, choices=EndReason.choices, blank=True, default=""
     )
     context = models.CharField(_("context"), max_length=24, choices=Context.choices, blank=True)
     sick_percentage = models.DecimalField(

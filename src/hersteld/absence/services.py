@@ -27,6 +27,7 @@ from hersteld.absence.models import (
     CaseNote,
     CaseStatus,
     Context,
+    EndReason,
     MedicalNote,
     Recovery,
     Relatedness,
@@ -587,6 +588,7 @@ def withdraw_case(*, actor: Actor, case_id: int, reason: str) -> AbsenceCase:
     problems.raise_if_any()
     before = snapshot(case, AbsenceCase.AUDITED)
     case.status = CaseStatus.WITHDRAWN
+    case.end_reason = EndReason.WITHDRAWN
     case.withdrawn_reason = reason
     save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED, reason=reason)
     _chain_changed(case)
@@ -632,6 +634,7 @@ def close_case(*, actor: Actor, case_id: int, end_date: dt.date) -> AbsenceCase:
     before = snapshot(case, AbsenceCase.AUDITED)
     case.status = CaseStatus.CLOSED
     case.end_date = end_date
+    case.end_reason = EndReason.CLOSED
     save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
     return case
 
@@ -692,6 +695,7 @@ def end_leave(*, actor: Actor, case_id: int, continue_sick: bool) -> tuple[Absen
     before = snapshot(case, AbsenceCase.AUDITED)
     case.status = CaseStatus.CLOSED
     case.end_date = first_day_after
+    case.end_reason = EndReason.LEAVE_ENDED
     save_and_record(actor=actor, obj=case, before=before, fields=AbsenceCase.AUDITED)
     follower = None
     if continue_sick:
@@ -796,6 +800,7 @@ def add_recovery(*, actor: Actor, case_id: int, data: dict[str, Any]) -> Recover
     if recovery.is_full:
         case.status = CaseStatus.CLOSED
         case.end_date = day
+        case.end_reason = EndReason.RECOVERED
         case.current_sick_percentage = Decimal("0.00")
     elif not therapeutic:
         case.current_sick_percentage = (rules.HUNDRED - percentage).quantize(rules.CENT)
@@ -839,10 +844,12 @@ def _reopen_or_close(case: AbsenceCase, recovery: Recovery | None, base: Decimal
     if recovery is not None and recovery.is_full:
         case.status = CaseStatus.CLOSED
         case.end_date = recovery.date
+        case.end_reason = EndReason.RECOVERED
         case.current_sick_percentage = Decimal("0.00")
         return
     case.status = CaseStatus.OPEN
     case.end_date = None
+    case.end_reason = EndReason.OPEN
     if recovery is not None and not recovery.therapeutic:
         case.current_sick_percentage = (rules.HUNDRED - recovery.percentage).quantize(rules.CENT)
     else:

@@ -13,6 +13,7 @@ from hersteld.organisations.api import router as organisations_router
 from hersteld.people.api import router as people_router
 from hersteld.poortwachter.api import router as poortwachter_router
 from hersteld.privacy.api import router as privacy_router
+from hersteld.statistics.api import router as statistics_router
 from hersteld.web import errors
 from hersteld.web.access import install_access_checks
 
@@ -39,4 +40,5 @@ api.add_router("/v1", absence_router)
 api.add_router("/v1", poortwachter_router)
 api.add_router("/v1", messaging_router)
 api.add_router("/v1", exchange_router)
+api.add_router("/v1", statistics_router)
 install_access_checks(api)

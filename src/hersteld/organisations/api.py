@@ -30,6 +30,7 @@ class EmployerOut(Schema):
     contact_name: str
     contact_email: str
     contact_phone: str
+    fulltime_hours: float
     end_date: dt.date | None
     created_at: dt.datetime
     updated_at: dt.datetime
@@ -48,6 +49,7 @@ class EmployerIn(InputSchema):
     contact_name: str | None = None
     contact_email: str | None = None
     contact_phone: str | None = None
+    fulltime_hours: float | None = None
 
 
 class EmployerCreate(EmployerIn):

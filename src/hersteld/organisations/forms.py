@@ -31,6 +31,13 @@ class EmployerForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact person"), max_length=120, required=False)
     contact_email = forms.EmailField(label=_("Contact e-mail"), required=False)
     contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    fulltime_hours = forms.DecimalField(
+        label=_("Full-time working week (hours)"),
+        max_digits=4,
+        decimal_places=2,
+        required=False,
+        help_text=_("For the absence statistics; empty means 40 hours."),
+    )
 
 
 def employer_form(data: Any, *, actor: Actor, creating: bool, initial: Any = None) -> EmployerForm:

@@ -63,6 +63,7 @@ class Employer(ScopedModel):
         "contact_name",
         "contact_email",
         "contact_phone",
+        "fulltime_hours",
         "end_date",
     )
 
@@ -79,6 +80,13 @@ class Employer(ScopedModel):
     contact_name = models.CharField(_("contact person"), max_length=120, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
+    fulltime_hours = models.DecimalField(
+        _("full-time working week (hours)"),
+        max_digits=4,
+        decimal_places=2,
+        default=40,
+        help_text=_("The part-time factor of the absence statistics is contract hours / this."),
+    )
     end_date = models.DateField(_("client until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)

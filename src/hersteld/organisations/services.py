@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -23,7 +24,22 @@ from hersteld.core.validation import Problems, fail, message
 from hersteld.organisations import rules
 from hersteld.organisations.models import Arbodienst, Department, Employer
 
+DEFAULT_FULLTIME_HOURS = Decimal(40)
 EMPLOYER_FIELDS = tuple(name for name in Employer.AUDITED if name != "end_date")
+
+
+def _fulltime_hours(value: Any, problems: Problems) -> Decimal:
+    """The employer's full-time week for the statistics: empty means the default 40 hours."""
+    if value is None or value == "":
+        return DEFAULT_FULLTIME_HOURS
+    try:
+        hours = Decimal(str(value))
+    except ArithmeticError:
+        problems.add("fulltime_hours", "fulltime_hours_range")
+        return DEFAULT_FULLTIME_HOURS
+    if not hours.is_finite() or not Decimal(1) <= hours <= Decimal(60):
+        problems.add("fulltime_hours", "fulltime_hours_range")
+    return hours
 
 
 def _validate_employer(
@@ -54,6 +70,8 @@ def _validate_employer(
         problems.check("postcode", postcode_problem(clean["postcode"]))
     if clean.get("contact_phone"):
         problems.check("contact_phone", phone_problem(clean["contact_phone"]))
+    if "fulltime_hours" in clean:
+        clean["fulltime_hours"] = _fulltime_hours(clean["fulltime_hours"], problems)
     problems.raise_if_any()
     return clean
 

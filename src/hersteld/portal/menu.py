@@ -35,6 +35,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("people:my_access_log", _("Who viewed my file")),
     MenuItem("people:employment_list", _("Employments")),
     MenuItem("organisations:employer_list", _("Employers")),
+    MenuItem("statistics:overview", _("Absence figures")),
     MenuItem("exchange-import", _("Import")),
     MenuItem("exchange:coupling_list", _("Couplings")),
     MenuItem("exchange:review_list", _("Proposals")),

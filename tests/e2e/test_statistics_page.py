@@ -1,0 +1,43 @@
+"""The "Verzuimcijfers" page in a browser: chart and tables at laptop and phone width.
+
+Screenshots land in test-artifacts/screenshots/ (statistics_*.png) to look at.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.support.browser import PHONE, log_in, pass_second_factor, shot
+
+pytestmark = pytest.mark.e2e
+
+
+def no_sideways_scroll(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    viewport = page.evaluate("window.innerWidth")
+    assert width <= viewport, f"page is {width} px wide on a {viewport} px screen"
+
+
+def test_the_figures_page_for_staff_and_an_employer(page: Page) -> None:
+    log_in(page, "casemanager.noord")
+    pass_second_factor(page)
+    page.get_by_role("link", name="Verzuimcijfers").first.click()
+    expect(page.locator("h1")).to_contain_text("Verzuimcijfers")
+    expect(page.locator("svg.trend")).to_be_visible()
+    expect(page.get_by_text("Standaard Berekening van Ziekteverzuim").first).to_be_visible()
+    shot(page, "statistics_staff_laptop")
+    # One employer, with its department table.
+    page.select_option("#id_employer", index=1)
+    page.get_by_role("button", name="Toon").click()
+    expect(page.locator("#departments-heading")).to_be_visible()
+    shot(page, "statistics_employer_laptop")
+    page.set_viewport_size(PHONE)
+    page.reload()
+    expect(page.locator("svg.trend")).to_be_visible()
+    no_sideways_scroll(page)
+    shot(page, "statistics_employer_phone")
+    page.set_viewport_size({"width": 800, "height": 1100})  # about an A4 page
+    page.emulate_media(media="print")
+    expect(page.locator(".stats-filters")).to_be_hidden()
+    shot(page, "statistics_employer_print")
