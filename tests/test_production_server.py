@@ -4,6 +4,8 @@ signed-in portal user, an API client with a token, and a monitor asking /health.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
@@ -11,6 +13,7 @@ import pytest
 
 from tests.support.auth import totp_now
 from tests.support.production import (
+    REPO,
     TOTP_SECRETS,
     Browser,
     environment,
@@ -88,3 +91,17 @@ def test_the_production_server_serves_portal_api_and_health(installation) -> Non
     assert ("GET", "/health", 200) in routes
     assert all(line["request_id"] for line in requests)
     assert people["password"] not in "\n".join(log)
+
+
+def test_the_start_script_refuses_a_release_whose_migrations_are_not_applied(tmp_path) -> None:
+    env = environment(tmp_path, HERSTELD_BIN=str(Path(sys.executable).parent))
+    done = subprocess.run(
+        ["bash", str(REPO / "deploy" / "start-web.sh")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "run 'hersteld migrate' first" in done.stderr
