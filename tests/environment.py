@@ -16,6 +16,8 @@ TEST_ENVIRONMENT = {
     "HERSTELD_SSL_REDIRECT": "0",
     "HERSTELD_SECURE_COOKIES": "0",
     "HERSTELD_HSTS_SECONDS": "0",
+    # One JSON line per request would fill the output of every failing test.
+    "HERSTELD_REQUEST_LOG": "0",
 }
 
 for _name, _value in TEST_ENVIRONMENT.items():

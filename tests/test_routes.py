@@ -262,6 +262,7 @@ PUBLIC = {
     "accounts:password_reset_done",
     "accounts:password_reset_complete",
     "accounts:password_reset_confirm",
+    "portal:health",
 }
 # Reached on the way in (second factor, log-out) or only by POST; checked in tests/accounts.
 NOT_A_PAGE = {

@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> None:
             "  migrate              create or update the database\n"
             "  demo-data            load the demo arbodiensten, employers, people and users\n"
             "  serve [--port N]     serve the portal and API on 127.0.0.1 (static files included)\n"
+            "  serve --production [--bind ADDR | --port N]   gunicorn (docs/deployment.md)\n"
+            "  backup FILE          copy the SQLite database to FILE while it is in use\n"
             "  scan-text            medical terms in stdin, one text per line, as JSON lines\n"
             "  run-daily            the daily job: terms, Poortwachter signals, e-mail digests\n"
             "  process-exchange     waiting inbox messages, hold timeouts, outbox (for cron)\n"
@@ -68,11 +70,15 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"hersteld: configuration error: {exc}")
 
     if command == "serve":
-        port = os.environ.get("PORT", "8000")
+        given_port = None
         if "--port" in rest:
             index = rest.index("--port")
-            port = rest[index + 1]
+            given_port = rest[index + 1]
             rest = rest[:index] + rest[index + 2 :]
+        if "--production" in rest:
+            serve_production(rest, given_port)
+            return
+        port = given_port or os.environ.get("PORT", "8000")
         execute_from_command_line(
             ["hersteld", "runserver", f"127.0.0.1:{port}", "--noreload", *rest]
         )
@@ -81,6 +87,25 @@ def main(argv: list[str] | None = None) -> None:
 
     with request_meta(RequestMeta(channel="cli")):
         execute_from_command_line(["hersteld", command, *rest])
+
+
+def serve_production(rest: list[str], port: str | None) -> None:
+    """gunicorn with HERSTELD_WEB_* (docs/deployment.md); `--bind ADDR` or `--port N` override
+    HERSTELD_BIND. Migrations are not applied here: the start script checks them first."""
+    import django
+
+    django.setup()
+    from hersteld.server import run
+
+    rest = [arg for arg in rest if arg != "--production"]
+    bind = f"127.0.0.1:{port}" if port else None
+    if "--bind" in rest:
+        index = rest.index("--bind")
+        bind = rest[index + 1]
+        rest = rest[:index] + rest[index + 2 :]
+    if rest:
+        sys.exit(f"hersteld serve --production: unknown options {' '.join(rest)}")
+    run(bind)
 
 
 if __name__ == "__main__":

@@ -81,6 +81,16 @@ try:
         raise EnvError(
             f"HERSTELD_DATAKLUIS_KEY_FILE names {DATAKLUIS_KEY_FILE}, which does not exist"
         )
+    # `hersteld serve --production` (gunicorn): processes, threads per process, address and
+    # the seconds a request may take before its worker is restarted (docs/deployment.md).
+    WEB_BIND = envstr("HERSTELD_BIND", "127.0.0.1:8000")
+    WEB_WORKERS = envint("HERSTELD_WEB_WORKERS", 4)
+    WEB_THREADS = envint("HERSTELD_WEB_THREADS", 1)
+    WEB_TIMEOUT = envint("HERSTELD_WEB_TIMEOUT", 60)
+    # A worker is replaced after this many requests (0: never), so a slow leak stays bounded.
+    WEB_MAX_REQUESTS = envint("HERSTELD_WEB_MAX_REQUESTS", 2000)
+    # One JSON line per request on the "hersteld.requests" logger (HERSTELD_REQUEST_LOG=0: off).
+    REQUEST_LOG = envbool("HERSTELD_REQUEST_LOG", _PRODUCTION)
     # Extra medical-term lexicons of this installation (docs/medical-terms.md).
     MEDICAL_LEXICON_FILES = envlist("HERSTELD_MEDICAL_LEXICON", [])
     for _lexicon_file in MEDICAL_LEXICON_FILES:
@@ -121,6 +131,7 @@ MIDDLEWARE = [
     "hersteld.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "hersteld.core.middleware.RequestContextMiddleware",
+    "hersteld.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "hersteld.core.middleware.DutchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -214,6 +225,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# A load balancer or the start script probes /health over plain http on the local address.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 # Content-Security-Policy (hersteld.core.middleware.ContentSecurityPolicyMiddleware): no
@@ -274,8 +287,20 @@ LOGGING = {
     "disable_existing_loggers": False,
     # A refused request (403) is a normal answer: one line, no traceback (issue 11 item 21).
     "filters": {"refusals_one_line": {"()": "hersteld.core.logfilters.RefusalsOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"django.request": {"filters": ["refusals_one_line"]}},
+    "formatters": {"bare": {"format": "%(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "requests": {"class": "logging.StreamHandler", "formatter": "bare"},
+    },
+    "loggers": {
+        "django.request": {"filters": ["refusals_one_line"]},
+        # The request log (hersteld.core.middleware.RequestLogMiddleware): JSON lines only.
+        "hersteld.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if REQUEST_LOG else "WARNING",
+            "propagate": False,
+        },
+    },
     "root": {"handlers": ["console"], "level": envstr("HERSTELD_LOG_LEVEL", "WARNING")},
 }
 

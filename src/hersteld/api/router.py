@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 
 from hersteld.absence.api import router as absence_router
 from hersteld.accounts.api import router as auth_router
 from hersteld.api.auth import AUTH, docs_access
+from hersteld.api.openapi import document_error_statuses
 from hersteld.exchange.api import router as exchange_router
 from hersteld.messaging.api import router as messaging_router
 from hersteld.organisations.api import router as organisations_router
@@ -17,7 +21,17 @@ from hersteld.statistics.api import router as statistics_router
 from hersteld.web import errors
 from hersteld.web.access import install_access_checks
 
-api = NinjaAPI(
+
+class HersteldApi(NinjaAPI):
+    """Ninja's API with every operation's error answers in the schema (hersteld.api.openapi)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        document_error_statuses(schema)
+        return schema
+
+
+api = HersteldApi(
     title="Hersteld API",
     version="1",
     description=(

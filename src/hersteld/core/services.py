@@ -17,8 +17,15 @@ M = TypeVar("M", bound=models.Model)
 
 
 def locked(model: type[M], actor: Actor, pk: int, action: str) -> M:
-    """Fetch for a write under a row lock; outside the actor's scope it does not exist (404)."""
-    queryset = model._default_manager.restrict(actor, action).select_for_update()  # type: ignore[attr-defined]
+    """Fetch for a write under a row lock; outside the actor's scope it does not exist (404).
+
+    Only the object's own row is locked, and without the key lock: the scope filter joins
+    the employer (and more), and a plain FOR UPDATE would lock those rows too, so two
+    writes under one employer deadlocked on PostgreSQL (benchmarks/load.py found it: one
+    held the employer, the other the exchange feed counter)."""
+    queryset = model._default_manager.restrict(actor, action).select_for_update(  # type: ignore[attr-defined]
+        of=("self",), no_key=True
+    )
     found: M = get_object_or_404(queryset, pk=pk)
     return found
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
+from kombu.exceptions import OperationalError as KombuOperationalError
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="core.send_email", autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -21,8 +25,19 @@ def send_email(subject: str, body: str, to: list[str], html: str | None = None) 
 def send_email_after_commit(
     subject: str, body: str, to: list[str], html: str | None = None
 ) -> None:
-    """Queue an e-mail only once the transaction that caused it has committed."""
-    transaction.on_commit(lambda: send_email.delay(subject, body, to, html))
+    """Queue an e-mail only once the transaction that caused it has committed.
+
+    When the broker cannot take it (Redis down) the mail is sent in this process instead,
+    so a password reset still arrives."""
+
+    def queue() -> None:
+        try:
+            send_email.delay(subject, body, to, html)
+        except KombuOperationalError:
+            logger.warning("broker unavailable: sending an e-mail in-process")
+            send_email.apply(args=(subject, body, to, html), throw=True)
+
+    transaction.on_commit(queue)
 
 
 @shared_task(name="core.health_check")

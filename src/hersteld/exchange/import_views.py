@@ -82,7 +82,10 @@ def _start(request: AuthedRequest, run: ImportRun) -> None:
         run.save(update_fields=["status"])
     meta = current_meta()
     user_id = request.user.pk
-    transaction.on_commit(lambda: import_tasks.start(run.pk, user_id, meta.request_id, meta.ip))
+    # Robust: with the broker down the run stays pending and the sweep starts it later.
+    transaction.on_commit(
+        lambda: import_tasks.start(run.pk, user_id, meta.request_id, meta.ip), robust=True
+    )
 
 
 @requires("people.change", rule=on_a_whole_employer("people.change"))

@@ -300,10 +300,13 @@ def receive(coupling: Coupling, body: bytes, content_type: str) -> tuple[InboxMe
 
 
 def schedule(message_id: int) -> None:
-    """Process after commit: a Celery task, or in-process when there is no broker."""
+    """Process after commit: a Celery task, or in-process when there is no broker.
+
+    Robust: when the broker is down the message stays `received` (it is stored) and the
+    sender gets its answer; the sweep applies it once the worker runs again."""
     from hersteld.exchange.tasks import process_message
 
-    transaction.on_commit(lambda: process_message.delay(message_id))
+    transaction.on_commit(lambda: process_message.delay(message_id), robust=True)
 
 
 def _options_for(inbox: InboxMessage) -> apply.Options:

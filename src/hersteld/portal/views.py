@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from hersteld.absence import selectors as absence_selectors
 from hersteld.absence.models import CaseStatus
 from hersteld.accounts import selectors as account_selectors
+from hersteld.core import health as core_health
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
-from hersteld.web.access import AuthedRequest, signed_in
+from hersteld.web.access import AuthedRequest, public, signed_in
 
 
 @signed_in
@@ -53,3 +54,14 @@ def home(request: AuthedRequest) -> HttpResponse:
     if employee_id is not None:
         own_employee = people_selectors.employees(user).filter(pk=employee_id).first()
     return render(request, "portal/home.html", {"counts": counts, "own_employee": own_employee})
+
+
+@public
+def health(request: HttpRequest) -> JsonResponse:
+    """For a load balancer or monitor: 200 when the installation can serve, 503 otherwise."""
+    result = core_health.checks()
+    ok = core_health.healthy(result)
+    response = JsonResponse({"status": "ok" if ok else "unavailable", "checks": result})
+    response.status_code = 200 if ok else 503
+    response["Cache-Control"] = "no-store"
+    return response
