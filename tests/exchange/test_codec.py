@@ -44,7 +44,7 @@ EXAMPLES = ROOT / "docs" / "examples"
 SCHEMA = ROOT / "src" / "hersteld" / "exchange" / "schema"
 XML = "application/xml"
 JSON = "application/json"
-WRKNMR = "/Verzuimmeldingen/Wrkgvr/Wrknmr[1]"
+WRKNMR = "/Verzuimmeldingen/Wrkgvr[1]/Wrknmr[1]"
 DNSTVBND = f"{WRKNMR}/Dnstvbnd[1]"
 VRZM = f"{DNSTVBND}/Vrzm[1]"
 SCENARIOS = [
@@ -316,13 +316,13 @@ SIVI_CASES = [
     (
         "<IdWrkgvrArbdnst>DEVRIES</IdWrkgvrArbdnst>",
         "",
-        "/Verzuimmeldingen/Wrkgvr/IdWrkgvrArbdnst",
+        "/Verzuimmeldingen/Wrkgvr[1]/IdWrkgvrArbdnst",
         "required",
     ),
     (
         "<AansltnrGeguitwlngArbdnst>DEMO-1<",
         f"<AansltnrGeguitwlngArbdnst>{'1' * 71}<",
-        "/Verzuimmeldingen/Wrkgvr/AansltnrGeguitwlngArbdnst",
+        "/Verzuimmeldingen/Wrkgvr[1]/AansltnrGeguitwlngArbdnst",
         "max_length",
     ),
     # employee
@@ -480,7 +480,7 @@ def test_paths_count_repeated_elements() -> None:
     second = text[start:end].replace("<VrwrkCd>01</VrwrkCd>", "<VrwrkCd>9</VrwrkCd>")
     body = (text[:end] + second + text[end:]).encode()
     assert errors_of(body, XML) == [
-        ("/Verzuimmeldingen/Wrkgvr/Wrknmr[2]/Dnstvbnd[1]/Vrzm[1]/VrwrkCd", "choice")
+        ("/Verzuimmeldingen/Wrkgvr[1]/Wrknmr[2]/Dnstvbnd[1]/Vrzm[1]/VrwrkCd", "choice")
     ]
 
 

@@ -32,6 +32,7 @@ from hersteld.people.models import (
     EmploymentTerms,
     Gender,
     MaritalStatus,
+    NameUse,
 )
 
 EMPLOYEE_REQUIRED = (
@@ -68,6 +69,7 @@ def _strip(data: dict[str, Any]) -> dict[str, Any]:
 # Choice values built once: Django rebuilds `Gender.values` on every access (bulk import).
 GENDERS = frozenset(Gender.values)
 MARITAL_STATUSES = frozenset(MaritalStatus.values)
+NAME_USES = frozenset(NameUse.values)
 CONTRACT_TYPES = frozenset(ContractType.values)
 
 
@@ -90,6 +92,7 @@ def check_employee(
     problems.require(data, *required)
     _check_choice(data, problems, "gender", GENDERS)
     _check_choice(data, problems, "marital_status", MARITAL_STATUSES)
+    _check_choice(data, problems, "name_use", NAME_USES)
     country = (data.get("country") or "NL").upper()
     if data.get("initials"):
         problems.check("initials", rules.initials_problem(data["initials"]))
@@ -252,6 +255,7 @@ def _create_employee(employer_id: int, data: dict[str, Any]) -> Employee:
         if key not in ("house_number", "birth_date"):
             values[key] = values[key] or ""
     values["country"] = values["country"] or "NL"
+    values["name_use"] = values["name_use"] or NameUse.OWN
     return Employee.objects.create(employer_id=employer_id, **values)
 
 
@@ -267,6 +271,7 @@ def update_employee(
     before = snapshot(employee, Employee.AUDITED)
     current = {key: getattr(employee, key) for key in EMPLOYEE_KEYS}
     merged = {**current, **_strip({k: v for k, v in data.items() if k in EMPLOYEE_KEYS})}
+    merged["name_use"] = merged.get("name_use") or NameUse.OWN
     problems = Problems()
     check_employee(merged, problems, start_date=None, required=required)
     if merged.get("bsn") and merged["bsn"] != employee.bsn:

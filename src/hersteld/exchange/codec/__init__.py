@@ -65,6 +65,10 @@ elements and on nesting depth; JSON refuses NaN/Infinity and duplicate keys.
 from __future__ import annotations
 
 from hersteld.exchange.codec.model import (
+    CASEMANAGER_ROLE,
+    CAUSE_CODES,
+    CONTACT_ROLES,
+    EMPLOYER_CONTACT_ROLE,
     END_REASON_CODES,
     GENDERS,
     JSON_CONTENT_TYPE,
@@ -75,6 +79,9 @@ from hersteld.exchange.codec.model import (
     MAX_XML_ELEMENTS,
     MESSAGE_TYPES,
     MUTATION_KINDS,
+    NAME_USE_CODES,
+    OTHER_CAUSE,
+    OWN_NAME,
     RULES,
     SIVI_CONTENT_TYPE,
     SIVI_MESSAGE_TYPES,
@@ -84,6 +91,7 @@ from hersteld.exchange.codec.model import (
     AbsenceMutation,
     Address,
     CodecError,
+    ContactPerson,
     ContractType,
     EmployeeData,
     EmployerKey,
@@ -99,12 +107,17 @@ from hersteld.exchange.codec.model import (
 from hersteld.exchange.codec.parsing import (
     parse,
 )
+from hersteld.exchange.codec.sivi_writer import MissingData
 from hersteld.exchange.codec.writers import (
     to_json,
     to_sivi,
 )
 
 __all__ = [
+    "CASEMANAGER_ROLE",
+    "CAUSE_CODES",
+    "CONTACT_ROLES",
+    "EMPLOYER_CONTACT_ROLE",
     "END_REASON_CODES",
     "GENDERS",
     "JSON_CONTENT_TYPE",
@@ -115,6 +128,9 @@ __all__ = [
     "MAX_XML_ELEMENTS",
     "MESSAGE_TYPES",
     "MUTATION_KINDS",
+    "NAME_USE_CODES",
+    "OTHER_CAUSE",
+    "OWN_NAME",
     "RULES",
     "SIVI_CONTENT_TYPE",
     "SIVI_MESSAGE_TYPES",
@@ -124,6 +140,7 @@ __all__ = [
     "AbsenceMutation",
     "Address",
     "CodecError",
+    "ContactPerson",
     "ContractType",
     "EmployeeData",
     "EmployerKey",
@@ -133,6 +150,7 @@ __all__ = [
     "Item",
     "Message",
     "MessageType",
+    "MissingData",
     "MutationKind",
     "parse",
     "processing_code",
