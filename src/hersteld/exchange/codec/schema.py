@@ -39,7 +39,7 @@ SCHEMA_FILES: Final[Mapping[MessageType, str]] = {
     "employment": "Dienstverbanden.xsd",
 }
 MAX_ERRORS: Final = 50  # a hopeless document is not reported element by element
-_CLARK = re.compile(r"\{[^}]*\}")
+_CLARK = re.compile(r"\{[a-z]+:[^}]*\}")  # a namespace in Clark notation, not "{1,3}"
 
 
 @functools.cache
@@ -109,8 +109,10 @@ def _type_rule(validator: object) -> str | None:
 
 def _value_rule(error: xmlschema.XMLSchemaValidationError) -> str:
     validator = error.validator
-    if isinstance(validator, XsdEnumerationFacets):
-        return "choice"
+    if isinstance(validator, XsdEnumerationFacets) or getattr(
+        getattr(validator, "parent", None), "enumeration", None
+    ):
+        return "choice"  # a code list: whichever facet failed, the code is not one of them
     if isinstance(validator, XsdMaxLengthFacet | XsdLengthFacet):
         return "max_length"
     if isinstance(validator, XsdTotalDigitsFacet | XsdMinInclusiveFacet):
@@ -137,22 +139,28 @@ def check(root: ET.Element, message_type: MessageType) -> list[CodecError]:
     schema = official_schema(message_type)
     repeating = _repeating(message_type)
     paths = _paths(root, repeating)
-    errors: list[CodecError] = []
+    order = {id(element): index for index, element in enumerate(root.iter())}
+    found: list[tuple[float, CodecError]] = []
     seen: set[str] = set()
     for error in schema.iter_errors(root, use_location_hints=False):
         element = error.elem if isinstance(error.elem, ET.Element) else None
         path = paths.get(id(element), f"/{SIVI_MESSAGE_TYPES[message_type].root}")
+        place = float(order.get(id(element), 0))
         if isinstance(error, xmlschema.XMLSchemaChildrenValidationError) and element is not None:
             path, rule = _content_problem(error, element, path, paths)
+            if error.index < len(element):  # just before the child where it went wrong
+                place = order[id(element[error.index])] - 0.5
+            else:  # after the element's last descendant
+                place = max(order[id(e)] for e in element.iter()) + 0.5
         else:
             rule = _value_rule(error)
         if path in seen:
             continue
         seen.add(path)
-        errors.append(CodecError(path, rule, _described(error)))
-        if len(errors) >= MAX_ERRORS:
+        found.append((place, CodecError(path, rule, _described(error))))
+        if len(found) >= MAX_ERRORS:
             break
-    return errors
+    return [error for _, error in sorted(found, key=lambda pair: pair[0])]
 
 
 def _content_problem(

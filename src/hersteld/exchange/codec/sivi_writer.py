@@ -151,7 +151,7 @@ class _Writer:
             )
         return nodes
 
-    def employer(self, path: str, employer: EmployerKey, people: list[_Node]) -> list[_Node]:
+    def employer(self, path: str, employer: EmployerKey) -> list[_Node]:
         payroll = (
             self.required(path, "Lhnr", employer.payroll_tax_number)
             if self.message_type != "absence"
@@ -163,7 +163,6 @@ class _Writer:
             ("AansltnrGeguitwlngArbdnst", employer.connection_no),
             *payroll,
             *self.contacts(path, employer.contacts, required=False),
-            *people,
         ]
 
     def employee(self, path: str, employee: EmployeeData) -> list[_Node]:
@@ -285,7 +284,8 @@ class _Writer:
         nodes: list[_Node] = []
         for number, (employer, items) in enumerate(blocks, 1):
             path = f"/{root}/Wrkgvr[{number}]"
-            nodes.append(("Wrkgvr", self.employer(path, employer, self.people(path, items))))
+            header = self.employer(path, employer)  # first: the missing values in document order
+            nodes.append(("Wrkgvr", [*header, *self.people(path, items)]))
         return nodes
 
     def people(self, path: str, items: list[Item]) -> list[_Node]:
