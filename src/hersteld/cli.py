@@ -36,6 +36,7 @@ def main(argv: list[str] | None = None) -> None:
             "  run-daily            the daily job: terms, Poortwachter signals, e-mail digests\n"
             "  process-exchange     waiting inbox messages, hold timeouts, outbox (for cron)\n"
             "  import FILE --employer ID   import a population (CSV, XLSX, SIVI XML)\n"
+            "  exchange sample-outbound --employer ID --dir DIR   sample SIVI messages\n"
             "  poortwachter plan    the Poortwachter milestones of given sick periods\n"
             "  createsuperuser, check, shell, ...   any Django management command\n"
         )

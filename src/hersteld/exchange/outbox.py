@@ -143,11 +143,11 @@ class _Draft:
     items: tuple[codec.Item, ...]
 
 
-class _Builder:
+class Builder:
     """The data of one change, read once and shared by every target coupling."""
 
-    def __init__(self, change: Change) -> None:
-        self.employer_id = change.employer_id
+    def __init__(self, employer_id: int) -> None:
+        self.employer_id = employer_id
         self._keys: dict[tuple[str, int], ExternalKey | None] = {}
         self._employees: dict[int, codec.EmployeeData] = {}
         self._employments: dict[int, list[codec.EmploymentData]] = {}
@@ -384,7 +384,7 @@ def _absence_ref_prefix(coupling: Coupling, case: AbsenceCase) -> str:
 
 
 def _mutation(
-    builder: _Builder,
+    builder: Builder,
     kind: codec.MutationKind,
     case: AbsenceCase,
     sequence: int,
@@ -427,7 +427,7 @@ def _mutation(
 
 
 def _absence_draft(
-    builder: _Builder, coupling: Coupling, change: Change, obj: models.Model
+    builder: Builder, coupling: Coupling, change: Change, obj: models.Model
 ) -> _Draft | None:
     if not coupling.absence_reports:
         return None
@@ -480,7 +480,7 @@ def _absence_draft(
 
 
 def _employee_draft(
-    builder: _Builder, coupling: Coupling, change: Change, obj: models.Model
+    builder: Builder, coupling: Coupling, change: Change, obj: models.Model
 ) -> _Draft | None:
     if isinstance(obj, Employee):
         employee = obj
@@ -532,7 +532,7 @@ def enqueue_for_change(change: Change, obj: models.Model) -> None:
     couplings = [c for c in targets(change.employer_id) if c.pk != echo]
     if not couplings:
         return
-    builder = _Builder(change)
+    builder = Builder(change.employer_id)
     build = _employee_draft if change.object_type in ("employee", "employment") else _absence_draft
     for coupling in couplings:
         draft = build(builder, coupling, change, obj)
