@@ -216,7 +216,10 @@ def _read_contacts(r: _Reader, key: _Key) -> tuple[ContactPerson, ...]:
 def _read_employer(r: _Reader) -> EmployerKey:
     trade_name = r.text(K("HndlsnmOrg", "trade_name"), 100)
     employer_key = r.text(K("IdWrkgvrArbdnst", "employer_key"), 40, required=True)
-    connection_no = r.text(K("AansltnrGeguitwlngArbdnst", "connection_no"), 70, required=True)
+    # Required by SIVI, but may be empty: a coupling without a connection number sends <.../>.
+    connection_no = r.text(
+        K("AansltnrGeguitwlngArbdnst", "connection_no"), 70, required=r.fmt == "json"
+    )
     payroll_tax_number = r.text(K("Lhnr", "payroll_tax_number"), 12)
     contacts = _read_contacts(r, K("Cntprsn", "contacts"))
     r.finish()
