@@ -19,11 +19,21 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from hersteld.absence import services as absence_services
+from hersteld.absence.models import AbsenceCase
 from hersteld.accounts.models import User
 from hersteld.exchange import codec, services
-from hersteld.exchange.models import Coupling, OutboxMessage, OutboxStatus
+from hersteld.exchange.models import (
+    Coupling,
+    ExternalKey,
+    InboxMessage,
+    InboxStatus,
+    KeyKind,
+    OutboxMessage,
+    OutboxStatus,
+)
 from hersteld.organisations.models import Employer
 from hersteld.people import services as people_services
+from hersteld.people.models import Employee
 from tests.support import sivi_corpus
 
 SIVI = Path(__file__).resolve().parents[2] / "src" / "hersteld" / "exchange" / "schema" / "sivi"
@@ -275,3 +285,60 @@ def test_sample_outbound_names_what_is_missing(world: Any, tmp_path: Path) -> No
             str(tmp_path),
         )
     assert not list(tmp_path.iterdir())
+
+
+# --- the inbox: what the standard adds is applied ------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+
+
+def _received(send: Any, callbacks: Any, body: bytes) -> InboxMessage:
+    with callbacks(execute=True):
+        response = send(body, "application/xml")
+    assert response.status_code in (200, 202), response.content
+    return InboxMessage.objects.get(pk=response.json()["id"])
+
+
+@pytest.mark.django_db
+def test_name_use_and_cause_are_applied_and_several_blocks_read(
+    send: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    text = (EXAMPLES / "sick-report.xml").read_text()
+    text = text.replace("<NmvrkrCd>01</NmvrkrCd>", "<NmvrkrCd>02</NmvrkrCd>")
+    text = text.replace("<OorzkVrzmCd>99</OorzkVrzmCd>", "<OorzkVrzmCd>10</OorzkVrzmCd>")
+    start, end = text.index("<Wrkgvr>"), text.index("</Wrkgvr>") + len("</Wrkgvr>")
+    second = (
+        text[start:end]
+        .replace("<IdWrknmr>W-1001</IdWrknmr>", "<IdWrknmr>W-1009</IdWrknmr>")
+        .replace("<SofiNr>999990019</SofiNr>", "")
+        .replace("<SignNm>Voorbeeld</SignNm>", "<SignNm>Tweede</SignNm>")
+        .replace("D-1001-1", "D-1009-1")
+        .replace("<PersNr>1001</PersNr>", "<PersNr>1009</PersNr>")
+        .replace("V-2025-0042", "V-2025-0049")
+    )
+    stored = _received(
+        send, django_capture_on_commit_callbacks, (text[:end] + second + text[end:]).encode()
+    )
+    assert stored.status == InboxStatus.PROCESSED, stored.errors
+    first = ExternalKey.objects.get(kind=KeyKind.EMPLOYEE, key="W-1001")
+    assert Employee.objects.get(pk=first.object_id).name_use == "02"
+    case = AbsenceCase.objects.get(
+        pk=ExternalKey.objects.get(kind=KeyKind.ABSENCE, key="V-2025-0042").object_id
+    )
+    assert case.relatedness == "work_accident"
+    assert ExternalKey.objects.filter(kind=KeyKind.ABSENCE, key="V-2025-0049").exists()
+
+
+@pytest.mark.django_db
+def test_a_block_of_another_employer_fails_at_its_path(
+    send: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    text = (EXAMPLES / "sick-report.xml").read_text()
+    start, end = text.index("<Wrkgvr>"), text.index("</Wrkgvr>") + len("</Wrkgvr>")
+    other = text[start:end].replace(">DEVRIES<", ">ANDERE<")
+    stored = _received(
+        send, django_capture_on_commit_callbacks, (text[:end] + other + text[end:]).encode()
+    )
+    assert stored.status == InboxStatus.FAILED
+    assert [e["path"] for e in stored.errors] == ["/Verzuimmeldingen/Wrkgvr[2]/IdWrkgvrArbdnst"]
+    assert not ExternalKey.objects.filter(kind=KeyKind.ABSENCE, key="V-2025-0042").exists()
