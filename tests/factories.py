@@ -18,6 +18,7 @@ def employment_data(department: Department, **overrides: Any) -> dict[str, Any]:
         "birth_date": dt.date(1990, 5, 17),
         "gender": "V",
         "marital_status": "unmarried",
+        "name_use": "01",
         "bsn": "",
         "postcode": "1234 AB",
         "street": "Dorpsstraat",

@@ -39,6 +39,7 @@ def main(argv: list[str] | None = None) -> None:
             "  run-daily            the daily job: terms, Poortwachter signals, e-mail digests\n"
             "  process-exchange     waiting inbox messages, hold timeouts, outbox (for cron)\n"
             "  import FILE --employer ID   import a population (CSV, XLSX, SIVI XML)\n"
+            "  exchange sample-outbound --employer ID --dir DIR   sample SIVI messages\n"
             "  poortwachter plan    the Poortwachter milestones of given sick periods\n"
             "  verify-log           check the hash chains of the audit and access logs\n"
             "  statistics --employer ID --from DATE --to DATE [--department ID] [--json]\n"

@@ -376,7 +376,7 @@ def test_a_sivi_werknemergegevens_file_and_then_a_dienstverbanden_file(devries: 
     item = report.items[0]
     employee_message = codec.Message(
         dataclasses.replace(report.envelope, message_type="employee", message_ref="IMPORT-1"),
-        report.employer,
+        dataclasses.replace(report.employer, payroll_tax_number="999999999L01"),
         (codec.Item(item.employee, item.employment),),
     )
     _department(devries, item.employment.department_code)

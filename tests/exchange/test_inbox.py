@@ -591,22 +591,29 @@ def test_a_worker_killed_mid_message_leaves_nothing_and_the_sweep_applies_it_onc
 # --- what the coupling allows ---------------------------------------------------------------
 
 
+def _with_salary(body: bytes) -> bytes:
+    doc = json.loads(body)
+    doc["items"][0]["employment"]["annual_salary"] = "42000.00"
+    return json.dumps(doc).encode()
+
+
 @pytest.mark.django_db
 def test_bsn_and_salary_are_dropped_before_storage_when_not_allowed(
     deliver: Callable[..., InboxMessage], coupling: Coupling
 ) -> None:
     Coupling.objects.filter(pk=coupling.pk).update(bsn=False, salary=False)
-    stored = deliver(example("new-employee.xml"), "application/xml")
+    stored = deliver(_with_salary(example("new-employee.json")), "application/json")
     assert stored.status == InboxStatus.PROCESSED
     raw = bytes(stored.body)
-    assert b"999990020" not in raw and b"Jaarsalaris" not in raw and b"42000" not in raw
+    assert b"999990020" not in raw and b"annual_salary" not in raw and b"42000" not in raw
     employment = Employment.objects.get(personnel_number="1002")
     assert employment.employee.bsn == "" and employment.annual_salary is None
 
 
 @pytest.mark.django_db
 def test_bsn_and_salary_are_kept_when_allowed(deliver: Callable[..., InboxMessage]) -> None:
-    deliver(example("new-employee.xml"), "application/xml")
+    """Salary travels in Hersteld JSON only: SIVI has no element for it."""
+    deliver(_with_salary(example("new-employee.json")), "application/json")
     employment = Employment.objects.get(personnel_number="1002")
     assert employment.employee.bsn == "999990020"
     assert employment.annual_salary == Decimal("42000.00")

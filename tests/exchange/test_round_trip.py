@@ -36,7 +36,6 @@ EMPLOYMENT_FIELDS = (
     "end_date",
     "function_name",
     "hours_per_week",
-    "annual_salary",
     "contract_type",
 )
 

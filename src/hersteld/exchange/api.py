@@ -25,8 +25,9 @@ INBOX_BODY = {
     "requestBody": {
         "required": True,
         "description": (
-            "A SIVI message (Verzuimmeldingen, WerknemerGegevens, Dienstverbanden; subset in "
-            "docs/exchange-format.md) or the Hersteld JSON mutation format. At most "
+            "A SIVI message (Verzuimmeldingen, WerknemerGegevens, Dienstverbanden; valid against "
+            "SIVI's 2022 schemas, mapping in docs/exchange-format.md) or the Hersteld JSON "
+            "mutation format. At most "
             f"{codec.MAX_BODY_BYTES // (1024 * 1024)} MB."
         ),
         "content": {

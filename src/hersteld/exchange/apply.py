@@ -31,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from hersteld.absence import services as absence_services
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
+from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Relatedness
 from hersteld.core.actor import Actor, SystemActor
 from hersteld.core.restrict import Scope
 from hersteld.core.validation import fail
@@ -131,6 +131,9 @@ class Options:
     ignore_gap: bool = False
 
 
+# SIVI OorzkVrzmCd -> the case's relatedness (docs/exchange-format.md).
+RELATEDNESS = {"10": Relatedness.WORK_ACCIDENT, "11": Relatedness.TRAFFIC_ACCIDENT}
+
 # --- where an error sits in the message -----------------------------------------------------
 
 SIVI_FIELDS = {
@@ -147,6 +150,7 @@ SIVI_FIELDS = {
         "city": "StrAdrNl/Wnpl",
         "phone": "Com/NrCom",
         "email": "Com/NrCom",
+        "name_use": "NmvrkrCd",
         "external_id": "IdWrknmr",
     },
     "employment": {
@@ -156,7 +160,6 @@ SIVI_FIELDS = {
         "end_date": "Enddat",
         "hours_per_week": "AantCtrcturenPWk",
         "function_name": "NmFnct",
-        "annual_salary": "hx:Jaarsalaris",
         "valid_from": "IngdatMut",
         "external_id": "IdDnstvbnd",
     },
@@ -169,6 +172,7 @@ SIVI_FIELDS = {
         "absence_id": "VrzmgvlId",
         "sequence": "VrzmgvlVnrMld",
         "kind": "VrwrkCd",
+        "relatedness": "OorzkVrzmCd",
     },
 }
 JSON_FIELDS = {
@@ -182,19 +186,21 @@ JSON_FIELDS = {
 }
 
 
-def _sivi_positions(message: codec.Message) -> list[tuple[int, int, int]]:
-    """(Wrknmr, Dnstvbnd, Vrzm) numbers of each item, as the reader met them (1-based)."""
-    out: list[tuple[int, int, int]] = []
-    employee_no = employment_no = absence_no = 0
+def _sivi_positions(message: codec.Message) -> list[tuple[int, int, int, int]]:
+    """(Wrkgvr, Wrknmr, Dnstvbnd, Vrzm) numbers of each item, as the writer groups them."""
+    out: list[tuple[int, int, int, int]] = []
+    block = employee_no = employment_no = absence_no = 0
     previous: codec.Item | None = None
     for item in message.items:
+        if previous is None or item.employer != previous.employer:
+            block, employee_no, previous = block + 1, 0, None
         new_employee = previous is None or item.employee != previous.employee
         if new_employee:
             employee_no, employment_no = employee_no + 1, 0
         if new_employee or item.absence is None or item.employment != previous.employment:  # type: ignore[union-attr]
             employment_no, absence_no = employment_no + 1, 0
         absence_no += 1
-        out.append((employee_no, employment_no, absence_no))
+        out.append((block, employee_no, employment_no, absence_no))
         previous = item
     return out
 
@@ -205,8 +211,8 @@ def error_path(message: codec.Message, index: int, part: str, name: str) -> str:
         mapped = JSON_FIELDS.get(part, {}).get(name, name)
         return f"/items/{index}/{part}" + (f"/{mapped}" if name and name != "__all__" else "")
     root = codec.SIVI_MESSAGE_TYPES[message.envelope.message_type].root
-    employee_no, employment_no, absence_no = _sivi_positions(message)[index]
-    path = f"/{root}/Wrkgvr/Wrknmr[{employee_no}]"
+    block, employee_no, employment_no, absence_no = _sivi_positions(message)[index]
+    path = f"/{root}/Wrkgvr[{block}]/Wrknmr[{employee_no}]"
     if part in ("employment", "absence"):
         path += f"/Dnstvbnd[{employment_no}]"
     if part == "absence":
@@ -277,7 +283,16 @@ class Applier:
         return self.outcome
 
     def _check_employer(self) -> None:
-        employer = self.message.employer
+        """Every Wrkgvr block must be the coupling's employer (a message may hold several)."""
+        self._check_block(self.message.employer, 1)
+        block, current = 1, None
+        for item in self.message.items:
+            if item.employer != current:  # the writer starts a new Wrkgvr block here
+                block, current = block + 1, item.employer
+                if current is not None:
+                    self._check_block(current, block)
+
+    def _check_block(self, employer: codec.EmployerKey, block: int) -> None:
         expected = (self.coupling.employer_key, self.coupling.connection_no)
         if (employer.employer_key, employer.connection_no) != expected and not (
             not self.coupling.connection_no and employer.employer_key == expected[0]
@@ -285,7 +300,7 @@ class Applier:
             raise ItemFailed(
                 [
                     {
-                        "path": self._employer_path(),
+                        "path": self._employer_path(block),
                         "rule": "employer_mismatch",
                         "message": _(
                             "The message names employer %(key)s / %(no)s; this coupling is for "
@@ -301,11 +316,11 @@ class Applier:
                 ]
             )
 
-    def _employer_path(self) -> str:
+    def _employer_path(self, block: int = 1) -> str:
         if self.message.envelope.format == "json":
             return "/employer/employer_key"
         root = codec.SIVI_MESSAGE_TYPES[self.message.envelope.message_type].root
-        return f"/{root}/Wrkgvr/IdWrkgvrArbdnst"
+        return f"/{root}/Wrkgvr[{block}]/IdWrkgvrArbdnst"
 
     def _allowed(self, item: codec.Item) -> codec.Item:
         """Drop what the coupling does not allow (BSN, salary, absence reports) before use."""
@@ -382,6 +397,7 @@ class Applier:
             "gender": data.gender,
             "phone": data.phone,
             "email": data.email,
+            "name_use": data.name_use if data.surname is not None else None,
         }
         if data.bsn is not None:
             values["bsn"] = data.bsn
@@ -620,6 +636,8 @@ class Applier:
         }
         if mutation.safety_net is not None:
             data["safety_net"] = mutation.safety_net
+        if mutation.cause in RELATEDNESS:  # 99 (other) says nothing about an accident
+            data["relatedness"] = RELATEDNESS[mutation.cause]
         case = absence_services.add_case(
             actor=self.actor, employment_id=employment.pk, kind=CaseKind.SICKNESS, data=data
         )

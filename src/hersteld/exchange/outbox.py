@@ -22,13 +22,20 @@ Keys: the employer's own key (ExternalKey) when the object has one, else "H-E-<p
 previous key (IdWrknmrOud, ...), so a receiver that learnt the H-key before the employer's key
 was linked re-keys instead of making a duplicate.
 
-A body the SIVI format cannot carry (a function name over 35 characters, ...) does not stop the
-user's write: the message is stored as failed with the reason. Delivery (after commit, and by
+Every body is valid against the official SIVI 2022 schema (codec.to_sivi checks it). A body that
+cannot be made valid does not stop the user's write: the message is stored as failed with the
+reason, which names each required element Hersteld has no value for (the employer's
+loonheffingennummer, a contact person, ...) so that the data can be completed and the message
+built again by the next change. The contact persons: the employer's contact for absence
+(Employer.contact_*) under Wrkgvr and Dnstvbnd; under Vrzm the casemanager who reported the case
+(AbsenceCase.created_by, a casemanager with an e-mail address), else the employer's contact.
+Salary is never sent: SIVI has no element for it. Delivery (after commit, and by
 the sweep for retries) is an HTTP POST signed with HMAC-SHA256; see docs/exchange-format.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -50,7 +57,9 @@ from django.db import models, transaction
 from django.http import Http404
 from django.utils import timezone
 
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
+from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery, Relatedness
+from hersteld.accounts.models import User
+from hersteld.accounts.permissions import Role
 from hersteld.core.actor import Actor
 from hersteld.core.models import AuditEvent
 from hersteld.core.validation import fail
@@ -66,6 +75,7 @@ from hersteld.exchange.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from hersteld.organisations.models import Employer
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 
 logger = logging.getLogger(__name__)
@@ -98,6 +108,15 @@ CONTRACT_TYPES: Final[dict[str, codec.ContractType]] = {
 CORRECTED_FIELDS: Final = frozenset({"first_day", "sick_percentage", "safety_net"})
 STREAM_EMPLOYEE: Final = 2
 STREAM_ABSENCE: Final = 1
+# The case's relatedness -> SIVI OorzkVrzmCd (cause of the absence); docs/exchange-format.md.
+CAUSES: Final[dict[str, str]] = {
+    Relatedness.WORK_ACCIDENT: "10",
+    Relatedness.TRAFFIC_ACCIDENT: "11",
+    Relatedness.OTHER: codec.OTHER_CAUSE,
+    Relatedness.NONE: codec.OTHER_CAUSE,
+}
+MAX_TRADE_NAME: Final = 100  # HndlsnmOrg an..100
+_SEQUENCE: Final = re.compile(rb"<(?:\w+:)?VrzmgvlVnrMld>\s*([0-9]{1,3})\s*</")
 
 
 # --- building the messages ----------------------------------------------------------------
@@ -124,14 +143,15 @@ class _Draft:
     items: tuple[codec.Item, ...]
 
 
-class _Builder:
+class Builder:
     """The data of one change, read once and shared by every target coupling."""
 
-    def __init__(self, change: Change) -> None:
-        self.employer_id = change.employer_id
+    def __init__(self, employer_id: int) -> None:
+        self.employer_id = employer_id
         self._keys: dict[tuple[str, int], ExternalKey | None] = {}
         self._employees: dict[int, codec.EmployeeData] = {}
         self._employments: dict[int, list[codec.EmploymentData]] = {}
+        self._employer: Employer | None = None
 
     # keys
 
@@ -172,6 +192,7 @@ class _Builder:
                 address=_address(employee),
                 phone=_text(employee.phone),
                 email=_text(employee.email),
+                name_use=employee.name_use or codec.OWN_NAME,
             )
         return self._employees[employee.pk]
 
@@ -205,7 +226,6 @@ class _Builder:
         function_name = terms.function_name if terms is not None else employment.function_name
         hours = terms.hours_per_week if terms is not None else employment.hours_per_week
         name = _text(department.name)
-        salary = employment.annual_salary
         return codec.EmploymentData(
             external_id=external_id,
             previous_external_id=previous,
@@ -219,8 +239,23 @@ class _Builder:
             hours_per_week=_cent(hours) if hours is not None else None,
             valid_from=terms.valid_from if terms is not None else employment.start_date,
             contract_type=CONTRACT_TYPES.get(employment.contract_type),
-            annual_salary=_cent(salary) if salary is not None else None,
         )
+
+    # contact persons
+
+    @property
+    def employer(self) -> Employer:
+        if self._employer is None:
+            self._employer = Employer.objects.get(pk=self.employer_id)
+        return self._employer
+
+    def employer_contacts(self) -> tuple[codec.ContactPerson, ...]:
+        contact = employer_contact(self.employer)
+        return () if contact is None else (contact,)
+
+    def case_contacts(self, case: AbsenceCase) -> tuple[codec.ContactPerson, ...]:
+        contact = case_contact(case, self.employer)
+        return () if contact is None else (contact,)
 
     # stream 2
 
@@ -264,6 +299,37 @@ def _address(employee: Employee) -> codec.Address | None:
     )
 
 
+def employer_contact(employer: Employer) -> codec.ContactPerson | None:
+    """The employer's contact for absence; None without a name or a phone number or e-mail."""
+    name = _text(employer.contact_name)
+    phone, email = _text(employer.contact_phone), _text(employer.contact_email)
+    if name is None or (phone is None and email is None):
+        return None
+    return codec.ContactPerson(
+        surname=name[:200], role=codec.EMPLOYER_CONTACT_ROLE, phone=phone, email=email
+    )
+
+
+def _no_digits(value: str | None, limit: int) -> str | None:
+    value = _text(value)
+    if value is None or len(value) > limit or any(ch.isdigit() for ch in value):
+        return None
+    return value
+
+
+def case_contact(case: AbsenceCase, employer: Employer) -> codec.ContactPerson | None:
+    """The case's contact: the casemanager who reported it, else the employer's contact."""
+    user: User | None = case.created_by
+    if user is not None and user.role == Role.CASEMANAGER and _text(user.email):
+        return codec.ContactPerson(
+            surname=(_text(user.last_name) or _text(user.get_full_name()) or user.username)[:200],
+            first_name=_no_digits(user.first_name, 35),
+            role=codec.CASEMANAGER_ROLE,
+            email=_text(user.email),
+        )
+    return employer_contact(employer)
+
+
 def _case_mutation(change: Change, case: AbsenceCase) -> codec.MutationKind | None:
     """What a change of a case means in stream 1 (None: nothing the stream carries)."""
     if change.action == "create":
@@ -292,14 +358,9 @@ def _sent_sequence(coupling: Coupling, case: AbsenceCase) -> int | None:
         .values_list("body", flat=True)
     )
     for body in bodies.iterator():
-        raw = bytes(body)
-        if not raw:
-            continue  # never built (refused by the format): its number was not used
-        try:
-            message = codec.parse(raw, codec.SIVI_CONTENT_TYPE)
-        except codec.InvalidMessage:
-            continue
-        numbers = [item.absence.sequence for item in message.items if item.absence is not None]
+        # The numbers are read from the text, not by parsing: a body written before a format
+        # change (or refused by it) still tells which numbers were used.
+        numbers = [int(n) for n in _SEQUENCE.findall(bytes(body))]
         if numbers:
             return max(numbers)
     return None
@@ -323,7 +384,7 @@ def _absence_ref_prefix(coupling: Coupling, case: AbsenceCase) -> str:
 
 
 def _mutation(
-    builder: _Builder,
+    builder: Builder,
     kind: codec.MutationKind,
     case: AbsenceCase,
     sequence: int,
@@ -338,6 +399,8 @@ def _mutation(
         "sequence": sequence,
         "first_day": case.first_day,
         "safety_net": case.safety_net,
+        "cause": CAUSES.get(case.relatedness, codec.OTHER_CAUSE),
+        "contacts": builder.case_contacts(case),
     }
     if kind == "recovery":
         assert recovery is not None
@@ -364,7 +427,7 @@ def _mutation(
 
 
 def _absence_draft(
-    builder: _Builder, coupling: Coupling, change: Change, obj: models.Model
+    builder: Builder, coupling: Coupling, change: Change, obj: models.Model
 ) -> _Draft | None:
     if not coupling.absence_reports:
         return None
@@ -402,6 +465,7 @@ def _absence_draft(
     employee = Employee.objects.get(pk=case.employee_id)
     person = builder.employee(employee)
     (job,) = builder.employment(employment, ahead=False)
+    job = dataclasses.replace(job, contacts=builder.employer_contacts())
     items = []
     for offset, each in enumerate(kinds, 1):
         removed = change.action == "delete" and each == "recovery"
@@ -416,7 +480,7 @@ def _absence_draft(
 
 
 def _employee_draft(
-    builder: _Builder, coupling: Coupling, change: Change, obj: models.Model
+    builder: Builder, coupling: Coupling, change: Change, obj: models.Model
 ) -> _Draft | None:
     if isinstance(obj, Employee):
         employee = obj
@@ -449,9 +513,16 @@ def targets(employer_id: int) -> list[Coupling]:
 
 
 def employer_key(coupling: Coupling) -> codec.EmployerKey:
+    """The Wrkgvr block: the target's keys, the employer's name and loonheffingennummer."""
+    employer = coupling.employer
+    contact = employer_contact(employer)
     return codec.EmployerKey(
         employer_key=coupling.outbound_employer_key or coupling.employer_key,
         connection_no=coupling.outbound_connection_no or coupling.connection_no,
+        # The name is information (the keys identify): cut to SIVI's 100 characters.
+        trade_name=(_text(employer.name) or "")[:MAX_TRADE_NAME].strip() or None,
+        payroll_tax_number=_text(employer.payroll_tax_number),
+        contacts=() if contact is None else (contact,),
     )
 
 
@@ -463,7 +534,7 @@ def enqueue_for_change(change: Change, obj: models.Model) -> None:
     couplings = [c for c in targets(change.employer_id) if c.pk != echo]
     if not couplings:
         return
-    builder = _Builder(change)
+    builder = Builder(change.employer_id)
     build = _employee_draft if change.object_type in ("employee", "employment") else _absence_draft
     for coupling in couplings:
         draft = build(builder, coupling, change, obj)
@@ -489,6 +560,10 @@ def _store(coupling: Coupling, draft: _Draft) -> OutboxMessage:
     )
     try:
         body, status, error = codec.to_sivi(message), OutboxStatus.PENDING, ""
+    except codec.MissingData as exc:  # the casemanager completes the data; the write stays
+        body, status = b"", OutboxStatus.FAILED
+        error = f"not sent, data missing: {exc}"[:500]
+        logger.warning("outbox %s: %s", draft.ref, error)
     except ValueError as exc:  # the format cannot carry a value: keep the write, report it
         body, status = b"", OutboxStatus.FAILED
         error = f"not sent, SIVI cannot carry the data: {exc}"[:500]

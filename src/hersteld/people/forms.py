@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.actor import Actor
 from hersteld.organisations.models import Department, Employer
-from hersteld.people.models import ContractType, Gender, MaritalStatus
+from hersteld.people.models import ContractType, Gender, MaritalStatus, NameUse
 from hersteld.web.helpers import set_choices
 from hersteld.web.widgets import EmployerLinkedSelect
 
@@ -23,6 +23,7 @@ EMPLOYEE_GROUP = (
     "birth_date",
     "gender",
     "marital_status",
+    "name_use",
     "bsn",
     "no_risk_policy",
     "insurance",
@@ -70,6 +71,13 @@ class EmployeeFieldsMixin(forms.Form):
     gender = forms.ChoiceField(label=_("Gender"), choices=[("", "---------"), *Gender.choices])
     marital_status = forms.ChoiceField(
         label=_("Marital status"), choices=[("", "---------"), *MaritalStatus.choices]
+    )
+    name_use = forms.ChoiceField(
+        label=_("Name use"),
+        choices=NameUse.choices,
+        initial=NameUse.OWN,
+        required=False,
+        help_text=_("How the person wants to be addressed; sent to other systems (SIVI)."),
     )
     bsn = forms.CharField(
         label=_("BSN"),

@@ -14,6 +14,15 @@ class Gender(models.TextChoices):
     OTHER = "O", _("other / unknown")
 
 
+class NameUse(models.TextChoices):
+    """How the person wants to be addressed (SIVI NmvrkrCd); 'own name' unless told otherwise."""
+
+    OWN = "01", _("own name")
+    PARTNER = "02", _("partner's name")
+    PARTNER_OWN = "03", _("partner's name, then own name")
+    OWN_PARTNER = "04", _("own name, then partner's name")
+
+
 class MaritalStatus(models.TextChoices):
     UNMARRIED = "unmarried", _("unmarried")
     MARRIED = "married", _("married")
@@ -63,6 +72,7 @@ class Employee(ScopedModel):
         "birth_date",
         "gender",
         "marital_status",
+        "name_use",
         "bsn",
         "postcode",
         "street",
@@ -85,6 +95,9 @@ class Employee(ScopedModel):
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     marital_status = models.CharField(
         _("marital status"), max_length=20, choices=MaritalStatus.choices
+    )
+    name_use = models.CharField(
+        _("name use"), max_length=2, choices=NameUse.choices, default=NameUse.OWN
     )
     bsn = models.CharField(_("BSN"), max_length=9, blank=True)
     postcode = models.CharField(_("postcode"), max_length=10)

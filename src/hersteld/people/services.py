@@ -32,6 +32,7 @@ from hersteld.people.models import (
     EmploymentTerms,
     Gender,
     MaritalStatus,
+    NameUse,
     RevealPurpose,
     SealedIdentity,
     set_sort_key,
@@ -71,6 +72,7 @@ def _strip(data: dict[str, Any]) -> dict[str, Any]:
 # Choice values built once: Django rebuilds `Gender.values` on every access (bulk import).
 GENDERS = frozenset(Gender.values)
 MARITAL_STATUSES = frozenset(MaritalStatus.values)
+NAME_USES = frozenset(NameUse.values)
 CONTRACT_TYPES = frozenset(ContractType.values)
 
 
@@ -93,6 +95,7 @@ def check_employee(
     problems.require(data, *required)
     _check_choice(data, problems, "gender", GENDERS)
     _check_choice(data, problems, "marital_status", MARITAL_STATUSES)
+    _check_choice(data, problems, "name_use", NAME_USES)
     country = (data.get("country") or "NL").upper()
     if data.get("initials"):
         problems.check("initials", rules.initials_problem(data["initials"]))
@@ -257,6 +260,7 @@ def _create_employee(employer_id: int, data: dict[str, Any], *, seal: bool = Fal
         if key not in ("house_number", "birth_date"):
             values[key] = values[key] or ""
     values["country"] = values["country"] or "NL"
+    values["name_use"] = values["name_use"] or NameUse.OWN
     if not seal:
         return Employee.objects.create(employer_id=employer_id, **values)
     token = vault.seal(values)  # before anything is written: no key, nothing stored
@@ -302,6 +306,7 @@ def update_employee(
     if identity is not None:
         current.update(vault.unseal(identity.token))
     merged = {**current, **_strip({k: v for k, v in data.items() if k in EMPLOYEE_KEYS})}
+    merged["name_use"] = merged.get("name_use") or NameUse.OWN
     problems = Problems()
     check_employee(merged, problems, start_date=None, required=required)
     if merged.get("bsn") and merged["bsn"] != current.get("bsn"):

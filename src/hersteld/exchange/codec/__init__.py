@@ -8,8 +8,7 @@ DatEerstVrzmdg`, 1-based index on elements that may repeat) or a JSON pointer fo
 `RULES`. `to_sivi(message)` and `to_json(message)` write a message; both check their own output,
 so that `parse(to_sivi(m)) == m` and `parse(to_json(m)) == m`, and raise `ValueError` for a
 message that the format cannot carry exactly. docs/exchange-format.md describes both formats;
-schema/hersteld-sivi-subset.xsd describes the SIVI subset for integrators (parsing does not use
-it: the checks are here, in Python).
+the official SIVI schemas decide what a SIVI message may hold (see below).
 
 Message types (`Envelope.message_type`), one per SIVI message of the Verzuimstandaard
 Werkgevers - Arbodiensten 2022 (public schemas: DucoSivi/sim-verzuim-werkgevers-arbodiensten):
@@ -43,15 +42,16 @@ description, not read from the code list. The writer sends a recovery as 03 when
 ends the absence, a 03 with EndVrzmJN N is rejected (`inconsistent`).
 
 Further choices, documented in docs/exchange-format.md:
-- Elements outside the subset are ignored, so that complete SIVI messages parse. Unmodelled
-  required SIVI elements (HndlsnmOrg, NmvrkrCd, OorzkVrzmCd, Cntprsn, ...) are neither required
-  nor written: `to_sivi` output is valid against the subset schema, not the full SIVI schema.
+- Every SIVI message is validated against SIVI's official 2022 schemas (`codec.schema`, unchanged
+  copies in exchange/schema/sivi/2022) before it is read, and `to_sivi` validates what it wrote:
+  the reader accepts everything the schema allows (several Wrkgvr blocks, every optional
+  element; what Hersteld does not use is read past) and refuses what it refuses, with the path.
+  A required value Hersteld lacks makes `to_sivi` raise `MissingData` naming the elements.
 - Phone and e-mail come from Com: NrCom with "@" is the e-mail address, otherwise a phone
   number (first of each). The writer uses SrtComCd 05 (phone) and 09 (e-mail): an assumption
   (private variants of the 05-10 list), not verified against the SIVI code list.
 - The address is the StrAdrNl or StrAdrBl with SrtAdrsCd 01 (home address; also assumed).
-- SIVI has no salary element: `annual_salary` travels as `hx:Jaarsalaris` in the Hersteld
-  extension namespace (`EXTENSION_NAMESPACE`), written only when present.
+- SIVI has no salary element: `annual_salary` travels in Hersteld JSON only; `to_sivi` refuses it.
 - Text is stripped; an empty element or string counts as absent. `sent_at` is a UTC datetime
   in whole seconds; SIVI AandatBr/AantijdBr without an offset are Europe/Amsterdam local time.
   Decimals carry at most two decimals; a Dutch postcode reads "1234 AB"; a BSN has 9 digits.
@@ -65,6 +65,10 @@ elements and on nesting depth; JSON refuses NaN/Infinity and duplicate keys.
 from __future__ import annotations
 
 from hersteld.exchange.codec.model import (
+    CASEMANAGER_ROLE,
+    CAUSE_CODES,
+    CONTACT_ROLES,
+    EMPLOYER_CONTACT_ROLE,
     END_REASON_CODES,
     GENDERS,
     JSON_CONTENT_TYPE,
@@ -75,6 +79,9 @@ from hersteld.exchange.codec.model import (
     MAX_XML_ELEMENTS,
     MESSAGE_TYPES,
     MUTATION_KINDS,
+    NAME_USE_CODES,
+    OTHER_CAUSE,
+    OWN_NAME,
     RULES,
     SIVI_CONTENT_TYPE,
     SIVI_MESSAGE_TYPES,
@@ -84,6 +91,7 @@ from hersteld.exchange.codec.model import (
     AbsenceMutation,
     Address,
     CodecError,
+    ContactPerson,
     ContractType,
     EmployeeData,
     EmployerKey,
@@ -99,12 +107,17 @@ from hersteld.exchange.codec.model import (
 from hersteld.exchange.codec.parsing import (
     parse,
 )
+from hersteld.exchange.codec.sivi_writer import MissingData
 from hersteld.exchange.codec.writers import (
     to_json,
     to_sivi,
 )
 
 __all__ = [
+    "CASEMANAGER_ROLE",
+    "CAUSE_CODES",
+    "CONTACT_ROLES",
+    "EMPLOYER_CONTACT_ROLE",
     "END_REASON_CODES",
     "GENDERS",
     "JSON_CONTENT_TYPE",
@@ -115,6 +128,9 @@ __all__ = [
     "MAX_XML_ELEMENTS",
     "MESSAGE_TYPES",
     "MUTATION_KINDS",
+    "NAME_USE_CODES",
+    "OTHER_CAUSE",
+    "OWN_NAME",
     "RULES",
     "SIVI_CONTENT_TYPE",
     "SIVI_MESSAGE_TYPES",
@@ -124,6 +140,7 @@ __all__ = [
     "AbsenceMutation",
     "Address",
     "CodecError",
+    "ContactPerson",
     "ContractType",
     "EmployeeData",
     "EmployerKey",
@@ -133,6 +150,7 @@ __all__ = [
     "Item",
     "Message",
     "MessageType",
+    "MissingData",
     "MutationKind",
     "parse",
     "processing_code",

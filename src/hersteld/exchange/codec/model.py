@@ -26,12 +26,11 @@ SIVI_CONTENT_TYPE: Final = "application/xml"
 JSON_CONTENT_TYPE: Final = "application/json"
 SIVI_NAMESPACE_BASE: Final = "http://www.sivi.org/Verzuimmanagement/"
 SIVI_RELEASE: Final = "2022"
-EXTENSION_NAMESPACE: Final = "urn:hersteld:sivi-extension:1"
 SOFTWARE: Final = "Hersteld"
 
 MAX_HOURS: Final = Decimal("999.99")  # AantCtrcturenPWk n..5,2
 MAX_PERCENTAGE: Final = Decimal("100.00")
-MAX_SALARY: Final = Decimal("99999999.99")
+MAX_SALARY: Final = Decimal("99999999.99")  # JSON annual_salary
 MAX_SEQUENCE: Final = 999  # VrzmgvlVnrMld n..3
 MAX_NOTE_LINES: Final = 99  # VrTkst 0..99
 MAX_NOTE_LINE: Final = 512  # VrijeTekst an..512
@@ -66,6 +65,8 @@ RULES: Final[Mapping[str, str]] = {
     "postcode_format": "a Dutch postcode is not 4 digits (not starting with 0) and 2 letters",
     "date_order": "a date lies before the date it must follow",
     "inconsistent": "two fields contradict each other",
+    "not_carried": "the value has no place in the SIVI message (e.g. a salary)",
+    "schema": "the element does not conform to the official SIVI schema",
 }
 
 
@@ -97,6 +98,22 @@ COMMUNICATION_CODES: Final = ("05", "06", "07", "08", "09", "10")  # SrtComCd of
 PHONE_CODE: Final = "05"  # assumed: private phone (see module docstring)
 EMAIL_CODE: Final = "09"  # assumed: private e-mail (see module docstring)
 HOME_ADDRESS_CODE: Final = "01"  # SrtAdrsCd
+# NmvrkrCd, name use: 01 own name (the default), 02 partner's name, 03 partner's name followed
+# by the own name, 04 own name followed by the partner's name.
+NAME_USE_CODES: Final = ("01", "02", "03", "04")
+OWN_NAME: Final = "01"
+# OorzkVrzmCd, cause of the absence. The code list itself is in SIVI's release PDF, not in the
+# public repository; Hersteld reads 10 as a work accident, 11 as a (traffic) accident caused by
+# a third party (recourse) and 99 as any other cause (docs/exchange-format.md).
+CAUSE_CODES: Final = ("10", "11", "99")
+OTHER_CAUSE: Final = "99"
+# RolCntprsnCd, role of a contact person (01-05). Hersteld writes 01 for the employer's contact
+# for absence and 02 for the casemanager of a case; it reads any of the five.
+CONTACT_ROLES: Final = ("01", "02", "03", "04", "05")
+EMPLOYER_CONTACT_ROLE: Final = "01"
+CASEMANAGER_ROLE: Final = "02"
+CONTACT_PHONE_CODE: Final = "06"  # assumed: business phone (contact persons allow 06, 08, 10)
+CONTACT_EMAIL_CODE: Final = "10"  # assumed: business e-mail
 
 
 def processing_code(mutation: AbsenceMutation) -> str:
@@ -122,9 +139,24 @@ class Envelope:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ContactPerson:
+    """A Cntprsn: the employer's contact for absence, or the casemanager of a case."""
+
+    surname: str  # Achternaam (max 200)
+    initials: str | None = None  # Voorl (max 6, no digits)
+    first_name: str | None = None  # Roepnaam (max 35, no digits)
+    role: str  # RolCntprsnCd (CONTACT_ROLES)
+    phone: str | None = None  # Com/NrCom without "@" (SrtComCd 06)
+    email: str | None = None  # Com/NrCom with "@" (SrtComCd 10); SIVI needs phone or e-mail
+
+
+@dataclass(frozen=True, kw_only=True)
 class EmployerKey:
     employer_key: str  # IdWrkgvrArbdnst (max 40)
     connection_no: str  # AansltnrGeguitwlngArbdnst (max 70)
+    trade_name: str | None = None  # HndlsnmOrg (max 100): required by SIVI
+    payroll_tax_number: str | None = None  # Lhnr (max 12): required in stream 2
+    contacts: tuple[ContactPerson, ...] = ()  # Cntprsn of Wrkgvr (0-9)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,6 +183,7 @@ class EmployeeData:
     address: Address | None = None
     phone: str | None = None  # Com/NrCom without "@"
     email: str | None = None  # Com/NrCom with "@"
+    name_use: str = OWN_NAME  # NmvrkrCd (not in Dienstverbanden)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -168,7 +201,8 @@ class EmploymentData:
     hours_per_week: Decimal | None = None  # AantCtrcturenPWk
     valid_from: dt.date | None = None  # IngdatMut: from this date the combination holds
     contract_type: ContractType | None = None  # CdBepTd B -> fixed, O -> permanent
-    annual_salary: Decimal | None = None  # hx:Jaarsalaris (Hersteld extension)
+    annual_salary: Decimal | None = None  # JSON only: SIVI has no salary element
+    contacts: tuple[ContactPerson, ...] = ()  # Cntprsn of Dnstvbnd (1-9 in Verzuimmeldingen)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -186,6 +220,8 @@ class AbsenceMutation:
     expected_recovery: dt.date | None = None  # DatVrwHrstl
     ends_absence: bool = False  # EndVrzmJN
     note: str | None = None  # VrTkst/VrijeTekst, one line each (max 99 lines of 512)
+    cause: str = OTHER_CAUSE  # OorzkVrzmCd (CAUSE_CODES)
+    contacts: tuple[ContactPerson, ...] = ()  # Cntprsn of Vrzm (1-9): the casemanager
 
 
 @dataclass(frozen=True)
@@ -193,6 +229,8 @@ class Item:
     employee: EmployeeData
     employment: EmploymentData
     absence: AbsenceMutation | None = None
+    # The Wrkgvr block of the item when it is not the message's first one (SIVI allows several).
+    employer: EmployerKey | None = None
 
 
 @dataclass(frozen=True)

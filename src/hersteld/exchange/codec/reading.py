@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Final
 
 from hersteld.exchange.codec.model import (
+    CAUSE_CODES,
+    CONTACT_ROLES,
     CONTRACT_CODES,
     END_REASON_CODES,
     GENDERS,
@@ -18,10 +20,14 @@ from hersteld.exchange.codec.model import (
     MAX_SALARY,
     MAX_SEQUENCE,
     MUTATION_KINDS,
+    NAME_USE_CODES,
+    OTHER_CAUSE,
+    OWN_NAME,
     PROCESSING_CODES,
     AbsenceMutation,
     Address,
     CodecError,
+    ContactPerson,
     ContractType,
     EmployeeData,
     EmployerKey,
@@ -50,9 +56,8 @@ from hersteld.exchange.codec.values import (
 class _Key:
     """A field by its SIVI element name and its JSON key."""
 
-    sivi: str
-    json: str
-    extension: bool = False  # SIVI element in EXTENSION_NAMESPACE
+    sivi: str  # "" when SIVI has no such element (JSON only)
+    json: str  # "" when JSON has no such field (SIVI only)
 
 
 K = _Key
@@ -180,14 +185,51 @@ _PERSONAL_KEYS: Final = (
     K("", "address"),
     K("", "phone"),
     K("", "email"),
+    K("NmvrkrCd", "name_use"),
 )
 
 
+def _read_contacts(r: _Reader, key: _Key) -> tuple[ContactPerson, ...]:
+    """Cntprsn elements (JSON: `contacts`); SIVI's IdWrknmr, Persnr and GslchtCd are not used."""
+    roles = {code: code for code in CONTACT_ROLES}
+    contacts: list[ContactPerson] = []
+    for c in r.children(key, min_occurs=0, max_occurs=9):
+        surname = c.text(K("Achternaam", "surname"), 200, required=True)
+        initials = c.text(K("Voorl", "initials"), 6, no_digits=True)
+        first_name = c.text(K("Roepnaam", "first_name"), 35, no_digits=True)
+        role = c.choice(K("RolCntprsnCd", "role"), roles, roles, required=True)
+        phone, email = c.communication()
+        c.finish()
+        contacts.append(
+            ContactPerson(
+                surname=surname or "",
+                initials=initials,
+                first_name=first_name,
+                role=role or CONTACT_ROLES[0],
+                phone=phone,
+                email=email,
+            )
+        )
+    return tuple(contacts)
+
+
 def _read_employer(r: _Reader) -> EmployerKey:
+    trade_name = r.text(K("HndlsnmOrg", "trade_name"), 100)
     employer_key = r.text(K("IdWrkgvrArbdnst", "employer_key"), 40, required=True)
-    connection_no = r.text(K("AansltnrGeguitwlngArbdnst", "connection_no"), 70, required=True)
+    # Required by SIVI, but may be empty: a coupling without a connection number sends <.../>.
+    connection_no = r.text(
+        K("AansltnrGeguitwlngArbdnst", "connection_no"), 70, required=r.fmt == "json"
+    )
+    payroll_tax_number = r.text(K("Lhnr", "payroll_tax_number"), 12)
+    contacts = _read_contacts(r, K("Cntprsn", "contacts"))
     r.finish()
-    return EmployerKey(employer_key=employer_key or "", connection_no=connection_no or "")
+    return EmployerKey(
+        employer_key=employer_key or "",
+        connection_no=connection_no or "",
+        trade_name=trade_name,
+        payroll_tax_number=payroll_tax_number,
+        contacts=contacts,
+    )
 
 
 def _read_address(r: _Reader) -> Address | None:
@@ -234,6 +276,8 @@ def _read_employee(r: _Reader, message_type: MessageType) -> EmployeeData:
     )
     prefix = r.text(K("Voorv", "surname_prefix"), 10, no_digits=True) if personal else None
     first_name = r.text(K("Roepnaam", "first_name"), 35, no_digits=True) if personal else None
+    name_uses = {code: code for code in NAME_USE_CODES}
+    name_use = r.choice(K("NmvrkrCd", "name_use"), name_uses, name_uses) if personal else None
     gender = r.choice(K("GslchtCd", "gender"), GENDERS, GENDERS, required=True)
     external_id = r.text(K("IdWrknmr", "external_id"), 40, required=True)
     previous_external_id = r.text(K("IdWrknmrOud", "previous_external_id"), 40)
@@ -253,6 +297,7 @@ def _read_employee(r: _Reader, message_type: MessageType) -> EmployeeData:
         address=address,
         phone=phone,
         email=email,
+        name_use=name_use or OWN_NAME,
     )
 
 
@@ -272,7 +317,8 @@ def _read_employment(r: _Reader) -> EmploymentData:
     contract_types: dict[str, ContractType] = {"fixed": "fixed", "permanent": "permanent"}
     contract_type = r.choice(K("CdBepTd", "contract_type"), CONTRACT_CODES, contract_types)
     hours_per_week = r.decimal(K("AantCtrcturenPWk", "hours_per_week"), MAX_HOURS)
-    annual_salary = r.decimal(K("Jaarsalaris", "annual_salary", extension=True), MAX_SALARY)
+    annual_salary = r.decimal(K("", "annual_salary"), MAX_SALARY)
+    contacts = _read_contacts(r, K("Cntprsn", "contacts"))
     if start_date and end_date and end_date < start_date:
         r.fail(K("Enddat", "end_date"), "date_order", "the end date lies before the start date")
     r.finish()
@@ -291,6 +337,7 @@ def _read_employment(r: _Reader) -> EmploymentData:
         valid_from=valid_from,
         contract_type=contract_type,
         annual_salary=annual_salary,
+        contacts=contacts,
     )
 
 
@@ -310,7 +357,10 @@ def _read_absence(r: _Reader) -> AbsenceMutation:
     expected_recovery = r.date(K("DatVrwHrstl", "expected_recovery"))
     percentage = r.decimal(K("PrcVrzm", "percentage"), MAX_PERCENTAGE, required=True)
     safety_net = r.flag(K("VngntJN", "safety_net"), unknown_ok=True)
+    causes = {code: code for code in CAUSE_CODES}
+    cause = r.choice(K("OorzkVrzmCd", "cause"), causes, causes)
     therapeutic = r.decimal(K("PrcArbther", "therapeutic_percentage"), MAX_PERCENTAGE)
+    contacts = _read_contacts(r, K("Cntprsn", "contacts"))
     note = r.note()
     if ends_absence is None and r.fmt == "json":
         ends_absence = kind == "recovery" and percentage == 0
@@ -335,4 +385,6 @@ def _read_absence(r: _Reader) -> AbsenceMutation:
         expected_recovery=expected_recovery,
         ends_absence=bool(ends_absence),
         note=note,
+        cause=cause or OTHER_CAUSE,
+        contacts=contacts,
     )

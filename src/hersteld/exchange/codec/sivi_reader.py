@@ -6,15 +6,16 @@ from typing import Final
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
+from hersteld.exchange.codec import schema
 from hersteld.exchange.codec.model import (
     COMMUNICATION_CODES,
-    EXTENSION_NAMESPACE,
     HOME_ADDRESS_CODE,
     MAX_NOTE_LINES,
     MAX_XML_DEPTH,
     MAX_XML_ELEMENTS,
     SIVI_MESSAGE_TYPES,
     SIVI_NAMESPACE_BASE,
+    SIVI_RELEASE,
     CodecError,
     EmployerKey,
     Envelope,
@@ -36,7 +37,6 @@ from hersteld.exchange.codec.reading import (
     _Reader,
 )
 from hersteld.exchange.codec.values import (
-    _SIVI_NAMESPACE,
     _Bad,
     _choice,
     _country,
@@ -58,11 +58,12 @@ class _XmlReader(_Reader):
         self.namespace = namespace
 
     def name(self, key: _Key) -> str:
-        return f"hx:{key.sivi}" if key.extension else key.sivi
+        return key.sivi
 
     def _elements(self, key: _Key) -> list[ET.Element]:
-        namespace = EXTENSION_NAMESPACE if key.extension else self.namespace
-        tag = f"{{{namespace}}}{key.sivi}" if namespace else key.sivi
+        if not key.sivi:  # a JSON-only field
+            return []
+        tag = f"{{{self.namespace}}}{key.sivi}" if self.namespace else key.sivi
         return [child for child in self.element if child.tag == tag]
 
     def has(self, key: _Key) -> bool:
@@ -170,7 +171,7 @@ def _parse_xml(body: bytes) -> ET.Element:
             raise _Refused("too_large", f"elements nest deeper than {MAX_XML_DEPTH}")
         if count > MAX_XML_ELEMENTS:
             raise _Refused("too_large", f"more than {MAX_XML_ELEMENTS} elements")
-        builder.start(clark(name), {})
+        builder.start(clark(name), {clark(key): value for key, value in attributes.items()})
 
     def end(name: str) -> None:
         nonlocal depth
@@ -225,14 +226,12 @@ def _parse_sivi(body: bytes) -> Message:
     else:
         namespace, local = "", root.tag
     types = {spec.root: name for name, spec in SIVI_MESSAGE_TYPES.items()}
-    match = _SIVI_NAMESPACE.fullmatch(namespace)
     message_type = types.get(local)
-    # Without any namespace the root name decides (read as the current release): lenient
-    # towards hand-written messages; a wrong namespace is still refused.
-    known_namespace = namespace == "" or (match is not None and match.group(1) == local)
-    if message_type is None or not known_namespace:
+    # The official schemas are those of release 2022: its namespace is part of the message.
+    if message_type is None or namespace != f"{SIVI_NAMESPACE_BASE}{local}/{SIVI_RELEASE}":
         expected = ", ".join(
-            f"{s.root} in {SIVI_NAMESPACE_BASE}{s.root}/YYYY" for s in SIVI_MESSAGE_TYPES.values()
+            f"{s.root} in {SIVI_NAMESPACE_BASE}{s.root}/{SIVI_RELEASE}"
+            for s in SIVI_MESSAGE_TYPES.values()
         )
         raise InvalidMessage(
             [
@@ -244,24 +243,30 @@ def _parse_sivi(body: bytes) -> Message:
                 )
             ]
         )
+    violations = schema.check(root, message_type)
+    if violations:
+        raise InvalidMessage(violations)
     errors: list[CodecError] = []
     r = _XmlReader(root, f"/{local}", namespace, errors)
     header = r.child(K("BrAlg", ""), required=True)
     envelope = _read_sivi_header(header, message_type) if header else None
     employer: EmployerKey | None = None
     items: list[Item] = []
-    wrkgvr = r.child(K("Wrkgvr", ""), required=True)
-    if wrkgvr is not None:
-        employer = _read_employer(wrkgvr)
+    for wrkgvr in r.children(K("Wrkgvr", ""), min_occurs=1, max_occurs=None):
+        block = _read_employer(wrkgvr)
+        employer = employer or block
+        # Several Wrkgvr blocks are allowed: an item names its block's employer when it is not
+        # the first one (the applying layer decides whether the coupling may use it).
+        own = None if block == employer else block
         for wrknmr in wrkgvr.children(K("Wrknmr", ""), min_occurs=1, max_occurs=None):
             employee = _read_employee(wrknmr, message_type)
             for dnstvbnd in wrknmr.children(K("Dnstvbnd", ""), min_occurs=1, max_occurs=99):
                 employment = _read_employment(dnstvbnd)
                 if message_type != "absence":
-                    items.append(Item(employee, employment))
+                    items.append(Item(employee, employment, None, own))
                     continue
                 for vrzm in dnstvbnd.children(K("Vrzm", ""), min_occurs=1, max_occurs=99):
-                    items.append(Item(employee, employment, _read_absence(vrzm)))
+                    items.append(Item(employee, employment, _read_absence(vrzm), own))
     if errors or envelope is None or employer is None:
         raise InvalidMessage(errors)
     return Message(envelope, employer, tuple(items))

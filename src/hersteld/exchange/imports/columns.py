@@ -112,7 +112,6 @@ SIVI_ELEMENTS: Final[dict[str, str]] = {
     "start_date": "Dnstvbnd/Ingdat",
     "end_date": "Dnstvbnd/Enddat",
     "contract_type": "Dnstvbnd/CdBepTd",
-    "annual_salary": "Dnstvbnd/hx:Jaarsalaris",
     "valid_from": "Dnstvbnd/IngdatMut",
     "employment_key": "Dnstvbnd/IdDnstvbnd",
 }

@@ -45,6 +45,7 @@ from hersteld.people.models import (
     Employee,
     Employment,
     MaritalStatus,
+    NameUse,
 )
 
 # --- one chunk ----------------------------------------------------------------------------
@@ -477,6 +478,7 @@ class Importer:
             if name not in ("house_number", "birth_date"):
                 values[name] = values[name] or ""
         values["country"] = values["country"] or "NL"
+        values["name_use"] = values["name_use"] or NameUse.OWN
         person = Employee(employer=self.employer, **values)
         chunk.employees.append(person)
         if row.employee_key:
