@@ -21,7 +21,7 @@ from hersteld.exchange.models import InboxMessage, InboxStatus
 from hersteld.people import vault
 from hersteld.people.checks import datakluis_key
 from hersteld.people.models import Employee, Employment, SealedIdentity
-from tests.support.exchange import absence, job, person
+from tests.support.exchange import absence, complete_for_sivi, job, person
 from tests.support.vault import key_file, population, vault_coupling
 
 pytestmark = pytest.mark.django_db
@@ -365,6 +365,7 @@ def test_sealed_people_are_not_sent_on_by_outbound_streams(world: Any, keyed: Pa
     placeholders would mean nothing to the target), a revealed one is."""
     from hersteld.exchange.models import OutboxMessage
 
+    complete_for_sivi(world.employer)  # else the messages are held, data missing
     target = services.request_coupling(
         actor=world.admin,
         employer_id=world.employer.pk,

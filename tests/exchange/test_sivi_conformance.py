@@ -31,10 +31,10 @@ from hersteld.exchange.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from hersteld.organisations.models import Employer
 from hersteld.people import services as people_services
 from hersteld.people.models import Employee
 from tests.support import sivi_corpus
+from tests.support.exchange import complete_for_sivi
 
 SIVI = Path(__file__).resolve().parents[2] / "src" / "hersteld" / "exchange" / "schema" / "sivi"
 ROOTS = {
@@ -127,15 +127,6 @@ def _sending_coupling(world: Any) -> Coupling:
     return services.activate_coupling(actor=world.operator, coupling_id=coupling.pk)
 
 
-def _complete(employer: Employer) -> None:
-    Employer.objects.filter(pk=employer.pk).update(
-        payroll_tax_number="001234567L01",
-        contact_name="Anna Verzuim",
-        contact_email="verzuim@example.org",
-        contact_phone="0301234000",
-    )
-
-
 def _days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
 
@@ -144,7 +135,7 @@ def _days_ago(n: int) -> dt.date:
 def test_every_message_of_both_outbound_streams_is_valid(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    _complete(world.employer)
+    complete_for_sivi(world.employer)
     User.objects.filter(pk=world.casemanager.pk).update(
         first_name="Carla", last_name="Casus", email="carla@example.org"
     )
@@ -237,7 +228,7 @@ def test_a_message_missing_required_data_is_held_as_failed_naming_the_element(
 
 @pytest.mark.django_db
 def test_sample_outbound_writes_one_valid_message_of_each_kind(world: Any, tmp_path: Path) -> None:
-    _complete(world.employer)
+    complete_for_sivi(world.employer)
     call_command(
         "exchange", "sample-outbound", "--employer", str(world.employer.pk), "--dir", str(tmp_path)
     )

@@ -125,3 +125,15 @@ def row(number: int, **overrides: str) -> str:
 
 def csv_file(*rows: str) -> bytes:
     return ("\n".join([HEADER, *rows]) + "\n").encode()
+
+
+def complete_for_sivi(employer: Any) -> None:
+    """Give an employer what every SIVI message needs of it (loonheffingennummer, contact)."""
+    from hersteld.organisations.models import Employer
+
+    Employer.objects.filter(pk=employer.pk).update(
+        payroll_tax_number="001234567L01",
+        contact_name="Anna Verzuim",
+        contact_email="verzuim@example.org",
+        contact_phone="0301234000",
+    )
