@@ -88,6 +88,7 @@ def plan(
 def backdate(consult: Consult, starts_at: dt.datetime) -> Consult:
     """Move a planned consult to another time without the service's checks (a consult of
     earlier today, for recording its outcome)."""
+    consult.refresh_from_db()
     length = consult.ends_at - consult.starts_at  # type: ignore[operator]
     Consult.objects.filter(pk=consult.pk).update(starts_at=starts_at, ends_at=starts_at + length)
     consult.refresh_from_db()
