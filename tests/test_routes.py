@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from hersteld.absence.models import AbsenceCase, CaseKind, Recovery
 from hersteld.accounts.models import ApiToken, PortalSession, User
+from hersteld.consults.models import AvailabilityBlock, Consult
 from hersteld.exchange.models import Coupling, ImportRun, InboxMessage, OutboxMessage, ReviewTask
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import Employment
@@ -145,6 +146,41 @@ def zuid_token() -> ApiToken:
     )
 
 
+def zuid_medic() -> User:
+    medic, _ = User.objects.get_or_create(
+        username="route-test-medic", defaults={"role": "medic", "arbodienst": zuid().arbodienst}
+    )
+    return medic
+
+
+def zuid_consult() -> Consult:
+    case = zuid_case()
+    start = timezone.now() - dt.timedelta(hours=1)
+    return Consult.objects.create(
+        employer=case.employer,
+        employee=case.employee,
+        employment=case.employment,
+        case=case,
+        kind="first",
+        method="phone",
+        status="held",
+        practitioner=zuid_medic(),
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=45),
+    )
+
+
+def zuid_block() -> AvailabilityBlock:
+    return AvailabilityBlock.objects.create(
+        arbodienst=zuid().arbodienst,
+        practitioner=zuid_medic(),
+        weekday=0,
+        start_time=dt.time(8),
+        end_time=dt.time(12),
+        remote=True,
+    )
+
+
 OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "absence:case_add": lambda: {
         "employment_pk": Employment.objects.filter(employer=zuid()).first().pk
@@ -226,6 +262,22 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "accounts:user_token_revoke": lambda: {"pk": zuid_user().pk, "token_pk": zuid_token().pk},
     "accounts:user_session_end": lambda: {"pk": zuid_user().pk, "session_pk": zuid_session().pk},
     "accounts:session_end": lambda: {"pk": zuid_session().pk},
+    **{
+        f"consults:{name}": lambda: {"pk": zuid_consult().pk}
+        for name in (
+            "detail",
+            "letter",
+            "schedule",
+            "cancel",
+            "held",
+            "no_show",
+            "note_add",
+            "report",
+            "report_final",
+        )
+    },
+    "consults:block_remove": lambda: {"pk": zuid_block().pk},
+    "consults:plan": lambda: {"case_pk": zuid_case().pk},
 }
 
 # Pages without an object, as anyone may request them: public ones answer 200 to everyone.
@@ -243,6 +295,7 @@ NOT_A_PAGE = {
     "accounts:otp_setup",
     "accounts:sessions_end_others",
     "poortwachter:notifications_dismiss_done",
+    "consults:sms_consent",
 }
 
 
@@ -320,6 +373,11 @@ PAGE_REACH: dict[str, set[str]] = {
     "exchange-import": {"admin.noord", "casemanager.noord", "hr.devries", "hr.jansen"},
     "accounts:user_list": {"admin.noord", "beheer"},
     "accounts:user_create": {"admin.noord", "beheer"},
+    "consults:list": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "consults:agenda": STAFF,
+    "consults:billing": {"admin.noord", "casemanager.noord"},
+    # The open spreekuur: the employee asks himself.
+    "consults:request": {"werknemer.devries"},
 }
 
 
@@ -370,6 +428,8 @@ API_OBJECTS: dict[str, Callable[[], int]] = {
     "employment_id": lambda: Employment.objects.filter(employer=zuid()).first().pk,
     "todo_id": lambda: Todo.objects.filter(case__employer=zuid()).first().pk,
     "token_id": lambda: zuid_token().pk,
+    "consult_id": lambda: zuid_consult().pk,
+    "practitioner_id": lambda: zuid_medic().pk,
 }
 
 
@@ -434,6 +494,10 @@ API_REACH: dict[str, set[str]] = {
     "GET /api/v1/cases": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/todos": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
+    "GET /api/v1/practitioners": STAFF,
+    "GET /api/v1/consults": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/billing": {"admin.noord", "casemanager.noord"},
+    "POST /api/v1/me/consult-requests": {"werknemer.devries"},
 }
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -152,27 +153,28 @@ def list_practitioners(request: AuthedRequest) -> QuerySet[User]:
 def practitioner_slots(
     request: AuthedRequest,
     practitioner_id: Id,
-    kind: str,
-    date_from: Day = Query(..., alias="from"),  # noqa: B008 - Ninja's way to name a parameter
-    date_to: Day = Query(..., alias="to"),  # noqa: B008
+    kind: str = "first",
+    date_from: Day | None = Query(None, alias="from"),  # noqa: B008 - Ninja names it so
+    date_to: Day | None = Query(None, alias="to"),  # noqa: B008
     method: str = "",
 ) -> list[dict[str, Any]]:
-    """Free slots of the kind's length from `from` to `to` (at most 92 days), from now on."""
-    selectors.practitioner(request.user, practitioner_id)
+    """Free slots of the kind's length from `from` (default today) to `to` (default two weeks
+    later; at most 92 days), from now on; `method` narrows to location or remote blocks."""
+    found = selectors.practitioner(request.user, practitioner_id)
+    first = date_from or timezone.localdate()
+    last = date_to or first + dt.timedelta(days=13)
     if kind not in Kind.values:
         raise fail("kind", "invalid_choice")
     if method and method not in Method.values:
         raise fail("method", "invalid_choice")
-    if date_to < date_from or (date_to - date_from).days > 92:
+    if last < first or (last - first).days > 92:
         raise ValidationError({"to": [_("'to' lies on or after 'from', at most 92 days later.")]})
-    slots = services.free_slots(request.user, practitioner_id, date_from, date_to, kind, method)
-    minutes = dt.timedelta(
-        minutes=selectors.settings_for(
-            int(selectors.practitioner(request.user, practitioner_id).arbodienst_id or 0)
-        ).minutes(kind)
+    slots = services.free_slots(request.user, found.pk, first, last, kind, method)
+    length = dt.timedelta(
+        minutes=selectors.settings_for(int(found.arbodienst_id or 0)).minutes(kind)
     )
     return [
-        {"starts_at": start, "ends_at": start + minutes, "location": w.location, "remote": w.remote}
+        {"starts_at": start, "ends_at": start + length, "location": w.location, "remote": w.remote}
         for start, w in slots
     ]
 

@@ -799,7 +799,7 @@ def reminder_text(consult: Consult) -> str:
         return _("Reminder: you have an appointment on %(day)s at %(time)s. Details: %(link)s") % {
             "day": f"{local:%d-%m-%Y}",
             "time": f"{local:%H:%M}",
-            "link": settings.BASE_URL.rstrip("/") + reverse("consults:list"),
+            "link": settings.BASE_URL.rstrip("/") + reverse("portal:home"),  # no hint of a consult
         }
 
 
