@@ -29,7 +29,10 @@ def test_no_consent_no_sms(world: Any) -> None:
     consult = first_consult_in_two_days(world)
     sent: list[tuple[str, str]] = []
     local_day = services.timezone.localtime(consult.starts_at).date()
-    assert services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a)) == 0
+    assert (
+        services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a))
+        == 0
+    )
     assert sent == []
 
 
@@ -39,10 +42,19 @@ def test_with_consent_one_sms_two_days_before_without_health_content(world: Any)
     local_day = services.timezone.localtime(consult.starts_at).date()
     sent: list[tuple[str, str]] = []
     # Three days before: nothing yet.
-    assert services.send_reminders(local_day - dt.timedelta(days=3), send=lambda *a: sent.append(a)) == 0
-    assert services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a)) == 1
+    assert (
+        services.send_reminders(local_day - dt.timedelta(days=3), send=lambda *a: sent.append(a))
+        == 0
+    )
+    assert (
+        services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a))
+        == 1
+    )
     # The daily job may run twice: still one SMS.
-    assert services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a)) == 0
+    assert (
+        services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a))
+        == 0
+    )
     assert len(sent) == 1
     phone, text = sent[0]
     assert phone == "+31612345678"  # stored in international form for the gateway
@@ -123,7 +135,10 @@ def test_the_http_gateway_posts_json_with_a_bearer_token(stub: str, settings: An
     assert isinstance(sender, HttpGateway)
     sender.send("0612345678", "Herinnering")
     assert _Stub.received == [
-        {"body": {"to": "0612345678", "from": "Hersteld", "text": "Herinnering"}, "auth": "Bearer geheim"}
+        {
+            "body": {"to": "0612345678", "from": "Hersteld", "text": "Herinnering"},
+            "auth": "Bearer geheim",
+        }
     ]
 
 

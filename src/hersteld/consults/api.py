@@ -1,7 +1,5 @@
 """REST API v1 of consults (P13): the same services as the portal (docs/api.md, Consults)."""
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
@@ -69,8 +67,7 @@ class ConsultOut(Schema):
 
     @staticmethod
     def resolve_report_status(obj: Consult, context: dict[str, Any]) -> str:
-        report = selectors.current_report(context["request"].user, obj)
-        return "none" if report is None else report.status
+        return selectors.report_status(context["request"].user, obj)
 
 
 class PlanIn(InputSchema):

@@ -47,7 +47,7 @@ def consults(actor: Actor, action: str = "consults.view") -> QuerySet[Consult]:
         qs = qs.exclude(kind=Kind.EMPLOYEE_REQUESTED)
     return qs.select_related(
         "employee", "employer", "employer__arbodienst", "practitioner", "case", "employment"
-    )
+    ).prefetch_related("reports")
 
 
 def consult(actor: Actor, pk: int, action: str = "consults.view", *, log: bool = True) -> Consult:
@@ -138,6 +138,15 @@ def report_versions(actor: Actor, found: Consult) -> QuerySet[Report]:
     if not may(actor, found, "medical.view"):
         qs = qs.filter(status="final")
     return qs.order_by("-version")
+
+
+def report_status(actor: Actor, found: Consult) -> str:
+    """none, draft or final as far as the actor may know, from the prefetched reports (lists)."""
+    medical = actor.has_perm_anywhere("medical.view")
+    statuses = [r.status for r in found.reports.all() if medical or r.status == "final"]
+    if not statuses:
+        return "none"
+    return "draft" if "draft" in statuses else "final"
 
 
 def current_report(actor: Actor, found: Consult) -> Report | None:
