@@ -106,7 +106,7 @@ class _Stub(BaseHTTPRequestHandler):
     received: list[dict[str, Any]] = []
     status = 200
 
-    def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_POST(self) -> None:
         length = int(self.headers["Content-Length"])
         _Stub.received.append(
             {"body": json.loads(self.rfile.read(length)), "auth": self.headers["Authorization"]}

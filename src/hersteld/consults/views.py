@@ -39,14 +39,14 @@ from hersteld.web.helpers import form_page, id_filter, paginate
 from hersteld.web.pdf import render_pdf
 
 
-def dossier_tabs(case: AbsenceCase, user: Actor, **_: Any) -> list[DossierTab]:
+def dossier_tabs(case: AbsenceCase, user: Actor, **rest: Any) -> list[DossierTab]:
     """Receiver of core.signals.dossier_tabs: a Consults tab for whoever sees consults."""
     if not user.has_perm_anywhere("consults.view"):
         return []
     return [DossierTab("consults", _("Consults"))]
 
 
-def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **_: Any) -> dict[str, Any] | None:
+def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **rest: Any) -> dict[str, Any] | None:
     """Receiver of core.signals.dossier_tab: the consults tab of a dossier."""
     if tab != "consults":
         return None
