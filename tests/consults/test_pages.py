@@ -101,12 +101,12 @@ def test_the_agenda_shows_the_week_and_adds_availability(world: Any, sign_in: An
     monday = today + dt.timedelta(days=7 - today.weekday())  # next week's Monday
     consult = plan(c, dt.datetime.combine(monday, dt.time(9), tzinfo=AMS))
     client = sign_in(world.casemanager)
-    page = client.get(f"/consults/agenda/?practitioner={world.medic.pk}&week={monday}")
+    page = client.get(f"/agenda/?practitioner={world.medic.pk}&week={monday}")
     assert page.status_code == 200
     assert f"/consults/{consult.pk}/" in page.content.decode()
     before = AvailabilityBlock.objects.count()
     response = client.post(
-        f"/consults/agenda/?practitioner={world.medic.pk}&week={monday}",
+        f"/agenda/?practitioner={world.medic.pk}&week={monday}",
         {"weekday": "2", "start_time": "09:00", "end_time": "12:00", "remote": "on"},
     )
     assert response.status_code == 302
@@ -123,13 +123,13 @@ def test_billing_exports_csv_and_xlsx(world: Any, sign_in: Any) -> None:
     record_no_show(actor=world.medic, consult_id=consult.pk)
     client = sign_in(world.casemanager)
     month = f"{timezone.localtime(consult.starts_at):%Y-%m}"
-    csv = client.get(f"/consults/billing/?month={month}&export=csv").content.decode()
+    csv = client.get(f"/billing/?month={month}&export=csv").content.decode()
     assert csv.splitlines()[1] == f"{world.employer.name};{month};no-show;1"
-    book = load_workbook(io.BytesIO(client.get("/consults/billing/?export=xlsx").content))
+    book = load_workbook(io.BytesIO(client.get("/billing/?export=xlsx").content))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[1] == (world.employer.name, month, "no-show", 1)
-    assert client.get("/consults/billing/?month=maart").status_code == 422
-    assert sign_in(world.hr).get("/consults/billing/").status_code == 403
+    assert client.get("/billing/?month=maart").status_code == 422
+    assert sign_in(world.hr).get("/billing/").status_code == 403
 
 
 def test_the_employee_requests_and_manages_sms_consent(world: Any, sign_in: Any) -> None:

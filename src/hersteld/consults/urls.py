@@ -5,8 +5,8 @@ from hersteld.consults import views
 app_name = "consults"
 urlpatterns = [
     path("consults/", views.consult_list, name="list"),
-    path("consults/agenda/", views.agenda, name="agenda"),
-    path("consults/billing/", views.billing, name="billing"),
+    path("agenda/", views.agenda, name="agenda"),
+    path("billing/", views.billing, name="billing"),
     path("consults/request/", views.consult_request, name="request"),
     path("consults/sms-consent/", views.sms_consent, name="sms_consent"),
     path("consults/blocks/<int:pk>/remove/", views.block_remove, name="block_remove"),

@@ -129,6 +129,7 @@ def _detail_context(request: AuthedRequest, consult: Consult) -> dict[str, Any]:
         "may_schedule": consult.status == Status.REQUESTED
         and selectors.may(user, consult, "consults.plan"),
         "is_employee": _is_employee(user),
+        "employer_side": user.role in (Role.EMPLOYER_USER, Role.EMPLOYEE),
     }
 
 
