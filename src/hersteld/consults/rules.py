@@ -78,12 +78,15 @@ def free_slots(
 
     `busy` must be sorted by start; one pass over windows and bookings (both in time
     order), so a year of a practitioner's agenda costs a linear walk."""
+    # Everything in UTC: one zone makes each comparison a plain one (two zones cost an
+    # offset lookup per comparison), and adding minutes counts real time.
     length = dt.timedelta(minutes=minutes)
-    bookings = sorted(busy)
+    bookings = sorted((a.astimezone(dt.UTC), b.astimezone(dt.UTC)) for a, b in busy)
+    earliest = not_before.astimezone(dt.UTC) if not_before is not None else None
     first = 0
     for window in sorted(windows, key=lambda w: w.start):
-        start = window.start
-        while start + length <= window.end:
+        start, window_end = window.start.astimezone(dt.UTC), window.end.astimezone(dt.UTC)
+        while start + length <= window_end:
             end = start + length
             while first < len(bookings) and bookings[first][1] <= start:
                 first += 1
@@ -94,6 +97,6 @@ def free_slots(
                     clash = True
                     break
                 index += 1
-            if not clash and (not_before is None or start >= not_before):
+            if not clash and (earliest is None or start >= earliest):
                 yield start, window
             start = end
