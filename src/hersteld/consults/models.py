@@ -552,3 +552,46 @@ class BillableItem(ScopedModel):
     @property
     def arbodienst_id(self) -> int:
         return int(self.employer.arbodienst_id)
+
+
+class InformationRequest(ScopedModel):
+    """A question of the bedrijfsarts to a treating physician (WGBO, KNMG code): only with
+    the employee's prior consent for exactly this scope, physician and question; the answer
+    is medical file. Withdrawn consent stops it; a sent request is billable."""
+
+    scope_paths = ScopePaths(
+        arbodienst="employer__arbodienst",
+        employer="employer",
+        department="employment__department",
+        employee="employee",
+    )
+    AUDITED = ("scope", "physician", "question", "consent_at", "withdrawn_at", "answered_at")
+
+    employer = models.ForeignKey(
+        "organisations.Employer", on_delete=models.PROTECT, related_name="+"
+    )
+    employee = models.ForeignKey("people.Employee", on_delete=models.PROTECT, related_name="+")
+    employment = models.ForeignKey("people.Employment", on_delete=models.PROTECT, related_name="+")
+    scope = models.CharField(_("scope of the consent"), max_length=300)
+    physician = models.CharField(_("treating physician"), max_length=200)
+    question = models.TextField(_("question"))
+    consent_at = models.DateTimeField(_("consent given"))
+    withdrawn_at = models.DateTimeField(_("consent withdrawn"), null=True, blank=True)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[RestrictedQuerySet[InformationRequest]] = RestrictedQuerySet.as_manager()  # type: ignore[assignment]
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"information request {self.pk}"
+
+    @property
+    def arbodienst_id(self) -> int:
+        return int(self.employer.arbodienst_id)

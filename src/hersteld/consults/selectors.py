@@ -21,6 +21,7 @@ from hersteld.consults.models import (
     BillableItem,
     Consult,
     ConsultNote,
+    InformationRequest,
     Kind,
     Notice,
     Report,
@@ -179,3 +180,10 @@ def billing(
         .order_by("month", "employer__name", "employer_id", "kind")
     )
     return list(rows)
+
+
+def information_requests(actor: Actor) -> QuerySet[InformationRequest]:
+    """The medical team sees them in scope; the employee his own consents (shown to him)."""
+    if is_employee(actor):
+        return InformationRequest.objects.restrict(actor, "consults.view")
+    return InformationRequest.objects.restrict(actor, "medical.view")

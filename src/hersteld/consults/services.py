@@ -38,6 +38,7 @@ from hersteld.consults.models import (
     ConfidentialConsult,
     Consult,
     ConsultNote,
+    InformationRequest,
     Kind,
     Method,
     Notice,
@@ -961,3 +962,96 @@ def parse_month(value: str) -> dt.date:
     if not 1900 <= first.year <= 2199:
         raise fail("month", "billing_month_format")
     return first
+
+
+# --- medical information requests (docs/rules/consults.md) -------------------------------
+
+MESSAGES.update(
+    {
+        "consent_in_future": gettext_lazy("The consent cannot be dated in the future."),
+        "consent_withdrawn": gettext_lazy(
+            "The employee withdrew the consent; this request may not be sent or answered."
+        ),
+    }
+)
+
+
+@transaction.atomic
+def request_information(
+    *, actor: Actor, employee_id: int, data: dict[str, Any]
+) -> InformationRequest:
+    """Record a question to a treating physician with the employee's consent (scope,
+    physician, question, date of the written consent); billable to the employer."""
+    from hersteld.people.models import Employee
+
+    employee = get_object_or_404(Employee.objects.restrict(actor, "medical.view"), pk=employee_id)
+    if not is_practitioner(actor):
+        raise PermissionDenied
+    problems = Problems()
+    problems.require(data, "scope", "physician", "question", "consent_at")
+    consent_at = data.get("consent_at")
+    if isinstance(consent_at, dt.datetime) and consent_at > _now():
+        problems.add("consent_at", "consent_in_future")
+    employment = (
+        Employment.objects.filter(employee=employee, end_date__isnull=True)
+        .order_by("-start_date", "-id")
+        .first()
+    )
+    if employment is None:
+        problems.add("__all__", "employee_without_employment")
+    problems.raise_if_any()
+    assert employment is not None and isinstance(consent_at, dt.datetime)
+    found = InformationRequest.objects.create(
+        employer_id=employee.employer_id,
+        employee=employee,
+        employment=employment,
+        scope=str(data["scope"]).strip()[:300],
+        physician=str(data["physician"]).strip()[:200],
+        question=str(data["question"]).strip(),
+        consent_at=consent_at,
+        requested_by=user_or_none(actor),
+    )
+    record_created(actor=actor, obj=found, fields=InformationRequest.AUDITED)
+    BillableItem.objects.create(
+        employer_id=employee.employer_id,
+        month=month_of(_now()),
+        kind=BillableKind.INFORMATION_REQUEST,
+    )
+    return found
+
+
+@transaction.atomic
+def withdraw_information_consent(*, actor: Actor, request_id: int) -> InformationRequest:
+    """The employee (or the practitioner on his word) withdraws the consent."""
+    action = "consults.view" if getattr(actor, "role", None) == Role.EMPLOYEE else "medical.view"
+    found = get_object_or_404(
+        InformationRequest.objects.restrict(actor, action).select_for_update(), pk=request_id
+    )
+    if found.withdrawn_at is not None:
+        raise fail("__all__", "consent_withdrawn")
+    before = snapshot(found, InformationRequest.AUDITED)
+    found.withdrawn_at = _now()
+    save_and_record(
+        actor=actor, obj=found, before=before, fields=InformationRequest.AUDITED, action="withdraw"
+    )
+    return found
+
+
+@transaction.atomic
+def record_information_answer(*, actor: Actor, request_id: int, answer: str) -> InformationRequest:
+    """The physician's factual answer, into the medical file; not after a withdrawal."""
+    found = get_object_or_404(
+        InformationRequest.objects.restrict(actor, "medical.view").select_for_update(),
+        pk=request_id,
+    )
+    if not is_practitioner(actor):
+        raise PermissionDenied
+    if found.withdrawn_at is not None:
+        raise fail("__all__", "consent_withdrawn")
+    answer = (answer or "").strip()
+    if not answer:
+        raise fail("answer", "required")
+    before = snapshot(found, InformationRequest.AUDITED)
+    found.answer, found.answered_at = answer, _now()
+    save_and_record(actor=actor, obj=found, before=before, fields=InformationRequest.AUDITED)
+    return found

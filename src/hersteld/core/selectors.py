@@ -24,6 +24,7 @@ MEDICAL_OBJECT_TYPES = (
     "consults.consultnote",
     "consults.report",
     "consults.confidentialconsult",
+    "consults.informationrequest",
 )
 
 
