@@ -154,3 +154,15 @@ def test_the_employee_requests_and_manages_sms_consent(world: Any, sign_in: Any)
         f"/consults/{requested.pk}/"
         not in sign_in(world.hr).get("/consults/?show=all").content.decode()
     )
+
+
+def test_the_plan_page_shows_the_next_free_times(world: Any, sign_in: Any) -> None:
+    day = timezone.localdate() + dt.timedelta(days=2)  # never today: no slot is past yet
+    c = clinic(world, weekdays=(day.weekday(),))
+    page = sign_in(world.casemanager).get(f"/cases/{c.case.pk}/consults/plan/").content.decode()
+    assert "Eerstvolgende vrije tijden" in page
+    # Blocks from 08:00, first consults of 45 minutes: 08:00, 08:45, 09:30, 10:15, for the
+    # medic and the POB alike.
+    for time in ("08:00", "08:45", "09:30", "10:15"):
+        assert page.count(f"{day:%d-%m} {time}") == 2, time
+    assert f"{day:%d-%m} 11:00" not in page

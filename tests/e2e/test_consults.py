@@ -49,6 +49,7 @@ def plan(page: Page, case: AbsenceCase, kind: str, start: str) -> int:
     page.fill("#id_starts_at", start)
     page.fill("#id_location", "Spreekkamer Noord, Groningen")
     page.check("#id_override_availability")
+    shot(page, f"consult_plan_{kind}_laptop")
     page.locator("main form button.primary").click()
     expect(page).to_have_url(re.compile(r"/consults/\d+/$"))
     return int(page.url.rstrip("/").rsplit("/", 1)[1])

@@ -160,6 +160,19 @@ def consult_letter(request: AuthedRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _next_free(request: AuthedRequest) -> list[tuple[Any, list[Any]]]:
+    """The next free times of each practitioner (a first consult on location, two weeks):
+    a hint for the planner; the service checks the chosen time again."""
+    today = timezone.localdate()
+    out = []
+    for found in selectors.practitioners(request.user, "consults.plan"):
+        slots = services.free_slots(
+            request.user, found.pk, today, today + dt.timedelta(days=13), "first", "location"
+        )
+        out.append((found, [start for start, _ in slots[:4]]))
+    return out
+
+
 @requires("consults.plan")
 @require_http_methods(["GET", "POST"])
 def consult_plan(request: AuthedRequest, case_pk: int) -> HttpResponse:
@@ -173,7 +186,7 @@ def consult_plan(request: AuthedRequest, case_pk: int) -> HttpResponse:
         success=lambda _c: _("The consult has been planned and the invitation sent."),
         done=lambda c: reverse("consults:detail", args=[c.pk]),
         template="consults/plan.html",
-        context={"case": case},
+        context={"case": case, "free": _next_free(request)},
         guarded=("location",),
     )
 
