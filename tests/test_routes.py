@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from hersteld.absence.models import AbsenceCase, CaseKind, Recovery
 from hersteld.accounts.models import ApiToken, PortalSession, User
+from hersteld.consults.models import AvailabilityBlock, Consult
 from hersteld.exchange.models import Coupling, ImportRun, InboxMessage, OutboxMessage, ReviewTask
 from hersteld.messaging.models import Attachment, Message
 from hersteld.organisations.models import Department, Employer
@@ -169,6 +170,41 @@ def zuid_attachment() -> Attachment:
     )
 
 
+def zuid_medic() -> User:
+    medic, _ = User.objects.get_or_create(
+        username="route-test-medic", defaults={"role": "medic", "arbodienst": zuid().arbodienst}
+    )
+    return medic
+
+
+def zuid_consult() -> Consult:
+    case = zuid_case()
+    start = timezone.now() - dt.timedelta(hours=1)
+    return Consult.objects.create(
+        employer=case.employer,
+        employee=case.employee,
+        employment=case.employment,
+        case=case,
+        kind="first",
+        method="phone",
+        status="held",
+        practitioner=zuid_medic(),
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=45),
+    )
+
+
+def zuid_block() -> AvailabilityBlock:
+    return AvailabilityBlock.objects.create(
+        arbodienst=zuid().arbodienst,
+        practitioner=zuid_medic(),
+        weekday=0,
+        start_time=dt.time(8),
+        end_time=dt.time(12),
+        remote=True,
+    )
+
+
 OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "absence:case_add": lambda: {
         "employment_pk": Employment.objects.filter(employer=zuid()).first().pk
@@ -253,6 +289,22 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "accounts:user_session_end": lambda: {"pk": zuid_user().pk, "session_pk": zuid_session().pk},
     "accounts:session_end": lambda: {"pk": zuid_session().pk},
     "statistics:export": lambda: {"employer": str(zuid().pk), "table": "figures", "fmt": "csv"},
+    **{
+        f"consults:{name}": lambda: {"pk": zuid_consult().pk}
+        for name in (
+            "detail",
+            "letter",
+            "schedule",
+            "cancel",
+            "held",
+            "no_show",
+            "note_add",
+            "report",
+            "report_final",
+        )
+    },
+    "consults:block_remove": lambda: {"pk": zuid_block().pk},
+    "consults:plan": lambda: {"case_pk": zuid_case().pk},
 }
 
 # Pages without an object, as anyone may request them: public ones answer 200 to everyone.
@@ -271,6 +323,7 @@ NOT_A_PAGE = {
     "accounts:otp_setup",
     "accounts:sessions_end_others",
     "poortwachter:notifications_dismiss_done",
+    "consults:sms_consent",
 }
 
 
@@ -356,6 +409,11 @@ PAGE_REACH: dict[str, set[str]] = {
     "accounts:user_create": {"admin.noord", "beheer"},
     # Absence figures: employer users and staff; an employee sees only his own file.
     "statistics:overview": STAFF | EMPLOYER_SIDE,
+    "consults:list": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "consults:agenda": STAFF,
+    "consults:billing": {"admin.noord", "casemanager.noord"},
+    # The open spreekuur: the employee asks himself.
+    "consults:request": {"werknemer.devries"},
 }
 
 
@@ -407,6 +465,8 @@ API_OBJECTS: dict[str, Callable[[], int]] = {
     "todo_id": lambda: Todo.objects.filter(case__employer=zuid()).first().pk,
     "token_id": lambda: zuid_token().pk,
     "message_id": lambda: zuid_message().pk,
+    "consult_id": lambda: zuid_consult().pk,
+    "practitioner_id": lambda: zuid_medic().pk,
 }
 
 
@@ -475,6 +535,10 @@ API_REACH: dict[str, set[str]] = {
     "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
     "POST /api/v1/exchange/vault/reveal": {"casemanager.noord", "bedrijfsarts.noord"},
     "GET /api/v1/statistics": STAFF | EMPLOYER_SIDE,
+    "GET /api/v1/practitioners": STAFF,
+    "GET /api/v1/consults": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/billing": {"admin.noord", "casemanager.noord"},
+    "POST /api/v1/me/consult-requests": {"werknemer.devries"},
 }
 
 

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "hersteld.absence",
     "hersteld.poortwachter",
     "hersteld.messaging",
+    "hersteld.consults",
     "hersteld.exchange",
     "hersteld.statistics",
     "hersteld.portal",
@@ -256,6 +257,13 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_FROM_EMAIL = envstr("HERSTELD_FROM_EMAIL", "Hersteld <noreply@localhost>")
+
+# SMS reminders of consults (docs/rules/consults.md): "log" writes them to the log; "http"
+# posts them as JSON to HERSTELD_SMS_URL with a bearer token.
+SMS_GATEWAY = envstr("HERSTELD_SMS_GATEWAY", "log")
+SMS_URL = envstr("HERSTELD_SMS_URL", "")
+SMS_TOKEN = envsecret("HERSTELD_SMS_TOKEN", "")
+SMS_SENDER = envstr("HERSTELD_SMS_SENDER", "Hersteld")
 
 # Background work: Celery with Redis when a broker is configured, in-process otherwise.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("hersteld.absence.urls")),
     path("", include("hersteld.poortwachter.urls")),
     path("", include("hersteld.messaging.urls")),
+    path("", include("hersteld.consults.urls")),
     path("", include("hersteld.organisations.urls")),
     path("", include("hersteld.exchange.urls")),
     path("", include("hersteld.exchange.import_urls")),

@@ -34,13 +34,13 @@ def test_employer_side_never_gets_medical_or_safety_net_permissions() -> None:
         assert not any(covers(code, "absence.view_safety_net") for code in ROLE_DEFAULTS[role])
 
 
-def test_only_the_medic_role_reads_medical_data_by_default() -> None:
+def test_only_the_medic_and_pob_roles_read_medical_data_by_default() -> None:
     holders = {
         role
         for role, codes in ROLE_DEFAULTS.items()
         if any(covers(c, "medical.view") for c in codes)
     }
-    assert holders == {Role.MEDIC}
+    assert holders == {Role.MEDIC, Role.POB}
 
 
 def test_mfa_is_required_for_arbodienst_roles_and_a_setting_for_the_employer_side() -> None:

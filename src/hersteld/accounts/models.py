@@ -31,6 +31,7 @@ ROLE_CHOICES = [
     (Role.ARBODIENST_ADMIN.value, _("Arbodienst administrator")),
     (Role.CASEMANAGER.value, _("Case manager")),
     (Role.MEDIC.value, _("Company doctor (medic)")),
+    (Role.POB.value, _("Practice assistant of the company doctor (POB)")),
     (Role.EMPLOYER_USER.value, _("Employer user")),
     (Role.EMPLOYEE.value, _("Employee")),
 ]

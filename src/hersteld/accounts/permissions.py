@@ -21,11 +21,16 @@ class Role(StrEnum):
     ARBODIENST_ADMIN = "arbodienst_admin"
     CASEMANAGER = "casemanager"
     MEDIC = "medic"
+    # Praktijkondersteuner bedrijfsarts: holds consults and drafts reports that a medic
+    # makes final (docs/rules/consults.md).
+    POB = "pob"
     EMPLOYER_USER = "employer_user"
     EMPLOYEE = "employee"
 
 
-ARBODIENST_ROLES = frozenset({Role.ARBODIENST_ADMIN, Role.CASEMANAGER, Role.MEDIC})
+ARBODIENST_ROLES = frozenset({Role.ARBODIENST_ADMIN, Role.CASEMANAGER, Role.MEDIC, Role.POB})
+# Who holds consults: the practitioners of the agenda (docs/rules/consults.md).
+PRACTITIONER_ROLES = frozenset({Role.MEDIC, Role.POB})
 EMPLOYER_SIDE_ROLES = frozenset({Role.EMPLOYER_USER, Role.EMPLOYEE})
 
 
@@ -116,6 +121,49 @@ TREE: tuple[Node, ...] = (
         ),
     ),
     Node(
+        "consults",
+        _("Consults"),
+        (
+            Node(
+                "consults.view",
+                _("View consults"),
+                description=_(
+                    "See the consults of the cases in scope, their invitations and final reports."
+                ),
+            ),
+            Node(
+                "consults.cancel",
+                _("Cancel consults"),
+                description=_(
+                    "Cancel a consult; the employer only more than the set hours before it."
+                ),
+            ),
+            Node(
+                "consults.plan",
+                _("Plan consults"),
+                description=_("Plan consults with a practitioner of the arbodienst."),
+            ),
+            Node(
+                "consults.agenda",
+                _("Manage the agenda"),
+                description=_("Set the availability of practitioners and the agenda settings."),
+            ),
+            Node(
+                "consults.hold",
+                _("Hold consults"),
+                description=_(
+                    "Record a consult as held or as a no-show, write notes and reports; "
+                    "only the bedrijfsarts and his team."
+                ),
+            ),
+            Node(
+                "consults.billing",
+                _("View billable items"),
+                description=_("See and export the billable items per employer and month."),
+            ),
+        ),
+    ),
+    Node(
         "exchange",
         _("Data exchange"),
         (
@@ -184,10 +232,14 @@ LABELS: dict[str, str] = {node.code: node.label for node in ALL_NODES}
 DESCRIPTIONS: dict[str, str] = {node.code: node.description for node in ALL_NODES}
 
 # Permissions that may never reach the employer side, whatever an admin grants.
-MEDICAL_ONLY = frozenset({"medical.view"})
+MEDICAL_ONLY = frozenset({"medical.view", "consults.hold"})
 ARBODIENST_ONLY = frozenset(
     {
         "medical.view",
+        "consults.plan",
+        "consults.agenda",
+        "consults.hold",
+        "consults.billing",
         "absence.view_safety_net",
         "accounts.manage",
         "exchange.manage",
@@ -207,18 +259,63 @@ ROLE_DEFAULTS: dict[Role, frozenset[str]] = {
             "accounts.manage",
             "exchange",
             "audit.view",
+            "consults.view",
+            "consults.agenda",
+            "consults.billing",
         }
     ),
     Role.CASEMANAGER: frozenset(
-        {"organisations.view", "people", "absence", "exchange.review", "audit.view"}
+        {
+            "organisations.view",
+            "people",
+            "absence",
+            "exchange.review",
+            "audit.view",
+            "consults.view",
+            "consults.cancel",
+            "consults.plan",
+            "consults.agenda",
+            "consults.billing",
+        }
     ),
     Role.MEDIC: frozenset(
-        {"organisations.view", "people.view", "absence", "medical.view", "audit.view"}
+        {
+            "organisations.view",
+            "people.view",
+            "absence",
+            "medical.view",
+            "audit.view",
+            "consults.view",
+            "consults.cancel",
+            "consults.plan",
+            "consults.agenda",
+            "consults.hold",
+        }
+    ),
+    Role.POB: frozenset(
+        {
+            "organisations.view",
+            "people.view",
+            "absence.view",
+            "medical.view",
+            "audit.view",
+            "consults.view",
+            "consults.agenda",
+            "consults.hold",
+        }
     ),
     Role.EMPLOYER_USER: frozenset(
-        {"organisations.view", "people", "absence.view", "absence.change", "audit.view"}
+        {
+            "organisations.view",
+            "people",
+            "absence.view",
+            "absence.change",
+            "audit.view",
+            "consults.view",
+            "consults.cancel",
+        }
     ),
-    Role.EMPLOYEE: frozenset({"people.view", "absence.view"}),
+    Role.EMPLOYEE: frozenset({"people.view", "absence.view", "consults.view"}),
 }
 
 

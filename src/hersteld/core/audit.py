@@ -24,7 +24,7 @@ from hersteld.core.models import AccessEvent, AuditEvent
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.date | dt.datetime | dt.time):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

@@ -18,7 +18,14 @@ from hersteld.core.display import DATE, PERCENT, TEXT, format_value, kind_of_fie
 from hersteld.core.models import AuditEvent
 
 # Object types whose mere existence is medical data: only users with medical.view see them.
-MEDICAL_OBJECT_TYPES = ("absence.medicalnote",)
+# Consult notes, report drafts and open-spreekuur consults (docs/rules/consults.md) too.
+MEDICAL_OBJECT_TYPES = (
+    "absence.medicalnote",
+    "consults.consultnote",
+    "consults.report",
+    "consults.confidentialconsult",
+    "consults.informationrequest",
+)
 
 
 def audit_events(user: Actor) -> QuerySet[AuditEvent]:

@@ -38,6 +38,7 @@ from hersteld.accounts.permissions import Role, mfa_required
 from hersteld.accounts.services import create_user
 from hersteld.core.contact import phone_problem, postcode_problem
 from hersteld.demo.absence import seed_cases, seed_signals
+from hersteld.demo.consults import seed_agenda
 from hersteld.demo.exchange import seed_coupling
 from hersteld.organisations.models import Arbodienst, Department, Employer
 from hersteld.organisations.services import create_department, create_employer
@@ -432,6 +433,7 @@ class Seeder:
         for demo_user in self.users.values():
             self.totp_device(demo_user)
         self.created += seed_coupling(operator, self.employers["DV"])
+        self.created += seed_agenda(self.users)
         added = seed_cases(self.users, self.employers, timezone.localdate(), self.notes.append)
         if added:
             self.created += added + seed_signals(self.users, timezone.localdate())

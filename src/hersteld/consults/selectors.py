@@ -1,0 +1,189 @@
+"""Reads of consults, always through `restrict` (docs/rules/consults.md).
+
+An open-spreekuur consult exists only for arbodienst staff and the employee himself: for
+an employer user it is filtered out of every query here, so it answers 404, is not listed
+and is not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from hersteld.accounts.models import User
+from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, PRACTITIONER_ROLES, Role
+from hersteld.consults.models import (
+    AgendaSettings,
+    AvailabilityBlock,
+    BillableItem,
+    Consult,
+    ConsultNote,
+    InformationRequest,
+    Kind,
+    Notice,
+    Report,
+    SmsConsent,
+)
+from hersteld.core.actor import Actor
+from hersteld.core.audit import record_access
+from hersteld.core.restrict import AllScopes
+
+
+def is_employer_user(actor: Actor) -> bool:
+    return getattr(actor, "role", None) == Role.EMPLOYER_USER
+
+
+def is_employee(actor: Actor) -> bool:
+    return getattr(actor, "role", None) == Role.EMPLOYEE
+
+
+def consults(actor: Actor, action: str = "consults.view") -> QuerySet[Consult]:
+    """Consults in scope; open-spreekuur ones never for the employer side (except the
+    employee's own, which the employee scope already narrows to him)."""
+    qs = Consult.objects.restrict(actor, action)
+    if getattr(actor, "role", None) in EMPLOYER_SIDE_ROLES and not is_employee(actor):
+        qs = qs.exclude(kind=Kind.EMPLOYEE_REQUESTED)
+    return qs.select_related(
+        "employee", "employer", "employer__arbodienst", "practitioner", "case", "employment"
+    ).prefetch_related("reports")
+
+
+def consult(actor: Actor, pk: int, action: str = "consults.view", *, log: bool = True) -> Consult:
+    found = get_object_or_404(consults(actor, action), pk=pk)
+    if log:
+        record_access(actor=actor, obj=found)
+    return found
+
+
+def consult_list(
+    actor: Actor,
+    *,
+    case_id: int | None = None,
+    practitioner_id: int | None = None,
+    status: str = "",
+    kind: str = "",
+    changed_after: dt.datetime | None = None,
+    upcoming: bool = False,
+    now: dt.datetime | None = None,
+) -> QuerySet[Consult]:
+    qs = consults(actor)
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    if practitioner_id is not None:
+        qs = qs.filter(practitioner_id=practitioner_id)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if changed_after is not None:
+        qs = qs.filter(updated_at__gt=changed_after)
+    if upcoming and now is not None:
+        qs = qs.filter(Q(starts_at__gte=now) | Q(starts_at__isnull=True))
+    return qs.order_by("starts_at", "id")
+
+
+def tenant_ids(actor: Actor, action: str) -> list[int] | None:
+    """The arbodiensten where the actor holds `action` (None: all, the operator)."""
+    scopes = actor.scopes_for(action)
+    if isinstance(scopes, AllScopes):
+        return None
+    return sorted({scope.arbodienst_id for scope in scopes})
+
+
+def practitioners(actor: Actor, action: str = "consults.view") -> QuerySet[User]:
+    """Medics and POBs of the actor's arbodienst(en); for the employer side: none (they
+    learn who holds a consult from the consult itself)."""
+    qs = User.objects.filter(role__in=[r.value for r in PRACTITIONER_ROLES], is_active=True)
+    if getattr(actor, "role", None) in EMPLOYER_SIDE_ROLES:
+        return qs.none()
+    tenants = tenant_ids(actor, action)
+    if tenants is not None:
+        qs = qs.filter(arbodienst_id__in=tenants)
+    return qs.order_by("last_name", "first_name", "id")
+
+
+def practitioner(actor: Actor, pk: int, action: str = "consults.view") -> User:
+    return get_object_or_404(practitioners(actor, action), pk=pk)
+
+
+def settings_for(arbodienst_id: int) -> AgendaSettings:
+    """The arbodienst's settings; an unsaved row with the defaults when none was stored."""
+    found = AgendaSettings.objects.filter(arbodienst_id=arbodienst_id).first()
+    return found or AgendaSettings(arbodienst_id=arbodienst_id)
+
+
+def blocks(actor: Actor, practitioner_id: int) -> QuerySet[AvailabilityBlock]:
+    return AvailabilityBlock.objects.restrict(actor, "consults.view").filter(
+        practitioner_id=practitioner_id
+    )
+
+
+def notes(actor: Actor, found: Consult) -> QuerySet[ConsultNote]:
+    """Consult notes are the medical file: medical.view only; each read is logged."""
+    qs = ConsultNote.objects.restrict(actor, "medical.view").filter(consult=found)
+    record_access(actor=actor, obj=found, purpose="medical")
+    return qs.order_by("-created_at", "-id")
+
+
+def may(actor: Actor, found: Consult, action: str) -> bool:
+    return Consult.objects.restrict(actor, action).filter(pk=found.pk).exists()
+
+
+def report_versions(actor: Actor, found: Consult) -> QuerySet[Report]:
+    """Reports of a consult: drafts only for the medical team; the others read released
+    versions only, newest first."""
+    qs = Report.objects.filter(consult=found)
+    if not may(actor, found, "medical.view"):
+        qs = qs.filter(status="final")
+    return qs.order_by("-version")
+
+
+def report_status(actor: Actor, found: Consult) -> str:
+    """none, draft or final as far as the actor may know, from the prefetched reports (lists)."""
+    medical = actor.has_perm_anywhere("medical.view")
+    statuses = [r.status for r in found.reports.all() if medical or r.status == "final"]
+    if not statuses:
+        return "none"
+    return "draft" if "draft" in statuses else "final"
+
+
+def current_report(actor: Actor, found: Consult) -> Report | None:
+    return report_versions(actor, found).first()
+
+
+def notices(user: Actor) -> QuerySet[Notice]:
+    qs = Notice.objects.filter(user_id=user.pk).select_related("consult")
+    if getattr(user, "role", None) in EMPLOYER_SIDE_ROLES and not is_employee(user):
+        qs = qs.exclude(consult__kind=Kind.EMPLOYEE_REQUESTED)
+    return qs.order_by("-created_at", "-id")
+
+
+def sms_consent(employee_id: int) -> SmsConsent | None:
+    return SmsConsent.objects.filter(employee_id=employee_id, withdrawn_at__isnull=True).first()
+
+
+def billing(
+    actor: Actor, *, employer_id: int | None = None, month: dt.date | None = None
+) -> list[dict[str, Any]]:
+    """Counts per employer, month and kind: never a name or a date (the open spreekuur)."""
+    qs = BillableItem.objects.restrict(actor, "consults.billing")
+    if employer_id is not None:
+        qs = qs.filter(employer_id=employer_id)
+    if month is not None:
+        qs = qs.filter(month=month)
+    rows = (
+        qs.values("employer_id", "employer__name", "month", "kind")
+        .annotate(count=Count("id"))
+        .order_by("month", "employer__name", "employer_id", "kind")
+    )
+    return list(rows)
+
+
+def information_requests(actor: Actor) -> QuerySet[InformationRequest]:
+    """The medical team sees them in scope; the employee his own consents (shown to him)."""
+    if is_employee(actor):
+        return InformationRequest.objects.restrict(actor, "consults.view")
+    return InformationRequest.objects.restrict(actor, "medical.view")

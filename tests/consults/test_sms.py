@@ -1,0 +1,148 @@
+"""SMS reminders: only with recorded, withdrawable consent; no health content (issue 14, 1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from hersteld.consults import services
+from hersteld.consults.models import SmsConsent, SmsMessage
+from hersteld.consults.sms import HttpGateway, LogGateway, SmsError, gateway
+from tests.support.consults import clinic, next_weekday_at, plan
+
+pytestmark = pytest.mark.django_db
+
+
+def first_consult_in_two_days(world: Any) -> Any:
+    c = clinic(world, weekdays=(0, 1, 2, 3, 4, 5, 6))
+    return plan(c, next_weekday_at(2, 10))
+
+
+def test_no_consent_no_sms(world: Any) -> None:
+    consult = first_consult_in_two_days(world)
+    sent: list[tuple[str, str]] = []
+    local_day = services.timezone.localtime(consult.starts_at).date()
+    assert (
+        services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a))
+        == 0
+    )
+    assert sent == []
+
+
+def test_with_consent_one_sms_two_days_before_without_health_content(world: Any) -> None:
+    services.give_sms_consent(actor=world.employee, phone="06 12345678")
+    consult = first_consult_in_two_days(world)
+    local_day = services.timezone.localtime(consult.starts_at).date()
+    sent: list[tuple[str, str]] = []
+    # Three days before: nothing yet.
+    assert (
+        services.send_reminders(local_day - dt.timedelta(days=3), send=lambda *a: sent.append(a))
+        == 0
+    )
+    assert (
+        services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a))
+        == 1
+    )
+    # The daily job may run twice: still one SMS.
+    assert (
+        services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: sent.append(a))
+        == 0
+    )
+    assert len(sent) == 1
+    phone, text = sent[0]
+    assert phone == "+31612345678"  # stored in international form for the gateway
+    assert f"{services.timezone.localtime(consult.starts_at):%d-%m-%Y}" in text
+    for word in ("consult", "arts", "ziek", world.own_employee.surname, "bedrijfsarts"):
+        assert word.lower() not in text.lower()
+    assert SmsMessage.objects.get(consult=consult).error == ""
+
+
+def test_a_withdrawn_consent_stops_the_reminder(world: Any) -> None:
+    services.give_sms_consent(actor=world.employee, phone="0612345678")
+    services.withdraw_sms_consent(actor=world.employee)
+    consult = first_consult_in_two_days(world)
+    local_day = services.timezone.localtime(consult.starts_at).date()
+    assert services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: None) == 0
+    consent = SmsConsent.objects.get(employee=world.own_employee)
+    assert consent.withdrawn_at is not None
+
+
+def test_a_follow_up_gets_no_reminder(world: Any) -> None:
+    services.give_sms_consent(actor=world.employee, phone="0612345678")
+    c = clinic(world, weekdays=(0, 1, 2, 3, 4, 5, 6))
+    consult = plan(c, next_weekday_at(2, 10), kind="follow_up")
+    local_day = services.timezone.localtime(consult.starts_at).date()
+    assert services.send_reminders(local_day - dt.timedelta(days=2), send=lambda *a: None) == 0
+
+
+def test_consent_needs_a_valid_number_and_only_the_employee_gives_it(world: Any) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(ValidationError):
+        services.give_sms_consent(actor=world.employee, phone="12")
+    with pytest.raises(PermissionDenied):
+        services.give_sms_consent(actor=world.hr, phone="0612345678")
+    with pytest.raises(ValidationError):
+        services.withdraw_sms_consent(actor=world.employee)
+    assert not SmsConsent.objects.exists()
+
+
+def test_the_default_gateway_writes_to_the_log(settings: Any, caplog: Any) -> None:
+    settings.SMS_GATEWAY = "log"
+    assert isinstance(gateway(), LogGateway)
+    with caplog.at_level("INFO", logger="hersteld.sms"):
+        gateway().send("0612345678", "Herinnering")
+    assert "Herinnering" in caplog.text
+
+
+class _Stub(BaseHTTPRequestHandler):
+    received: list[dict[str, Any]] = []
+    status = 200
+
+    def do_POST(self) -> None:
+        length = int(self.headers["Content-Length"])
+        _Stub.received.append(
+            {"body": json.loads(self.rfile.read(length)), "auth": self.headers["Authorization"]}
+        )
+        self.send_response(_Stub.status)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        return
+
+
+@pytest.fixture
+def stub() -> Iterator[str]:
+    server = HTTPServer(("127.0.0.1", 0), _Stub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    _Stub.received, _Stub.status = [], 200
+    yield f"http://127.0.0.1:{server.server_port}/sms"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_http_gateway_posts_json_with_a_bearer_token(stub: str, settings: Any) -> None:
+    settings.SMS_GATEWAY, settings.SMS_URL, settings.SMS_TOKEN = "http", stub, "geheim"
+    sender = gateway()
+    assert isinstance(sender, HttpGateway)
+    sender.send("0612345678", "Herinnering")
+    assert _Stub.received == [
+        {
+            "body": {"to": "0612345678", "from": "Hersteld", "text": "Herinnering"},
+            "auth": "Bearer geheim",
+        }
+    ]
+
+
+def test_the_http_gateway_reports_a_refusal(stub: str) -> None:
+    _Stub.status = 500
+    with pytest.raises(SmsError):
+        HttpGateway(stub, "t", "Hersteld").send("0612345678", "x")
