@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from hersteld.absence.models import AbsenceCase, CaseKind, Recovery
 from hersteld.accounts.models import ApiToken, PortalSession, User
+from hersteld.documents.models import Document, DocumentScan
 from hersteld.exchange.models import Coupling, ImportRun, InboxMessage, OutboxMessage, ReviewTask
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import Employment
@@ -136,6 +137,16 @@ def zuid_notification() -> Notification:
     return Notification.objects.create(user=zuid_user(), todo=todo, kind="overdue")
 
 
+def zuid_document() -> Document:
+    return Document.objects.create(case=zuid_case(), doc_type="PLAN_VAN_AANPAK")
+
+
+def zuid_scan() -> DocumentScan:
+    return DocumentScan.objects.create(
+        document=zuid_document(), filename="z.png", content_type="image/png", size=1, content=b"z"
+    )
+
+
 def zuid_token() -> ApiToken:
     return ApiToken.objects.create(
         user=zuid_user(),
@@ -168,6 +179,25 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "poortwachter:notification_dismiss": lambda: {"pk": zuid_notification().pk},
     "poortwachter:todo_done": lambda: {"pk": Todo.objects.filter(case__employer=zuid()).first().pk},
     "poortwachter:todo_add": lambda: {"case_pk": zuid_case().pk},
+    "documents:document_new": lambda: {"case_pk": zuid_case().pk},
+    "documents:report_pdf": lambda: {"case_pk": zuid_case().pk},
+    "documents:todo_document": lambda: {
+        "pk": Todo.objects.filter(case__employer=zuid()).first().pk
+    },
+    **{
+        f"documents:{name}": lambda: {"pk": zuid_document().pk}
+        for name in (
+            "document_detail",
+            "document_final",
+            "document_revise",
+            "document_pdf",
+            "document_scan",
+        )
+    },
+    "documents:scan_download": lambda: {
+        "pk": (scan := zuid_scan()).document_id,
+        "scan_pk": scan.pk,
+    },
     "organisations:employer_detail": lambda: {"pk": zuid().pk},
     "organisations:employer_edit": lambda: {"pk": zuid().pk},
     "organisations:department_create": lambda: {"pk": zuid().pk},
@@ -369,6 +399,7 @@ API_OBJECTS: dict[str, Callable[[], int]] = {
     "employee_id": lambda: Employment.objects.filter(employer=zuid()).first().employee_id,
     "employment_id": lambda: Employment.objects.filter(employer=zuid()).first().pk,
     "todo_id": lambda: Todo.objects.filter(case__employer=zuid()).first().pk,
+    "document_id": lambda: zuid_document().pk,
     "token_id": lambda: zuid_token().pk,
 }
 
@@ -433,6 +464,7 @@ API_REACH: dict[str, set[str]] = {
     "POST /api/v1/employments": {"admin.noord", "casemanager.noord"} | EMPLOYER_SIDE,
     "GET /api/v1/cases": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/todos": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
+    "GET /api/v1/document-types": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
 }
 

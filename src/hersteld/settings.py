@@ -45,6 +45,8 @@ try:
     OUTBOX_MAX_ATTEMPTS = envint("HERSTELD_OUTBOX_MAX_ATTEMPTS", 10)
     # Bulk import: the most data rows one portal upload may hold (0: no limit); the CLI has none.
     IMPORT_MAX_ROWS = envint("HERSTELD_IMPORT_MAX_ROWS", 10_000)
+    # UWV documents: the largest signed scan (PDF, JPEG or PNG) one upload may hold.
+    DOCUMENT_SCAN_MAX_BYTES = envint("HERSTELD_DOCUMENT_SCAN_MAX_MB", 10) * 1024 * 1024
     # Outbound targets on loopback or private addresses: only for demo, development or tests.
     OUTBOUND_PRIVATE_ADDRESSES = envbool("HERSTELD_OUTBOUND_PRIVATE_ADDRESSES", DEMO or DEBUG)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
@@ -98,6 +100,7 @@ INSTALLED_APPS = [
     "hersteld.privacy",
     "hersteld.absence",
     "hersteld.poortwachter",
+    "hersteld.documents",
     "hersteld.exchange",
     "hersteld.portal",
     "hersteld.demo",

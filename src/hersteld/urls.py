@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("hersteld.people.urls")),
     path("", include("hersteld.absence.urls")),
     path("", include("hersteld.poortwachter.urls")),
+    path("", include("hersteld.documents.urls")),
     path("", include("hersteld.organisations.urls")),
     path("", include("hersteld.exchange.urls")),
     path("", include("hersteld.exchange.import_urls")),

@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 from hersteld.absence.api import router as absence_router
 from hersteld.accounts.api import router as auth_router
 from hersteld.api.auth import AUTH, docs_access
+from hersteld.documents.api import router as documents_router
 from hersteld.exchange.api import router as exchange_router
 from hersteld.organisations.api import router as organisations_router
 from hersteld.people.api import router as people_router
@@ -36,5 +37,6 @@ api.add_router("/v1", people_router)
 api.add_router("/v1", privacy_router)
 api.add_router("/v1", absence_router)
 api.add_router("/v1", poortwachter_router)
+api.add_router("/v1", documents_router)
 api.add_router("/v1", exchange_router)
 install_access_checks(api)
