@@ -151,26 +151,12 @@ def _tabs(request: AuthedRequest, case: AbsenceCase) -> list[tuple[str, str]]:
     return tabs
 
 
-def _extra_tabs(request: AuthedRequest, case: AbsenceCase) -> list[tuple[str, str, str]]:
-    """Tabs of higher apps (documents), asked through a hook: (key, label, template)."""
-    extra: list[tuple[str, str, str]] = []
-    for _receiver, answer in signals.dossier_tabs.send(
-        sender=AbsenceCase, case=case, user=request.user
-    ):
-        if isinstance(answer, list):
-            extra.extend(answer)
-    return extra
-
-
 @requires("absence.view")
 @require_http_methods(["GET", "POST"])
 def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """The dossier with its tabs; every view is written to the access log."""
     case = selectors.case(request.user, pk)
     tabs = _tabs(request, case)
-    extra_tabs = _extra_tabs(request, case)
-    at = [key for key, _label in tabs].index("recoveries") + 1
-    tabs[at:at] = [(key, label) for key, label, _template in extra_tabs]
     tab = request.GET.get("tab", "overview")
     if tab not in dict(tabs):
         tab = "overview"
@@ -180,7 +166,6 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "case": case,
         "tab": tab,
         "tabs": tabs,
-        "tab_template": next((t for key, _label, t in extra_tabs if key == tab), ""),
         "facts": facts,
         "can_change": can_change,
         "can_see_safety_net": selectors.can_see_safety_net(request.user, case),

@@ -41,11 +41,6 @@ class DossierTab(NamedTuple):
     label: str
 
 
-# absence -> documents (and other higher apps): which extra tabs the dossier of `case` shows
-# to `user`. A receiver answers a list of (key, label, template) or None; the template is
-# included when its tab is chosen. Arguments: case, user.
-dossier_tabs = Signal()
-
 # poortwachter -> documents: the worklist shows `todos` to `user`; a receiver answers
 # {todo id: url} for the steps it completes itself ("Afgerond" opens that page instead of
 # ticking the step). Arguments: todos (a list), user.

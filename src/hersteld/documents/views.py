@@ -19,6 +19,7 @@ from hersteld.absence import selectors as absence_selectors
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase
 from hersteld.core.actor import Actor
+from hersteld.core.signals import DossierTab
 from hersteld.documents import printing, selectors, services, types
 from hersteld.documents.models import Document
 from hersteld.poortwachter.models import Todo
@@ -32,9 +33,9 @@ def _tab_url(case_id: int) -> str:
 # --- hooks ------------------------------------------------------------------------------
 
 
-def dossier_tabs(case: AbsenceCase, user: Actor, **_kwargs: Any) -> list[tuple[str, str, str]]:
+def dossier_tabs(case: AbsenceCase, user: Actor, **_kwargs: Any) -> list[DossierTab]:
     """Receiver of core.signals.dossier_tabs: every dossier has the tab "Documenten"."""
-    return [("documents", _("Documents"), "documents/_tab.html")]
+    return [DossierTab("documents", _("Documents"))]
 
 
 def draftable(user: Actor, case: AbsenceCase) -> list[types.DocumentType]:
@@ -68,7 +69,11 @@ def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **_kwargs: Any) -> dic
                 "views_missing": services.missing_views(document),
             }
         )
-    return {"documents": rows, "may_draft": bool(draftable(user, case))}
+    return {
+        "tab_template": "documents/_tab.html",
+        "documents": rows,
+        "may_draft": bool(draftable(user, case)),
+    }
 
 
 def todo_links(todos: list[Todo], user: Actor, **_kwargs: Any) -> dict[int, str]:
