@@ -264,6 +264,8 @@ def test_the_diagnosis_never_reaches_an_employer_user(world, api, case) -> None:
         assert "hernia" not in body.content.decode().lower()
         listed = client.get(f"/api/v1/cases/{case.pk}/documents")
         assert "hernia" not in listed.content.decode().lower()
+        if user not in (world.hr, world.employee):
+            continue
         pdf = client.get(f"/api/v1/documents/{pk}/pdf")
         assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
         text = pdf_text(pdf.content)
@@ -401,3 +403,18 @@ def test_the_report_holds_final_documents_in_order_with_the_employee_view_last(
     body = text[text.index("Inhoud") if "Inhoud" in text else 0 :]
     assert order == sorted(order), body[:400]
     assert "Evaluatie / bijstelling" not in text
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_the_chain_list_takes_a_fixed_number_of_queries(
+    world, api, case, django_assert_max_num_queries, count
+) -> None:
+    for _ in range(count):
+        doc = create(api, world.casemanager, case, "PLAN_VAN_AANPAK").json()
+        api(world.casemanager.username).patch(
+            f"/api/v1/documents/{doc['id']}", {"fields": PLAN_FIELDS}
+        )
+    client = api(world.hr.username)
+    with django_assert_max_num_queries(9):
+        response = client.get(f"/api/v1/cases/{case.pk}/documents")
+    assert len(response.json()) == count

@@ -149,8 +149,10 @@ def document_types(request: AuthedRequest) -> list[dict[str, Any]]:
 def case_documents(request: AuthedRequest, case_id: Id) -> list[dict[str, Any]]:
     """The documents of the chain of this case that you may read, oldest first."""
     case = absence_selectors.case(request.user, case_id)
+    facts = selectors.chain_facts(request.user, case)
     return [
-        selectors.as_data(request.user, d) for d in selectors.chain_documents(request.user, case)
+        selectors.as_data(request.user, d, facts)
+        for d in selectors.chain_documents(request.user, case)
     ]
 
 

@@ -274,13 +274,14 @@ def _cleaned(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def missing_views(document: Document) -> list[str]:
+def missing_views(document: Document, first_day: dt.date | None = None) -> list[str]:
     """Re-integratievisie fields required by date but left empty (allowed; shown missing)."""
     schema = document.schema
     if not schema.views:
         return []
     drawn_up = document.document_date or timezone.localdate()
-    if not types.views_required(chain_first_day(document.case), drawn_up):
+    first_day = first_day or chain_first_day(document.case)
+    if not types.views_required(first_day, drawn_up):
         return []
     return types.empty_views(schema, document.fields)
 

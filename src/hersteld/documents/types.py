@@ -30,7 +30,7 @@ class Kind(StrEnum):
 
 # Who may draft and finalise: the user roles of hersteld.accounts.permissions.
 MEDIC = frozenset({"medic"})
-STAFF = frozenset({"casemanager", "arbodienst_admin"})
+STAFF = frozenset({"casemanager"})  # arbodienst staff who handle cases
 CASE_HANDLERS = frozenset({"casemanager", "employer_user"})
 EMPLOYER = frozenset({"casemanager", "employer_user"})
 EMPLOYEE = frozenset({"employee"})
@@ -567,7 +567,11 @@ TYPES: tuple[DocumentType, ...] = (
             SHORT_ADMIN,
             Section(
                 _("Medical information for UWV"),
-                (Field("medical_information", _("Medical information"), medical=True),),
+                (
+                    Field(
+                        "medical_information", _("Medical information"), medical=True, required=True
+                    ),
+                ),
             ),
         ),
         MEDIC,

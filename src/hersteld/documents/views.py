@@ -55,6 +55,7 @@ def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **_kwargs: Any) -> dic
     if tab != "documents":
         return None
     documents = selectors.chain_documents(user, case)
+    facts = selectors.chain_facts(user, case)
     replaced = {d.replaces_id for d in documents if d.replaces_id}
     rows = []
     for document in documents:
@@ -66,7 +67,7 @@ def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **_kwargs: Any) -> dic
                 "signers_named": sum(1 for name in names if name),
                 "signers_total": len(names),
                 "scanned": bool(document.scans.all()),
-                "views_missing": services.missing_views(document),
+                "views_missing": services.missing_views(document, facts.first_day),
             }
         )
     return {
