@@ -70,6 +70,7 @@ def document_context(document: Document, *, medical: bool) -> dict[str, Any]:
         if rows:
             sections.append({"title": _(section.title), "rows": rows})
     ident = dict(_identification(document))
+    first_day = dt.date.fromisoformat(ident["first_day"]) if ident.get("first_day") else None
     for key in ("first_day", "date"):
         if ident.get(key):
             ident[key] = dt.date.fromisoformat(ident[key]).strftime("%d-%m-%Y")
@@ -82,15 +83,17 @@ def document_context(document: Document, *, medical: bool) -> dict[str, Any]:
         ],
         "ident": ident,
         "draft": not document.is_final,
-        "missing_views": services.missing_views(document),
+        "missing_views": services.missing_views(document, first_day),
     }
+
+
+def render_parts(parts: list[dict[str, Any]]) -> str:
+    return render_to_string("documents/pdf/document.html", {"parts": parts})
 
 
 def document_html(user: Actor, document: Document) -> str:
     medical = services.may_see_medical(user, document)
-    return render_to_string(
-        "documents/pdf/document.html", {"parts": [document_context(document, medical=medical)]}
-    )
+    return render_parts([document_context(document, medical=medical)])
 
 
 def document_pdf(user: Actor, document: Document) -> bytes:
@@ -99,11 +102,7 @@ def document_pdf(user: Actor, document: Document) -> bytes:
 
 def report_html(user: Actor, case: AbsenceCase) -> str:
     """The re-integratieverslag: a table of contents, then each final part; never medical."""
-    parts = [
-        document_context(document, medical=False)
-        for document in selectors.final_for_report(user, case)
-    ]
-    first = {
+    cover = {
         "employee_name": case.employee.display_name,
         "bsn": case.employee.bsn,
         "employer_name": case.employer.name,
@@ -111,8 +110,14 @@ def report_html(user: Actor, case: AbsenceCase) -> str:
         "first_day": services.chain_first_day(case).strftime("%d-%m-%Y"),
         "date": timezone.localdate().strftime("%d-%m-%Y"),
     }
+    parts = [document_context(d, medical=False) for d in selectors.final_for_report(user, case)]
+    return render_report(cover, parts)
+
+
+def render_report(cover: dict[str, Any], parts: list[dict[str, Any]]) -> str:
+    """The verslag's HTML from its cover data and the parts' print contexts (no queries)."""
     return render_to_string(
-        "documents/pdf/document.html", {"parts": parts, "report": True, "cover": first}
+        "documents/pdf/document.html", {"parts": parts, "report": True, "cover": cover}
     )
 
 
