@@ -26,7 +26,7 @@ from typing import Any
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hersteld.settings")
 os.environ.setdefault("HERSTELD_DEBUG", "1")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -38,10 +38,28 @@ from hersteld.documents import printing  # noqa: E402
 from hersteld.documents.models import Document  # noqa: E402
 from hersteld.web.pdf import html_to_pdf  # noqa: E402
 
-WORDS = (
-    "werkplek opbouw uren afspraak evaluatie taken collega leidinggevende overleg planning "
-    "aangepast werk belasting rooster week dagdeel begeleiding voortgang doel terugkeer"
-).split()
+WORDS = [
+    "werkplek",
+    "opbouw",
+    "uren",
+    "afspraak",
+    "evaluatie",
+    "taken",
+    "collega",
+    "leidinggevende",
+    "overleg",
+    "planning",
+    "aangepast",
+    "werk",
+    "belasting",
+    "rooster",
+    "week",
+    "dagdeel",
+    "begeleiding",
+    "voortgang",
+    "doel",
+    "terugkeer",
+]
 IDENT = {
     "employee_name": "B. Bench",
     "bsn": "123456782",
@@ -130,7 +148,7 @@ def main() -> None:
         "--parts", type=int, default=13, help="parts of the verslag (13: ~40 pages)"
     )
     args = parser.parse_args()
-    rng = random.Random(20261202)
+    rng = random.Random(20261202)  # noqa: S311 - generated text, not a secret
     translation.activate("nl")
     the_plan = plan(rng)
     parts = [the_plan] + [evaluation(rng) for _ in range(args.parts - 1)]
