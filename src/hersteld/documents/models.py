@@ -111,3 +111,21 @@ class DocumentScan(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+
+
+class UwvTaskKind(models.TextChoices):
+    CLAIM = "ZW_AANVRAAG", _("Ziektewet claim to UWV (vangnet)")
+    RECOVERY = "HERSTELMELDING_UWV", _("Recovery report to UWV (vangnet)")
+
+
+class UwvTask(models.Model):
+    """Marks a to-do as one of the UWV deadlines this app keeps (rules.md 4), so that a later
+    change of the case moves or removes it; the kind is the document type that completes it."""
+
+    todo = models.OneToOneField(
+        "poortwachter.Todo", on_delete=models.CASCADE, related_name="uwv_task"
+    )
+    kind = models.CharField(max_length=40, choices=UwvTaskKind.choices)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.todo_id}"

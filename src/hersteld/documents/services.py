@@ -16,18 +16,19 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import override
 
 from hersteld.absence.chains import whole_chain
-from hersteld.absence.models import AbsenceCase, CaseStatus
+from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
 from hersteld.accounts.permissions import Role
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_change, snapshot, user_or_none
 from hersteld.core.services import record_created, save_and_record
 from hersteld.core.validation import Problems, fail, message
-from hersteld.documents import types
-from hersteld.documents.models import Document, DocumentScan, DocumentStatus
+from hersteld.documents import rules, types
+from hersteld.documents.models import Document, DocumentScan, DocumentStatus, UwvTask, UwvTaskKind
 from hersteld.poortwachter import services as poortwachter_services
-from hersteld.poortwachter.models import Todo
+from hersteld.poortwachter.models import Party, Todo
 from hersteld.privacy.problems import check_free_text
 
 ROLE_FUNCTIONS: dict[str, str] = {
@@ -332,6 +333,8 @@ def finalise(*, actor: Actor, document_id: int) -> Document:
     document.identification = _identification(actor, document, today)
     if schema.milestone and document.replaces_id is None:
         document.todo = _complete_milestone(actor, document, schema.milestone, today)
+    elif schema.code in UwvTaskKind.values and document.replaces_id is None:
+        document.todo = _complete_uwv_task(actor, document, today)
     save_and_record(
         actor=actor, obj=document, before=before, fields=Document.AUDITED, action="final"
     )
@@ -352,6 +355,79 @@ def _complete_milestone(actor: Actor, document: Document, code: str, day: dt.dat
     return poortwachter_services.mark_done(
         actor=actor, todo_id=todo.pk, done_on=day, note=f"{document.label} v{document.version}"
     )
+
+
+def _complete_uwv_task(actor: Actor, document: Document, day: dt.date) -> Todo | None:
+    """The chain's UWV to-do of this kind (claim, herstelmelding): done on `day`, linked."""
+    chain = [item.pk for item in whole_chain(document.case)]
+    task = (
+        UwvTask.objects.filter(todo__case_id__in=chain, kind=document.doc_type)
+        .select_related("todo")
+        .first()
+    )
+    if task is None:
+        return None
+    if task.todo.done_on is not None:
+        return task.todo
+    return poortwachter_services.mark_done(
+        actor=actor, todo_id=task.todo_id, done_on=day, note=f"{document.label}"
+    )
+
+
+def _vangnet_category(chain: list[AbsenceCase]) -> str:
+    for item in chain:
+        if item.kind == CaseKind.SICKNESS and item.safety_net and item.safety_net_category:
+            return str(item.safety_net_category)
+    return ""
+
+
+def _recovery_reported(case: AbsenceCase) -> dt.date | None:
+    """The day the full recovery of the chain's latest case was reported, when it is closed."""
+    if case.status != CaseStatus.CLOSED or case.end_date is None:
+        return None
+    full = [r for r in Recovery.objects.filter(case=case).order_by("-date", "-id") if r.is_full]
+    if not full:
+        return None
+    return timezone.localdate(full[0].created_at) if full[0].created_at else case.end_date
+
+
+def sync_uwv_todos(case: AbsenceCase, **_kwargs: Any) -> None:
+    """Receiver of core.signals.chain_changed (after the Poortwachter plan): the vangnet
+    claim and the herstelmelding to UWV as to-dos of the chain (rules.md 4)."""
+    chain = [item for item in whole_chain(case) if item.status != CaseStatus.WITHDRAWN]
+    sickness = [item for item in chain if item.kind == CaseKind.SICKNESS]
+    ids = [item.pk for item in whole_chain(case)]
+    tasks = {
+        t.kind: t for t in UwvTask.objects.filter(todo__case_id__in=ids).select_related("todo")
+    }
+    wanted: dict[str, dt.date] = {}
+    category = _vangnet_category(sickness)
+    if sickness and category:
+        claim = rules.claim_due(category, sickness[0].first_day)
+        if claim is not None:
+            wanted[UwvTaskKind.CLAIM] = claim
+        reported = _recovery_reported(sickness[-1])
+        if reported is not None:
+            wanted[UwvTaskKind.RECOVERY] = rules.recovery_report_due(reported)
+    for kind, task in tasks.items():
+        if kind not in wanted and task.todo.done_on is None:
+            task.todo.delete()  # the case no longer needs it (no vangnet, recovery undone)
+    if not sickness:
+        return
+    target = sickness[-1]
+    for kind, due in wanted.items():
+        existing = tasks.get(kind)
+        if existing is None:
+            with override(settings.LANGUAGE_CODE):
+                title = str(UwvTaskKind(kind).label)
+            todo = Todo.objects.create(case=target, title=title, due=due, party=Party.EMPLOYER)
+            UwvTask.objects.create(todo=todo, kind=kind)
+        elif existing.todo.done_on is None and (
+            existing.todo.due != due or existing.todo.case_id != target.pk
+        ):
+            existing.todo.due = due
+            existing.todo.case = target
+            existing.todo.save(update_fields=["due", "case", "updated_at"])
 
 
 @transaction.atomic

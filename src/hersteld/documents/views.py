@@ -3,6 +3,7 @@ on every change), making final, a new version, the PDF, the signed scan, the ver
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase
 from hersteld.core.actor import Actor
 from hersteld.core.signals import DossierTab
-from hersteld.documents import printing, selectors, services, types
+from hersteld.documents import printing, rules, selectors, services, types
 from hersteld.documents.models import Document
 from hersteld.poortwachter.models import Todo
 from hersteld.web.access import AuthedRequest, requires
@@ -72,9 +73,29 @@ def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **_kwargs: Any) -> dic
         )
     return {
         "tab_template": "documents/_tab.html",
+        "leaving": leaving_proposal(case, facts.first_day),
         "documents": rows,
         "may_draft": bool(draftable(user, case)),
     }
+
+
+def leaving_proposal(case: AbsenceCase, first_day: dt.date) -> dict[str, Any] | None:
+    """Ziek uit dienst (rules.md 9): the employment ends during the absence; which report
+    goes to UWV with the ziek-uit-dienst melding on the last working day."""
+    last_day = case.employment.end_date
+    if last_day is None or last_day < first_day:
+        return None
+    if case.end_date is not None and case.end_date <= last_day:
+        return None  # recovered before the employment ended
+    report = rules.report_when_leaving(
+        first_day, last_day, recovery_within_3_months=case.full_recovery_expected
+    )
+    labels = {
+        rules.LeavingReport.NONE: _("no re-integration report (sick for less than 6 weeks)"),
+        rules.LeavingReport.SHORT: _("the verkort re-integratieverslag"),
+        rules.LeavingReport.FULL: _("the full re-integratieverslag"),
+    }
+    return {"last_day": last_day, "report": labels[report]}
 
 
 def todo_links(todos: list[Todo], user: Actor, **_kwargs: Any) -> dict[int, str]:
