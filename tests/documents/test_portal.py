@@ -119,3 +119,21 @@ def test_hr_never_sees_the_diagnosis_on_the_page(world, sign_in, case) -> None:
     assert "hernia" not in hr_page.lower()
     medic_page = sign_in(world.medic).get(f"/documents/{document.pk}/").content.decode()
     assert DIAGNOSIS in medic_page
+
+
+def test_a_medical_looking_value_from_the_records_does_not_block_the_form(
+    world, sign_in, case
+) -> None:
+    """A function taken over from the employment is not the author's writing: the form may
+    send it back unchanged; typing such a word yourself is still refused."""
+    world.own_employment.function_name = "Fysiotherapeut"
+    world.own_employment.save(update_fields=["function_name"])
+    document = services.create_draft(
+        actor=world.casemanager, case_id=case.pk, doc_type="PLAN_VAN_AANPAK"
+    )
+    assert document.fields["function_name"] == "Fysiotherapeut"
+    client = sign_in(world.casemanager)
+    post = {"f-function_name": "Fysiotherapeut", "f-goal": "own_work"}
+    assert client.post(f"/documents/{document.pk}/", post, HTTP_X_AUTOSAVE="1").status_code == 200
+    typed = {"f-activities": "Afspraak met de fysiotherapeut."}
+    assert client.post(f"/documents/{document.pk}/", typed, HTTP_X_AUTOSAVE="1").status_code == 422

@@ -242,11 +242,16 @@ def save_draft(
         problems.add("medical_fields", "document_medical_not_allowed")
     else:
         _check_values(problems, schema, medical_fields, medical=True)
-    # The guard runs on every field the employer can read, whoever writes (also the doctor).
+    # The guard runs on every field the employer can read, whoever writes (also the doctor);
+    # on what changes: a value taken over from the records (a function, a surname) that the
+    # form sends back unchanged is not the author's writing.
     texts = {
         f"fields.{code}": value
         for code, value in fields.items()
-        if isinstance(value, str) and (f := schema.field(code)) is not None and not f.medical
+        if isinstance(value, str)
+        and (f := schema.field(code)) is not None
+        and not f.medical
+        and value.strip() != str(document.fields.get(code) or "").strip()
     }
     check_free_text(problems, texts, list(texts))
     problems.raise_if_any()
@@ -317,12 +322,8 @@ def finalise(*, actor: Actor, document_id: int) -> Document:
         where = "medical_fields" if f is not None and f.medical else "fields"
         kind = "document_signer_required" if code.startswith("signer_") else "required"
         problems.add(f"{where}.{code}", kind)
-    texts = {
-        f"fields.{code}": value
-        for code, value in document.fields.items()
-        if isinstance(value, str) and code in schema.open_codes
-    }
-    check_free_text(problems, texts, list(texts))
+    # Every employer-readable value was guarded when it was written (save_draft); prefilled
+    # values come from the records themselves and are not checked again here.
     problems.raise_if_any()
     before = snapshot(document, Document.AUDITED)
     today = timezone.localdate()

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -99,11 +99,16 @@ def leaving_proposal(case: AbsenceCase, first_day: dt.date) -> dict[str, Any] | 
 
 
 def todo_links(todos: list[Todo], user: Actor, **_kwargs: Any) -> dict[int, str]:
-    """Receiver of core.signals.todo_links: a milestone with a document type opens it."""
+    """Receiver of core.signals.todo_links: a milestone whose document the user drafts opens
+    that document (no query: the role and the right decide; the page checks the scope)."""
+    if not user.has_perm_anywhere(services.write_action(user)):
+        return {}
+    role = getattr(user, "role", "")
     return {
         todo.pk: reverse("documents:todo_document", args=[todo.pk])
         for todo in todos
-        if todo.code in types.MILESTONE_TYPES
+        if (code := types.MILESTONE_TYPES.get(todo.code)) is not None
+        and types.may_draft(types.BY_CODE[code], role)
     }
 
 
@@ -364,7 +369,9 @@ def document_scan(request: AuthedRequest, pk: int) -> HttpResponse:
 def scan_download(request: AuthedRequest, pk: int, scan_pk: int) -> HttpResponse:
     found = selectors.scan(request.user, pk, scan_pk)
     response = HttpResponse(bytes(found.content), content_type=found.content_type)
-    response["Content-Disposition"] = f'attachment; filename="scan-{found.pk}"'
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+    name = f"scan-{found.pk}.{extension.get(found.content_type, 'bin')}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
@@ -372,8 +379,6 @@ def scan_download(request: AuthedRequest, pk: int, scan_pk: int) -> HttpResponse
 def report_pdf(request: AuthedRequest, case_pk: int) -> HttpResponse:
     """The re-integratieverslag of the chain as one PDF (never the medical parts)."""
     case = absence_selectors.case(request.user, case_pk)
-    if not case.pk:
-        raise Http404
     response = HttpResponse(printing.report_pdf(request.user, case), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="re-integratieverslag-{case.pk}.pdf"'
     return response
