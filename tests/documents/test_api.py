@@ -368,6 +368,8 @@ def test_a_draft_pdf_carries_the_watermark_and_the_identification(world, api, ca
         api(world.casemanager.username).get(f"/api/v1/documents/{doc['id']}/pdf").content
     )
     assert "CONCEPT" in text
+    # The print stylesheet applies: the page number stands in the page margin.
+    assert "pagina 1 / 1" in text
     assert text.count("W. Werknemer") >= 1
     assert world.employer.name in text
     assert case.first_day.strftime("%d-%m-%Y") in text

@@ -7,6 +7,7 @@ the server call out while printing.
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from django.contrib.staticfiles import finders
@@ -29,8 +30,12 @@ def _static_fetcher() -> Any:
             if path.startswith(STATIC_PREFIX):
                 found = finders.find(path.removeprefix(STATIC_PREFIX))
                 if isinstance(found, str):
+                    # WeasyPrint applies a stylesheet only when its type says text/css.
+                    kind = mimetypes.guess_type(found)[0] or "application/octet-stream"
                     with open(found, "rb") as handle:
-                        return URLFetcherResponse(url, body=handle.read())
+                        return URLFetcherResponse(
+                            url, body=handle.read(), headers={"Content-Type": kind}
+                        )
             raise PdfError(f"PDF printing fetches only static files, not {url!r}")
 
     return StaticOnly(fail_on_errors=True)
