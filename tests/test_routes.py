@@ -24,6 +24,7 @@ from django.utils import timezone
 from hersteld.absence.models import AbsenceCase, CaseKind, Recovery
 from hersteld.accounts.models import ApiToken, PortalSession, User
 from hersteld.consults.models import AvailabilityBlock, Consult
+from hersteld.documents.models import Document, DocumentScan
 from hersteld.exchange.models import Coupling, ImportRun, InboxMessage, OutboxMessage, ReviewTask
 from hersteld.messaging.models import Attachment, Message
 from hersteld.organisations.models import Department, Employer
@@ -138,6 +139,16 @@ def zuid_notification() -> Notification:
     return Notification.objects.create(user=zuid_user(), todo=todo, kind="overdue")
 
 
+def zuid_document() -> Document:
+    return Document.objects.create(case=zuid_case(), doc_type="PLAN_VAN_AANPAK")
+
+
+def zuid_scan() -> DocumentScan:
+    return DocumentScan.objects.create(
+        document=zuid_document(), filename="z.png", content_type="image/png", size=1, content=b"z"
+    )
+
+
 def zuid_token() -> ApiToken:
     return ApiToken.objects.create(
         user=zuid_user(),
@@ -230,6 +241,25 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "poortwachter:todo_add": lambda: {"case_pk": zuid_case().pk},
     "messaging:send": lambda: {"case_pk": zuid_case().pk},
     "messaging:attachment": lambda: {"pk": zuid_attachment().pk},
+    "documents:document_new": lambda: {"case_pk": zuid_case().pk},
+    "documents:report_pdf": lambda: {"case_pk": zuid_case().pk},
+    "documents:todo_document": lambda: {
+        "pk": Todo.objects.filter(case__employer=zuid()).first().pk
+    },
+    **{
+        f"documents:{name}": lambda: {"pk": zuid_document().pk}
+        for name in (
+            "document_detail",
+            "document_final",
+            "document_revise",
+            "document_pdf",
+            "document_scan",
+        )
+    },
+    "documents:scan_download": lambda: {
+        "pk": (scan := zuid_scan()).document_id,
+        "scan_pk": scan.pk,
+    },
     "organisations:employer_detail": lambda: {"pk": zuid().pk},
     "organisations:employer_edit": lambda: {"pk": zuid().pk},
     "organisations:department_create": lambda: {"pk": zuid().pk},
@@ -463,6 +493,7 @@ API_OBJECTS: dict[str, Callable[[], int]] = {
     "employee_id": lambda: Employment.objects.filter(employer=zuid()).first().employee_id,
     "employment_id": lambda: Employment.objects.filter(employer=zuid()).first().pk,
     "todo_id": lambda: Todo.objects.filter(case__employer=zuid()).first().pk,
+    "document_id": lambda: zuid_document().pk,
     "token_id": lambda: zuid_token().pk,
     "message_id": lambda: zuid_message().pk,
     "consult_id": lambda: zuid_consult().pk,
@@ -532,6 +563,7 @@ API_REACH: dict[str, set[str]] = {
     "GET /api/v1/todos": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/me/messages": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/me/access-log": {"werknemer.devries"},
+    "GET /api/v1/document-types": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "POST /api/v1/cases": {"casemanager.noord", "bedrijfsarts.noord"} | EMPLOYER_SIDE,
     "POST /api/v1/exchange/vault/reveal": {"casemanager.noord", "bedrijfsarts.noord"},
     "GET /api/v1/statistics": STAFF | EMPLOYER_SIDE,

@@ -49,6 +49,8 @@ try:
     MESSAGE_ATTACHMENT_MAX_BYTES = envint("HERSTELD_ATTACHMENT_MAX_MB", 5) * 1024 * 1024
     # Absence statistics: a breakdown below the employer needs at least this many persons.
     STATISTICS_MIN_GROUP = envint("HERSTELD_STATISTICS_MIN_GROUP", 5)
+    # UWV documents: the largest signed scan (PDF, JPEG or PNG) one upload may hold.
+    DOCUMENT_SCAN_MAX_BYTES = envint("HERSTELD_DOCUMENT_SCAN_MAX_MB", 10) * 1024 * 1024
     # Outbound targets on loopback or private addresses: only for demo, development or tests.
     OUTBOUND_PRIVATE_ADDRESSES = envbool("HERSTELD_OUTBOUND_PRIVATE_ADDRESSES", DEMO or DEBUG)
     CELERY_BROKER_URL = envstr("CELERY_BROKER_URL", "")
@@ -121,6 +123,7 @@ INSTALLED_APPS = [
     "hersteld.poortwachter",
     "hersteld.messaging",
     "hersteld.consults",
+    "hersteld.documents",
     "hersteld.exchange",
     "hersteld.statistics",
     "hersteld.portal",

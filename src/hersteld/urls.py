@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("hersteld.poortwachter.urls")),
     path("", include("hersteld.messaging.urls")),
     path("", include("hersteld.consults.urls")),
+    path("", include("hersteld.documents.urls")),
     path("", include("hersteld.organisations.urls")),
     path("", include("hersteld.exchange.urls")),
     path("", include("hersteld.exchange.import_urls")),

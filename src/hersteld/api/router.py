@@ -12,6 +12,7 @@ from hersteld.accounts.api import router as auth_router
 from hersteld.api.auth import AUTH, docs_access
 from hersteld.api.openapi import document_error_statuses
 from hersteld.consults.api import router as consults_router
+from hersteld.documents.api import router as documents_router
 from hersteld.exchange.api import router as exchange_router
 from hersteld.messaging.api import router as messaging_router
 from hersteld.organisations.api import router as organisations_router
@@ -55,6 +56,7 @@ api.add_router("/v1", absence_router)
 api.add_router("/v1", poortwachter_router)
 api.add_router("/v1", messaging_router)
 api.add_router("/v1", consults_router)
+api.add_router("/v1", documents_router)
 api.add_router("/v1", exchange_router)
 api.add_router("/v1", statistics_router)
 install_access_checks(api)

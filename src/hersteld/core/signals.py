@@ -39,3 +39,9 @@ class DossierTab(NamedTuple):
 
     key: str
     label: str
+
+
+# poortwachter -> documents: the worklist shows `todos` to `user`; a receiver answers
+# {todo id: url} for the steps it completes itself ("Afgerond" opens that page instead of
+# ticking the step). Arguments: todos (a list), user.
+todo_links = Signal()

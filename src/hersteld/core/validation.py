@@ -254,6 +254,24 @@ MESSAGES: dict[str, Any] = {
     "attachment_too_large": _("The file %(name)s is larger than %(max)s MB."),
     "attachment_type": _("The file %(name)s is not a PDF, JPEG or PNG file."),
     "attachment_count": _("Attach at most %(max)s files to one message."),
+    # UWV documents (P12, shared/domain/documents.md)
+    "document_unknown_type": _("This is not a known document type."),
+    "document_unknown_field": _("This document has no such field."),
+    "document_field_kind": _("This value is not of the kind this field holds."),
+    "document_field_too_long": _("This text is too long for this field."),
+    "document_medical_not_allowed": _(
+        "Only the company doctor writes the medical part of a document."
+    ),
+    "document_type_not_allowed": _("You may not draw up or change this kind of document."),
+    "document_signer_required": _("Name who signs before the document is made final."),
+    "scan_type": _("A signed scan must be a PDF, JPEG or PNG file."),
+    "scan_too_large": _("The file is larger than %(limit)s MB."),
+    "scan_empty": _("Choose a file to upload."),
+    "document_final": _(
+        "This document is final and can no longer change; make a new version (bijstelling)."
+    ),
+    "document_not_final": _("This can only be done with a final document."),
+    "document_replaced": _("A newer version of this document already exists."),
 }
 
 

@@ -15,11 +15,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hersteld.absence import selectors as absence_selectors
+from hersteld.core import signals
 from hersteld.organisations import selectors as org_selectors
 from hersteld.poortwachter import selectors, services
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.forms import DoneForm, TodoForm
-from hersteld.poortwachter.models import Party
+from hersteld.poortwachter.models import Party, Todo
 from hersteld.web.access import AuthedRequest, requires, signed_in
 from hersteld.web.helpers import form_page, id_filter, int_or_none, paginate, query_without_page
 
@@ -54,6 +55,15 @@ def worklist(request: AuthedRequest) -> HttpResponse:
         todo.days_left = (todo.due - today).days if todo.due else None
         todo.days_overdue = -todo.days_left if todo.days_left is not None else None
         todo.can_mark = can_change and services.may_mark(request.user, todo)
+    # A step that a document completes opens that document (documents app, via a hook).
+    links: dict[int, str] = {}
+    for _receiver, answer in signals.todo_links.send(
+        sender=Todo, todos=list(page.object_list), user=request.user
+    ):
+        if isinstance(answer, dict):
+            links.update(answer)
+    for todo in page.object_list:
+        todo.done_url = links.get(todo.pk, "")
     employers = list(org_selectors.employers(request.user))
     context = {
         "page": page,

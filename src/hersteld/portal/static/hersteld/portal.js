@@ -56,6 +56,22 @@
     document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
       form.addEventListener("change", function () { form.classList.add("loading"); form.submit(); });
     });
+    // Document drafts (P12): every change is saved at once; the answer says saved or why not.
+    document.querySelectorAll("form[data-autosave]").forEach(function (form) {
+      var status = form.querySelector("[data-autosave-status]");
+      form.addEventListener("change", function () {
+        var request = new XMLHttpRequest();
+        request.open("POST", form.action || window.location.href);
+        request.setRequestHeader("X-Autosave", "1");
+        request.onload = function () {
+          if (status) {
+            status.textContent = request.responseText.trim();
+            status.classList.toggle("error", request.status !== 200);
+          }
+        };
+        request.send(new FormData(form));
+      });
+    });
     // Medical-term findings: one click takes over the neutral alternative (P8).
     document.querySelectorAll("[data-replace-field]").forEach(function (button) {
       button.addEventListener("click", function () {

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "hersteld.documents"
+    label = "documents"
+    verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from hersteld.core import signals
+        from hersteld.documents import services, views
+
+        signals.dossier_tab.connect(views.dossier_tab, dispatch_uid="documents.tab")
+        signals.dossier_tabs.connect(views.dossier_tabs, dispatch_uid="documents.tabs")
+        signals.chain_changed.connect(services.sync_uwv_todos, dispatch_uid="documents.uwv")
+        signals.todo_links.connect(views.todo_links, dispatch_uid="documents.todo_links")

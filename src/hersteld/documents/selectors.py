@@ -1,0 +1,135 @@
+"""Reads of UWV documents, always through `restrict`; every read of a document is an access event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from hersteld.absence.chains import whole_chain
+from hersteld.absence.models import AbsenceCase
+from hersteld.core.actor import Actor
+from hersteld.core.audit import record_access
+from hersteld.documents import services, types
+from hersteld.documents.models import Document, DocumentScan, DocumentStatus
+
+
+def documents(user: Actor) -> QuerySet[Document]:
+    return Document.objects.restrict(user, "absence.view").select_related(
+        "case__employee", "case__employer", "case__employment", "todo"
+    )
+
+
+def readable_types(user: Actor, case: AbsenceCase) -> list[str]:
+    return [t.code for t in types.TYPES if services.may_read_type(user, case, t)]
+
+
+def document(user: Actor, pk: int, *, log_access: bool = True) -> Document:
+    """One document as far as the user may read it: out of scope or type, 404. Logged."""
+    found = get_object_or_404(documents(user), pk=pk)
+    if not services.may_read_type(user, found.case, found.schema):
+        raise Http404
+    if log_access:
+        record_access(actor=user, obj=found, purpose="document")
+        if services.may_see_medical(user, found) and found.medical_fields:
+            record_access(actor=user, obj=found, purpose="medical")
+    return found
+
+
+def chain_documents(user: Actor, case: AbsenceCase) -> list[Document]:
+    """The documents of the case's chain the user may read, oldest first (a fixed number of
+    queries: scans prefetched without their content)."""
+    chain = [item.pk for item in whole_chain(case)]
+    allowed = readable_types(user, case)
+    return list(
+        documents(user)
+        .filter(case_id__in=chain, doc_type__in=allowed)
+        .prefetch_related(Prefetch("scans", queryset=DocumentScan.objects.defer("content")))
+        .order_by("created_at", "id")
+    )
+
+
+def scans(document: Document) -> QuerySet[DocumentScan]:
+    return DocumentScan.objects.filter(document=document).defer("content").order_by("id")
+
+
+def scan(user: Actor, document_pk: int, pk: int) -> DocumentScan:
+    found = document(user, document_pk)
+    return get_object_or_404(DocumentScan.objects.filter(document=found), pk=pk)
+
+
+@dataclass(frozen=True)
+class ChainFacts:
+    """What every document of one chain shares, looked up once for a list."""
+
+    first_day: dt.date
+    medical_cases: frozenset[int]
+
+
+def chain_facts(user: Actor, case: AbsenceCase) -> ChainFacts:
+    chain = whole_chain(case)
+    medical = AbsenceCase.objects.restrict(user, "medical.view").filter(
+        pk__in=[item.pk for item in chain]
+    )
+    return ChainFacts(chain[0].first_day, frozenset(medical.values_list("pk", flat=True)))
+
+
+def _medical(user: Actor, found: Document, facts: ChainFacts | None) -> bool:
+    if facts is None:
+        return services.may_see_medical(user, found)
+    if found.schema.to_employee and getattr(user, "role", "") == "employee":
+        return services.may_see_medical(user, found)
+    return found.case_id in facts.medical_cases
+
+
+def as_data(user: Actor, found: Document, facts: ChainFacts | None = None) -> dict[str, Any]:
+    """The document as the API and pages show it; the medical part only to who may see it."""
+    schema = found.schema
+    medical = _medical(user, found, facts)
+    found_scans = found.scans.all() if facts is not None else scans(found)
+    return {
+        "id": found.pk,
+        "case_id": found.case_id,
+        "type": found.doc_type,
+        "label": found.label,
+        "status": found.status,
+        "version": found.version,
+        "replaces_id": found.replaces_id,
+        "document_date": found.document_date,
+        "author": found.author_name,
+        "todo_id": found.todo_id,
+        "fields": {f.code: found.fields.get(f.code) for f in schema.fields if not f.medical},
+        "medical_fields": (
+            {f.code: found.medical_fields.get(f.code) for f in schema.fields if f.medical}
+            if medical and schema.medical_codes
+            else None
+        ),
+        "missing": types.missing_for_final(schema, found.values(medical=True))
+        if found.status == DocumentStatus.DRAFT
+        else [],
+        "missing_views": services.missing_views(
+            found, facts.first_day if facts is not None else None
+        ),
+        "identification": found.identification,
+        "scans": [
+            {"id": s.pk, "filename": s.filename, "content_type": s.content_type, "size": s.size}
+            for s in found_scans
+        ],
+    }
+
+
+def final_for_report(user: Actor, case: AbsenceCase) -> list[Document]:
+    """The final documents of the re-integratieverslag in the order of documents.md: of each
+    type the versions in order, the employee's view last; never a type outside the report."""
+    chain = [item.pk for item in whole_chain(case)]
+    order = {t.code: t.report_order for t in types.TYPES if t.report_order}
+    found = list(
+        documents(user).filter(
+            case_id__in=chain, status=DocumentStatus.FINAL, doc_type__in=list(order)
+        )
+    )
+    return sorted(found, key=lambda d: (order[d.doc_type], d.document_date, d.version, d.pk))
