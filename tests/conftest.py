@@ -30,11 +30,8 @@ from tests.support.auth import load_demo_data
 # Test modules (paths under tests/) that still read the demo personas and data.
 DEMO_MODULES = (
     "accounts/",
-    "core/",
     "people/",
-    "poortwachter/",
     "portal/",
-    "privacy/",
     "demo/",
     "e2e/",
     "exchange/",

@@ -135,7 +135,13 @@ def user(actor: Any, role: str, **home: Any) -> User:
         home["arbodienst"] = of.arbodienst
     return create_user(
         actor=actor,
-        data={"username": f"{role}-{n}", "role": role, "password": PASSWORD, **home},
+        data={
+            "username": f"{role}-{n}",
+            "role": role,
+            "password": PASSWORD,
+            "email": f"{role}-{n}@example.org",
+            **home,
+        },
     )
 
 
@@ -214,6 +220,34 @@ class World:
             employer_id=of.pk,
             data={"source_system": source_system, "employer_key": f"W{of.pk}"},
         )
+
+    def long_case(self) -> AbsenceCase:
+        """The employee's long case: sick for 300 days (week 43), half recovered 60 days ago."""
+        from hersteld.absence.services import add_recovery
+
+        today = timezone.localdate()
+        case = self.report_sick(first_day=today - dt.timedelta(days=300), context="illness")
+        add_recovery(
+            actor=self.hr,
+            case_id=case.pk,
+            data={"date": today - dt.timedelta(days=60), "percentage": 50},
+        )
+        case.refresh_from_db()
+        return case
+
+    def busy(self) -> list[AbsenceCase]:
+        """Open cases with to-dos overdue and due soon: the employee's long case, one of 50 days
+        (probleemanalyse overdue), one of 30 days (due in 11 days), all at `employer`, and
+        one of 30 days at the other employer."""
+        today = timezone.localdate()
+        return [
+            self.long_case(),
+            self.report_sick(self.hire(surname="Vijftig"), today - dt.timedelta(days=50)),
+            self.report_sick(self.hire(surname="Dertig"), today - dt.timedelta(days=30)),
+            self.report_sick(
+                self.hire(self.other_department, surname="Elders"), today - dt.timedelta(days=30)
+            ),
+        ]
 
     def no_risk_case(self) -> AbsenceCase:
         """A case under the no-riskpolis, a safety-net category only staff may see."""
