@@ -214,7 +214,7 @@ def test_the_tab_renders_for_hr_and_the_company_doctor(world, sign_in) -> None:
     case = employee_user_case(world)
     for user in (world.hr, world.medic):
         response = sign_in(user).get(f"/cases/{case.pk}/?tab=timeline")
-        assert response.status_code == 200, name
+        assert response.status_code == 200, user.username
         page = response.content.decode()
         assert '<a href="?tab=timeline" aria-current="page">' in page
         assert 'role="img"' in page and 'aria-labelledby="tl-title"' in page
