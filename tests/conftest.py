@@ -31,7 +31,6 @@ from tests.support.auth import load_demo_data
 DEMO_MODULES = (
     "accounts/",
     "people/",
-    "portal/",
     "demo/",
     "e2e/",
     "exchange/",
