@@ -92,7 +92,8 @@ def sign_in(login: Callable[[str], Client]) -> Callable[[User], Client]:
     passed the second factor, which staff roles need."""
 
     def make(user: User) -> Client:
-        TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
         return login(user.username)
 
     return make
@@ -215,3 +216,13 @@ def world(db: Any, settings: Any) -> Any:
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build()
+
+
+@pytest.fixture
+def named_world(world: Any) -> Any:
+    """The world with user names equal to the attributes ("hr", "medic", ...), the world's
+    password for everyone and an authenticator (tests.support.auth.TOTP_SECRET) for staff."""
+    from tests.support.auth import TOTP_SECRET
+    from tests.support.world import name_users
+
+    return name_users(world, TOTP_SECRET)

@@ -299,3 +299,43 @@ def world() -> World:
         other_department=other_department,
         foreign_department=foreign_department,
     )
+
+
+USERS = (
+    "operator",
+    "admin",
+    "casemanager",
+    "medic",
+    "hr",
+    "other_hr",
+    "manager",
+    "employee",
+    "other_admin",
+    "other_casemanager",
+    "foreign_hr",
+)
+
+
+def name_users(w: World, totp_secret: str) -> World:
+    """Give every user of the world its attribute as user name ("hr", "medic", ...) and the
+    world's password, and the staff roles a confirmed authenticator with `totp_secret`: for
+    log-in tests that type a user name and a code."""
+    import base64
+
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from hersteld.accounts.permissions import Role, mfa_required
+
+    for attribute in USERS:
+        person: User = getattr(w, attribute)
+        person.username = attribute
+        person.set_password(PASSWORD)
+        person.save(update_fields=["username", "password"])
+        if mfa_required(Role(person.role), employer_users=False):
+            TOTPDevice.objects.create(
+                user=person,
+                name="Authenticator",
+                key=base64.b32decode(totp_secret).hex(),
+                confirmed=True,
+            )
+    return w
