@@ -29,7 +29,6 @@ from tests.support.auth import load_demo_data
 
 # Test modules (paths under tests/) that still read the demo personas and data.
 DEMO_MODULES = (
-    "accounts/",
     "demo/",
     "e2e/",
     "exchange/",

@@ -171,6 +171,14 @@ class World:
     other_department: Department  # of the other employer
     foreign_department: Department  # of the foreign employer
 
+    def __getattribute__(self, name: str) -> Any:
+        """A user is read afresh on every access, as a test would look one up by name: a
+        change made through a service or a page (password, scope, block) shows at once."""
+        value = object.__getattribute__(self, name)
+        if name in USERS:
+            return User.objects.get(pk=value.pk)
+        return value
+
     @property
     def own_employee(self) -> Employee:
         return self.own_employment.employee
