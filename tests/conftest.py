@@ -34,7 +34,6 @@ DEMO_MODULES = (
     "exchange/",
     "test_empty_fields.py",
     "test_exchange_worker.py",
-    "test_integer_bounds.py",
     "test_query_counts.py",
     "test_rights_matrix.py",
     "test_routes.py",

@@ -257,6 +257,15 @@ class World:
             ),
         ]
 
+    def active_coupling(self, employer: Employer | None = None) -> str:
+        """A coupling the operator has given a key and activated; returns the key."""
+        from hersteld.exchange.services import activate_coupling, rotate_key
+
+        coupling = self.coupling(employer)
+        key = rotate_key(actor=self.operator, coupling_id=coupling.pk)
+        activate_coupling(actor=self.operator, coupling_id=coupling.pk)
+        return key
+
     def no_risk_case(self) -> AbsenceCase:
         """A case under the no-riskpolis, a safety-net category only staff may see."""
         return self.report_sick(
