@@ -1,6 +1,9 @@
-"""Shared fixtures: the demo population as personas, logged-in clients and API clients.
+"""Shared fixtures: a factory-built world, logged-in clients and API clients.
 
-The demo data is loaded once per test session (deterministic, Faker-seeded); every
+Tests build the small world they need (`world`, tests/support/world.py). The modules in
+DEMO_MODULES still read the demo population (deterministic, Faker-seeded): they are
+marked `demo`, and the demo data is loaded once per session only when a collected test
+carries that mark, so a run of the other modules proves they do not depend on it. Every
 test runs in a transaction that is rolled back, so tests never see each other's writes.
 """
 
@@ -8,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,11 +27,32 @@ from hersteld.people.models import Employment
 from tests.support.absence import codes, days_ago, row_counts
 from tests.support.auth import load_demo_data
 
+# Test modules (paths under tests/) that still read the demo personas and data.
+DEMO_MODULES = (
+    "demo/",
+    "e2e/",
+    "exchange/",
+    "test_empty_fields.py",
+    "test_exchange_worker.py",
+    "test_query_counts.py",
+    "test_rights_matrix.py",
+    "test_routes.py",
+)
+TESTS = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        where = item.path.relative_to(TESTS).as_posix()
+        if where.startswith(DEMO_MODULES):
+            item.add_marker(pytest.mark.demo)
+
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
-    with django_db_blocker.unblock():
-        load_demo_data()
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any, request: Any) -> None:
+    if any(item.get_closest_marker("demo") for item in request.session.items):
+        with django_db_blocker.unblock():
+            load_demo_data()
 
 
 @pytest.fixture
@@ -62,7 +87,8 @@ def sign_in(login: Callable[[str], Client]) -> Callable[[User], Client]:
     passed the second factor, which staff roles need."""
 
     def make(user: User) -> Client:
-        TOTPDevice.objects.get_or_create(user=user, name="tests", defaults={"confirmed": True})
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="tests", confirmed=True)
         return login(user.username)
 
     return make
@@ -95,6 +121,12 @@ def api(db: Any) -> Callable[[str], ApiClient]:
         return ApiClient(User.objects.get(username=username))
 
     return make
+
+
+@pytest.fixture
+def api_as(db: Any) -> Callable[[User], ApiClient]:
+    """An API client for any user (of a `world`)."""
+    return ApiClient
 
 
 @pytest.fixture
@@ -179,3 +211,13 @@ def world(db: Any, settings: Any) -> Any:
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build()
+
+
+@pytest.fixture
+def named_world(world: Any) -> Any:
+    """The world with user names equal to the attributes ("hr", "medic", ...), the world's
+    password for everyone and an authenticator (tests.support.auth.TOTP_SECRET) for staff."""
+    from tests.support.auth import TOTP_SECRET
+    from tests.support.world import name_users
+
+    return name_users(world, TOTP_SECRET)

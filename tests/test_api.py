@@ -12,11 +12,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hersteld.accounts.models import ApiToken
 from hersteld.core.models import AccessEvent, AuditEvent
-from hersteld.organisations.models import Department
 from hersteld.people.models import Employment
-from tests.support.auth import DEMO_PASSWORD, totp_now, wrong_code
+from tests.support.auth import totp_now, wrong_code
+from tests.support.world import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Log-in tests type user names: the world's users are named after their role here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("named_world")]
 
 
 def new_employment(department_id: int, **overrides):
@@ -49,14 +50,14 @@ def new_employment(department_id: int, **overrides):
 def test_token_for_an_employer_user_with_password_only(client: Client) -> None:
     response = client.post(
         "/api/v1/auth/token",
-        {"username": "hr.devries", "password": DEMO_PASSWORD},
+        {"username": "hr", "password": PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 201
     body = response.json()
     assert body["token"].startswith("hst_")
     assert dt.datetime.fromisoformat(body["expires_at"]) > timezone.now()
-    stored = ApiToken.objects.get(user__username="hr.devries")
+    stored = ApiToken.objects.get(user__username="hr")
     assert body["token"] not in (stored.key_hash, stored.prefix)
     me = Client(HTTP_AUTHORIZATION=f"Bearer {body['token']}").get("/api/v1/employers")
     assert me.status_code == 200
@@ -66,23 +67,21 @@ def test_token_for_a_medic_needs_the_totp_code(client: Client) -> None:
     url = "/api/v1/auth/token"
     without = client.post(
         url,
-        {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD},
+        {"username": "medic", "password": PASSWORD},
         content_type="application/json",
     )
     assert without.status_code == 422
     assert without.json()["errors"][0]["field"] == "otp"
     wrong = client.post(
         url,
-        {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD, "otp": wrong_code()},
+        {"username": "medic", "password": PASSWORD, "otp": wrong_code()},
         content_type="application/json",
     )
     assert wrong.status_code == 422
-    TOTPDevice.objects.filter(user__username="bedrijfsarts.noord").update(
-        throttling_failure_count=0
-    )
+    TOTPDevice.objects.filter(user__username="medic").update(throttling_failure_count=0)
     right = client.post(
         url,
-        {"username": "bedrijfsarts.noord", "password": DEMO_PASSWORD, "otp": totp_now()},
+        {"username": "medic", "password": PASSWORD, "otp": totp_now()},
         content_type="application/json",
     )
     assert right.status_code == 201
@@ -92,36 +91,36 @@ def test_a_wrong_password_gives_401_and_five_lock_the_account(client: Client) ->
     url = "/api/v1/auth/token"
     for _ in range(5):
         response = client.post(
-            url, {"username": "hr.jansen", "password": "fout"}, content_type="application/json"
+            url, {"username": "other_hr", "password": "fout"}, content_type="application/json"
         )
         assert response.status_code in (401, 429)
     locked = client.post(
-        url, {"username": "hr.jansen", "password": DEMO_PASSWORD}, content_type="application/json"
+        url, {"username": "other_hr", "password": PASSWORD}, content_type="application/json"
     )
     assert locked.status_code == 429
 
 
-def test_tokens_are_listed_and_revoked_by_their_owner_only(api) -> None:
-    owner = api("hr.devries")
+def test_tokens_are_listed_and_revoked_by_their_owner_only(world, api_as) -> None:
+    owner = api_as(world.hr)
     tokens = owner.get("/api/v1/auth/tokens").json()
     assert len(tokens) == 1
     token_id = tokens[0]["id"]
-    assert api("hr.jansen").delete(f"/api/v1/auth/tokens/{token_id}").status_code == 404
+    assert api_as(world.other_hr).delete(f"/api/v1/auth/tokens/{token_id}").status_code == 404
     assert owner.delete(f"/api/v1/auth/tokens/{token_id}").status_code == 204
     assert owner.get("/api/v1/auth/tokens").status_code == 401
 
 
-def test_expired_tokens_are_refused(api) -> None:
-    client = api("hr.devries")
+def test_expired_tokens_are_refused(world, api_as) -> None:
+    client = api_as(world.hr)
     ApiToken.objects.filter(user=client.user).update(
         expires_at=timezone.now() - dt.timedelta(seconds=1)
     )
     assert client.get("/api/v1/employers").status_code == 401
 
 
-def test_create_update_end_an_employment_through_the_api(api) -> None:
-    client = api("hr.devries")
-    bakkerij = Department.objects.get(code="BAK")
+def test_create_update_end_an_employment_through_the_api(world, api_as) -> None:
+    client = api_as(world.hr)
+    bakkerij = world.department
     created = client.post("/api/v1/employments", new_employment(bakkerij.pk))
     assert created.status_code == 201, created.json()
     employment_id = created.json()["id"]
@@ -142,11 +141,11 @@ def test_create_update_end_an_employment_through_the_api(api) -> None:
     assert actions == [("create", "api"), ("update", "api"), ("end", "api")]
 
 
-def test_bad_input_gives_422_with_field_errors_and_writes_nothing(api) -> None:
-    client = api("hr.devries")
-    bakkerij = Department.objects.get(code="BAK")
+def test_bad_input_gives_422_with_field_errors_and_writes_nothing(world, api_as) -> None:
+    client = api_as(world.hr)
+    bakkerij = world.department
     count = Employment.objects.count()
-    body = new_employment(bakkerij.pk, personnel_number="DV0001")
+    body = new_employment(bakkerij.pk, personnel_number=world.own_employment.personnel_number)
     body["employee"]["postcode"] = "99999"
     response = client.post("/api/v1/employments", body)
     assert response.status_code == 422
@@ -169,50 +168,50 @@ def test_bad_input_gives_422_with_field_errors_and_writes_nothing(api) -> None:
         {},
     ],
 )
-def test_malformed_bodies_give_422_not_500(api, body) -> None:
-    response = api("hr.devries").post("/api/v1/employments", body)
+def test_malformed_bodies_give_422_not_500(world, api_as, body) -> None:
+    response = api_as(world.hr).post("/api/v1/employments", body)
     assert response.status_code == 422
     assert response.json()["errors"]
 
 
-def test_invalid_json_gives_a_4xx(api) -> None:
-    response = api("hr.devries").client.post(
+def test_invalid_json_gives_a_4xx(world, api_as) -> None:
+    response = api_as(world.hr).client.post(
         "/api/v1/employments", "{niet json", content_type="application/json"
     )
     assert 400 <= response.status_code < 500
 
 
-def test_a_department_of_another_employer_is_an_error_not_a_leak(api) -> None:
-    zuid = Department.objects.get(code="VPL")
-    response = api("hr.devries").post("/api/v1/employments", new_employment(zuid.pk))
+def test_a_department_of_another_employer_is_an_error_not_a_leak(world, api_as) -> None:
+    zuid = world.foreign_department
+    response = api_as(world.hr).post("/api/v1/employments", new_employment(zuid.pk))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "department_id"
 
 
-def test_changed_after_returns_only_newer_rows(api) -> None:
-    client = api("hr.devries")
+def test_changed_after_returns_only_newer_rows(world, api_as) -> None:
+    client = api_as(world.hr)
     mark = timezone.now()
     assert client.get("/api/v1/employments", changed_after=mark.isoformat()).json()["count"] == 0
-    employment = Employment.objects.filter(employer__name="Bakkerij De Vries").first()
+    employment = world.own_employment
     client.patch(f"/api/v1/employees/{employment.employee_id}", {"city": "Deventer"})
     body = client.get("/api/v1/employments", changed_after=mark.isoformat()).json()
     assert [item["id"] for item in body["items"]] == [employment.pk]
 
 
-def test_reading_a_person_through_the_api_is_logged(api) -> None:
-    client = api("casemanager.noord")
-    employment = Employment.objects.filter(employer__name="Transport Jansen").first()
+def test_reading_a_person_through_the_api_is_logged(world, api_as) -> None:
+    client = api_as(world.casemanager)
+    employment = world.hire(world.other_department)
     client.get(f"/api/v1/employees/{employment.employee_id}")
     event = AccessEvent.objects.latest("id")
     assert (event.actor_name, event.object_type, event.channel) == (
-        "casemanager.noord",
+        "casemanager",
         "people.employee",
         "api",
     )
 
 
-def test_employers_and_departments_through_the_api(api) -> None:
-    admin = api("admin.noord")
+def test_employers_and_departments_through_the_api(world, api_as) -> None:
+    admin = api_as(world.admin)
     created = admin.post("/api/v1/employers", {"name": "Schilders Bos", "kvk_number": "87654321"})
     assert created.status_code == 201
     employer_id = created.json()["id"]
@@ -230,7 +229,7 @@ def test_employers_and_departments_through_the_api(api) -> None:
     assert cycle.status_code == 422 and cycle.json()["errors"][0]["code"] == "department_cycle"
     # An employer user holds no organisations.change anywhere: the route refuses (403).
     assert (
-        api("hr.devries")
+        api_as(world.hr)
         .post("/api/v1/employers", {"name": "X", "kvk_number": "11111111"})
         .status_code
         == 403
@@ -239,9 +238,9 @@ def test_employers_and_departments_through_the_api(api) -> None:
     assert ended.json()["end_date"] == "2026-12-31"
 
 
-def test_openapi_and_docs_are_served_to_signed_in_users(login) -> None:
+def test_openapi_and_docs_are_served_to_signed_in_users(world, sign_in) -> None:
     """Issue 11 S4: not public; a portal user past the second factor reads them."""
-    client = login("casemanager.noord")
+    client = sign_in(world.casemanager)
     schema = client.get("/api/openapi.json").json()
     assert "/api/v1/employments" in schema["paths"]
     assert "/api/v1/auth/token" in schema["paths"]

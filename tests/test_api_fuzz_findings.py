@@ -6,32 +6,29 @@ gets a test here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from hersteld.accounts.models import ApiToken
-from tests.support.auth import DEMO_PASSWORD
+from tests.support.world import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_huge_page_with_unknown_query_parameters_answers_an_empty_page(
-    api: Callable[[str], Any],
-) -> None:
+def test_a_huge_page_with_unknown_query_parameters_answers_an_empty_page(world, api_as) -> None:
     """Found: GET /departments?page=3479154562773663744 (the offset overflowed SQLite)."""
-    response = api("casemanager.noord").client.get(
+    response = api_as(world.casemanager).client.get(
         "/api/v1/departments?%C2%B4%C2%B2.%C2%80=__main__&page=3479154562773663744&x=1490"
     )
     assert response.status_code == 200
     assert response.json()["items"] == []
 
 
-@pytest.mark.parametrize("password", [DEMO_PASSWORD, "wrong"])
+@pytest.mark.parametrize("password", [PASSWORD, "wrong"])
 def test_a_token_request_with_an_unreadable_body_is_refused_before_the_password_check(
-    password: str,
+    named_world, password: str
 ) -> None:
     """Found: multipart/form-data without boundary at /auth/token answered 500.
 
@@ -41,7 +38,7 @@ def test_a_token_request_with_an_unreadable_body_is_refused_before_the_password_
     tokens = ApiToken.objects.count()
     response = Client().post(
         "/api/v1/auth/token",
-        f'{{"username": "hr.devries", "password": "{password}"}}',
+        f'{{"username": "hr", "password": "{password}"}}',
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
@@ -53,10 +50,10 @@ def test_a_token_request_with_an_unreadable_body_is_refused_before_the_password_
 
 
 def test_a_body_over_the_upload_limit_answers_413_in_the_error_shape(
-    api: Callable[[str], Any], settings: Any
+    world, api_as, settings: Any
 ) -> None:
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
-    response = api("casemanager.noord").post("/api/v1/privacy/scan-text", {"text": "x" * 2000})
+    response = api_as(world.casemanager).post("/api/v1/privacy/scan-text", {"text": "x" * 2000})
     assert response.status_code == 413
     assert response.json() == {"detail": "Het verzoek is te groot.", "errors": []}
 
@@ -72,10 +69,10 @@ def test_a_body_over_the_upload_limit_answers_413_in_the_error_shape(
     ],
 )
 def test_a_changed_after_at_the_end_of_the_calendar_is_refused(
-    api: Callable[[str], Any], path: str, value: str
+    world, api_as, path: str, value: str
 ) -> None:
     """Found: the conversion to UTC of year 9999 minus 23:59 or year 1 plus 23:59 overflowed."""
-    response = api("casemanager.noord").get(path, changed_after=value)
+    response = api_as(world.casemanager).get(path, changed_after=value)
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {
@@ -91,14 +88,11 @@ def test_a_changed_after_at_the_end_of_the_calendar_is_refused(
     [("9999-12-01", "9999-12-31"), ("0001-01-01", "0001-01-02"), ("2026-11-01", "9999-12-31")],
 )
 def test_a_pregnancy_leave_at_the_end_of_the_calendar_is_refused(
-    api: Callable[[str], Any],
-    free_employment: Callable[..., Any],
-    first_day: str,
-    expected_delivery: str,
+    world, api_as, first_day: str, expected_delivery: str
 ) -> None:
     """Found: the flex window (weeks before the day after the delivery) overflowed."""
-    employment = free_employment()
-    response = api("hr.devries").post(
+    employment = world.hire()
+    response = api_as(world.hr).post(
         "/api/v1/cases",
         {
             "employment_id": employment.pk,
@@ -113,17 +107,17 @@ def test_a_pregnancy_leave_at_the_end_of_the_calendar_is_refused(
     assert not employment.cases.exists()
 
 
-def test_a_date_at_the_edge_of_the_range_is_accepted(api: Callable[[str], Any]) -> None:
-    response = api("casemanager.noord").get(
+def test_a_date_at_the_edge_of_the_range_is_accepted(world, api_as) -> None:
+    response = api_as(world.casemanager).get(
         "/api/v1/employments", changed_after="2199-12-31T23:59:59+01:00"
     )
     assert response.status_code == 200
     assert response.json()["count"] == 0
 
 
-def test_a_nul_character_in_a_body_text_is_refused(api: Callable[[str], Any]) -> None:
+def test_a_nul_character_in_a_body_text_is_refused(world, api_as) -> None:
     """PostgreSQL cannot store NUL in text (500 there, not on SQLite): refused for every body."""
-    response = api("casemanager.noord").post("/api/v1/privacy/scan-text", {"text": "rug\x00pijn"})
+    response = api_as(world.casemanager).post("/api/v1/privacy/scan-text", {"text": "rug\x00pijn"})
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {
@@ -137,7 +131,7 @@ def test_a_nul_character_in_a_body_text_is_refused(api: Callable[[str], Any]) ->
 @pytest.mark.parametrize(
     "path", [f"/api/v1/{name}" for name in ("employers", "employees", "employments", "cases")]
 )
-def test_a_nul_character_in_a_search_is_refused(api: Callable[[str], Any], path: str) -> None:
-    response = api("casemanager.noord").get(path, search="bak\x00ker")
+def test_a_nul_character_in_a_search_is_refused(world, api_as, path: str) -> None:
+    response = api_as(world.casemanager).get(path, search="bak\x00ker")
     assert response.status_code == 422
     assert [e["code"] for e in response.json()["errors"]] == ["string_nul"]

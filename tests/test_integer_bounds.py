@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from hersteld.absence.models import AbsenceCase
 from hersteld.api.router import api as ninja_api
 from hersteld.core.models import AuditEvent
-from hersteld.organisations.models import Department, Employer
 from hersteld.people.forms import EmployeeEditForm
 from hersteld.people.models import Employee
 from tests.factories import employment_data
@@ -67,13 +64,13 @@ def test_the_route_list_covers_the_known_filters() -> None:
 
 
 def viewer_of(path: str) -> str:
-    """Who may call the operation, so that the input is read at all (else 403 comes first):
+    """The world user who may call the operation, so that the input is read at all (else 403 comes first):
     the medical file is the company doctor's, an access log of one's own the employee's."""
     if "medical-notes" in path:
-        return "bedrijfsarts.noord"
+        return "medic"
     if path.endswith("/me/access-log"):
-        return "werknemer.devries"
-    return "casemanager.noord"
+        return "employee"
+    return "casemanager"
 
 
 def _url(path: str, name: str, where: str, value: str) -> str:
@@ -91,11 +88,11 @@ def _assert_error_shape(response: Any, status: int) -> dict[str, Any]:
 @pytest.mark.parametrize("value", BEYOND_64_BITS)
 @pytest.mark.parametrize(("path", "name", "where"), INTEGER_PARAMETERS)
 def test_an_integer_beyond_64_bits_is_refused_with_422(
-    api: Callable[[str], Any], path: str, name: str, where: str, value: str
+    world, api_as, path: str, name: str, where: str, value: str
 ) -> None:
-    client = api(viewer_of(path)).client
+    client = api_as(getattr(world, viewer_of(path))).client
     if path.startswith("/api/v1/exchange/inbox"):
-        client = Client(HTTP_AUTHORIZATION="Bearer demo-coupling-key-devries")
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {world.active_coupling()}")
     response = client.get("/api" + _url(path.removeprefix("/api"), name, where, value))
     body = _assert_error_shape(response, 422)
     assert [error["field"] for error in body["errors"]] == [name]
@@ -107,11 +104,11 @@ def test_an_integer_beyond_64_bits_is_refused_with_422(
     [p for p in INTEGER_PARAMETERS if p[1].endswith("_id")],
 )
 def test_an_id_below_1_is_refused_with_422(
-    api: Callable[[str], Any], path: str, name: str, where: str, value: str
+    world, api_as, path: str, name: str, where: str, value: str
 ) -> None:
-    client = api(viewer_of(path)).client
+    client = api_as(getattr(world, viewer_of(path))).client
     if path.startswith("/api/v1/exchange/inbox"):
-        client = Client(HTTP_AUTHORIZATION="Bearer demo-coupling-key-devries")
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {world.active_coupling()}")
     response = client.get("/api" + _url(path.removeprefix("/api"), name, where, value))
     _assert_error_shape(response, 422)
 
@@ -119,12 +116,12 @@ def test_an_id_below_1_is_refused_with_422(
 @pytest.mark.parametrize(
     "path", sorted({path for path, name, _where in INTEGER_PARAMETERS if name == "page"})
 )
-def test_a_huge_page_number_answers_an_empty_page(api: Callable[[str], Any], path: str) -> None:
-    client = api(viewer_of(path))
+def test_a_huge_page_number_answers_an_empty_page(world, api_as, path: str) -> None:
+    client = api_as(getattr(world, viewer_of(path)))
     # A list below one object (a case's messages) is asked about an object in scope.
     in_scope = {
-        "case_id": lambda: AbsenceCase.objects.restrict(client.user, "absence.view").first().pk,
-        "employee_id": lambda: Employee.objects.restrict(client.user, "audit.view").first().pk,
+        "case_id": lambda: world.report_sick().pk,
+        "employee_id": lambda: world.own_employee.pk,
     }
     path = re.sub(r"\{(\w+)\}", lambda m: str(in_scope[m.group(1)]()), path)
     response = client.get("/api" + path.removeprefix("/api"), page=HUGE_PAGE)
@@ -134,16 +131,18 @@ def test_a_huge_page_number_answers_an_empty_page(api: Callable[[str], Any], pat
     assert body["count"] >= 0
 
 
-def test_the_largest_id_is_accepted_and_simply_not_found(api: Callable[[str], Any]) -> None:
-    client = api("casemanager.noord")
+def test_the_largest_id_is_accepted_and_simply_not_found(world, api_as) -> None:
+    client = api_as(world.casemanager)
     assert client.get(f"/api/v1/employees/{MAX_ID}").status_code == 404
     response = client.get("/api/v1/employments", employer_id=MAX_ID)
     assert response.status_code == 200
     assert response.json() == {"items": [], "count": 0}
 
 
-def test_a_page_size_above_100_gives_100_items(api: Callable[[str], Any]) -> None:
-    response = api("casemanager.noord").get("/api/v1/employments", page_size=10**6)
+def test_a_page_size_above_100_gives_100_items(world, api_as) -> None:
+    for _ in range(25):  # with the world's two: 27 employments
+        world.hire()
+    response = api_as(world.casemanager).get("/api/v1/employments", page_size=10**6)
     assert response.status_code == 200
     body = response.json()
     assert body["count"] > 25, "more rows than the default page size, or this proves nothing"
@@ -152,8 +151,8 @@ def test_a_page_size_above_100_gives_100_items(api: Callable[[str], Any]) -> Non
 
 # --- portal ------------------------------------------------------------------------------
 
-CASEMANAGER = "casemanager.noord"
-# (list page, filter parameter, id of the demo world that the filter shows rows for)
+CASEMANAGER = "casemanager"
+# (list page, filter parameter): world.busy() gives rows for its employer and department
 PORTAL_FILTERS = [
     ("/cases/?status=all", "employer"),
     ("/cases/?status=all", "department"),
@@ -176,24 +175,23 @@ PORTAL_ADMIN_LISTS = ["/users/", "/couplings/"]
 @pytest.mark.parametrize("value", [*BEYOND_64_BITS, "0", "-1", "abc"])
 @pytest.mark.parametrize(("path", "name"), PORTAL_FILTERS)
 def test_a_portal_filter_naming_no_possible_id_matches_nothing(
-    login: Callable[[str], Client], path: str, name: str, value: str
+    world, sign_in, path: str, name: str, value: str
 ) -> None:
-    client = login(CASEMANAGER)
+    world.busy()
+    client = sign_in(getattr(world, CASEMANAGER))
     unfiltered = client.get(path)
     assert unfiltered.status_code == 200
-    assert unfiltered.context["page"].paginator.count > 0, "the demo must show rows unfiltered"
+    assert unfiltered.context["page"].paginator.count > 0, "the world must show rows unfiltered"
     response = client.get(f"{path}&{name}={value}")
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
 
 
 @pytest.mark.parametrize(("path", "name"), PORTAL_FILTERS)
-def test_a_portal_filter_with_a_real_id_still_filters(
-    login: Callable[[str], Client], path: str, name: str
-) -> None:
-    model = Employer if name == "employer" else Department
-    target = model.objects.get(name="Bakkerij De Vries" if name == "employer" else "Bakkerij")
-    response = login(CASEMANAGER).get(f"{path}&{name}={target.pk}")
+def test_a_portal_filter_with_a_real_id_still_filters(world, sign_in, path: str, name: str) -> None:
+    world.busy()
+    target = world.employer if name == "employer" else world.department
+    response = sign_in(getattr(world, CASEMANAGER)).get(f"{path}&{name}={target.pk}")
     assert response.status_code == 200
     assert response.context["page"].paginator.count > 0
 
@@ -202,13 +200,13 @@ def test_a_portal_filter_with_a_real_id_still_filters(
 @pytest.mark.parametrize(
     ("viewer", "path"),
     [(CASEMANAGER, path) for path in PORTAL_LISTS]
-    + [("admin.noord", path) for path in PORTAL_ADMIN_LISTS],
+    + [("admin", path) for path in PORTAL_ADMIN_LISTS],
 )
 def test_a_portal_page_number_out_of_range_shows_a_page(
-    login: Callable[[str], Client], viewer: str, path: str, page: str
+    world, sign_in, viewer: str, path: str, page: str
 ) -> None:
     separator = "&" if "?" in path else "?"
-    response = login(viewer).get(f"{path}{separator}page={page}")
+    response = sign_in(getattr(world, viewer)).get(f"{path}{separator}page={page}")
     assert response.status_code == 200
     shown = response.context["page"]
     expected = shown.paginator.num_pages if page in (HUGE_PAGE, "99999999999999999999") else None
@@ -220,10 +218,8 @@ def test_a_portal_page_number_out_of_range_shows_a_page(
 @pytest.mark.parametrize(
     "path", ["/cases/{pk}/", "/employees/{pk}/", "/employers/{pk}/", "/proposals/{pk}/"]
 )
-def test_a_portal_object_id_beyond_64_bits_is_not_found(
-    login: Callable[[str], Client], path: str, pk: str
-) -> None:
-    assert login(CASEMANAGER).get(path.format(pk=pk)).status_code == 404
+def test_a_portal_object_id_beyond_64_bits_is_not_found(world, sign_in, path: str, pk: str) -> None:
+    assert sign_in(getattr(world, CASEMANAGER)).get(path.format(pk=pk)).status_code == 404
 
 
 # --- house number -------------------------------------------------------------------------
@@ -231,16 +227,14 @@ def test_a_portal_object_id_beyond_64_bits_is_not_found(
 DUTCH_RANGE = "Een huisnummer is een geheel getal van 1 tot en met 99999."
 
 
-def _employee() -> Employee:
-    return Employee.objects.filter(employer__name="Bakkerij De Vries").order_by("pk").first()
+def _employee(world) -> Employee:
+    return world.own_employee
 
 
 @pytest.mark.parametrize("number", [-1, 0])
-def test_the_api_refuses_a_house_number_below_1_in_dutch(
-    api: Callable[[str], Any], number: int
-) -> None:
-    employee = _employee()
-    client = api("hr.devries")
+def test_the_api_refuses_a_house_number_below_1_in_dutch(world, api_as, number: int) -> None:
+    employee = _employee(world)
+    client = api_as(world.hr)
     before = (employee.house_number, AuditEvent.objects.count())
     response = client.patch(f"/api/v1/employees/{employee.pk}", {"house_number": number})
     body = _assert_error_shape(response, 422)
@@ -255,11 +249,9 @@ def test_the_api_refuses_a_house_number_below_1_in_dutch(
     assert (employee.house_number, AuditEvent.objects.count()) == before
 
 
-def test_the_api_refuses_a_dutch_house_number_above_99999_with_the_rule(
-    api: Callable[[str], Any],
-) -> None:
-    employee = _employee()
-    response = api("hr.devries").patch(
+def test_the_api_refuses_a_dutch_house_number_above_99999_with_the_rule(world, api_as) -> None:
+    employee = _employee(world)
+    response = api_as(world.hr).patch(
         f"/api/v1/employees/{employee.pk}", {"house_number": 100_000, "country": "NL"}
     )
     body = _assert_error_shape(response, 422)
@@ -269,10 +261,8 @@ def test_the_api_refuses_a_dutch_house_number_above_99999_with_the_rule(
 
 
 @pytest.mark.parametrize("number", [-1, 0])
-def test_a_new_employee_with_a_house_number_below_1_is_refused(
-    api: Callable[[str], Any], number: int
-) -> None:
-    department = Department.objects.get(code="BAK")
+def test_a_new_employee_with_a_house_number_below_1_is_refused(world, api_as, number: int) -> None:
+    department = world.department
     body = {
         "department_id": department.pk,
         "personnel_number": "HN-1",
@@ -295,7 +285,7 @@ def test_a_new_employee_with_a_house_number_below_1_is_refused(
             "email": "h.nummer@example.org",
         },
     }
-    response = api("hr.devries").post("/api/v1/employments", body)
+    response = api_as(world.hr).post("/api/v1/employments", body)
     errors = _assert_error_shape(response, 422)["errors"]
     assert [(e["field"], e["code"]) for e in errors] == [
         ("employee.house_number", "greater_than_equal")
@@ -303,20 +293,20 @@ def test_a_new_employee_with_a_house_number_below_1_is_refused(
     assert not Employee.objects.filter(surname="Nummer").exists()
 
 
-def _edit_form(**overrides: Any) -> dict[str, Any]:
+def _edit_form(world, **overrides: Any) -> dict[str, Any]:
     """A valid employee edit form (the factory's person), with some fields changed."""
-    data = employment_data(Department.objects.get(code="BAK"))
+    data = employment_data(world.department)
     return {**{name: data[name] for name in EmployeeEditForm.base_fields}, **overrides}
 
 
 @pytest.mark.parametrize("number", ["-1", "0", "100000", "99999999999999999999"])
 def test_the_portal_form_refuses_a_house_number_out_of_range_in_dutch(
-    login: Callable[[str], Client], number: str
+    world, sign_in, number: str
 ) -> None:
-    employee = _employee()
+    employee = _employee(world)
     before = employee.house_number
-    response = login("hr.devries").post(
-        f"/employees/{employee.pk}/edit/", _edit_form(house_number=number)
+    response = sign_in(world.hr).post(
+        f"/employees/{employee.pk}/edit/", _edit_form(world, house_number=number)
     )
     assert response.status_code == 422
     assert response.context["form"].errors["house_number"] == [DUTCH_RANGE]
@@ -324,10 +314,10 @@ def test_the_portal_form_refuses_a_house_number_out_of_range_in_dutch(
     assert employee.house_number == before
 
 
-def test_the_portal_form_accepts_house_number_1(login: Callable[[str], Client]) -> None:
-    employee = _employee()
-    response = login("hr.devries").post(
-        f"/employees/{employee.pk}/edit/", _edit_form(house_number="1")
+def test_the_portal_form_accepts_house_number_1(world, sign_in) -> None:
+    employee = _employee(world)
+    response = sign_in(world.hr).post(
+        f"/employees/{employee.pk}/edit/", _edit_form(world, house_number="1")
     )
     assert response.status_code == 302
     employee.refresh_from_db()
@@ -338,7 +328,7 @@ def test_the_portal_form_accepts_house_number_1(login: Callable[[str], Client]) 
 
 
 def test_an_unexpected_api_error_answers_json_and_logs_the_traceback(
-    api: Callable[[str], Any], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    world, api_as, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from hersteld.organisations import selectors
 
@@ -347,7 +337,7 @@ def test_an_unexpected_api_error_answers_json_and_logs_the_traceback(
 
     monkeypatch.setattr(selectors, "employers", broken)
     with caplog.at_level(logging.ERROR, logger="hersteld.api"):
-        response = api("casemanager.noord").get("/api/v1/employers")
+        response = api_as(world.casemanager).get("/api/v1/employers")
     body = _assert_error_shape(response, 500)
     assert response["Content-Type"].startswith("application/json")
     assert body == {
@@ -373,11 +363,11 @@ DUTCH_DATE_RANGE = "Een datum ligt in de jaren 1900 tot en met 2199."
     ],
 )
 def test_a_portal_date_beyond_the_calendar_range_is_a_dutch_form_error(
-    login: Callable[[str], Client], free_employment: Callable[..., Any], field: str, data: dict
+    world, sign_in, field: str, data: dict
 ) -> None:
     """The leave's flex window is computed from the delivery date; year 9999 overflowed (500)."""
-    employment = free_employment()
-    response = login("hr.devries").post(f"/cases/add/{employment.pk}/?kind=pregnancy_leave", data)
+    employment = world.hire()
+    response = sign_in(world.hr).post(f"/cases/add/{employment.pk}/?kind=pregnancy_leave", data)
     assert response.status_code == 422
     assert response.context["form"].errors[field] == [DUTCH_DATE_RANGE]
     assert not employment.cases.exists()

@@ -12,20 +12,19 @@ from django.utils import timezone
 
 from hersteld.accounts.models import User
 from hersteld.core.models import AuditEvent
-from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.organisations.models import Arbodienst, Employer
 from hersteld.people import services
 from hersteld.people.models import Employment
 from tests.factories import employment_data
-from tests.support.auth import DEMO_PASSWORD
+from tests.support.world import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Log-in tests type user names: the world's users are named after their role here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("named_world")]
 
 
-def test_a_future_change_of_hours_is_audited_with_its_date(persona) -> None:
-    hr = persona("hr.devries")
-    employment = services.add_employment(
-        actor=hr, data=employment_data(Department.objects.get(code="BAK"))
-    )
+def test_a_future_change_of_hours_is_audited_with_its_date(world) -> None:
+    hr = world.hr
+    employment = services.add_employment(actor=hr, data=employment_data(world.department))
     later = timezone.localdate() + dt.timedelta(days=60)
     services.update_employment(
         actor=hr,
@@ -40,13 +39,13 @@ def test_a_future_change_of_hours_is_audited_with_its_date(persona) -> None:
     assert event.reason == f"valid_from={later.isoformat()}"
 
 
-def test_a_department_manager_adds_an_employment_in_the_portal(login) -> None:
-    client = login("manager.devries.bakkerij")
+def test_a_department_manager_adds_an_employment_in_the_portal(world, sign_in) -> None:
+    client = sign_in(world.manager)
     page = client.get("/employments/add/")
     assert [e.name for e in page.context["form"].fields["employer"].queryset] == [
-        "Bakkerij De Vries"
+        world.employer.name
     ]
-    bakkerij = Department.objects.get(code="BAK")
+    bakkerij = world.department
     data = employment_data(bakkerij, personnel_number="MGR-1")
     data.update(
         department=bakkerij.pk, employer=bakkerij.employer_id, wia_percentage="", no_risk_policy=""
@@ -57,9 +56,9 @@ def test_a_department_manager_adds_an_employment_in_the_portal(login) -> None:
 
 
 @pytest.mark.parametrize(("field", "value"), [("gender", "X"), ("marital_status", "zzz")])
-def test_the_api_refuses_values_outside_the_choices(api, persona, field, value) -> None:
-    employee_id = persona("werknemer.devries").employee_id
-    response = api("hr.devries").patch(f"/api/v1/employees/{employee_id}", {field: value})
+def test_the_api_refuses_values_outside_the_choices(world, api_as, field, value) -> None:
+    employee_id = world.employee.employee_id
+    response = api_as(world.hr).patch(f"/api/v1/employees/{employee_id}", {field: value})
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {
@@ -70,11 +69,9 @@ def test_the_api_refuses_values_outside_the_choices(api, persona, field, value) 
     ]
 
 
-def test_the_api_refuses_unknown_fields(api, persona) -> None:
-    employment = Employment.objects.filter(
-        employee_id=persona("werknemer.devries").employee_id
-    ).first()
-    response = api("hr.devries").patch(
+def test_the_api_refuses_unknown_fields(world, api_as) -> None:
+    employment = Employment.objects.filter(employee_id=world.employee.employee_id).first()
+    response = api_as(world.hr).patch(
         f"/api/v1/employments/{employment.pk}", {"end_date": "2026-01-01"}
     )
     assert response.status_code == 422
@@ -87,12 +84,12 @@ def test_the_api_lock_out_answers_json(client: Client) -> None:
     for _ in range(5):
         client.post(
             "/api/v1/auth/token",
-            {"username": "hr.jansen", "password": "x"},
+            {"username": "other_hr", "password": "x"},
             content_type="application/json",
         )
     response = client.post(
         "/api/v1/auth/token",
-        {"username": "hr.jansen", "password": DEMO_PASSWORD},
+        {"username": "other_hr", "password": PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 429
@@ -100,17 +97,18 @@ def test_the_api_lock_out_answers_json(client: Client) -> None:
     assert "15" in response.json()["detail"]
 
 
-def test_the_api_department_filter_covers_subdepartments(api) -> None:
-    admin = api("casemanager.noord")
-    chauffeurs = Department.objects.get(code="CHF")
+def test_the_api_department_filter_covers_subdepartments(world, api_as) -> None:
+    admin = api_as(world.casemanager)
+    world.busy()  # employments in PROD and PROD-OVEN, WINKEL and RIJDEN
+    chauffeurs = world.department
     body = admin.get("/api/v1/employments", department_id=chauffeurs.pk, page=1).json()
     departments = set(
         Employment.objects.filter(pk__in=[i["id"] for i in body["items"]]).values_list(
             "department__code", flat=True
         )
     )
-    assert departments <= {"CHF", "INT"}
-    assert body["count"] == Employment.objects.filter(department__code__in=["CHF", "INT"]).count()
+    assert departments == {"PROD", "PROD-OVEN"}
+    assert body["count"] == 3  # the employee's (PROD-OVEN) and two hired in PROD by busy()
 
 
 def test_createsuperuser_makes_an_operator() -> None:
@@ -133,9 +131,9 @@ def test_a_user_without_a_role_reaches_nothing_and_gets_no_500() -> None:
     assert not Employment.objects.restrict(user, "people.view").exists()
 
 
-def test_the_operator_chooses_the_arbodienst_of_a_new_employer_and_user(login) -> None:
-    client = login("beheer")
-    zuid = Arbodienst.objects.get(slug="arbo-zuid")
+def test_the_operator_chooses_the_arbodienst_of_a_new_employer_and_user(world, sign_in) -> None:
+    client = sign_in(world.operator)
+    zuid = world.other_tenant
     response = client.post(
         "/employers/add/", {"arbodienst": zuid.pk, "name": "Kliniek Oost", "kvk_number": "22334455"}
     )
@@ -154,13 +152,15 @@ def test_the_operator_chooses_the_arbodienst_of_a_new_employer_and_user(login) -
     assert User.objects.get(username="admin.zuid2").arbodienst == zuid
 
 
-def test_the_admin_form_has_no_arbodienst_choice(login) -> None:
-    page = login("admin.noord").get("/users/add/")
+def test_the_admin_form_has_no_arbodienst_choice(world, sign_in) -> None:
+    page = sign_in(world.admin).get("/users/add/")
     assert "arbodienst" not in page.context["form"].fields
 
 
-def test_the_operator_creates_an_arbodienst_in_django_admin_and_it_is_audited(login) -> None:
-    client = login("beheer")
+def test_the_operator_creates_an_arbodienst_in_django_admin_and_it_is_audited(
+    world, sign_in
+) -> None:
+    client = sign_in(world.operator)
     assert client.get("/django-admin/organisations/arbodienst/").status_code == 200
     # The add form is prefilled with the Poortwachter defaults; a browser posts them back.
     defaults = {
@@ -179,8 +179,8 @@ def test_the_operator_creates_an_arbodienst_in_django_admin_and_it_is_audited(lo
     event = AuditEvent.objects.filter(
         object_type="organisations.arbodienst", object_id=str(tenant.pk)
     ).get()
-    assert event.actor_name == "beheer" and event.arbodienst_id == tenant.pk
+    assert event.actor_name == "operator" and event.arbodienst_id == tenant.pk
 
 
-def test_other_roles_have_no_django_admin(login) -> None:
-    assert login("admin.noord").get("/django-admin/organisations/arbodienst/").status_code == 302
+def test_other_roles_have_no_django_admin(world, sign_in) -> None:
+    assert sign_in(world.admin).get("/django-admin/organisations/arbodienst/").status_code == 302

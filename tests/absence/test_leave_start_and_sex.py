@@ -31,11 +31,9 @@ def leave_for(actor, employment, **data):
     )
 
 
-def test_a_birth_before_the_planned_start_starts_the_leave_the_day_after(
-    persona, free_employment
-) -> None:
-    hr = persona("hr.devries")
-    leave = leave_for(hr, free_employment(gender="V"))
+def test_a_birth_before_the_planned_start_starts_the_leave_the_day_after(world) -> None:
+    hr = world.hr
+    leave = leave_for(hr, world.hire(gender="V"))
     assert leave.leave_end == dt.date(2025, 6, 22)  # 42 + 70 days from 2025-03-03
     born = dt.date(2025, 2, 20)
     leave = services.record_delivery(actor=hr, case_id=leave.pk, actual_delivery=born)
@@ -54,11 +52,9 @@ def test_a_birth_before_the_planned_start_starts_the_leave_the_day_after(
     assert event.changes["leave_end"] == ["2025-06-22", "2025-06-12"]
 
 
-def test_a_corrected_birth_date_after_the_start_gives_the_planned_start_back(
-    persona, free_employment
-) -> None:
-    hr = persona("hr.devries")
-    leave = leave_for(hr, free_employment(gender="V"))
+def test_a_corrected_birth_date_after_the_start_gives_the_planned_start_back(world) -> None:
+    hr = world.hr
+    leave = leave_for(hr, world.hire(gender="V"))
     services.record_delivery(actor=hr, case_id=leave.pk, actual_delivery=dt.date(2025, 2, 20))
     leave = services.record_delivery(
         actor=hr, case_id=leave.pk, actual_delivery=dt.date(2025, 4, 10)
@@ -69,9 +65,9 @@ def test_a_corrected_birth_date_after_the_start_gives_the_planned_start_back(
     assert leave.leave_end == dt.date(2025, 6, 22)
 
 
-def test_a_correction_keeps_the_moved_start(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    leave = leave_for(hr, free_employment(gender="V"))
+def test_a_correction_keeps_the_moved_start(world) -> None:
+    hr = world.hr
+    leave = leave_for(hr, world.hire(gender="V"))
     services.record_delivery(actor=hr, case_id=leave.pk, actual_delivery=dt.date(2025, 2, 20))
     leave.refresh_from_db()
     corrected = services.correct_case(
@@ -83,9 +79,9 @@ def test_a_correction_keeps_the_moved_start(persona, free_employment) -> None:
     assert corrected.leave_end == dt.date(2025, 6, 12)
 
 
-def test_the_moved_start_may_not_overlap_a_sickness_case(persona, free_employment, refused) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment(gender="V")
+def test_the_moved_start_may_not_overlap_a_sickness_case(world, refused) -> None:
+    hr = world.hr
+    employment = world.hire(gender="V")
     sick = services.add_case(
         actor=hr,
         employment_id=employment.pk,
@@ -107,9 +103,9 @@ def test_the_moved_start_may_not_overlap_a_sickness_case(persona, free_employmen
 # --- item 10: pregnancy leave for an employee registered as male ----------------------
 
 
-def test_a_leave_for_a_man_needs_a_confirmation(persona, free_employment, refused) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment(gender="M")
+def test_a_leave_for_a_man_needs_a_confirmation(world, refused) -> None:
+    hr = world.hr
+    employment = world.hire(gender="M")
     errors = refused(lambda: leave_for(hr, employment))
     assert errors == {"confirm_sex_mismatch": ["leave_sex_mismatch"]}
     errors = refused(lambda: leave_for(hr, employment, confirm_sex_mismatch=False))
@@ -122,13 +118,13 @@ def test_a_leave_for_a_man_needs_a_confirmation(persona, free_employment, refuse
     assert "man" in created.reason and created.changes["kind"] == [None, "pregnancy_leave"]
 
 
-def test_a_leave_for_a_woman_needs_no_confirmation(persona, free_employment) -> None:
-    assert leave_for(persona("hr.devries"), free_employment(gender="V")).pk
+def test_a_leave_for_a_woman_needs_no_confirmation(world) -> None:
+    assert leave_for(world.hr, world.hire(gender="V")).pk
 
 
-def test_the_api_answers_422_without_the_confirm_flag(api, free_employment) -> None:
-    hr = api("hr.devries")
-    employment = free_employment(gender="M")
+def test_the_api_answers_422_without_the_confirm_flag(world, api_as) -> None:
+    hr = api_as(world.hr)
+    employment = world.hire(gender="M")
     body = {
         "employment_id": employment.pk,
         "kind": "pregnancy_leave",
@@ -146,9 +142,9 @@ def test_the_api_answers_422_without_the_confirm_flag(api, free_employment) -> N
     assert response.status_code == 201, response.json()
 
 
-def test_the_form_warns_in_dutch_and_asks_to_confirm(login, free_employment) -> None:
-    client = login("hr.devries")
-    employment = free_employment(gender="M")
+def test_the_form_warns_in_dutch_and_asks_to_confirm(world, sign_in) -> None:
+    client = sign_in(world.hr)
+    employment = world.hire(gender="M")
     url = f"/cases/add/{employment.pk}/?kind=pregnancy_leave"
     page = client.get(url).content.decode()
     assert 'id="sex-warning"' in page and "geregistreerd als man" in page
@@ -159,14 +155,14 @@ def test_the_form_warns_in_dutch_and_asks_to_confirm(login, free_employment) -> 
     assert "bevestig" in response.content.decode()
     response = client.post(url, {**body, "confirm_sex_mismatch": "on"})
     assert response.status_code == 302
-    female = free_employment(gender="V")
+    female = world.hire(gender="V")
     page = client.get(f"/cases/add/{female.pk}/?kind=pregnancy_leave").content.decode()
     assert 'id="sex-warning"' not in page and "confirm_sex_mismatch" not in page
 
 
-def test_a_wrong_birth_date_is_refused_with_the_rule(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    leave = leave_for(hr, free_employment(gender="V"))
+def test_a_wrong_birth_date_is_refused_with_the_rule(world) -> None:
+    hr = world.hr
+    leave = leave_for(hr, world.hire(gender="V"))
     with pytest.raises(ValidationError) as info:
         services.record_delivery(actor=hr, case_id=leave.pk, actual_delivery=dt.date(2024, 1, 1))
     assert info.value.error_dict["actual_delivery"][0].code == "delivery_before_pregnancy"

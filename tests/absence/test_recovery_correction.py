@@ -44,9 +44,9 @@ def recover(actor, case, day, percentage, **data):
 
 
 @pytest.fixture
-def recovered(persona, free_employment):
-    hr = persona("hr.devries")
-    case = sick(hr, free_employment(department="BAK"), D1)
+def recovered(world):
+    hr = world.hr
+    case = sick(hr, world.hire(world.department), D1)
     partial = recover(hr, case, PARTIAL, 50)
     full = recover(hr, case, FULL, 100)
     case.refresh_from_db()
@@ -65,9 +65,9 @@ def test_the_setting(recovered) -> None:
     assert analysis_todos(case) == set()  # week 6 was not reached: it lapsed
 
 
-def test_removing_a_full_recovery_reopens_the_case_and_the_plan(persona, recovered) -> None:
+def test_removing_a_full_recovery_reopens_the_case_and_the_plan(world, recovered) -> None:
     case, partial, full = recovered
-    hr = persona("hr.devries")
+    hr = world.hr
     services.remove_recovery(actor=hr, recovery_id=full.pk, reason="Per abuis gemeld.")
     case.refresh_from_db()
     assert case.status == CaseStatus.OPEN and case.end_date is None
@@ -88,22 +88,20 @@ def test_removing_a_full_recovery_reopens_the_case_and_the_plan(persona, recover
     assert Change.objects.filter(object_type="recovery", object_id=full.pk, action="delete")
 
 
-def test_removing_the_only_recovery_gives_the_reported_percentage_back(
-    persona, free_employment
-) -> None:
-    hr = persona("hr.devries")
-    case = sick(hr, free_employment(), D1)
+def test_removing_the_only_recovery_gives_the_reported_percentage_back(world) -> None:
+    hr = world.hr
+    case = sick(hr, world.hire(), D1)
     partial = recover(hr, case, PARTIAL, 40)
     services.remove_recovery(actor=hr, recovery_id=partial.pk, reason="Verkeerde werknemer.")
     case.refresh_from_db()
     assert case.current_sick_percentage == Decimal("100.00") and case.status == CaseStatus.OPEN
 
 
-def test_correcting_the_full_recovery_moves_r_and_chains_a_later_case(persona, recovered) -> None:
+def test_correcting_the_full_recovery_moves_r_and_chains_a_later_case(world, recovered) -> None:
     """docs/rules/samentelling.md: S - R < 28 days chains. S 2025-03-20; R 2025-02-10 (38 days: new D1)
     corrected to 2025-02-24 (24 days): counted together."""
     case, _partial, full = recovered
-    hr = persona("hr.devries")
+    hr = world.hr
     later = sick(hr, case.employment, dt.date(2025, 3, 20))
     assert later.chained_to_id is None
     services.correct_recovery(
@@ -132,10 +130,10 @@ def test_correcting_the_full_recovery_moves_r_and_chains_a_later_case(persona, r
     assert later.chained_to_id is None and later.week_anchor == dt.date(2025, 3, 20)
 
 
-def test_correcting_full_into_partial_reopens_the_case(persona, recovered) -> None:
+def test_correcting_full_into_partial_reopens_the_case(world, recovered) -> None:
     case, _partial, full = recovered
     services.correct_recovery(
-        actor=persona("casemanager.noord"),
+        actor=world.casemanager,
         recovery_id=full.pk,
         data={"percentage": 75, "reason": "Nog niet alle uren."},
     )
@@ -147,9 +145,9 @@ def test_correcting_full_into_partial_reopens_the_case(persona, recovered) -> No
     assert full.hours == full.contract_hours * Decimal("0.75")
 
 
-def test_only_the_latest_recovery_and_with_a_reason(persona, recovered, refused) -> None:
+def test_only_the_latest_recovery_and_with_a_reason(world, recovered, refused) -> None:
     _case, partial, full = recovered
-    hr = persona("hr.devries")
+    hr = world.hr
     errors = refused(
         lambda: services.correct_recovery(
             actor=hr, recovery_id=partial.pk, data={"percentage": 60, "reason": "x"}
@@ -166,28 +164,28 @@ def test_only_the_latest_recovery_and_with_a_reason(persona, recovered, refused)
     assert errors == {"date": ["recovery_before_previous"]}
 
 
-def test_a_removal_that_would_overlap_a_later_case_is_refused(persona, recovered, refused) -> None:
+def test_a_removal_that_would_overlap_a_later_case_is_refused(world, recovered, refused) -> None:
     case, _partial, full = recovered
-    hr = persona("hr.devries")
+    hr = world.hr
     sick(hr, case.employment, dt.date(2025, 3, 20))
     errors = refused(lambda: services.remove_recovery(actor=hr, recovery_id=full.pk, reason="x"))
     assert errors == {"date": ["case_overlaps"]}
 
 
-def test_hersteld_at_is_corrected_and_removed_only_by_the_medic(persona, free_employment) -> None:
-    medic = persona("bedrijfsarts.noord")
-    case = sick(persona("hr.devries"), free_employment(), D1)
+def test_hersteld_at_is_corrected_and_removed_only_by_the_medic(world) -> None:
+    medic = world.medic
+    case = sick(world.hr, world.hire(), D1)
     therapeutic = recover(medic, case, PARTIAL, 30, therapeutic=True)
-    for name in ("hr.devries", "casemanager.noord"):
+    for user in (world.hr, world.casemanager):
         with pytest.raises(PermissionDenied):
-            services.remove_recovery(actor=persona(name), recovery_id=therapeutic.pk, reason="x")
+            services.remove_recovery(actor=user, recovery_id=therapeutic.pk, reason="x")
     services.remove_recovery(actor=medic, recovery_id=therapeutic.pk, reason="Niet gestart.")
     assert not case.recoveries.exists()
 
 
-def test_the_api_corrects_and_removes(api, recovered) -> None:
+def test_the_api_corrects_and_removes(world, api_as, recovered) -> None:
     _case, _partial, full = recovered
-    hr = api("manager.devries.bakkerij")
+    hr = api_as(world.manager)
     response = hr.post(
         f"/api/v1/recoveries/{full.pk}/correct",
         {"date": "2025-02-12", "reason": "Datum verkeerd."},
@@ -198,16 +196,16 @@ def test_the_api_corrects_and_removes(api, recovered) -> None:
     assert response.status_code == 200, response.json()
     assert response.json()["status"] == "open" and response.json()["end_date"] is None
     assert (
-        api("hr.zuidzorg")
+        api_as(world.foreign_hr)
         .post(f"/api/v1/recoveries/{_partial.pk}/remove", {"reason": "x"})
         .status_code
         == 404
     )
 
 
-def test_the_portal_buttons_confirm_and_remove(login, recovered) -> None:
+def test_the_portal_buttons_confirm_and_remove(world, sign_in, recovered) -> None:
     case, partial, full = recovered
-    client = login("hr.devries")
+    client = sign_in(world.hr)
     page = client.get(f"/cases/{case.pk}/?tab=recoveries").content.decode()
     assert f"/recoveries/{full.pk}/correct/" in page and f"/recoveries/{full.pk}/remove/" in page
     assert f"/recoveries/{partial.pk}/correct/" not in page
@@ -225,4 +223,4 @@ def test_the_portal_buttons_confirm_and_remove(login, recovered) -> None:
     case.refresh_from_db()
     assert partial.percentage == Decimal("60.00")
     assert case.current_sick_percentage == Decimal("40.00")
-    assert login("werknemer.devries").get(f"/recoveries/{partial.pk}/remove/").status_code == 404
+    assert sign_in(world.employee).get(f"/recoveries/{partial.pk}/remove/").status_code == 404

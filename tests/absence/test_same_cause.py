@@ -29,10 +29,10 @@ RESUMED = dt.date(2025, 6, 23)  # 42 days of zwangerschapsverlof + 70 days, then
 
 
 @pytest.fixture
-def around_leave(persona, free_employment):
+def around_leave(world):
     """Sick directly up to the leave, and directly after it (continued from the leave)."""
-    hr = persona("hr.devries")
-    employment = free_employment(gender="V", department="BAK")
+    hr = world.hr
+    employment = world.hire(gender="V", department=world.department)
     before = services.add_case(
         actor=hr,
         employment_id=employment.pk,
@@ -71,9 +71,9 @@ def test_unanswered_chains_provisionally_and_is_asked(around_leave) -> None:
     assert [(x.start, x.end) for x in leaves] == [(LEAVE_START, RESUMED)]
 
 
-def test_no_starts_a_new_d1_and_recomputes_the_plan(persona, around_leave) -> None:
+def test_no_starts_a_new_d1_and_recomputes_the_plan(world, around_leave) -> None:
     before, _leave, after = around_leave
-    medic = persona("bedrijfsarts.noord")
+    medic = world.medic
     services.answer_same_cause(actor=medic, case_id=after.pk, answer="no")
     after.refresh_from_db()
     assert after.same_cause == SameCause.NO
@@ -96,9 +96,9 @@ def test_no_starts_a_new_d1_and_recomputes_the_plan(persona, around_leave) -> No
     assert event.changes["same_cause"] == ["", "no"] and event.actor == medic
 
 
-def test_yes_after_no_chains_again(persona, around_leave) -> None:
+def test_yes_after_no_chains_again(world, around_leave) -> None:
     _before, leave, after = around_leave
-    casemanager = persona("casemanager.noord")  # on the advice of the bedrijfsarts
+    casemanager = world.casemanager  # on the advice of the bedrijfsarts
     services.answer_same_cause(actor=casemanager, case_id=after.pk, answer="no")
     services.answer_same_cause(actor=casemanager, case_id=after.pk, answer="yes")
     after.refresh_from_db()
@@ -106,45 +106,47 @@ def test_yes_after_no_chains_again(persona, around_leave) -> None:
     assert after.same_cause_by_name
 
 
-@pytest.mark.parametrize("username", ["hr.devries", "manager.devries.bakkerij"])
+@pytest.mark.parametrize("username", ["hr", "manager"])
 def test_the_employer_neither_answers_nor_sees_the_question(
-    api, login, persona, around_leave, username
+    world, sign_in, api_as, around_leave, username
 ) -> None:
     _before, _leave, after = around_leave
     with pytest.raises(PermissionDenied):
-        services.answer_same_cause(actor=persona(username), case_id=after.pk, answer="no")
-    client = api(username)
+        services.answer_same_cause(actor=getattr(world, username), case_id=after.pk, answer="no")
+    client = api_as(getattr(world, username))
     response = client.post(f"/api/v1/cases/{after.pk}/same-cause", {"same_cause": "no"})
     assert response.status_code == 403
     assert client.get(f"/api/v1/cases/{after.pk}").json()["same_cause"] is None
-    page = login(username).get(f"/cases/{after.pk}/").content.decode()
+    page = sign_in(getattr(world, username)).get(f"/cases/{after.pk}/").content.decode()
     assert 'id="same-cause"' not in page
-    assert login(username).get(f"/cases/{after.pk}/same-cause/").status_code == 403
+    assert (
+        sign_in(getattr(world, username)).get(f"/cases/{after.pk}/same-cause/").status_code == 403
+    )
     after.refresh_from_db()
     assert after.same_cause == SameCause.UNANSWERED and after.chained_to_id is not None
 
 
 def test_staff_see_the_question_and_the_answer_in_the_history(
-    api, login, persona, around_leave
+    world, sign_in, api_as, around_leave
 ) -> None:
     _before, _leave, after = around_leave
-    page = login("casemanager.noord").get(f"/cases/{after.pk}/").content.decode()
+    page = sign_in(world.casemanager).get(f"/cases/{after.pk}/").content.decode()
     assert 'id="same-cause"' in page and f"/cases/{after.pk}/same-cause/" in page
-    response = login("casemanager.noord").post(
+    response = sign_in(world.casemanager).post(
         f"/cases/{after.pk}/same-cause/", {"same_cause": "no"}
     )
     assert response.status_code == 302
-    assert api("casemanager.noord").get(f"/api/v1/cases/{after.pk}").json()["same_cause"] == "no"
-    staff = login("casemanager.noord").get(f"/cases/{after.pk}/?tab=history").content.decode()
-    employer = login("hr.devries").get(f"/cases/{after.pk}/?tab=history").content.decode()
+    assert api_as(world.casemanager).get(f"/api/v1/cases/{after.pk}").json()["same_cause"] == "no"
+    staff = sign_in(world.casemanager).get(f"/cases/{after.pk}/?tab=history").content.decode()
+    employer = sign_in(world.hr).get(f"/cases/{after.pk}/?tab=history").content.decode()
     assert "andere oorzaak" in staff.lower()
     assert "andere oorzaak" not in employer.lower()
 
 
-def test_not_asked_without_sickness_directly_before_the_leave(persona, free_employment) -> None:
+def test_not_asked_without_sickness_directly_before_the_leave(world) -> None:
     """A leave that does not touch sickness on both sides bridges nothing (docs/rules/samentelling.md)."""
-    hr = persona("hr.devries")
-    employment = free_employment(gender="V")
+    hr = world.hr
+    employment = world.hire(gender="V")
     leave = services.add_case(
         actor=hr,
         employment_id=employment.pk,
@@ -154,21 +156,19 @@ def test_not_asked_without_sickness_directly_before_the_leave(persona, free_empl
     _leave, after = services.end_leave(actor=hr, case_id=leave.pk, continue_sick=True)
     assert not services.same_cause_asked(after)
     with pytest.raises(ValidationError) as info:
-        services.answer_same_cause(
-            actor=persona("bedrijfsarts.noord"), case_id=after.pk, answer="no"
-        )
+        services.answer_same_cause(actor=world.medic, case_id=after.pk, answer="no")
     assert info.value.error_dict["__all__"][0].code == "same_cause_not_asked"
     assert chain_input(whole_chain(after))[1] == []
 
 
-def test_the_api_answers_for_the_medic(api, around_leave) -> None:
+def test_the_api_answers_for_the_medic(world, api_as, around_leave) -> None:
     _before, _leave, after = around_leave
-    medic = api("bedrijfsarts.noord")
+    medic = api_as(world.medic)
     response = medic.post(f"/api/v1/cases/{after.pk}/same-cause", {"same_cause": "maybe"})
     assert response.status_code == 422
     response = medic.post(f"/api/v1/cases/{after.pk}/same-cause", {"same_cause": "no"})
     assert response.status_code == 200, response.json()
     assert response.json()["chained_to_id"] is None and response.json()["same_cause"] == "no"
-    assert api("casemanager.zuid").post(
+    assert api_as(world.other_casemanager).post(
         f"/api/v1/cases/{after.pk}/same-cause", {"same_cause": "yes"}
     ).status_code in (403, 404)

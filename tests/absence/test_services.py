@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from hersteld.absence import selectors, services
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseNote, CaseStatus, Recovery
+from hersteld.absence.models import CaseKind, CaseNote, CaseStatus, Recovery
 from hersteld.core.models import AuditEvent
 from hersteld.people.services import end_employment, update_employment
 from tests.support.absence import days_ago, row_counts
@@ -36,9 +36,9 @@ def recover(actor, case, day, percentage=None, **data):
 # --- sick report (P6) ------------------------------------------------------------------
 
 
-def test_hr_reports_sick_with_a_note_and_everything_is_audited(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_hr_reports_sick_with_a_note_and_everything_is_audited(world) -> None:
+    hr = world.hr
+    employment = world.hire()
     case = report(hr, employment, days_ago(2), context="illness", note="Belde vanochtend af.")
     assert case.status == CaseStatus.OPEN
     assert case.sick_percentage == Decimal("100")
@@ -53,35 +53,28 @@ def test_hr_reports_sick_with_a_note_and_everything_is_audited(persona, free_emp
     assert {"absence.absencecase", "absence.casenote"} <= types
 
 
-def test_an_employer_user_may_not_record_an_expected_recovery_date(
-    persona, free_employment
-) -> None:
+def test_an_employer_user_may_not_record_an_expected_recovery_date(world) -> None:
     """P6: no expected-recovery field for employer users; the service refuses it (403)."""
+    employment = world.hire()
     before = row_counts()
     with pytest.raises(PermissionDenied):
-        report(
-            persona("hr.devries"), free_employment(), days_ago(1), expected_recovery=days_ago(-7)
-        )
+        report(world.hr, employment, days_ago(1), expected_recovery=days_ago(-7))
     assert row_counts() == before
 
 
-def test_an_employer_user_records_only_whether_a_safety_net_applies(
-    persona, free_employment
-) -> None:
+def test_an_employer_user_records_only_whether_a_safety_net_applies(world) -> None:
     """docs/rules/vangnet.md: the category is recorded by arbodienst staff only."""
-    hr = persona("hr.devries")
+    hr = world.hr
     with pytest.raises(PermissionDenied):
-        report(hr, free_employment(), days_ago(1), safety_net=True, safety_net_category="pregnancy")
-    case = report(hr, free_employment(), days_ago(1), safety_net=True)
+        report(hr, world.hire(), days_ago(1), safety_net=True, safety_net_category="pregnancy")
+    case = report(hr, world.hire(), days_ago(1), safety_net=True)
     assert case.safety_net and case.safety_net_category == ""
 
 
-def test_compensation_is_refused_naming_the_failed_condition(
-    persona, free_employment, refused
-) -> None:
+def test_compensation_is_refused_naming_the_failed_condition(world, refused) -> None:
     """docs/rules/vangnet.md: compensatieregeling only when every condition holds."""
-    cm = persona("casemanager.noord")
-    employment = free_employment()
+    cm = world.casemanager
+    employment = world.hire()
     errors = refused(
         lambda: report(
             cm, employment, days_ago(1), safety_net=True, safety_net_category="compensation"
@@ -90,9 +83,9 @@ def test_compensation_is_refused_naming_the_failed_condition(
     assert errors["safety_net_category"][0].startswith("compensation_")
 
 
-def test_compensation_is_accepted_when_every_condition_holds(persona, free_employment) -> None:
-    cm = persona("casemanager.noord")
-    employment = free_employment()
+def test_compensation_is_accepted_when_every_condition_holds(world) -> None:
+    cm = world.casemanager
+    employment = world.hire()
     employment.start_date = dt.date(2019, 3, 1)
     employment.save()
     employee = employment.employee
@@ -109,11 +102,9 @@ def test_compensation_is_accepted_when_every_condition_holds(persona, free_emplo
     assert case.safety_net_category == "compensation"
 
 
-def test_no_risk_category_needs_the_policy_on_the_employment(
-    persona, free_employment, refused
-) -> None:
-    cm = persona("casemanager.noord")
-    employment = free_employment()
+def test_no_risk_category_needs_the_policy_on_the_employment(world, refused) -> None:
+    cm = world.casemanager
+    employment = world.hire()
     assert not employment.no_risk_policy
     errors = refused(
         lambda: report(
@@ -127,9 +118,9 @@ def test_no_risk_category_needs_the_policy_on_the_employment(
     assert errors == {"safety_net_category": ["safety_net_category_without_safety_net"]}
 
 
-def test_first_day_is_checked_against_the_employment(persona, free_employment, refused) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_first_day_is_checked_against_the_employment(world, refused) -> None:
+    hr = world.hr
+    employment = world.hire()
     before_start = employment.start_date - dt.timedelta(days=1)
     assert refused(lambda: report(hr, employment, before_start)) == {
         "first_day": ["first_day_before_employment"]
@@ -143,10 +134,10 @@ def test_first_day_is_checked_against_the_employment(persona, free_employment, r
     }
 
 
-def test_overlapping_cases_are_refused(persona, free_employment, refused) -> None:
+def test_overlapping_cases_are_refused(world, refused) -> None:
     """docs/rules/recovery.md: overlapping cases for one employment are refused."""
-    hr = persona("hr.devries")
-    employment = free_employment()
+    hr = world.hr
+    employment = world.hire()
     case = report(hr, employment, days_ago(30))
     assert refused(lambda: report(hr, employment, days_ago(3))) == {"first_day": ["case_overlaps"]}
     recover(hr, case, days_ago(20), 100)
@@ -154,38 +145,34 @@ def test_overlapping_cases_are_refused(persona, free_employment, refused) -> Non
     report(hr, employment, days_ago(20))  # sick again on the day of recovery: no overlap
 
 
-def test_percentage_outside_0_100_is_refused(persona, free_employment, refused) -> None:
-    errors = refused(
-        lambda: report(persona("hr.devries"), free_employment(), days_ago(1), sick_percentage=120)
-    )
+def test_percentage_outside_0_100_is_refused(world, refused) -> None:
+    employment = world.hire()
+    errors = refused(lambda: report(world.hr, employment, days_ago(1), sick_percentage=120))
     assert errors == {"sick_percentage": ["percentage_range"]}
 
 
-def test_a_medical_term_from_an_employer_user_is_refused(persona, free_employment, refused) -> None:
+def test_a_medical_term_from_an_employer_user_is_refused(world, refused) -> None:
     """P8, docs/rules/privacy.md: the employer may never record medical data."""
-    errors = refused(
-        lambda: report(
-            persona("hr.devries"), free_employment(), days_ago(1), note="Hij heeft rugpijn."
-        )
-    )
+    employment = world.hire()
+    errors = refused(lambda: report(world.hr, employment, days_ago(1), note="Hij heeft rugpijn."))
     assert errors == {"note": ["medical_term"]}
 
 
-def test_outsiders_cannot_report_for_another_employer(persona, free_employment) -> None:
+def test_outsiders_cannot_report_for_another_employer(world) -> None:
     with pytest.raises(Http404):
-        report(persona("hr.jansen"), free_employment(), days_ago(1))
+        report(world.other_hr, world.hire(), days_ago(1))
     with pytest.raises(Http404):
-        report(persona("casemanager.zuid"), free_employment(), days_ago(1))
+        report(world.other_casemanager, world.hire(), days_ago(1))
     with pytest.raises(Http404):
-        report(persona("werknemer.devries"), free_employment(), days_ago(1))
+        report(world.employee, world.hire(), days_ago(1))
 
 
 # --- recoveries (P11, docs/rules/recovery.md) ------------------------------------------------------
 
 
-def test_partial_then_full_recovery(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_partial_then_full_recovery(world) -> None:
+    hr = world.hr
+    employment = world.hire()
     case = report(hr, employment, days_ago(40))
     half = recover(hr, case, days_ago(20), 50)
     case.refresh_from_db()
@@ -199,17 +186,17 @@ def test_partial_then_full_recovery(persona, free_employment) -> None:
     assert case.current_sick_percentage == 0
 
 
-def test_hours_give_the_percentage(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_hours_give_the_percentage(world) -> None:
+    hr = world.hr
+    employment = world.hire()
     case = report(hr, employment, days_ago(10))
     recovery = recover(hr, case, days_ago(2), hours=employment.hours_per_week / 4)
     assert recovery.percentage == Decimal("25.00")
 
 
-def test_recovery_dates_and_amounts_are_checked(persona, free_employment, refused) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_recovery_dates_and_amounts_are_checked(world, refused) -> None:
+    hr = world.hr
+    employment = world.hire()
     case = report(hr, employment, days_ago(30))
     assert refused(lambda: recover(hr, case, days_ago(31), 50)) == {
         "date": ["recovery_before_first_day"]
@@ -236,10 +223,10 @@ def test_recovery_dates_and_amounts_are_checked(persona, free_employment, refuse
     }
 
 
-def test_recovery_hours_follow_the_hours_on_that_date(persona, free_employment) -> None:
+def test_recovery_hours_follow_the_hours_on_that_date(world) -> None:
     """docs/rules/recovery.md: contract hours of the employment on the recovery date (effective-dated terms)."""
-    hr = persona("hr.devries")
-    employment = free_employment()
+    hr = world.hr
+    employment = world.hire()
     case = report(hr, employment, days_ago(30))
     update_employment(
         actor=hr,
@@ -253,22 +240,22 @@ def test_recovery_hours_follow_the_hours_on_that_date(persona, free_employment) 
     assert after.contract_hours == Decimal("20") and after.hours == Decimal("10.00")
 
 
-def test_hersteld_at_only_by_the_medic_and_the_case_stays_open(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    case = report(hr, free_employment(), days_ago(30))
-    for name in ("hr.devries", "casemanager.noord"):
+def test_hersteld_at_only_by_the_medic_and_the_case_stays_open(world) -> None:
+    hr = world.hr
+    case = report(hr, world.hire(), days_ago(30))
+    for user in (world.hr, world.casemanager):
         with pytest.raises(PermissionDenied):
-            recover(persona(name), case, days_ago(5), 100, therapeutic=True)
-    recovery = recover(persona("bedrijfsarts.noord"), case, days_ago(5), 100, therapeutic=True)
+            recover(user, case, days_ago(5), 100, therapeutic=True)
+    recovery = recover(world.medic, case, days_ago(5), 100, therapeutic=True)
     case.refresh_from_db()
     assert recovery.therapeutic and case.status == CaseStatus.OPEN
 
 
-def test_recoveries_only_on_open_sickness_cases(persona, free_employment, refused) -> None:
-    hr = persona("hr.devries")
+def test_recoveries_only_on_open_sickness_cases(world, refused) -> None:
+    hr = world.hr
     preventive = services.add_case(
         actor=hr,
-        employment_id=free_employment().pk,
+        employment_id=world.hire().pk,
         kind=CaseKind.PREVENTIVE,
         data={"first_day": days_ago(3), "note": "Gesprek over werkdruk gewenst."},
     )
@@ -281,11 +268,9 @@ def test_recoveries_only_on_open_sickness_cases(persona, free_employment, refuse
 
 
 @pytest.mark.parametrize(("gap", "chained"), [(27, True), (28, False)])
-def test_sick_again_within_four_weeks_is_counted_together(
-    persona, free_employment, gap, chained
-) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_sick_again_within_four_weeks_is_counted_together(world, gap, chained) -> None:
+    hr = world.hr
+    employment = world.hire()
     first = report(hr, employment, days_ago(100))
     recover(hr, first, days_ago(80), 100)  # 20 sick days
     second = report(hr, employment, days_ago(80 - gap))
@@ -299,9 +284,9 @@ def test_sick_again_within_four_weeks_is_counted_together(
         assert second.week_anchor == second.first_day
 
 
-def test_a_withdrawn_case_counts_nowhere(persona, free_employment, refused) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_a_withdrawn_case_counts_nowhere(world, refused) -> None:
+    hr = world.hr
+    employment = world.hire()
     wrong = report(hr, employment, days_ago(10))
     assert refused(lambda: services.withdraw_case(actor=hr, case_id=wrong.pk, reason="")) == {
         "reason": ["reason_required"]
@@ -318,11 +303,9 @@ def test_a_withdrawn_case_counts_nowhere(persona, free_employment, refused) -> N
     assert event is not None and event.reason == "Verkeerde werknemer gekozen."
 
 
-def test_a_case_others_are_chained_to_cannot_be_withdrawn(
-    persona, free_employment, refused
-) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_a_case_others_are_chained_to_cannot_be_withdrawn(world, refused) -> None:
+    hr = world.hr
+    employment = world.hire()
     first = report(hr, employment, days_ago(50))
     recover(hr, first, days_ago(40), 100)
     report(hr, employment, days_ago(30))
@@ -334,9 +317,9 @@ def test_a_case_others_are_chained_to_cannot_be_withdrawn(
 # --- corrections, conversion ----------------------------------------------------------
 
 
-def test_a_correction_needs_a_reason_and_rechains(persona, free_employment, refused) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_a_correction_needs_a_reason_and_rechains(world, refused) -> None:
+    hr = world.hr
+    employment = world.hire()
     first = report(hr, employment, days_ago(100))
     recover(hr, first, days_ago(80), 100)
     second = report(hr, employment, days_ago(40))  # 40 days later: new D1
@@ -357,13 +340,11 @@ def test_a_correction_needs_a_reason_and_rechains(persona, free_employment, refu
     assert event is not None and "first_day" in event.changes and event.reason
 
 
-def test_a_preventive_case_converts_into_sickness_keeping_its_notes(
-    persona, free_employment
-) -> None:
-    hr = persona("hr.devries")
+def test_a_preventive_case_converts_into_sickness_keeping_its_notes(world) -> None:
+    hr = world.hr
     case = services.add_case(
         actor=hr,
-        employment_id=free_employment().pk,
+        employment_id=world.hire().pk,
         kind=CaseKind.PREVENTIVE,
         data={"first_day": days_ago(10), "note": "Gesprek met de bedrijfsarts gewenst."},
     )
@@ -376,11 +357,9 @@ def test_a_preventive_case_converts_into_sickness_keeping_its_notes(
 # --- pregnancy leave (P7, docs/rules/wazo.md) ------------------------------------------------
 
 
-def test_pregnancy_leave_end_is_computed_and_recomputed_and_can_continue_as_sickness(
-    persona, free_employment
-) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment(gender="V")
+def test_pregnancy_leave_end_is_computed_and_recomputed_and_can_continue_as_sickness(world) -> None:
+    hr = world.hr
+    employment = world.hire(gender="V")
     start = days_ago(150)
     expected = start + dt.timedelta(days=41)  # start exactly 6 weeks before the day after E
     leave = services.add_case(
@@ -399,11 +378,9 @@ def test_pregnancy_leave_end_is_computed_and_recomputed_and_can_continue_as_sick
     assert sickness.chained_to_id == leave.pk
 
 
-def test_pregnancy_leave_start_outside_the_window_is_refused(
-    persona, free_employment, refused
-) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment(gender="V")
+def test_pregnancy_leave_start_outside_the_window_is_refused(world, refused) -> None:
+    hr = world.hr
+    employment = world.hire(gender="V")
     expected = days_ago(-60)
     errors = refused(
         lambda: services.add_case(
@@ -416,10 +393,10 @@ def test_pregnancy_leave_start_outside_the_window_is_refused(
     assert errors == {"first_day": ["leave_start_too_early"]}
 
 
-def test_sickness_before_the_leave_is_chained_across_it(persona, free_employment) -> None:
+def test_sickness_before_the_leave_is_chained_across_it(world) -> None:
     """docs/rules/samentelling.md: sickness directly up to and after the leave; leave days shift like gap days."""
-    hr = persona("hr.devries")
-    employment = free_employment(gender="V")
+    hr = world.hr
+    employment = world.hire(gender="V")
     start = days_ago(150)
     sick = report(hr, employment, start - dt.timedelta(days=10))
     recover(hr, sick, start, 100)
@@ -437,11 +414,9 @@ def test_sickness_before_the_leave_is_chained_across_it(persona, free_employment
 # --- ziek uit dienst (docs/rules/privacy.md) -----------------------------------------------------
 
 
-def test_employment_ending_during_an_open_case_keeps_it_open_and_names_the_report(
-    persona, free_employment
-) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_employment_ending_during_an_open_case_keeps_it_open_and_names_the_report(world) -> None:
+    hr = world.hr
+    employment = world.hire()
     case = report(hr, employment, days_ago(60))
     end_employment(actor=hr, employment_id=employment.pk, end_date=days_ago(1))
     case.refresh_from_db()
@@ -453,40 +428,34 @@ def test_employment_ending_during_an_open_case_keeps_it_open_and_names_the_repor
 # --- journal and medical file --------------------------------------------------------
 
 
-def test_the_employee_does_not_see_internal_notes_of_others(persona) -> None:
-    employee = persona("werknemer.devries")
-    case = AbsenceCase.objects.filter(employee=employee.employee).first()
+def test_the_employee_does_not_see_internal_notes_of_others(world) -> None:
+    employee = world.employee
+    case = world.report_sick()
     assert case is not None
-    services.add_note(
-        actor=persona("hr.devries"), case_id=case.pk, text="Intern overleg.", internal=True
-    )
-    services.add_note(actor=persona("hr.devries"), case_id=case.pk, text="Zie je maandag.")
+    services.add_note(actor=world.hr, case_id=case.pk, text="Intern overleg.", internal=True)
+    services.add_note(actor=world.hr, case_id=case.pk, text="Zie je maandag.")
     texts = list(selectors.notes(employee, case).values_list("text", flat=True))
     assert "Zie je maandag." in texts and "Intern overleg." not in texts
-    assert "Intern overleg." in selectors.notes(persona("hr.devries"), case).values_list(
-        "text", flat=True
-    )
+    assert "Intern overleg." in selectors.notes(world.hr, case).values_list("text", flat=True)
 
 
-def test_only_the_medic_writes_and_reads_the_medical_file(persona) -> None:
-    case = AbsenceCase.objects.filter(employee=persona("werknemer.devries").employee).first()
+def test_only_the_medic_writes_and_reads_the_medical_file(world) -> None:
+    case = world.report_sick()
     assert case is not None
-    note = services.add_medical_note(
-        actor=persona("bedrijfsarts.noord"), case_id=case.pk, text="Hernia L5."
-    )
-    for name in ("hr.devries", "casemanager.noord", "admin.noord", "werknemer.devries"):
+    note = services.add_medical_note(actor=world.medic, case_id=case.pk, text="Hernia L5.")
+    for user in (world.hr, world.casemanager, world.admin, world.employee):
         with pytest.raises(Http404):
-            services.add_medical_note(actor=persona(name), case_id=case.pk, text="x")
-        assert not selectors.medical_notes(persona(name), case).exists()
-    assert note in selectors.medical_notes(persona("bedrijfsarts.noord"), case)
+            services.add_medical_note(actor=user, case_id=case.pk, text="x")
+        assert not selectors.medical_notes(user, case).exists()
+    assert note in selectors.medical_notes(world.medic, case)
     event = AuditEvent.objects.get(object_type="absence.medicalnote", object_id=str(note.pk))
     assert event.changes == {}, "medical text never enters the audit trail"
 
 
-def test_the_medic_may_write_medical_terms_only_in_the_medical_file(persona, refused) -> None:
-    case = AbsenceCase.objects.filter(employee=persona("werknemer.devries").employee).first()
+def test_the_medic_may_write_medical_terms_only_in_the_medical_file(world, refused) -> None:
+    case = world.report_sick()
     assert case is not None
-    medic = persona("bedrijfsarts.noord")
+    medic = world.medic
     errors = refused(
         lambda: services.add_note(actor=medic, case_id=case.pk, text="Hernia geopereerd.")
     )
@@ -494,18 +463,18 @@ def test_the_medic_may_write_medical_terms_only_in_the_medical_file(persona, ref
     services.add_medical_note(actor=medic, case_id=case.pk, text="Hernia geopereerd.")
 
 
-def test_recovery_rows_are_audited(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    case = report(hr, free_employment(), days_ago(10))
+def test_recovery_rows_are_audited(world) -> None:
+    hr = world.hr
+    case = report(hr, world.hire(), days_ago(10))
     recovery = recover(hr, case, days_ago(2), 50)
     assert Recovery.objects.filter(pk=recovery.pk).exists()
     assert selectors.history(hr, case).filter(object_type="absence.recovery").exists()
 
 
-def test_sickness_in_the_flex_period_counts_as_leave(persona, free_employment) -> None:
+def test_sickness_in_the_flex_period_counts_as_leave(world) -> None:
     """docs/rules/wazo.md: sick days in the flex period count as leave, so they are not added after the birth."""
-    hr = persona("hr.devries")
-    employment = free_employment(gender="V")
+    hr = world.hr
+    employment = world.hire(gender="V")
     expected = days_ago(60)
     start = expected - dt.timedelta(days=27)  # the latest start: 4 weeks before the day after E
     sick = report(hr, employment, expected - dt.timedelta(days=34))  # sick from 5 weeks before

@@ -21,7 +21,7 @@ from tests.support.absence import days_ago
 
 pytestmark = pytest.mark.django_db
 
-EMPLOYER_SIDE = ("hr.devries", "manager.devries.bakkerij")  # whole employer; one department
+EMPLOYER_SIDE = ("hr", "manager")  # whole employer; one department
 STORED: dict[str, Any] = {
     "safety_net_category": "compensation",
     "came_from_long_ww": True,
@@ -47,15 +47,15 @@ VALUES: dict[str, list[Any]] = {
 
 
 @pytest.fixture
-def staff_case(persona, free_employment) -> AbsenceCase:
+def staff_case(world) -> AbsenceCase:
     """A vangnet case in department BAK with every staff-only field recorded by staff."""
-    employment = free_employment(department="BAK")
+    employment = world.hire(world.department)
     employment.start_date = dt.date(2019, 6, 1)
     employment.save()
     employment.employee.birth_date = dt.date(1960, 1, 1)
     employment.employee.save()
     case = services.add_case(
-        actor=persona("casemanager.noord"),
+        actor=world.casemanager,
         employment_id=employment.pk,
         kind=CaseKind.SICKNESS,
         data={
@@ -78,8 +78,10 @@ def stored(case: AbsenceCase) -> dict[str, Any]:
 
 @pytest.mark.parametrize("username", EMPLOYER_SIDE)
 @pytest.mark.parametrize("field", list(VALUES))
-def test_correct_answers_the_same_refusal_for_every_value(api, staff_case, username, field) -> None:
-    client = api(username)
+def test_correct_answers_the_same_refusal_for_every_value(
+    world, api_as, staff_case, username, field
+) -> None:
+    client = api_as(getattr(world, username))
     url = f"/api/v1/cases/{staff_case.pk}/correct"
     events = AuditEvent.objects.count()
     answers = set()
@@ -96,11 +98,9 @@ def test_correct_answers_the_same_refusal_for_every_value(api, staff_case, usern
 
 @pytest.mark.parametrize("username", EMPLOYER_SIDE)
 @pytest.mark.parametrize("field", list(VALUES))
-def test_create_answers_the_same_refusal_for_every_value(
-    api, free_employment, username, field
-) -> None:
-    client = api(username)
-    employment = free_employment(department="BAK")
+def test_create_answers_the_same_refusal_for_every_value(api_as, world, username, field) -> None:
+    client = api_as(getattr(world, username))
+    employment = world.hire(world.department)
     cases = AbsenceCase.objects.count()
     answers = set()
     for value in VALUES[field]:
@@ -122,9 +122,7 @@ def test_create_answers_the_same_refusal_for_every_value(
 
 
 @pytest.mark.parametrize("username", EMPLOYER_SIDE)
-def test_the_service_refuses_every_staff_field_on_a_leave_too(
-    persona, staff_case, username
-) -> None:
+def test_the_service_refuses_every_staff_field_on_a_leave_too(world, staff_case, username) -> None:
     """Before the fields of the kind are picked: the same refusal whatever the kind."""
     from django.core.exceptions import PermissionDenied
 
@@ -132,7 +130,7 @@ def test_the_service_refuses_every_staff_field_on_a_leave_too(
         for value in values:
             with pytest.raises(PermissionDenied):
                 services.correct_case(
-                    actor=persona(username),
+                    actor=getattr(world, username),
                     case_id=staff_case.pk,
                     data={"reason": "probeer", field: value},
                 )
@@ -141,10 +139,10 @@ def test_the_service_refuses_every_staff_field_on_a_leave_too(
 
 @pytest.mark.parametrize("username", EMPLOYER_SIDE)
 def test_the_portal_form_ignores_staff_fields_whatever_their_value(
-    login, staff_case, username
+    world, sign_in, staff_case, username
 ) -> None:
     """The fields are not on the employer's form; a posted value changes nothing."""
-    client = login(username)
+    client = sign_in(getattr(world, username))
     url = f"/cases/{staff_case.pk}/correct/"
     answers = set()
     for field, values in VALUES.items():
@@ -168,15 +166,12 @@ def test_the_portal_form_ignores_staff_fields_whatever_their_value(
     assert stored(staff_case) == STORED
 
 
-def test_the_coupling_actor_cannot_set_a_staff_field(persona, free_employment) -> None:
+def test_the_coupling_actor_cannot_set_a_staff_field(world) -> None:
     """The coupling acts as an employer user: the services refuse what the inbox might pass."""
     from hersteld.exchange.apply import coupling_actor
-    from hersteld.exchange.models import Coupling
 
-    coupling = Coupling.objects.filter(employer__name="Bakkerij De Vries").first()
-    assert coupling is not None
-    actor = coupling_actor(coupling)
-    employment = free_employment()
+    actor = coupling_actor(world.coupling())
+    employment = world.hire()
     for field, values in VALUES.items():
         for value in values:
             with pytest.raises(Exception) as info:

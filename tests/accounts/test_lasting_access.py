@@ -10,17 +10,18 @@ from django.test import Client
 from hersteld.accounts import services
 from hersteld.accounts.models import ApiToken, PortalSession, User
 from hersteld.core.models import AuditEvent
-from tests.support.auth import DEMO_PASSWORD
+from tests.support.world import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# These tests type user names: the world's users are named after their role here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("named_world")]
 
 FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 NEW_PASSWORD = "een-heel-nieuw-wachtwoord-2026"
 
 
-def signed_in(username: str = "hr.devries", agent: str = FIREFOX) -> Client:
+def signed_in(username: str = "hr", agent: str = FIREFOX) -> Client:
     client = Client(HTTP_USER_AGENT=agent, REMOTE_ADDR="192.0.2.7")
-    response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302
     return client
 
@@ -39,13 +40,13 @@ def token_works(client: Client) -> bool:
 
 
 @pytest.fixture
-def hr(persona) -> User:
-    return persona("hr.devries")
+def hr(world) -> User:
+    return world.hr
 
 
 @pytest.fixture
-def admin(persona) -> User:
-    return persona("admin.noord")
+def admin(world) -> User:
+    return world.admin
 
 
 def test_a_log_in_is_listed_with_browser_address_and_times(hr) -> None:
@@ -109,9 +110,9 @@ def test_a_user_ends_one_of_his_other_sessions(hr) -> None:
     assert not Session.objects.filter(session_key=phone_row.session_key).exists()
 
 
-def test_a_user_cannot_end_someone_elses_session(hr, persona) -> None:
-    signed_in("hr.jansen")
-    other = PortalSession.objects.get(user=persona("hr.jansen"))
+def test_a_user_cannot_end_someone_elses_session(world, hr) -> None:
+    signed_in("other_hr")
+    other = PortalSession.objects.get(user=world.other_hr)
     client = signed_in()
     assert client.post(f"/profile/sessions/{other.pk}/end/").status_code == 404
     assert PortalSession.objects.filter(pk=other.pk).exists()
@@ -124,11 +125,11 @@ def test_end_all_other_sessions_keeps_the_current_one(hr) -> None:
     assert not still_in(first) and not still_in(second)
 
 
-def test_the_user_page_lists_tokens_and_sessions_and_revokes(login, hr) -> None:
+def test_the_user_page_lists_tokens_and_sessions_and_revokes(world, sign_in, hr) -> None:
     signed_in()
     api = bearer(hr)
     token = ApiToken.objects.get(user=hr)
-    admin_client = login("admin.noord")
+    admin_client = sign_in(world.admin)
     page = admin_client.get(f"/users/{hr.pk}/").content.decode()
     assert f"{token.prefix}…" in page and "192.0.2.7" in page
     admin_client.post(f"/users/{hr.pk}/tokens/{token.pk}/revoke/")
@@ -137,26 +138,26 @@ def test_the_user_page_lists_tokens_and_sessions_and_revokes(login, hr) -> None:
     assert not PortalSession.objects.filter(user=hr).exists()
 
 
-def test_revoke_all_tokens_from_the_user_page(login, hr) -> None:
+def test_revoke_all_tokens_from_the_user_page(world, sign_in, hr) -> None:
     first, second = bearer(hr), bearer(hr)
-    login("admin.noord").post(f"/users/{hr.pk}/tokens/revoke-all/")
+    sign_in(world.admin).post(f"/users/{hr.pk}/tokens/revoke-all/")
     assert not token_works(first) and not token_works(second)
 
 
-def test_another_tenants_admin_gets_404(login, hr) -> None:
+def test_another_tenants_admin_gets_404(world, sign_in, hr) -> None:
     bearer(hr)
     token = ApiToken.objects.get(user=hr)
-    other = login("admin.zuid")
+    other = sign_in(world.other_admin)
     assert other.post(f"/users/{hr.pk}/tokens/{token.pk}/revoke/").status_code == 404
     assert other.post(f"/users/{hr.pk}/sessions/end-all/").status_code == 404
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
 
 
-def test_an_employer_user_cannot_revoke_others_tokens(login, persona) -> None:
-    jansen = persona("hr.jansen")
+def test_an_employer_user_cannot_revoke_others_tokens(world, sign_in) -> None:
+    jansen = world.other_hr
     bearer(jansen)
     token = ApiToken.objects.get(user=jansen)
-    response = login("hr.devries").post(f"/users/{jansen.pk}/tokens/{token.pk}/revoke/")
+    response = sign_in(world.hr).post(f"/users/{jansen.pk}/tokens/{token.pk}/revoke/")
     # Without accounts.manage anywhere, a route about one user answers as if he did not exist.
     assert response.status_code == 404
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None

@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from hersteld.accounts import services
 from hersteld.core.models import AuditEvent
-from tests.support.auth import DEMO_PASSWORD
+from tests.support.world import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Log-in tests type user names: the world's users are named after their role here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("named_world")]
 
 START = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -43,7 +44,7 @@ def clock(monkeypatch, settings) -> Clock:
     return fake
 
 
-def log_in(username: str, password: str = DEMO_PASSWORD, ip: str = "198.51.100.1") -> int:
+def log_in(username: str, password: str = PASSWORD, ip: str = "198.51.100.1") -> int:
     client = Client(REMOTE_ADDR=ip)
     return client.post("/accounts/login/", {"username": username, "password": password}).status_code
 
@@ -51,63 +52,63 @@ def log_in(username: str, password: str = DEMO_PASSWORD, ip: str = "198.51.100.1
 def test_trying_during_a_lock_does_not_extend_it(clock) -> None:
     for minute in range(5):  # failures at 09:00 .. 09:04: locked until 09:19
         clock.at(minute)
-        log_in("hr.jansen", "fout")
+        log_in("other_hr", "fout")
     for minute in (5, 10, 15, 18.9):  # tries during the lock, with the right password too
         clock.at(minute)
-        assert log_in("hr.jansen", "fout") == 429
-        assert log_in("hr.jansen") == 429
+        assert log_in("other_hr", "fout") == 429
+        assert log_in("other_hr") == 429
     clock.at(19.1)
-    assert log_in("hr.jansen") == 302
+    assert log_in("other_hr") == 302
 
 
 def test_the_lock_is_per_user_name_not_for_the_office(clock) -> None:
     for _ in range(5):
-        log_in("hr.jansen", "fout")
-    assert log_in("hr.jansen") == 429
-    assert log_in("hr.devries") == 302  # same office address, other user name
+        log_in("other_hr", "fout")
+    assert log_in("other_hr") == 429
+    assert log_in("hr") == 302  # same office address, other user name
 
 
 def test_the_user_name_is_counted_however_it_is_spelled(clock) -> None:
-    for name in ("hr.jansen", "HR.Jansen", " hr.jansen", "Hr.jansen", "hr.JANSEN"):
+    for name in ("other_hr", "OTHER_HR", " other_hr", "Other_hr", "other_HR"):
         log_in(name, "fout")
-    assert log_in("hr.jansen") == 429
+    assert log_in("other_hr") == 429
 
 
 def test_many_failures_from_one_address_lock_that_address(clock, settings) -> None:
     settings.LOCKOUT_IP_TRIES = 8
     for number in range(8):  # eight different guessed names: no single name reaches 5
         log_in(f"gok{number}", "fout", ip="203.0.113.9")
-    assert log_in("hr.devries", ip="203.0.113.9") == 429
-    assert log_in("hr.devries", ip="198.51.100.1") == 302
+    assert log_in("hr", ip="203.0.113.9") == 429
+    assert log_in("hr", ip="198.51.100.1") == 302
 
 
-def test_an_admin_lifts_the_lock_of_a_user_in_his_tenant(clock, login, persona) -> None:
-    jansen = persona("hr.jansen")
+def test_an_admin_lifts_the_lock_of_a_user_in_his_tenant(world, sign_in, clock) -> None:
+    jansen = world.other_hr
     for _ in range(5):
-        log_in("hr.jansen", "fout")
-    page = login("admin.noord").get(f"/users/{jansen.pk}/").content.decode()
+        log_in("other_hr", "fout")
+    page = sign_in(world.admin).get(f"/users/{jansen.pk}/").content.decode()
     assert "/unlock/" in page
-    assert login("admin.zuid").post(f"/users/{jansen.pk}/unlock/").status_code == 404
-    assert log_in("hr.jansen") == 429
-    assert login("admin.noord").post(f"/users/{jansen.pk}/unlock/").status_code == 302
-    assert log_in("hr.jansen") == 302
+    assert sign_in(world.other_admin).post(f"/users/{jansen.pk}/unlock/").status_code == 404
+    assert log_in("other_hr") == 429
+    assert sign_in(world.admin).post(f"/users/{jansen.pk}/unlock/").status_code == 302
+    assert log_in("other_hr") == 302
     assert AuditEvent.objects.filter(
         object_type="accounts.user", object_id=jansen.pk, changes__lockout=["locked", None]
     ).exists()
 
 
-def test_the_operator_lifts_any_lock(clock, persona) -> None:
+def test_the_operator_lifts_any_lock(world, clock) -> None:
     for _ in range(5):
-        log_in("hr.zuidzorg", "fout")
-    services.lift_lockout(actor=persona("beheer"), user_id=persona("hr.zuidzorg").pk)
-    assert log_in("hr.zuidzorg") == 302
+        log_in("foreign_hr", "fout")
+    services.lift_lockout(actor=world.operator, user_id=world.foreign_hr.pk)
+    assert log_in("foreign_hr") == 302
 
 
 def test_the_api_token_route_shares_the_lock(clock) -> None:
     client = Client()
-    body = {"username": "hr.jansen", "password": "fout"}
+    body = {"username": "other_hr", "password": "fout"}
     for _ in range(5):
         client.post("/api/v1/auth/token", body, content_type="application/json")
-    body["password"] = DEMO_PASSWORD
+    body["password"] = PASSWORD
     response = client.post("/api/v1/auth/token", body, content_type="application/json")
     assert response.status_code == 429

@@ -6,44 +6,37 @@ own audited action behind a confirmation page that shows the old and the new sco
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.core.exceptions import ValidationError
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.accounts import services
-from hersteld.accounts.models import User
 from hersteld.core.models import AuditEvent
-from hersteld.organisations.models import Department, Employer
+from hersteld.organisations.models import Department
 
 pytestmark = pytest.mark.django_db
 
-MANAGER = "manager.devries.bakkerij"
+MANAGER = "manager"
 
 
 def codes(exc: ValidationError) -> dict[str, list[str]]:
     return {field: [e.code for e in errors] for field, errors in exc.error_dict.items()}
 
 
-def bakkerij() -> Department:
-    return Department.objects.get(code="BAK", employer__name="Bakkerij De Vries")
-
-
-def test_an_edit_without_scope_fields_keeps_the_department(persona: Any) -> None:
-    admin = persona("admin.noord")
-    manager = persona(MANAGER)
+def test_an_edit_without_scope_fields_keeps_the_department(world) -> None:
+    admin = world.admin
+    manager = getattr(world, MANAGER)
     services.update_user(actor=admin, user_id=manager.pk, data={"email": "h.smit@devries.example"})
     manager.refresh_from_db()
     assert manager.email == "h.smit@devries.example"
-    assert manager.department == bakkerij()
-    assert manager.employer.name == "Bakkerij De Vries"
+    assert manager.department == world.department
+    assert manager.employer == world.employer
     assert manager.role == "employer_user"
 
 
-def test_an_edit_that_carries_an_emptied_department_is_refused(persona: Any) -> None:
-    admin = persona("admin.noord")
-    manager = persona(MANAGER)
+def test_an_edit_that_carries_an_emptied_department_is_refused(world) -> None:
+    admin = world.admin
+    manager = getattr(world, MANAGER)
     with pytest.raises(ValidationError) as info:
         services.update_user(
             actor=admin,
@@ -52,24 +45,27 @@ def test_an_edit_that_carries_an_emptied_department_is_refused(persona: Any) -> 
         )
     assert codes(info.value) == {"department": ["scope_change_separate"]}
     manager.refresh_from_db()
-    assert manager.department == bakkerij() and manager.email != "x@example.org"
+    assert manager.department == world.department and manager.email != "x@example.org"
 
 
-def test_the_department_manager_still_sees_only_his_department_after_an_edit(
-    persona: Any,
-) -> None:
+def test_the_department_manager_still_sees_only_his_department_after_an_edit(world) -> None:
     services.update_user(
-        actor=persona("admin.noord"), user_id=persona(MANAGER).pk, data={"last_name": "Smid"}
+        actor=world.admin, user_id=getattr(world, MANAGER).pk, data={"last_name": "Smid"}
     )
-    manager = persona(MANAGER)
+    manager = getattr(world, MANAGER)
+    world.busy()
+    world.report_sick(world.colleague_employment)  # in the sibling department: not his
     seen = AbsenceCase.objects.restrict(manager, "absence.view")
     assert seen.exists()
-    assert set(seen.values_list("employment__department__code", flat=True)) <= {"BAK"}
+    assert set(seen.values_list("employment__department__code", flat=True)) <= {
+        "PROD",
+        "PROD-OVEN",
+    }
 
 
-def test_a_scope_change_is_its_own_audited_action_with_a_reason(persona: Any) -> None:
-    admin = persona("admin.noord")
-    manager = persona(MANAGER)
+def test_a_scope_change_is_its_own_audited_action_with_a_reason(world) -> None:
+    admin = world.admin
+    manager = getattr(world, MANAGER)
     employer = manager.employer
     services.change_scope(
         actor=admin,
@@ -91,20 +87,20 @@ def test_a_scope_change_is_its_own_audited_action_with_a_reason(persona: Any) ->
     assert event.changes["department"][1] is None
 
 
-def test_a_scope_change_needs_a_reason(persona: Any) -> None:
-    manager = persona(MANAGER)
+def test_a_scope_change_needs_a_reason(world) -> None:
+    manager = getattr(world, MANAGER)
     with pytest.raises(ValidationError) as info:
         services.change_scope(
-            actor=persona("admin.noord"),
+            actor=world.admin,
             user_id=manager.pk,
             data={"role": "employer_user", "employer": manager.employer, "reason": " "},
         )
     assert codes(info.value) == {"reason": ["required"]}
-    assert persona(MANAGER).department == bakkerij()
+    assert getattr(world, MANAGER).department == world.department
 
 
-def test_an_admin_cannot_change_his_own_scope(persona: Any) -> None:
-    admin = persona("admin.noord")
+def test_an_admin_cannot_change_his_own_scope(world) -> None:
+    admin = world.admin
     with pytest.raises(ValidationError) as info:
         services.change_scope(
             actor=admin,
@@ -114,11 +110,9 @@ def test_an_admin_cannot_change_his_own_scope(persona: Any) -> None:
     assert "scope_own" in codes(info.value)["role"]
 
 
-def test_the_edit_page_has_no_scope_fields_and_keeps_the_department(
-    login: Any, persona: Any
-) -> None:
-    client = login("admin.noord")
-    manager = persona(MANAGER)
+def test_the_edit_page_has_no_scope_fields_and_keeps_the_department(world, sign_in) -> None:
+    client = sign_in(world.admin)
+    manager = getattr(world, MANAGER)
     page = client.get(f"/users/{manager.pk}/")
     form = page.context["form"]
     assert set(form.fields) == {"username", "first_name", "last_name", "email"}
@@ -130,14 +124,12 @@ def test_the_edit_page_has_no_scope_fields_and_keeps_the_department(
     assert response.status_code == 302
     manager.refresh_from_db()
     assert manager.email == "henk@devries.example"
-    assert (manager.role, manager.department) == ("employer_user", bakkerij())
+    assert (manager.role, manager.department) == ("employer_user", world.department)
 
 
-def test_the_scope_page_asks_to_confirm_before_it_changes_anything(
-    login: Any, persona: Any
-) -> None:
-    client = login("admin.noord")
-    manager = persona(MANAGER)
+def test_the_scope_page_asks_to_confirm_before_it_changes_anything(world, sign_in) -> None:
+    client = sign_in(world.admin)
+    manager = getattr(world, MANAGER)
     choice = {
         "role": "employer_user",
         "employer": manager.employer_id,
@@ -147,16 +139,16 @@ def test_the_scope_page_asks_to_confirm_before_it_changes_anything(
     first = client.post(f"/users/{manager.pk}/scope/", choice)
     assert first.status_code == 200 and first.context["confirming"]
     body = first.content.decode()
-    assert "BAK Bakkerij" in body and 'name="confirm"' in body
-    assert persona(MANAGER).department == bakkerij()
+    assert "PROD Afdeling PROD" in body and 'name="confirm"' in body
+    assert getattr(world, MANAGER).department == world.department
     second = client.post(f"/users/{manager.pk}/scope/", {**choice, "confirm": "1"})
     assert second.status_code == 302
-    assert persona(MANAGER).department is None
+    assert getattr(world, MANAGER).department is None
 
 
-def test_the_scope_page_refuses_a_department_of_another_employer(login: Any, persona: Any) -> None:
-    client = login("admin.noord")
-    manager = persona(MANAGER)
+def test_the_scope_page_refuses_a_department_of_another_employer(world, sign_in) -> None:
+    client = sign_in(world.admin)
+    manager = getattr(world, MANAGER)
     other = Department.objects.exclude(employer=manager.employer).filter(
         employer__arbodienst=manager.arbodienst
     )[0]
@@ -172,24 +164,22 @@ def test_the_scope_page_refuses_a_department_of_another_employer(login: Any, per
     )
     assert response.status_code == 422
     assert "department" in response.context["form"].errors
-    assert persona(MANAGER).department == bakkerij()
+    assert getattr(world, MANAGER).department == world.department
 
 
-def test_an_arbodienst_admin_is_not_offered_the_operator_role(login: Any) -> None:
-    form = login("admin.noord").get("/users/add/").context["form"]
+def test_an_arbodienst_admin_is_not_offered_the_operator_role(world, sign_in) -> None:
+    form = sign_in(world.admin).get("/users/add/").context["form"]
     offered = {value for value, _label in form.fields["role"].choices}
     assert "operator" not in offered
     assert {"arbodienst_admin", "casemanager", "medic", "employer_user", "employee"} <= offered
 
 
-def test_an_operator_is_offered_every_role(login: Any) -> None:
-    operator = User.objects.filter(role="operator", is_active=True).first()
-    assert operator is not None
-    form = login(operator.username).get("/users/add/").context["form"]
+def test_an_operator_is_offered_every_role(world, sign_in) -> None:
+    form = sign_in(world.operator).get("/users/add/").context["form"]
     assert "operator" in {value for value, _label in form.fields["role"].choices}
 
 
-def test_department_options_name_their_employer(login: Any) -> None:
-    body = login("admin.noord").get("/users/add/").content.decode()
-    devries = Employer.objects.get(name="Bakkerij De Vries")
-    assert f'value="{bakkerij().pk}" data-employer="{devries.pk}"' in body
+def test_department_options_name_their_employer(world, sign_in) -> None:
+    body = sign_in(world.admin).get("/users/add/").content.decode()
+    devries = world.employer
+    assert f'value="{world.department.pk}" data-employer="{devries.pk}"' in body

@@ -16,17 +16,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hersteld.accounts import services
 from hersteld.accounts.models import ApiToken, User
-from tests.support.auth import DEMO_PASSWORD, DEMO_TOTP_SECRET, totp_now
+from tests.support.auth import DEMO_TOTP_SECRET, totp_now
+from tests.support.world import PASSWORD
 
-pytestmark = pytest.mark.django_db
+# Log-in tests type user names: the world's users are named after their role here.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("named_world")]
 
-MEDIC = "bedrijfsarts.noord"
+MEDIC = "medic"
 OTP_PAGE = "/accounts/otp/"
 
 
 def password_only(username: str = MEDIC) -> Client:
     client = Client()
-    response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+    response = client.post("/accounts/login/", {"username": username, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"].startswith(OTP_PAGE)
     return client
 
@@ -98,10 +100,10 @@ def test_no_token_from_the_portal_after_a_password_only_log_in() -> None:
 
 def test_the_token_route_wants_the_code_of_the_confirmed_device(client: Client) -> None:
     device = attacker_device()
-    body = {"username": MEDIC, "password": DEMO_PASSWORD, "otp": code_of(device)}
+    body = {"username": MEDIC, "password": PASSWORD, "otp": code_of(device)}
     refused = client.post("/api/v1/auth/token", body, content_type="application/json")
     assert refused.status_code == 422
-    without = {"username": MEDIC, "password": DEMO_PASSWORD}
+    without = {"username": MEDIC, "password": PASSWORD}
     assert (
         client.post("/api/v1/auth/token", without, content_type="application/json").status_code
         == 422
@@ -136,7 +138,7 @@ def test_with_the_old_code_a_new_device_replaces_the_old_one() -> None:
 
 
 def test_after_an_admin_reset_the_user_enrols_again() -> None:
-    admin = User.objects.get(username="admin.noord")
+    admin = User.objects.get(username="admin")
     medic = User.objects.get(username=MEDIC)
     services.reset_mfa(actor=admin, user_id=medic.pk)
     client = password_only()
@@ -162,7 +164,7 @@ def test_api_docs_wait_for_the_second_factor() -> None:
     assert client.get("/api/openapi.json").status_code == 200
 
 
-def test_schema_with_a_token(api) -> None:
-    assert api("hr.devries").get("/api/openapi.json").status_code == 200
+def test_schema_with_a_token(world, api_as) -> None:
+    assert api_as(world.hr).get("/api/openapi.json").status_code == 200
     bad = Client(HTTP_AUTHORIZATION="Bearer hst_nothing")
     assert bad.get("/api/openapi.json").status_code == 401

@@ -9,8 +9,7 @@ from django.http import Http404
 from hersteld.accounts import services
 from hersteld.accounts.models import User, UserGrant
 from hersteld.core.models import AuditEvent
-from hersteld.organisations.models import Department, Employer
-from hersteld.people.models import Employee, Employment
+from hersteld.people.models import Employment
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "een-lang-wachtwoord-2026"
@@ -20,9 +19,9 @@ def codes(exc: ValidationError) -> dict[str, list[str]]:
     return {field: [e.code for e in errors] for field, errors in exc.error_dict.items()}
 
 
-def test_an_admin_creates_an_employer_user_in_the_own_tenant(persona) -> None:
-    admin = persona("admin.noord")
-    jansen = Employer.objects.get(name="Transport Jansen")
+def test_an_admin_creates_an_employer_user_in_the_own_tenant(world) -> None:
+    admin = world.admin
+    jansen = world.other_employer
     user = services.create_user(
         actor=admin,
         data={
@@ -41,44 +40,44 @@ def test_an_admin_creates_an_employer_user_in_the_own_tenant(persona) -> None:
     )
 
 
-def test_an_admin_cannot_place_a_user_at_another_tenants_employer(persona) -> None:
+def test_an_admin_cannot_place_a_user_at_another_tenants_employer(world) -> None:
     with pytest.raises(ValidationError) as info:
         services.create_user(
-            actor=persona("admin.noord"),
+            actor=world.admin,
             data={
                 "username": "x",
                 "role": "employer_user",
                 "password": PASSWORD,
-                "employer": Employer.objects.get(name="Zorggroep Zuid"),
+                "employer": world.foreign_employer,
             },
         )
     assert codes(info.value)["employer"] == ["employer_other_tenant"]
 
 
-def test_an_admin_cannot_create_operators(persona) -> None:
+def test_an_admin_cannot_create_operators(world) -> None:
     with pytest.raises(ValidationError) as info:
         services.create_user(
-            actor=persona("admin.noord"),
+            actor=world.admin,
             data={"username": "root2", "role": "operator", "password": PASSWORD},
         )
     assert codes(info.value)["role"] == ["role_not_allowed"]
 
 
-def test_weak_passwords_and_taken_names_are_refused(persona) -> None:
+def test_weak_passwords_and_taken_names_are_refused(world) -> None:
     with pytest.raises(ValidationError) as info:
         services.create_user(
-            actor=persona("admin.noord"),
-            data={"username": "HR.DEVRIES", "role": "casemanager", "password": "kort"},
+            actor=world.admin,
+            data={"username": world.hr.username.upper(), "role": "casemanager", "password": "kort"},
         )
     problems = codes(info.value)
     assert problems["username"] == ["username_taken"]
     assert "password_too_short" in problems["password"]
 
 
-def test_an_employee_user_is_linked_to_his_own_record(persona) -> None:
-    employee = Employee.objects.filter(employer__name="Transport Jansen").first()
+def test_an_employee_user_is_linked_to_his_own_record(world) -> None:
+    employee = world.hire(world.other_department).employee
     user = services.create_user(
-        actor=persona("admin.noord"),
+        actor=world.admin,
         data={
             "username": "werknemer.jansen",
             "role": "employee",
@@ -91,34 +90,33 @@ def test_an_employee_user_is_linked_to_his_own_record(persona) -> None:
     assert set(visible.values_list("employee_id", flat=True)) == {employee.pk}
 
 
-def test_users_of_another_tenant_are_not_found(persona) -> None:
-    zuid_user = User.objects.get(username="hr.zuidzorg")
+def test_users_of_another_tenant_are_not_found(world) -> None:
+    zuid_user = world.foreign_hr
     with pytest.raises(Http404):
-        services.update_user(
-            actor=persona("admin.noord"), user_id=zuid_user.pk, data={"is_active": False}
-        )
+        services.update_user(actor=world.admin, user_id=zuid_user.pk, data={"is_active": False})
 
 
-def test_a_grant_widens_the_scope_of_one_user(persona) -> None:
-    admin = persona("admin.noord")
-    hr = persona("hr.devries")
-    jansen = Employer.objects.get(name="Transport Jansen")
+def test_a_grant_widens_the_scope_of_one_user(world) -> None:
+    admin = world.admin
+    hr = world.hr
+    jansen = world.other_employer
+    world.hire(world.other_department)
     assert not Employment.objects.restrict(hr, "people.view").filter(employer=jansen).exists()
     services.add_grant(actor=admin, user_id=hr.pk, permission="people.view", employer=jansen)
-    hr = persona("hr.devries")
+    hr = world.hr
     assert Employment.objects.restrict(hr, "people.view").filter(employer=jansen).exists()
     assert not Employment.objects.restrict(hr, "people.change").filter(employer=jansen).exists()
     event = AuditEvent.objects.filter(action="grant").latest("id")
-    assert event.changes == {"grant": [None, "people.view @ Transport Jansen"]}
+    assert event.changes == {"grant": [None, f"people.view @ {jansen.name}"]}
 
 
-def test_a_department_grant_reaches_the_subtree_only(persona) -> None:
-    admin = persona("admin.noord")
-    hr = persona("hr.jansen")
-    chauffeurs = Department.objects.get(code="CHF")
+def test_a_department_grant_reaches_the_subtree_only(world) -> None:
+    admin = world.admin
+    hr = world.other_hr
+    chauffeurs = world.department
     grant = services.add_grant(
         actor=admin,
-        user_id=persona("casemanager.noord").pk,
+        user_id=world.casemanager.pk,
         permission="people.view",
         department=chauffeurs,
     )
@@ -126,9 +124,9 @@ def test_a_department_grant_reaches_the_subtree_only(persona) -> None:
     assert hr  # the employer user keeps the own employer scope
 
 
-def test_employer_users_never_get_medical_or_safety_net_rights(persona) -> None:
-    admin = persona("admin.noord")
-    hr = persona("hr.devries")
+def test_employer_users_never_get_medical_or_safety_net_rights(world) -> None:
+    admin = world.admin
+    hr = world.hr
     for permission in ("medical.view", "absence.view_safety_net", "accounts.manage"):
         with pytest.raises(ValidationError) as info:
             services.add_grant(
@@ -138,60 +136,54 @@ def test_employer_users_never_get_medical_or_safety_net_rights(persona) -> None:
     assert not UserGrant.objects.filter(user=hr).exists()
 
 
-def test_employer_users_get_grants_only_for_an_employer_or_department(persona) -> None:
+def test_employer_users_get_grants_only_for_an_employer_or_department(world) -> None:
     with pytest.raises(ValidationError) as info:
-        services.add_grant(
-            actor=persona("admin.noord"), user_id=persona("hr.devries").pk, permission="people.view"
-        )
+        services.add_grant(actor=world.admin, user_id=world.hr.pk, permission="people.view")
     assert codes(info.value)["employer"] == ["grant_scope_required"]
 
 
-def test_revoking_a_grant_removes_the_scope_and_is_audited(persona) -> None:
-    admin = persona("admin.noord")
-    hr = persona("hr.devries")
-    jansen = Employer.objects.get(name="Transport Jansen")
+def test_revoking_a_grant_removes_the_scope_and_is_audited(world) -> None:
+    admin = world.admin
+    hr = world.hr
+    jansen = world.other_employer
     grant = services.add_grant(
         actor=admin, user_id=hr.pk, permission="people.view", employer=jansen
     )
     services.revoke_grant(actor=admin, grant_id=grant.pk)
-    assert (
-        not Employment.objects.restrict(persona("hr.devries"), "people.view")
-        .filter(employer=jansen)
-        .exists()
-    )
+    assert not Employment.objects.restrict(world.hr, "people.view").filter(employer=jansen).exists()
     assert AuditEvent.objects.filter(action="revoke").exists()
 
 
-def test_only_admins_manage_users(persona) -> None:
+def test_only_admins_manage_users(world) -> None:
     with pytest.raises(Http404):
         services.update_user(
-            actor=persona("casemanager.noord"),
-            user_id=persona("hr.devries").pk,
+            actor=world.casemanager,
+            user_id=world.hr.pk,
             data={"is_active": False},
         )
 
 
-def test_a_blocked_user_reaches_nothing(persona) -> None:
-    admin = persona("admin.noord")
-    services.update_user(actor=admin, user_id=persona("hr.devries").pk, data={"is_active": False})
-    assert not Employment.objects.restrict(persona("hr.devries"), "people.view").exists()
+def test_a_blocked_user_reaches_nothing(world) -> None:
+    admin = world.admin
+    services.update_user(actor=admin, user_id=world.hr.pk, data={"is_active": False})
+    assert not Employment.objects.restrict(world.hr, "people.view").exists()
 
 
-def test_admins_cannot_block_themselves(persona) -> None:
-    admin = persona("admin.noord")
+def test_admins_cannot_block_themselves(world) -> None:
+    admin = world.admin
     with pytest.raises(ValidationError):
         services.update_user(actor=admin, user_id=admin.pk, data={"is_active": False})
 
 
-def test_user_management_pages(login, persona) -> None:
-    client = login("admin.noord")
+def test_user_management_pages(world, sign_in) -> None:
+    client = sign_in(world.admin)
     assert client.get("/users/").status_code == 200
     response = client.post(
         "/users/add/",
         {
             "username": "nieuw.hr",
             "role": "employer_user",
-            "employer": Employer.objects.get(name="Transport Jansen").pk,
+            "employer": world.other_employer.pk,
             "password": PASSWORD,
         },
     )
@@ -202,24 +194,26 @@ def test_user_management_pages(login, persona) -> None:
     )
     assert response.status_code == 302
     assert UserGrant.objects.filter(user=new).count() == 1
-    zuid_user = User.objects.get(username="hr.zuidzorg")
+    zuid_user = world.foreign_hr
     assert client.get(f"/users/{zuid_user.pk}/").status_code == 404
-    assert login("hr.devries").get("/users/").status_code == 403
+    assert sign_in(world.hr).get("/users/").status_code == 403
 
 
-def test_an_admin_sets_a_new_password_and_resets_mfa(login, persona) -> None:
+def test_an_admin_sets_a_new_password_and_resets_mfa(world, sign_in) -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    client = login("admin.noord")
-    target = persona("casemanager.noord")
+    client = sign_in(world.admin)
+    target = world.casemanager
+    zuid = world.other_casemanager
+    for staff in (target, zuid):  # staff have an authenticator
+        TOTPDevice.objects.create(user=staff, name="Authenticator", confirmed=True)
     weak = client.post(f"/users/{target.pk}/password/", {"password": "kort"})
     assert weak.status_code == 302
-    assert not persona("casemanager.noord").check_password("kort")
+    assert not world.casemanager.check_password("kort")
     client.post(f"/users/{target.pk}/password/", {"password": PASSWORD})
-    assert persona("casemanager.noord").check_password(PASSWORD)
+    assert world.casemanager.check_password(PASSWORD)
     client.post(f"/users/{target.pk}/mfa-reset/")
     assert not TOTPDevice.objects.filter(user=target).exists()
     assert AuditEvent.objects.filter(action="mfa", object_id=str(target.pk)).exists()
-    zuid = User.objects.get(username="casemanager.zuid")
     assert client.post(f"/users/{zuid.pk}/mfa-reset/").status_code == 404
     assert TOTPDevice.objects.filter(user=zuid).exists()

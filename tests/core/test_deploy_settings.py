@@ -87,8 +87,8 @@ def test_demo_and_debug_run_on_plain_http_without_a_key(mode, tmp_path) -> None:
     }
 
 
-def test_every_page_carries_a_strict_content_security_policy(login) -> None:
-    client = login("casemanager.noord")
+def test_every_page_carries_a_strict_content_security_policy(world, sign_in) -> None:
+    client = sign_in(world.casemanager)
     for path in ("/accounts/login/", "/", "/api/docs"):
         policy = client.get(path)["Content-Security-Policy"]
         directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
@@ -114,9 +114,9 @@ def test_no_template_has_inline_script_style_or_event_handlers() -> None:
     assert offending == []
 
 
-def test_a_refusal_is_one_warning_line_without_traceback(login, caplog) -> None:
+def test_a_refusal_is_one_warning_line_without_traceback(world, sign_in, caplog) -> None:
     """Issue 11 item 21."""
-    client = login("hr.devries")
+    client = sign_in(world.hr)
     with caplog.at_level("WARNING", logger="django.request"):
         response = client.get("/users/")
     assert response.status_code == 403

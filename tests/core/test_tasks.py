@@ -26,10 +26,10 @@ def test_without_a_broker_tasks_run_in_process() -> None:
 
 
 def test_password_reset_sends_a_mail_without_personal_details(
-    client, django_capture_on_commit_callbacks
+    world, client, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/accounts/password-reset/", {"email": "hr.devries@example.org"})
+        response = client.post("/accounts/password-reset/", {"email": world.hr.email})
     assert response.status_code == 302
     if settings.CELERY_BROKER_URL:
         return  # delivered by a worker; the eager path is checked on SQLite

@@ -24,7 +24,13 @@ def hersteld_models_with_text() -> list[type[models.Model]]:
     ]
 
 
-def test_every_saved_text_longer_than_its_column_is_a_rule_violation() -> None:
+def test_every_saved_text_longer_than_its_column_is_a_rule_violation(world) -> None:
+    from hersteld.absence.services import add_medical_note, add_note
+
+    case = world.busy()[0]
+    add_note(actor=world.hr, case_id=case.pk, text="Overleg gepland.")
+    add_medical_note(actor=world.medic, case_id=case.pk, text="Spreekuur gehad.")
+    world.coupling()
     checked = []
     for model in hersteld_models_with_text():
         row = model._default_manager.first()
@@ -39,7 +45,7 @@ def test_every_saved_text_longer_than_its_column_is_a_rule_violation() -> None:
         error = refused.value.error_dict[field.name][0]
         assert (error.code, error.params) == ("too_long", {"limit": field.max_length})
         checked.append(model._meta.label)
-    # The demo has rows of most models: employers, employees, cases, couplings, users, ...
+    # The world has rows of most models: employers, employees, cases, couplings, users, ...
     assert len(checked) >= 10, checked
 
 
@@ -51,11 +57,11 @@ def test_every_saved_text_longer_than_its_column_is_a_rule_violation() -> None:
         ("/api/v1/employers/{employer}", "name", 200),
     ],
 )
-def test_the_api_refuses_an_overlong_text_with_422(api, persona, path, field, limit) -> None:
-    employee = persona("werknemer.devries").employee
+def test_the_api_refuses_an_overlong_text_with_422(world, api_as, path, field, limit) -> None:
+    employee = world.employee.employee
     url = path.format(employee=employee.pk, employer=employee.employer_id)
-    user = "admin.noord" if "employers" in path else "hr.devries"
-    response = api(user).patch(url, {field: "x" * (limit + 1)})
+    user = "admin" if "employers" in path else "hr"
+    response = api_as(getattr(world, user)).patch(url, {field: "x" * (limit + 1)})
     assert response.status_code == 422
     assert response.json()["errors"] == [
         {"field": field, "code": "too_long", "message": f"Maximaal {limit} tekens."}

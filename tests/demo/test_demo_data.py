@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.accounts.models import User
+from hersteld.core.models import AuditEvent
 from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange.models import Coupling, CouplingStatus
 from hersteld.exchange.services import hash_key
@@ -69,3 +70,8 @@ def test_it_refuses_outside_demo_or_debug_mode(settings) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError, match="demo or debug mode"):
         call_command("demo_data", stdout=io.StringIO())
+
+
+def test_every_demo_write_left_an_audit_row_with_its_actor() -> None:
+    assert AuditEvent.objects.filter(actor_name="").count() == 0
+    assert AuditEvent.objects.filter(object_type="people.employment", action="create").count() >= 60

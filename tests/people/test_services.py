@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def bakkerij() -> Department:
-    return Department.objects.get(employer__name="Bakkerij De Vries", code="BAK")
+def bakkerij(world) -> Department:
+    return world.department
 
 
 def codes(exc: ValidationError) -> dict[str, list[str]]:
@@ -37,8 +37,8 @@ def refused(actor: Any, data: dict[str, Any]) -> dict[str, list[str]]:
     return codes(info.value)
 
 
-def test_hr_adds_an_employment_with_history_and_audit(persona, bakkerij) -> None:
-    hr = persona("hr.devries")
+def test_hr_adds_an_employment_with_history_and_audit(world, bakkerij) -> None:
+    hr = world.hr
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     assert employment.employee.postcode == "1234 AB"
     assert employment.employee.phone == "+31612345678"
@@ -51,7 +51,7 @@ def test_hr_adds_an_employment_with_history_and_audit(persona, bakkerij) -> None
         ("people.employment", "create"),
     ]
     assert events[1].changes["personnel_number"] == [None, "T-0001"]
-    assert events[1].actor_name == "hr.devries"
+    assert events[1].actor_name == world.hr.username
 
 
 @pytest.mark.parametrize(
@@ -75,15 +75,15 @@ def test_hr_adds_an_employment_with_history_and_audit(persona, bakkerij) -> None
         "contract_type",
     ],
 )
-def test_each_required_field_of_p3_is_required(persona, bakkerij, field) -> None:
-    problems = refused(persona("hr.devries"), employment_data(bakkerij, **{field: None}))
+def test_each_required_field_of_p3_is_required(world, bakkerij, field) -> None:
+    problems = refused(world.hr, employment_data(bakkerij, **{field: None}))
     assert "required" in problems[field]
 
 
-def test_department_is_required(persona, bakkerij) -> None:
+def test_department_is_required(world, bakkerij) -> None:
     data = employment_data(bakkerij)
     data["department"] = None
-    assert "required" in refused(persona("hr.devries"), data)["department"]
+    assert "required" in refused(world.hr, data)["department"]
 
 
 @pytest.mark.parametrize(
@@ -100,49 +100,41 @@ def test_department_is_required(persona, bakkerij) -> None:
         ("birth_date", dt.date(2015, 1, 1), "too_young_at_start"),
     ],
 )
-def test_invalid_values_are_refused_with_the_rule(persona, bakkerij, field, value, code) -> None:
-    problems = refused(persona("hr.devries"), employment_data(bakkerij, **{field: value}))
+def test_invalid_values_are_refused_with_the_rule(world, bakkerij, field, value, code) -> None:
+    problems = refused(world.hr, employment_data(bakkerij, **{field: value}))
     assert problems[field] == [code]
 
 
-def test_all_problems_are_reported_at_once(persona, bakkerij) -> None:
-    problems = refused(
-        persona("hr.devries"), employment_data(bakkerij, postcode="x", phone="1", bsn="1")
-    )
+def test_all_problems_are_reported_at_once(world, bakkerij) -> None:
+    problems = refused(world.hr, employment_data(bakkerij, postcode="x", phone="1", bsn="1"))
     assert set(problems) == {"postcode", "phone", "bsn"}
 
 
-def test_the_personnel_number_is_unique_per_employer_with_a_clear_message(
-    persona, bakkerij
-) -> None:
-    hr = persona("hr.devries")
+def test_the_personnel_number_is_unique_per_employer_with_a_clear_message(world, bakkerij) -> None:
+    hr = world.hr
     taken = Employment.objects.filter(employer=bakkerij.employer).first().personnel_number
     with pytest.raises(ValidationError) as info:
         services.add_employment(actor=hr, data=employment_data(bakkerij, personnel_number=taken))
     assert codes(info.value)["personnel_number"] == ["personnel_number_taken"]
 
 
-def test_the_same_personnel_number_is_fine_at_another_employer(persona) -> None:
-    jansen_department = Department.objects.get(employer__name="Transport Jansen", code="PLN")
-    devries_number = (
-        Employment.objects.filter(employer__name="Bakkerij De Vries").first().personnel_number
-    )
+def test_the_same_personnel_number_is_fine_at_another_employer(world) -> None:
+    jansen_department = world.other_department
+    devries_number = world.own_employment.personnel_number
     employment = services.add_employment(
-        actor=persona("hr.jansen"),
+        actor=world.other_hr,
         data=employment_data(jansen_department, personnel_number=devries_number),
     )
     assert employment.personnel_number == devries_number
 
 
-def test_no_end_date_at_creation(persona, bakkerij) -> None:
-    problems = refused(
-        persona("hr.devries"), employment_data(bakkerij, end_date=dt.date(2025, 1, 1))
-    )
+def test_no_end_date_at_creation(world, bakkerij) -> None:
+    problems = refused(world.hr, employment_data(bakkerij, end_date=dt.date(2025, 1, 1)))
     assert problems["end_date"] == ["no_end_at_creation"]
 
 
-def test_insurance_only_with_the_no_riskpolis(persona, bakkerij) -> None:
-    hr = persona("hr.devries")
+def test_insurance_only_with_the_no_riskpolis(world, bakkerij) -> None:
+    hr = world.hr
     assert refused(hr, employment_data(bakkerij, no_risk_policy=True))["insurance"] == [
         "insurance_required"
     ]
@@ -155,29 +147,27 @@ def test_insurance_only_with_the_no_riskpolis(persona, bakkerij) -> None:
     assert employment.no_risk_policy
 
 
-def test_a_bsn_is_optional_but_unique_per_employer(persona, bakkerij) -> None:
-    hr = persona("hr.devries")
+def test_a_bsn_is_optional_but_unique_per_employer(world, bakkerij) -> None:
+    hr = world.hr
     services.add_employment(actor=hr, data=employment_data(bakkerij, bsn="111222333"))
     problems = refused(hr, employment_data(bakkerij, bsn="111222333", personnel_number="T-0002"))
     assert problems["bsn"] == ["bsn_taken"]
 
 
-def test_a_department_outside_the_scope_is_not_usable(persona) -> None:
-    winkel = Department.objects.get(employer__name="Bakkerij De Vries", code="WNK")
-    problems = refused(persona("manager.devries.bakkerij"), employment_data(winkel))
+def test_a_department_outside_the_scope_is_not_usable(world) -> None:
+    winkel = world.sibling_department
+    problems = refused(world.manager, employment_data(winkel))
     assert problems["department"] == ["not_allowed"]
 
 
-def test_another_employers_department_is_not_usable(persona) -> None:
-    jansen = Department.objects.get(employer__name="Transport Jansen", code="PLN")
-    problems = refused(persona("hr.devries"), employment_data(jansen))
+def test_another_employers_department_is_not_usable(world) -> None:
+    jansen = world.other_department
+    problems = refused(world.hr, employment_data(jansen))
     assert problems["department"] == ["not_allowed"]
 
 
-def test_reporting_out_of_service_needs_an_end_date_on_or_after_the_start(
-    persona, bakkerij
-) -> None:
-    hr = persona("hr.devries")
+def test_reporting_out_of_service_needs_an_end_date_on_or_after_the_start(world, bakkerij) -> None:
+    hr = world.hr
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     with pytest.raises(ValidationError) as info:
         services.end_employment(
@@ -199,8 +189,8 @@ def test_reporting_out_of_service_needs_an_end_date_on_or_after_the_start(
     assert codes(again.value)["end_date"] == ["already_ended"]
 
 
-def test_a_change_of_hours_is_effective_dated(persona, bakkerij) -> None:
-    hr = persona("hr.devries")
+def test_a_change_of_hours_is_effective_dated(world, bakkerij) -> None:
+    hr = world.hr
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     services.update_employment(
         actor=hr,
@@ -219,8 +209,8 @@ def test_a_change_of_hours_is_effective_dated(persona, bakkerij) -> None:
     assert event.changes == {"hours_per_week": ["32.00", "24.00"]}
 
 
-def test_an_older_change_goes_into_history_without_touching_newer_terms(persona, bakkerij) -> None:
-    hr = persona("hr.devries")
+def test_an_older_change_goes_into_history_without_touching_newer_terms(world, bakkerij) -> None:
+    hr = world.hr
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     services.update_employment(
         actor=hr,
@@ -239,8 +229,8 @@ def test_an_older_change_goes_into_history_without_touching_newer_terms(persona,
     assert selectors.terms_on(employment, dt.date(2024, 7, 1)).hours_per_week == Decimal("28")
 
 
-def test_an_update_that_changes_nothing_leaves_no_audit_row(persona, bakkerij) -> None:
-    hr = persona("hr.devries")
+def test_an_update_that_changes_nothing_leaves_no_audit_row(world, bakkerij) -> None:
+    hr = world.hr
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     count = AuditEvent.objects.count()
     services.update_employee(
@@ -249,8 +239,8 @@ def test_an_update_that_changes_nothing_leaves_no_audit_row(persona, bakkerij) -
     assert AuditEvent.objects.count() == count
 
 
-def test_employee_update_records_before_and_after(persona, bakkerij) -> None:
-    hr = persona("hr.devries")
+def test_employee_update_records_before_and_after(world, bakkerij) -> None:
+    hr = world.hr
     employment = services.add_employment(actor=hr, data=employment_data(bakkerij))
     services.update_employee(
         actor=hr,
@@ -261,19 +251,19 @@ def test_employee_update_records_before_and_after(persona, bakkerij) -> None:
     assert event.changes == {"city": ["Utrecht", "Amersfoort"], "postcode": ["1234 AB", "3811 AB"]}
 
 
-def test_outsiders_cannot_change_an_employee(persona, bakkerij) -> None:
-    employment = services.add_employment(
-        actor=persona("hr.devries"), data=employment_data(bakkerij)
-    )
-    for outsider in ("hr.jansen", "hr.zuidzorg", "casemanager.zuid"):
+def test_outsiders_cannot_change_an_employee(world, bakkerij) -> None:
+    employment = services.add_employment(actor=world.hr, data=employment_data(bakkerij))
+    for outsider in (world.other_hr, world.foreign_hr, world.other_casemanager):
         with pytest.raises(Http404):
             services.update_employee(
-                actor=persona(outsider), employee_id=employment.employee_id, data={"city": "Elders"}
+                actor=outsider,
+                employee_id=employment.employee_id,
+                data={"city": "Elders"},
             )
 
 
-def test_the_employee_himself_cannot_change_his_employment(persona) -> None:
-    employee_user = persona("werknemer.devries")
+def test_the_employee_himself_cannot_change_his_employment(world) -> None:
+    employee_user = world.employee
     employment = Employment.objects.filter(employee=employee_user.employee).first()
     with pytest.raises(Http404):
         services.end_employment(

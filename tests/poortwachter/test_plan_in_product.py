@@ -37,10 +37,10 @@ def due(case, code, number=1):
     return todo.due
 
 
-def test_a_sick_report_gets_every_milestone_as_a_to_do(persona, free_employment) -> None:
+def test_a_sick_report_gets_every_milestone_as_a_to_do(world) -> None:
     """docs/rules/poortwachter.md: one open period: end of week n = D1 + 7n - 1."""
     d1 = days_ago(10)
-    case = sick(persona("hr.devries"), free_employment(), d1)
+    case = sick(world.hr, world.hire(), d1)
     assert due(case, "PROBLEEMANALYSE") == d1 + dt.timedelta(days=41)
     assert due(case, "PLAN_VAN_AANPAK") == d1 + dt.timedelta(days=55)
     assert due(case, "EINDE_WACHTTIJD") == d1 + dt.timedelta(days=727)
@@ -50,37 +50,37 @@ def test_a_sick_report_gets_every_milestone_as_a_to_do(persona, free_employment)
     assert codes >= {"MELDING_42_WEKEN", "EERSTEJAARSEVALUATIE", "WIA_AANVRAAG", "EVALUATIE"}
 
 
-def test_an_early_probleemanalyse_moves_the_plan_van_aanpak(persona, free_employment) -> None:
+def test_an_early_probleemanalyse_moves_the_plan_van_aanpak(world) -> None:
     """docs/rules/poortwachter.md: plan van aanpak within 14 days after the probleemanalyse was made."""
     d1 = days_ago(30)
-    case = sick(persona("hr.devries"), free_employment(), d1)
+    case = sick(world.hr, world.hire(), d1)
     analysis = Todo.objects.get(case=case, code="PROBLEEMANALYSE")
     services.mark_done(
-        actor=persona("casemanager.noord"), todo_id=analysis.pk, done_on=d1 + dt.timedelta(days=20)
+        actor=world.casemanager, todo_id=analysis.pk, done_on=d1 + dt.timedelta(days=20)
     )
     assert due(case, "PLAN_VAN_AANPAK") == d1 + dt.timedelta(days=34)
 
 
-def test_only_the_arbodienst_records_the_company_doctors_steps(persona, free_employment) -> None:
-    case = sick(persona("hr.devries"), free_employment(), days_ago(30))
+def test_only_the_arbodienst_records_the_company_doctors_steps(world) -> None:
+    case = sick(world.hr, world.hire(), days_ago(30))
     analysis = Todo.objects.get(case=case, code="PROBLEEMANALYSE")
     with pytest.raises(PermissionDenied):
-        services.mark_done(actor=persona("hr.devries"), todo_id=analysis.pk, done_on=days_ago(1))
+        services.mark_done(actor=world.hr, todo_id=analysis.pk, done_on=days_ago(1))
     plan = Todo.objects.get(case=case, code="PLAN_VAN_AANPAK")
-    services.mark_done(actor=persona("hr.devries"), todo_id=plan.pk, done_on=days_ago(1))
+    services.mark_done(actor=world.hr, todo_id=plan.pk, done_on=days_ago(1))
     with pytest.raises(ValidationError):
-        services.mark_done(actor=persona("hr.devries"), todo_id=plan.pk, done_on=days_ago(-1))
+        services.mark_done(actor=world.hr, todo_id=plan.pk, done_on=days_ago(-1))
 
 
-def test_a_relapse_within_four_weeks_moves_deadlines_by_the_gap(persona, free_employment) -> None:
+def test_a_relapse_within_four_weeks_moves_deadlines_by_the_gap(world) -> None:
     """docs/rules/samentelling.md: gap days shift every deadline after them; done stays done."""
-    hr = persona("hr.devries")
-    employment = free_employment()
+    hr = world.hr
+    employment = world.hire()
     d1 = days_ago(100)
     first = sick(hr, employment, d1)
     analysis = Todo.objects.get(case=first, code="PROBLEEMANALYSE")
     services.mark_done(
-        actor=persona("casemanager.noord"), todo_id=analysis.pk, done_on=d1 + dt.timedelta(days=30)
+        actor=world.casemanager, todo_id=analysis.pk, done_on=d1 + dt.timedelta(days=30)
     )
     absence.add_recovery(
         actor=hr, case_id=first.pk, data={"date": d1 + dt.timedelta(days=50), "percentage": 100}
@@ -98,9 +98,9 @@ def test_a_relapse_within_four_weeks_moves_deadlines_by_the_gap(persona, free_em
     )
 
 
-def test_a_gap_of_28_days_starts_a_new_plan(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_a_gap_of_28_days_starts_a_new_plan(world) -> None:
+    hr = world.hr
+    employment = world.hire()
     d1 = days_ago(100)
     first = sick(hr, employment, d1)
     absence.add_recovery(
@@ -112,61 +112,58 @@ def test_a_gap_of_28_days_starts_a_new_plan(persona, free_employment) -> None:
     assert Todo.objects.filter(case=first).exists()
 
 
-def test_a_wage_sanction_extends_the_waiting_period(persona, free_employment) -> None:
+def test_a_wage_sanction_extends_the_waiting_period(world) -> None:
     """docs/rules/poortwachter.md: a loonsanctie moves EINDE_WACHTTIJD, at most 52 weeks."""
-    employment = free_employment()
+    employment = world.hire()
     d1 = days_ago(750)
     employment.start_date = d1 - dt.timedelta(days=365)
     employment.save()
-    case = sick(persona("hr.devries"), employment, d1)
+    case = sick(world.hr, employment, d1)
     end = d1 + dt.timedelta(days=727)
     with pytest.raises(PermissionDenied):
         absence.correct_case(
-            actor=persona("hr.devries"),
+            actor=world.hr,
             case_id=case.pk,
             data={"wage_sanction_until": end + dt.timedelta(days=100), "reason": "UWV"},
         )
     with pytest.raises(ValidationError) as info:
         absence.correct_case(
-            actor=persona("casemanager.noord"),
+            actor=world.casemanager,
             case_id=case.pk,
             data={"wage_sanction_until": end + dt.timedelta(days=400), "reason": "UWV-besluit"},
         )
     assert "wage_sanction_until" in info.value.error_dict
     absence.correct_case(
-        actor=persona("casemanager.noord"),
+        actor=world.casemanager,
         case_id=case.pk,
         data={"wage_sanction_until": end + dt.timedelta(days=100), "reason": "UWV-besluit"},
     )
     assert due(case, "EINDE_WACHTTIJD") == end + dt.timedelta(days=100)
 
 
-def test_withdrawing_the_only_case_removes_its_open_to_dos(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    case = sick(hr, free_employment(), days_ago(10))
+def test_withdrawing_the_only_case_removes_its_open_to_dos(world) -> None:
+    hr = world.hr
+    case = sick(hr, world.hire(), days_ago(10))
     absence.withdraw_case(actor=hr, case_id=case.pk, reason="Verkeerde werknemer.")
     assert not Todo.objects.filter(case=case, done_on__isnull=True).exclude(code="").exists()
 
 
-def test_manual_to_do_is_guarded(persona, free_employment) -> None:
-    case = sick(persona("hr.devries"), free_employment(), days_ago(10))
+def test_manual_to_do_is_guarded(world) -> None:
+    case = sick(world.hr, world.hire(), days_ago(10))
     with pytest.raises(ValidationError):
-        services.add_todo(
-            actor=persona("hr.devries"), case_id=case.pk, title="Bellen over de hernia", due=None
-        )
-    todo = services.add_todo(
-        actor=persona("hr.devries"), case_id=case.pk, title="Terugbellen", due=days_ago(-2)
-    )
-    assert todo in selectors.worklist(persona("hr.devries"))
+        services.add_todo(actor=world.hr, case_id=case.pk, title="Bellen over de hernia", due=None)
+    todo = services.add_todo(actor=world.hr, case_id=case.pk, title="Terugbellen", due=days_ago(-2))
+    assert todo in selectors.worklist(world.hr)
 
 
 # --- worklist ---------------------------------------------------------------------------
 
 
-def test_worklist_shows_overdue_and_due_soon_in_scope_only(persona) -> None:
-    hr = persona("hr.devries")
+def test_worklist_shows_overdue_and_due_soon_in_scope_only(world) -> None:
+    world.busy()
+    hr = world.hr
     items = list(selectors.worklist(hr, days=30))
-    assert items and all(item.case.employer.name == "Bakkerij De Vries" for item in items)
+    assert items and all(item.case.employer == world.employer for item in items)
     assert items, "nothing to check"
     assert all(item.due <= days_ago(-30) for item in items)
     overdue = list(selectors.worklist(hr, overdue_only=True))
@@ -174,24 +171,23 @@ def test_worklist_shows_overdue_and_due_soon_in_scope_only(persona) -> None:
     assert all(item.due < days_ago(0) for item in overdue)
     assert not [
         i
-        for i in selectors.worklist(persona("hr.jansen"), days=60)
-        if i.case.employer.name != "Transport Jansen"
+        for i in selectors.worklist(world.other_hr, days=60)
+        if i.case.employer != world.other_employer
     ]
 
 
-def test_worklist_page_and_filters(login) -> None:
-    page = login("hr.devries").get("/worklist/?days=30&sort=name")
+def test_worklist_page_and_filters(world, sign_in) -> None:
+    page = sign_in(world.hr).get("/worklist/?days=30&sort=name")
     assert page.status_code == 200 and 'id="worklist"' in page.content.decode()
-    assert login("werknemer.devries").get("/worklist/").status_code == 200
-    assert login("beheer").get("/worklist/").status_code == 403
+    assert sign_in(world.employee).get("/worklist/").status_code == 200
+    assert sign_in(world.operator).get("/worklist/").status_code == 403
 
 
-def test_mark_done_page(login, persona) -> None:
-    todo = (
-        selectors.worklist(persona("hr.devries"), days=60).filter(party="employer+employee").first()
-    )
+def test_mark_done_page(world, sign_in) -> None:
+    world.busy()
+    todo = selectors.worklist(world.hr, days=60).filter(party="employer+employee").first()
     assert todo is not None
-    client = login("hr.devries")
+    client = sign_in(world.hr)
     assert client.get(f"/todos/{todo.pk}/done/").status_code == 200
     response = client.post(
         f"/todos/{todo.pk}/done/", {"done_on": days_ago(1).isoformat(), "note": "Getekend."}
@@ -199,15 +195,19 @@ def test_mark_done_page(login, persona) -> None:
     assert response.status_code == 302
     todo.refresh_from_db()
     assert todo.done_on == days_ago(1)
-    assert login("hr.jansen").get(f"/todos/{todo.pk}/done/").status_code == 404
+    assert sign_in(world.other_hr).get(f"/todos/{todo.pk}/done/").status_code == 404
 
 
 # --- API -----------------------------------------------------------------------------
 
 
-def test_the_plan_endpoint_explains_every_date(api, persona) -> None:
-    case = persona("werknemer.devries").employee.cases.filter(kind="sickness").first()
-    body = api("hr.devries").get(f"/api/v1/cases/{case.pk}/poortwachter").json()
+def test_the_plan_endpoint_explains_every_date(world, api_as) -> None:
+    case = world.long_case()
+    analysis = Todo.objects.get(case=case, code="PROBLEEMANALYSE")
+    services.mark_done(
+        actor=world.casemanager, todo_id=analysis.pk, done_on=case.first_day + dt.timedelta(days=40)
+    )
+    body = api_as(world.hr).get(f"/api/v1/cases/{case.pk}/poortwachter").json()
     assert body["first_day"] == case.first_day.isoformat()
     codes = [m["code"] for m in body["milestones"]]
     assert "MELDING_42_WEKEN" in codes and all(m["why"] for m in body["milestones"])
@@ -216,14 +216,15 @@ def test_the_plan_endpoint_explains_every_date(api, persona) -> None:
     # The explanation as a code with parameters, and as text in the request's language (nl).
     assert report["why_code"] == "sick_days" and report["why_params"]["week"] == 6
     assert report["why"].startswith("einde van week 6: eerste ziektedag")
-    todos = api("hr.devries").get("/api/v1/todos", days=366).json()["items"]
+    todos = api_as(world.hr).get("/api/v1/todos", days=366).json()["items"]
     assert todos and all(t["why_code"] for t in todos if t["code"])
-    assert api("hr.jansen").get(f"/api/v1/cases/{case.pk}/poortwachter").status_code == 404
-    assert api("werknemer.devries").get(f"/api/v1/cases/{case.pk}/poortwachter").status_code == 200
+    assert api_as(world.other_hr).get(f"/api/v1/cases/{case.pk}/poortwachter").status_code == 404
+    assert api_as(world.employee).get(f"/api/v1/cases/{case.pk}/poortwachter").status_code == 200
 
 
-def test_api_mark_done_and_worklist(api, persona) -> None:
-    hr = api("hr.devries")
+def test_api_mark_done_and_worklist(world, api_as) -> None:
+    world.busy()
+    hr = api_as(world.hr)
     items = hr.get("/api/v1/todos", days=60).json()["items"]
     assert items
     employer_step = next(i for i in items if i["party"] != "bedrijfsarts")
@@ -232,10 +233,10 @@ def test_api_mark_done_and_worklist(api, persona) -> None:
     )
     assert response.status_code == 200 and response.json()["status"] == "done"
     medic_steps = Todo.objects.filter(
-        party="bedrijfsarts", done_on__isnull=True, case__employer__name="Bakkerij De Vries"
+        party="bedrijfsarts", done_on__isnull=True, case__employer=world.employer
     )
     medic_step = medic_steps.first()
-    assert medic_step is not None  # the open demo cases of De Vries have company-doctor steps
+    assert medic_step is not None  # the open cases of the employer have company-doctor steps
     assert hr.post(f"/api/v1/todos/{medic_step.pk}/done", {"done_on": None}).status_code == 403
     assert (
         hr.post(f"/api/v1/todos/{employer_step['id']}/done", {"done_on": "2001-01-01"}).status_code
@@ -258,14 +259,15 @@ def eager_tasks():
 
 
 def test_run_daily_signals_once_and_mails_only_a_count(
-    persona, settings, django_capture_on_commit_callbacks, eager_tasks
+    world, settings, django_capture_on_commit_callbacks, eager_tasks
 ) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world.busy()
     Notification.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
         first = services.run_daily()
     assert first["signals"] > 0 and first["digests"] > 0
-    hr = persona("hr.devries")
+    hr = world.hr
     hr_signals = Notification.objects.filter(user=hr)
     assert hr_signals.exists()
     assert set(hr_signals.values_list("todo__party", flat=True)) <= {
@@ -273,7 +275,7 @@ def test_run_daily_signals_once_and_mails_only_a_count(
         "employer+employee",
         "employee",
     }
-    medic = Notification.objects.filter(user=persona("bedrijfsarts.noord"))
+    medic = Notification.objects.filter(user=world.medic)
     assert set(medic.values_list("todo__party", flat=True)) <= {"bedrijfsarts"}
     message = next(m for m in mail.outbox if hr.email in m.to)
     names = [t.case.employee.surname for t in Todo.objects.filter(notifications__user=hr)]
@@ -286,9 +288,9 @@ def test_run_daily_signals_once_and_mails_only_a_count(
     assert again["signals"] == 0 and again["digests"] == 0 and not mail.outbox
 
 
-def test_run_daily_applies_terms_that_took_effect(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    employment = free_employment()
+def test_run_daily_applies_terms_that_took_effect(world) -> None:
+    hr = world.hr
+    employment = world.hire()
     update_employment(
         actor=hr,
         employment_id=employment.pk,
@@ -314,13 +316,12 @@ def test_beat_runs_the_daily_job(settings) -> None:
     assert settings.CELERY_BEAT_SCHEDULE["poortwachter-daily"]["task"] == "poortwachter.run_daily"
 
 
-def test_the_employer_gets_no_done_button_for_the_doctors_steps(login, persona) -> None:
-    doctor_step = (
-        selectors.worklist(persona("hr.devries"), days=60).filter(party="bedrijfsarts").first()
-    )
-    assert doctor_step is not None, "the demo has an open probleemanalyse"
-    page = login("hr.devries").get("/worklist/?days=60").content.decode()
+def test_the_employer_gets_no_done_button_for_the_doctors_steps(world, sign_in) -> None:
+    world.busy()
+    doctor_step = selectors.worklist(world.hr, days=60).filter(party="bedrijfsarts").first()
+    assert doctor_step is not None, "the world has an open probleemanalyse"
+    page = sign_in(world.hr).get("/worklist/?days=60").content.decode()
     assert f"/todos/{doctor_step.pk}/done/" not in page
-    assert login("hr.devries").get(f"/todos/{doctor_step.pk}/done/").status_code == 403
-    staff = login("casemanager.noord").get("/worklist/?days=60").content.decode()
+    assert sign_in(world.hr).get(f"/todos/{doctor_step.pk}/done/").status_code == 403
+    staff = sign_in(world.casemanager).get("/worklist/?days=60").content.decode()
     assert f"/todos/{doctor_step.pk}/done/" in staff

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from hersteld.absence import services as absence
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
+from hersteld.absence.models import AbsenceCase, CaseKind
 from hersteld.poortwachter import services, timeline
 from hersteld.poortwachter.models import Todo
 from hersteld.poortwachter.workdays import first_working_day_on_or_after
@@ -41,22 +41,18 @@ def tick(line: timeline.Timeline, week: int) -> timeline.Tick:
     return next(t for t in line.ticks if t.week == week)
 
 
-def employee_user_case(persona) -> AbsenceCase:
-    """The demo's long open sickness case of werknemer.devries (300 days old)."""
-    return AbsenceCase.objects.get(
-        employee=persona("werknemer.devries").employee,
-        kind=CaseKind.SICKNESS,
-        status=CaseStatus.OPEN,
-    )
+def employee_user_case(world) -> AbsenceCase:
+    """The employee's long open sickness case (300 days old)."""
+    return world.long_case()
 
 
 # --- build() --------------------------------------------------------------------------
 
 
-def test_one_open_period_weeks_are_d1_plus_7n_minus_1(persona, free_employment, today) -> None:
+def test_one_open_period_weeks_are_d1_plus_7n_minus_1(world, today) -> None:
     """docs/rules/day-arithmetic.md and poortwachter.md: with one open period the end of week n is D1 + 7n - 1."""
     d1 = days_ago(30)
-    case = sick(persona("hr.devries"), free_employment(), d1)
+    case = sick(world.hr, world.hire(), d1)
     line = timeline.build(case)
 
     assert line.available and line.open and line.periods == 1 and line.gap_days == 0
@@ -91,10 +87,10 @@ def test_one_open_period_weeks_are_d1_plus_7n_minus_1(persona, free_employment, 
     assert 0 < line.bar_y < line.height
 
 
-def test_a_gap_moves_the_weeks_after_it_by_the_gap_days(persona, free_employment) -> None:
+def test_a_gap_moves_the_weeks_after_it_by_the_gap_days(world) -> None:
     """docs/rules/samentelling.md: weeks count sick days; a deadline before the gap stays, later ones move."""
-    hr = persona("hr.devries")
-    employment = free_employment()
+    hr = world.hr
+    employment = world.hire()
     d1 = days_ago(100)
     first = sick(hr, employment, d1)
     absence.add_recovery(
@@ -121,13 +117,11 @@ def test_a_gap_moves_the_weeks_after_it_by_the_gap_days(persona, free_employment
     assert {d.code for d in line.dots if d.status == "done"} >= {"ZIEKMELDING_ARBODIENST"}
 
 
-def test_a_closed_chain_keeps_its_ticks_and_lists_the_lapsed_steps(
-    persona, free_employment
-) -> None:
+def test_a_closed_chain_keeps_its_ticks_and_lists_the_lapsed_steps(world) -> None:
     """docs/rules/samentelling.md: after full recovery later milestones lapse; they are only in the list."""
-    hr = persona("hr.devries")
+    hr = world.hr
     d1 = days_ago(60)
-    case = sick(hr, free_employment(), d1)
+    case = sick(hr, world.hire(), d1)
     absence.add_recovery(actor=hr, case_id=case.pk, data={"date": days_ago(5), "percentage": 100})
     case.refresh_from_db()
     line = timeline.build(case)
@@ -142,17 +136,17 @@ def test_a_closed_chain_keeps_its_ticks_and_lists_the_lapsed_steps(
     assert [s.kind for s in line.segments] == ["sick"]
 
 
-def test_a_wage_sanction_extends_the_axis_past_week_104(persona, free_employment) -> None:
+def test_a_wage_sanction_extends_the_axis_past_week_104(world) -> None:
     """docs/rules/poortwachter.md: a loonsanctie moves the end of the waiting period, at most 52 weeks."""
-    employment = free_employment()
+    employment = world.hire()
     d1 = days_ago(750)
     employment.start_date = d1 - dt.timedelta(days=365)
     employment.save()
-    case = sick(persona("hr.devries"), employment, d1)
+    case = sick(world.hr, employment, d1)
     end = d1 + 727 * DAY
     until = end + 100 * DAY
     absence.correct_case(
-        actor=persona("casemanager.noord"),
+        actor=world.casemanager,
         case_id=case.pk,
         data={"wage_sanction_until": until, "reason": "UWV-besluit"},
     )
@@ -170,11 +164,11 @@ def test_a_wage_sanction_extends_the_axis_past_week_104(persona, free_employment
     assert end_dot.due == until and end_dot.x == max(d.x for d in line.dots)  # type: ignore[type-var]
 
 
-def test_leave_days_between_chained_sickness_are_drawn_as_leave(persona, free_employment) -> None:
+def test_leave_days_between_chained_sickness_are_drawn_as_leave(world) -> None:
     """docs/rules/samentelling.md: sickness directly around a pregnancy leave is chained; the leave days move
     the deadlines like gap days."""
-    hr = persona("hr.devries")
-    employment = free_employment(gender="V")
+    hr = world.hr
+    employment = world.hire(gender="V")
     start = days_ago(150)
     before = sick(hr, employment, start - 10 * DAY)
     absence.add_recovery(actor=hr, case_id=before.pk, data={"date": start, "percentage": 100})
@@ -192,37 +186,35 @@ def test_leave_days_between_chained_sickness_are_drawn_as_leave(persona, free_em
     assert tick(line, 2).day == before.first_day + (13 + leave_days) * DAY
 
 
-def test_a_withdrawn_case_has_no_timeline(persona, free_employment) -> None:
-    hr = persona("hr.devries")
-    case = sick(hr, free_employment(), days_ago(10))
+def test_a_withdrawn_case_has_no_timeline(world) -> None:
+    hr = world.hr
+    case = sick(hr, world.hire(), days_ago(10))
     absence.withdraw_case(actor=hr, case_id=case.pk, reason="Verkeerde werknemer.")
     case.refresh_from_db()
     assert not timeline.build(case).available
 
 
-def test_what_the_user_may_record_follows_the_worklist_rules(persona) -> None:
-    case = employee_user_case(persona)
-    for name in ("hr.devries", "casemanager.noord"):
-        user = persona(name)
+def test_what_the_user_may_record_follows_the_worklist_rules(world) -> None:
+    case = employee_user_case(world)
+    for user in (world.hr, world.casemanager):
+        user = user
         line = timeline.build(case, user=user)
         for entry in line.entries:
             todo = Todo.objects.get(pk=entry.pk)
             expected = entry.status in ("open", "overdue") and services.may_mark(user, todo)
             assert entry.can_mark == expected
-    hr_marks = {
-        e.code for e in timeline.build(case, user=persona("hr.devries")).entries if e.can_mark
-    }
+    hr_marks = {e.code for e in timeline.build(case, user=world.hr).entries if e.can_mark}
     assert "MELDING_42_WEKEN" in hr_marks and "ACTUEEL_OORDEEL" not in hr_marks
 
 
 # --- the dossier tab --------------------------------------------------------------------
 
 
-def test_the_tab_renders_for_hr_and_the_company_doctor(login, persona) -> None:
-    case = employee_user_case(persona)
-    for name in ("hr.devries", "bedrijfsarts.noord"):
-        response = login(name).get(f"/cases/{case.pk}/?tab=timeline")
-        assert response.status_code == 200, name
+def test_the_tab_renders_for_hr_and_the_company_doctor(world, sign_in) -> None:
+    case = employee_user_case(world)
+    for user in (world.hr, world.medic):
+        response = sign_in(user).get(f"/cases/{case.pk}/?tab=timeline")
+        assert response.status_code == 200, user.username
         page = response.content.decode()
         assert '<a href="?tab=timeline" aria-current="page">' in page
         assert 'role="img"' in page and 'aria-labelledby="tl-title"' in page
@@ -236,16 +228,21 @@ def test_the_tab_renders_for_hr_and_the_company_doctor(login, persona) -> None:
         assert report.status == "overdue", "the demo case is 300 days old"
 
 
-def test_the_tab_is_404_outside_the_scope(login, persona) -> None:
-    case = employee_user_case(persona)
-    assert login("hr.jansen").get(f"/cases/{case.pk}/?tab=timeline").status_code == 404
+def test_the_tab_is_404_outside_the_scope(world, sign_in) -> None:
+    case = employee_user_case(world)
+    assert sign_in(world.other_hr).get(f"/cases/{case.pk}/?tab=timeline").status_code == 404
 
 
-def test_no_timeline_tab_for_a_pregnancy_leave_or_preventive_case(login) -> None:
-    client = login("hr.devries")
-    for kind in (CaseKind.PREGNANCY_LEAVE, CaseKind.PREVENTIVE):
-        case = AbsenceCase.objects.filter(kind=kind, employer__name="Bakkerij De Vries").first()
-        assert case is not None, kind
+def test_no_timeline_tab_for_a_pregnancy_leave_or_preventive_case(world, sign_in) -> None:
+    client = sign_in(world.hr)
+    leave = world.report_sick(
+        world.hire(gender="V"),
+        days_ago(20),
+        kind=CaseKind.PREGNANCY_LEAVE,
+        expected_delivery=days_ago(-15),
+    )
+    preventive = world.report_sick(world.hire(), days_ago(5), kind=CaseKind.PREVENTIVE)
+    for case in (leave, preventive):
         response = client.get(f"/cases/{case.pk}/?tab=timeline")
         assert response.status_code == 200
         page = response.content.decode()
@@ -253,17 +250,17 @@ def test_no_timeline_tab_for_a_pregnancy_leave_or_preventive_case(login) -> None
         assert '<a href="?tab=overview" aria-current="page">' in page
 
 
-def test_the_tab_uses_a_fixed_number_of_queries(login, persona) -> None:
+def test_the_tab_uses_a_fixed_number_of_queries(world, sign_in) -> None:
     """No query per dot: five more to-dos cost nothing extra."""
-    case = employee_user_case(persona)
-    client = login("hr.devries")
+    case = employee_user_case(world)
+    client = sign_in(world.hr)
     url = f"/cases/{case.pk}/?tab=timeline"
     client.get(url)  # warm the session and caches
     with CaptureQueriesContext(connection) as first:
         assert client.get(url).status_code == 200
     for n in range(5):
         services.add_todo(
-            actor=persona("hr.devries"), case_id=case.pk, title=f"Terugbellen {n}", due=days_ago(-n)
+            actor=world.hr, case_id=case.pk, title=f"Terugbellen {n}", due=days_ago(-n)
         )
     with CaptureQueriesContext(connection) as second:
         page = client.get(url).content.decode()

@@ -22,9 +22,10 @@ from django.utils import translation
 from hersteld.absence.models import AbsenceCase
 from hersteld.accounts.models import User
 from hersteld.exchange.models import Coupling
-from hersteld.organisations.models import Department, Employer
+from hersteld.organisations.models import Employer
 from hersteld.people.models import Employment
 from hersteld.poortwachter.models import Todo
+from tests.support.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -75,80 +76,80 @@ def english_words(text: str) -> set[str]:
     return set(re.findall(r"[a-z]+", text.lower())) & ENGLISH
 
 
-def devries() -> Employer:
-    return Employer.objects.get(name="Bakkerij De Vries")
+def devries(w: World) -> Employer:
+    return w.employer
 
 
-def open_sickness() -> AbsenceCase:
-    return AbsenceCase.objects.filter(employer=devries(), kind="sickness", end_date=None).first()
+def open_sickness(w: World) -> AbsenceCase:
+    return w.report_sick()
 
 
-def employment() -> Employment:
-    return Employment.objects.filter(employer=devries(), end_date=None).first()
+def employment(w: World) -> Employment:
+    return w.own_employment
 
 
-def todo() -> Todo:
-    return Todo.objects.filter(case__employer=devries(), done_on=None).first()
+def todo(w: World) -> Todo:
+    return Todo.objects.filter(case=w.report_sick(), done_on=None).first()
 
 
-def target_user() -> User:
-    return User.objects.get(username="manager.devries.bakkerij")
+def target_user(w: World) -> User:
+    return w.manager
 
 
-def coupling() -> Coupling:
-    return Coupling.objects.filter(employer=devries()).first()
+def coupling(w: World) -> Coupling:
+    return w.coupling()
 
 
 # (persona, page to GET for the form, form in the context, where the form posts)
-Path = Callable[[], str]
+Path = Callable[[World], str]
 CASES: list[tuple[str, Path, str, Path | None]] = [
-    ("admin.noord", lambda: "/users/add/", "form", None),
-    ("admin.noord", lambda: f"/users/{target_user().pk}/", "form", None),
-    ("admin.noord", lambda: f"/users/{target_user().pk}/scope/", "form", None),
+    ("admin", lambda w: "/users/add/", "form", None),
+    ("admin", lambda w: f"/users/{target_user(w).pk}/", "form", None),
+    ("admin", lambda w: f"/users/{target_user(w).pk}/scope/", "form", None),
     (
-        "admin.noord",
-        lambda: f"/users/{target_user().pk}/",
+        "admin",
+        lambda w: f"/users/{target_user(w).pk}/",
         "grant_form",
-        lambda: f"/users/{target_user().pk}/grants/add/",
+        lambda w: f"/users/{target_user(w).pk}/grants/add/",
     ),
     (
-        "admin.noord",
-        lambda: f"/users/{target_user().pk}/",
+        "admin",
+        lambda w: f"/users/{target_user(w).pk}/",
         "password_form",
-        lambda: f"/users/{target_user().pk}/password/",
+        lambda w: f"/users/{target_user(w).pk}/password/",
     ),
-    ("hr.devries", lambda: "/profile/tokens/", "form", None),
-    ("admin.noord", lambda: "/employers/add/", "form", None),
-    ("admin.noord", lambda: f"/employers/{devries().pk}/edit/", "form", None),
+    ("hr", lambda w: "/profile/tokens/", "form", None),
+    ("admin", lambda w: "/employers/add/", "form", None),
+    ("admin", lambda w: f"/employers/{devries(w).pk}/edit/", "form", None),
     (
-        "admin.noord",
-        lambda: f"/employers/{devries().pk}/",
+        "admin",
+        lambda w: f"/employers/{devries(w).pk}/",
         "form",
-        lambda: f"/employers/{devries().pk}/departments/add/",
+        lambda w: f"/employers/{devries(w).pk}/departments/add/",
     ),
     (
-        "admin.noord",
-        lambda: f"/departments/{Department.objects.filter(employer=devries()).first().pk}/edit/",  # type: ignore[union-attr]
+        "admin",
+        lambda w: f"/departments/{w.department.pk}/edit/",
         "form",
         None,
     ),
-    ("hr.devries", lambda: "/employments/add/", "form", None),
-    ("hr.devries", lambda: f"/employments/{employment().pk}/edit/", "form", None),
-    ("hr.devries", lambda: f"/employments/{employment().pk}/end/", "form", None),
-    ("hr.devries", lambda: f"/employees/{employment().employee_id}/edit/", "form", None),
-    ("hr.devries", lambda: f"/cases/add/{employment().pk}/?kind=sickness", "form", None),
-    ("hr.devries", lambda: f"/cases/add/{employment().pk}/?kind=pregnancy_leave", "form", None),
-    ("hr.devries", lambda: f"/cases/add/{employment().pk}/?kind=preventive", "form", None),
-    ("casemanager.noord", lambda: f"/cases/{open_sickness().pk}/correct/", "form", None),
-    ("casemanager.noord", lambda: f"/cases/{open_sickness().pk}/withdraw/", "form", None),
-    ("casemanager.noord", lambda: f"/cases/{open_sickness().pk}/recoveries/add/", "form", None),
-    ("casemanager.noord", lambda: f"/cases/{open_sickness().pk}/?tab=notes", "form", None),
-    ("bedrijfsarts.noord", lambda: f"/cases/{open_sickness().pk}/?tab=medical", "form", None),
-    ("casemanager.noord", lambda: f"/cases/{open_sickness().pk}/todos/add/", "form", None),
-    ("casemanager.noord", lambda: f"/todos/{todo().pk}/done/", "form", None),
-    ("admin.noord", lambda: "/couplings/add/", "form", None),
-    ("admin.noord", lambda: f"/couplings/{coupling().pk}/edit/", "form", None),
-    ("hr.devries", lambda: "/exchange/import/", "form", None),
+    ("hr", lambda w: "/employments/add/", "form", None),
+    ("hr", lambda w: f"/employments/{employment(w).pk}/edit/", "form", None),
+    ("hr", lambda w: f"/employments/{employment(w).pk}/end/", "form", None),
+    ("hr", lambda w: f"/employees/{employment(w).employee_id}/edit/", "form", None),
+    ("hr", lambda w: f"/cases/add/{employment(w).pk}/?kind=sickness", "form", None),
+    ("hr", lambda w: f"/cases/add/{employment(w).pk}/?kind=pregnancy_leave", "form", None),
+    ("hr", lambda w: f"/cases/add/{employment(w).pk}/?kind=preventive", "form", None),
+    ("casemanager", lambda w: f"/cases/{open_sickness(w).pk}/correct/", "form", None),
+    ("casemanager", lambda w: f"/cases/{open_sickness(w).pk}/withdraw/", "form", None),
+    ("casemanager", lambda w: f"/cases/{open_sickness(w).pk}/recoveries/add/", "form", None),
+    ("casemanager", lambda w: f"/cases/{open_sickness(w).pk}/?tab=notes", "form", None),
+    ("medic", lambda w: f"/cases/{open_sickness(w).pk}/?tab=medical", "form", None),
+    ("casemanager", lambda w: f"/cases/{open_sickness(w).pk}/todos/add/", "form", None),
+    ("casemanager", lambda w: f"/todos/{todo(w).pk}/done/", "form", None),
+    ("admin", lambda w: "/couplings/add/", "form", None),
+    ("admin", lambda w: f"/couplings/{coupling(w).pk}/edit/", "form", None),
+    ("hr", lambda w: "/exchange/import/", "form", None),
 ]
 
 
@@ -204,11 +205,11 @@ def assert_dutch(texts: list[str], where: str) -> None:
     ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)],
 )
 def test_every_portal_form_shows_its_errors_in_dutch(
-    login: Any, username: str, page: Path, name: str, action: Path | None
+    world, sign_in, username: str, page: Path, name: str, action: Path | None
 ) -> None:
-    client = login(username)
-    page_path = page()
-    post_path = action() if action else page_path
+    client = sign_in(getattr(world, username))
+    page_path = page(world)
+    post_path = action(world) if action else page_path
     response = client.get(page_path)
     assert response.status_code == 200, page_path
     form = response.context[name]
@@ -229,11 +230,11 @@ def test_every_portal_form_shows_its_errors_in_dutch(
     assert_dutch(seen, post_path)
 
 
-def test_the_password_validators_speak_dutch(persona: Any) -> None:
+def test_the_password_validators_speak_dutch(world) -> None:
     from django.contrib.auth.password_validation import validate_password
     from django.core.exceptions import ValidationError
 
-    user = persona("hr.devries")
+    user = world.hr
     for weak in ("kort", "123456789012345", "password1234", user.username + "1"):
         with translation.override("nl"), pytest.raises(ValidationError) as info:
             validate_password(weak, user=user)
@@ -243,25 +244,25 @@ def test_the_password_validators_speak_dutch(persona: Any) -> None:
     assert "Dit wachtwoord is te kort" in info.value.messages[0]
 
 
-def test_log_in_otp_and_password_reset_errors_are_dutch(client: Any, login: Any) -> None:
+def test_log_in_otp_and_password_reset_errors_are_dutch(world, sign_in, client: Any) -> None:
     seen: list[str] = []
-    for data in ({}, {"username": "hr.devries", "password": "fout"}):
+    for data in ({}, {"username": world.hr.username, "password": "fout"}):
         seen.extend(texts_on(client.post("/accounts/login/", data)))
     seen.extend(texts_on(client.post("/accounts/password-reset/", {"email": "geen-adres"})))
     seen.extend(texts_on(client.post("/accounts/password-reset/", {})))
-    otp_client = login("casemanager.noord")
+    otp_client = sign_in(world.casemanager)
     for data in ({}, {"otp": "12"}, {"otp": "abcdef"}):
         seen.extend(texts_on(otp_client.post("/accounts/otp/", data)))
     assert len(seen) >= 5
     assert_dutch(seen, "log-in, OTP and password reset")
 
 
-def test_the_password_reset_confirm_form_is_dutch(client: Any, persona: Any) -> None:
+def test_the_password_reset_confirm_form_is_dutch(world, client: Any) -> None:
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
-    user = persona("hr.devries")
+    user = world.hr
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     first = client.get(f"/accounts/reset/{uid}/{token}/", follow=True)

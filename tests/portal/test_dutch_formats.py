@@ -18,8 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def record(db):
-    return format_record("FMT-1")
+def record(world):
+    return format_record("FMT-1", hr=world.hr, department=world.department)
 
 
 def _text(response) -> str:
@@ -27,10 +27,14 @@ def _text(response) -> str:
     return " ".join(response.content.decode().split())
 
 
-@pytest.mark.parametrize("username", ["hr.devries", "casemanager.noord"])
-def test_the_employee_history_shows_dutch_dates_money_and_hours(login, record, username) -> None:
+@pytest.mark.parametrize("username", ["hr", "casemanager"])
+def test_the_employee_history_shows_dutch_dates_money_and_hours(
+    world, sign_in, record, username
+) -> None:
     employment, _ = record
-    page = _text(login(username).get(f"/employees/{employment.employee_id}/?tab=history"))
+    page = _text(
+        sign_in(getattr(world, username)).get(f"/employees/{employment.employee_id}/?tab=history")
+    )
     assert "<del>€ 41.310,00</del> &rarr; <ins>€ 52.000,50</ins>" in page
     assert "<del>32</del> &rarr; <ins>37,5</ins>" in page
     assert "<del>17-05-1990</del> &rarr; <ins>18-05-1990</ins>" in page
@@ -39,10 +43,12 @@ def test_the_employee_history_shows_dutch_dates_money_and_hours(login, record, u
         assert raw not in page
 
 
-@pytest.mark.parametrize("username", ["hr.devries", "casemanager.noord"])
-def test_the_case_history_shows_dutch_dates_and_percentages(login, record, username) -> None:
+@pytest.mark.parametrize("username", ["hr", "casemanager"])
+def test_the_case_history_shows_dutch_dates_and_percentages(
+    world, sign_in, record, username
+) -> None:
     _, case = record
-    page = _text(login(username).get(f"/cases/{case.pk}/?tab=history"))
+    page = _text(sign_in(getattr(world, username)).get(f"/cases/{case.pk}/?tab=history"))
     assert "50% 09-02-2026" in page  # the recovery's name
     assert "<ins>09-02-2026</ins>" in page
     assert "<ins>50%</ins>" in page
@@ -51,9 +57,9 @@ def test_the_case_history_shows_dutch_dates_and_percentages(login, record, usern
         assert raw not in page
 
 
-def test_the_employee_page_shows_salary_hours_and_dates_in_dutch(login, record) -> None:
+def test_the_employee_page_shows_salary_hours_and_dates_in_dutch(world, sign_in, record) -> None:
     employment, _ = record
-    page = _text(login("hr.devries").get(f"/employees/{employment.employee_id}/"))
+    page = _text(sign_in(world.hr).get(f"/employees/{employment.employee_id}/"))
     assert "<dt>Roepnaam</dt><dd>Tess</dd>" in page
     assert "<dt>Geboortedatum</dt><dd>18-05-1990</dd>" in page
     assert "<dd>€ 52.000,50</dd>" in page
@@ -61,15 +67,17 @@ def test_the_employee_page_shows_salary_hours_and_dates_in_dutch(login, record) 
     assert "<dd>01-03-2024</dd>" in page
 
 
-def test_the_employee_form_and_page_use_the_same_name_for_the_first_name(login, record) -> None:
+def test_the_employee_form_and_page_use_the_same_name_for_the_first_name(
+    world, sign_in, record
+) -> None:
     employment, _ = record
-    form = _text(login("hr.devries").get(f"/employees/{employment.employee_id}/edit/"))
+    form = _text(sign_in(world.hr).get(f"/employees/{employment.employee_id}/edit/"))
     assert ">Roepnaam" in form
     assert "Voornaam" not in form
 
 
-def test_the_lists_show_dutch_hours_dates_and_percentages(login, record) -> None:
-    client = login("casemanager.noord")
+def test_the_lists_show_dutch_hours_dates_and_percentages(world, sign_in, record) -> None:
+    client = sign_in(world.casemanager)
     employments = _text(client.get("/employments/", {"q": "Formatproef"}))
     assert '<td data-label="Uren">37,5</td>' in employments
     assert "01-03-2024" in employments
@@ -80,18 +88,18 @@ def test_the_lists_show_dutch_hours_dates_and_percentages(login, record) -> None
 
 
 def test_a_recovery_named_before_the_dutch_formats_reads_dutch_too(
-    login, persona, record, monkeypatch
+    world, sign_in, record, monkeypatch
 ) -> None:
     _, case = record
     # How a recovery named itself before: the percentage as Python writes a Decimal.
     monkeypatch.setattr(Recovery, "__str__", lambda r: f"{r.percentage}% {r.date:%d-%m-%Y}")
     absence_services.add_recovery(
-        actor=persona("hr.devries"),
+        actor=world.hr,
         case_id=case.pk,
         data={"date": dt.date(2026, 2, 16), "percentage": Decimal("62.5")},
     )
     assert AuditEvent.objects.filter(object_repr="62.50% 16-02-2026").exists()
-    page = _text(login("hr.devries").get(f"/cases/{case.pk}/?tab=history"))
+    page = _text(sign_in(world.hr).get(f"/cases/{case.pk}/?tab=history"))
     assert "aangemaakt: 62,5% 16-02-2026" in page
 
 

@@ -16,13 +16,13 @@ from hersteld.portal.menu import MENU
 pytestmark = pytest.mark.django_db
 
 PERSONAS = [
-    "beheer",
-    "admin.noord",
-    "casemanager.noord",
-    "bedrijfsarts.noord",
-    "hr.devries",
-    "manager.devries.bakkerij",
-    "werknemer.devries",
+    "operator",
+    "admin",
+    "casemanager",
+    "medic",
+    "hr",
+    "manager",
+    "employee",
 ]
 
 
@@ -33,8 +33,10 @@ def menu_links(client: Any) -> set[str]:
 
 
 @pytest.mark.parametrize("username", PERSONAS)
-def test_every_menu_page_opens_exactly_when_the_menu_shows_it(login: Any, username: str) -> None:
-    client = login(username)
+def test_every_menu_page_opens_exactly_when_the_menu_shows_it(
+    world, sign_in, username: str
+) -> None:
+    client = sign_in(getattr(world, username))
     shown = menu_links(client)
     # The API documentation is the API's own page (its access is the API's settings); the
     # menu link follows the token rule, checked below.
@@ -47,37 +49,39 @@ def test_every_menu_page_opens_exactly_when_the_menu_shows_it(login: Any, userna
             assert status in (302, 401, 403), f"{username} opens hidden {url}: {status}"
 
 
-def test_a_department_manager_is_not_offered_the_import(login: Any) -> None:
-    client = login("manager.devries.bakkerij")
+def test_a_department_manager_is_not_offered_the_import(world, sign_in) -> None:
+    client = sign_in(world.manager)
     assert "/exchange/import/" not in menu_links(client)
     assert client.get("/exchange/import/").status_code == 403
     assert "/cases/" in menu_links(client)
 
 
-def test_an_employer_wide_hr_user_is_offered_the_import(login: Any) -> None:
-    assert "/exchange/import/" in menu_links(login("hr.devries"))
+def test_an_employer_wide_hr_user_is_offered_the_import(world, sign_in) -> None:
+    assert "/exchange/import/" in menu_links(sign_in(world.hr))
 
 
-def test_an_employee_sees_neither_api_tokens_nor_the_api_documentation(login: Any) -> None:
-    client = login("werknemer.devries")
+def test_an_employee_sees_neither_api_tokens_nor_the_api_documentation(world, sign_in) -> None:
+    client = sign_in(world.employee)
     links = menu_links(client)
     assert "/api/docs" not in links and "/profile/tokens/" not in links
     assert "API-documentatie" not in client.get("/").content.decode()
     assert client.get("/profile/tokens/").status_code == 403
 
 
-@pytest.mark.parametrize("username", ["hr.devries", "casemanager.noord", "admin.noord"])
-def test_users_who_may_create_tokens_see_the_api_documentation(login: Any, username: str) -> None:
-    links = menu_links(login(username))
+@pytest.mark.parametrize("username", ["hr", "casemanager", "admin"])
+def test_users_who_may_create_tokens_see_the_api_documentation(
+    world, sign_in, username: str
+) -> None:
+    links = menu_links(sign_in(getattr(world, username)))
     assert {"/api/docs", "/profile/tokens/"} <= links
 
 
-def test_an_employee_gets_no_api_token_through_the_api(client: Any) -> None:
-    from tests.support.auth import DEMO_PASSWORD
+def test_an_employee_gets_no_api_token_through_the_api(world, client: Any) -> None:
+    from tests.support.world import PASSWORD
 
     response = client.post(
         "/api/v1/auth/token",
-        {"username": "werknemer.devries", "password": DEMO_PASSWORD},
+        {"username": world.employee.username, "password": PASSWORD},
         content_type="application/json",
     )
     assert response.status_code == 403

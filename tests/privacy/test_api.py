@@ -5,7 +5,6 @@ See feature P8 in docs/features.md and docs/rules/privacy.md.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.test import Client
@@ -13,8 +12,8 @@ from django.test import Client
 URL = "/api/v1/privacy/scan-text"
 
 
-def test_an_employer_user_gets_the_findings(api: Callable[[str], Any]) -> None:
-    response = api("hr.devries").post(URL, {"text": "Jan heeft een hernia, met hartelijke groet"})
+def test_an_employer_user_gets_the_findings(world, api_as) -> None:
+    response = api_as(world.hr).post(URL, {"text": "Jan heeft een hernia, met hartelijke groet"})
     assert response.status_code == 200
     assert response.json() == {
         "findings": [
@@ -29,8 +28,8 @@ def test_an_employer_user_gets_the_findings(api: Callable[[str], Any]) -> None:
     }
 
 
-def test_a_clean_text_has_no_findings(api: Callable[[str], Any]) -> None:
-    response = api("hr.devries").post(URL, {"text": "Verwacht volgende week terug."})
+def test_a_clean_text_has_no_findings(world, api_as) -> None:
+    response = api_as(world.hr).post(URL, {"text": "Verwacht volgende week terug."})
     assert response.status_code == 200
     assert response.json() == {"findings": []}
 
@@ -40,22 +39,22 @@ def test_without_a_token_the_answer_is_401(db: Any) -> None:
     assert response.status_code == 401
 
 
-def test_a_missing_field_is_422(api: Callable[[str], Any]) -> None:
-    response = api("hr.devries").post(URL, {})
+def test_a_missing_field_is_422(world, api_as) -> None:
+    response = api_as(world.hr).post(URL, {})
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["text"]
 
 
-def test_an_unknown_field_is_422(api: Callable[[str], Any]) -> None:
-    response = api("hr.devries").post(URL, {"text": "griep", "language": "nl"})
+def test_an_unknown_field_is_422(world, api_as) -> None:
+    response = api_as(world.hr).post(URL, {"text": "griep", "language": "nl"})
     assert response.status_code == 422
     assert [(e["field"], e["code"]) for e in response.json()["errors"]] == [
         ("language", "extra_forbidden")
     ]
 
 
-def test_a_text_over_20000_characters_is_422(api: Callable[[str], Any]) -> None:
-    client = api("hr.devries")
+def test_a_text_over_20000_characters_is_422(world, api_as) -> None:
+    client = api_as(world.hr)
     assert client.post(URL, {"text": "a" * 20_000}).status_code == 200
     response = client.post(URL, {"text": "a" * 20_001})
     assert response.status_code == 422

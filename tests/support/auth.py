@@ -15,6 +15,7 @@ DEMO_PASSWORD = "hersteld-demo"
 
 
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+TOTP_SECRET = DEMO_TOTP_SECRET  # the authenticator of the demo staff and of `named_world`
 
 
 def load_demo_data() -> None:

@@ -14,15 +14,21 @@ from hersteld.people.models import Employment
 from tests.factories import employment_data
 
 
-def format_record(personnel_number: str) -> tuple[Employment, AbsenceCase]:
-    """Tess Formatproef at the demo bakery: 32 hours and € 41.310 from 01-03-2024, then 37,5
+def format_record(
+    personnel_number: str, hr: User | None = None, department: Department | None = None
+) -> tuple[Employment, AbsenceCase]:
+    """Tess Formatproef, entered by `hr` in `department` (by default the demo's HR user and
+    bakery, for the browser test that runs on the demo): 32 hours and € 41.310 from 01-03-2024, then 37,5
     hours and € 52.000,50 from 01-01-2025; birth date corrected 17-05-1990 -> 18-05-1990;
     sick from 02-02-2026 (a Monday), 50% recovered on 09-02-2026."""
-    hr = User.objects.get(username="hr.devries")
+    if hr is None:
+        hr = User.objects.get(username="hr.devries")
+    if department is None:
+        department = Department.objects.get(code="BAK")
     employment = people_services.add_employment(
         actor=hr,
         data=employment_data(
-            Department.objects.get(code="BAK"),
+            department,
             surname="Formatproef",
             personnel_number=personnel_number,
             start_date=dt.date(2024, 3, 1),
