@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
-from django.db import connection
+from django.db import close_old_connections, connection
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import status_code_conformance
@@ -43,6 +45,20 @@ EXAMPLES = 5
 PERSONAS = ("casemanager.noord", "hr.devries")
 # The coupling endpoints take a coupling's key, not a user's token.
 COUPLING_KEY = "demo-coupling-key-devries"
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI app closes "old" connections when a request ends, as Django's test client
+    prevents: on PostgreSQL that closed the test's own connection after an error answer."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
 
 schema = schemathesis.openapi.from_dict(json.loads(json.dumps(ninja_api.get_openapi_schema())))
 schema.app = get_wsgi_application()
