@@ -14,6 +14,8 @@ from django.contrib.postgres.operations import AddIndexConcurrently
 from django.db import migrations
 from django.db.migrations.loader import MigrationLoader
 
+from hersteld.core.migration_ops import AddIndexOnline
+
 DOC = Path(__file__).resolve().parents[1] / "docs" / "deployment.md"
 # The tables that grow with the population (the same list as docs/deployment.md).
 LARGE = {
@@ -40,7 +42,7 @@ def table(app_label: str, model_name: str) -> str:
 
 def adds_an_index(operation: object) -> str | None:
     """The model whose table gets a new index by this operation, if any."""
-    if isinstance(operation, AddIndexConcurrently):
+    if isinstance(operation, AddIndexConcurrently | AddIndexOnline):
         return None
     if isinstance(operation, migrations.AddIndex | migrations.AddConstraint):
         return operation.model_name

@@ -92,17 +92,5 @@ class Migration(migrations.Migration):
             name="seal_seq",
             field=models.BigIntegerField(blank=True, editable=False, null=True),
         ),
-        migrations.AddIndex(
-            model_name="accessevent",
-            index=models.Index(
-                fields=["arbodienst", "seal_seq"], name="core_access_arbodie_ba578c_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="auditevent",
-            index=models.Index(
-                fields=["arbodienst", "seal_seq"], name="core_audite_arbodie_1e2660_idx"
-            ),
-        ),
         migrations.RunPython(append_only, not_append_only),
     ]
