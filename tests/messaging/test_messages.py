@@ -176,9 +176,10 @@ def test_the_inbox_shows_unread_first(world: Any, case: Any, sign_in: Any) -> No
 def test_an_email_says_only_that_there_is_something_new(
     world: Any, case: Any, settings: Any, tasks_in_process: None
 ) -> None:
-    world.employee.email = "werknemer@example.test"
-    world.employee.save()
-    services.set_frequency(actor=world.employee, email="immediately")
+    employee = world.employee  # one object: the world reads its users afresh on each access
+    employee.email = "werknemer@example.test"
+    employee.save()
+    services.set_frequency(actor=employee, email="immediately")
     mail.outbox.clear()
 
     with TestCase.captureOnCommitCallbacks(execute=True):
@@ -195,19 +196,22 @@ def test_an_email_says_only_that_there_is_something_new(
 def test_the_daily_digest_counts_unread_messages_once(
     world: Any, case: Any, tasks_in_process: None
 ) -> None:
-    world.casemanager.email = "cm@example.test"
-    world.casemanager.save()
+    casemanager = world.casemanager
+    casemanager.email = "cm@example.test"
+    casemanager.save()
     services.send(actor=world.hr, case_id=case.pk, text="Eerste")
     services.send(actor=world.hr, case_id=case.pk, text="Tweede")
     mail.outbox.clear()
 
     with TestCase.captureOnCommitCallbacks(execute=True):
-        assert services.send_digests() == 1  # only the casemanager has an address
+        # The four recipients (employee, casemanager, medic, manager) each get one digest.
+        assert services.send_digests() == 4
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert services.send_digests() == 0  # already mailed
 
-    assert len(mail.outbox) == 1
-    assert "2 nieuwe berichten" in mail.outbox[0].body
+    assert len(mail.outbox) == 4
+    to_casemanager = next(m for m in mail.outbox if m.to == ["cm@example.test"])
+    assert "2 nieuwe berichten" in to_casemanager.body
 
 
 def test_the_api_sends_lists_and_reads(world: Any, case: Any, api: Any, sign_in: Any) -> None:

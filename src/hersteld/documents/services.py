@@ -24,6 +24,7 @@ from hersteld.accounts.permissions import Role
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_change, snapshot, user_or_none
 from hersteld.core.services import record_created, save_and_record
+from hersteld.core.uploads import proven_type
 from hersteld.core.validation import Problems, fail, message
 from hersteld.documents import rules, types
 from hersteld.documents.models import Document, DocumentScan, DocumentStatus, UwvTask, UwvTaskKind
@@ -38,11 +39,6 @@ ROLE_FUNCTIONS: dict[str, str] = {
     Role.EMPLOYER_USER: "Werkgever",
     Role.EMPLOYEE: "Werknemer",
 }
-SCAN_MAGIC = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 
 
 class Conflict(Exception):
@@ -455,7 +451,7 @@ def revise(*, actor: Actor, document_id: int) -> Document:
 
 def scan_type(head: bytes) -> str | None:
     """The content type by the file's first bytes (never by its name or the browser's word)."""
-    return next((kind for magic, kind in SCAN_MAGIC if head.startswith(magic)), None)
+    return proven_type(head)
 
 
 @transaction.atomic

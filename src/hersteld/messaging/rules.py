@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from hersteld.core.uploads import proven_type
+
 
 class Thread(StrEnum):
     CASE = "case"  # every party of the dossier; the employer reads it, so the guard runs
@@ -27,20 +29,9 @@ class Frequency(StrEnum):
     OFF = "off"
 
 
-# Attachments are checked by their first bytes, never by the name or the browser's claim.
-SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-)
-
-
 def sniff(head: bytes) -> str | None:
-    """The content type the first bytes prove, or None for anything else."""
-    for signature, content_type, _suffix in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
+    """The content type an attachment's first bytes prove (hersteld.core.uploads)."""
+    return proven_type(head)
 
 
 def attachment_problem(head: bytes, size: int, max_bytes: int) -> str | None:

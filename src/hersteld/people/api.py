@@ -8,10 +8,9 @@ from django.db.models import QuerySet
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from hersteld.core.models import AccessEvent
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
-from hersteld.privacy.selectors import describe as describe_access
+from hersteld.privacy.selectors import DescribedEvents
 from hersteld.web.access import AuthedRequest, api_requires, is_employee
 from hersteld.web.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Text, Timestamp
 
@@ -229,7 +228,7 @@ def end_employment(request: AuthedRequest, employment_id: Id, payload: EndIn) ->
 
 
 class AccessLineOut(Schema):
-    """One access event as the employee reads it (hersteld.privacy.selectors.describe)."""
+    """One access event as the employee reads it (hersteld.privacy.selectors.AccessLine)."""
 
     at: dt.datetime
     who: str = Field(description="Name of the reader (never a user id).")
@@ -238,34 +237,6 @@ class AccessLineOut(Schema):
     channel: str
     purpose: str
     medical: bool = Field(description="A read of the medical file or the medical messages.")
-
-    @staticmethod
-    def resolve_at(obj: AccessEvent) -> dt.datetime:
-        return obj.created_at
-
-    @staticmethod
-    def resolve_who(obj: AccessEvent) -> str:
-        return describe_access(obj).who
-
-    @staticmethod
-    def resolve_role(obj: AccessEvent) -> str:
-        return describe_access(obj).role
-
-    @staticmethod
-    def resolve_what(obj: AccessEvent) -> str:
-        return describe_access(obj).what
-
-    @staticmethod
-    def resolve_channel(obj: AccessEvent) -> str:
-        return describe_access(obj).channel
-
-    @staticmethod
-    def resolve_purpose(obj: AccessEvent) -> str:
-        return describe_access(obj).purpose
-
-    @staticmethod
-    def resolve_medical(obj: AccessEvent) -> bool:
-        return describe_access(obj).medical
 
 
 # `from` is a Python keyword: the period's bounds are read under their query names.
@@ -280,11 +251,11 @@ def my_access_log(
     request: AuthedRequest,
     start: Day | None = PERIOD_FROM,
     end: Day | None = PERIOD_TO,
-) -> QuerySet[AccessEvent]:
+) -> DescribedEvents:
     """Who viewed your own file (B3), newest first; `from`/`to` bound the period (dates)."""
     user = _user(request)
     employee = selectors.employee(user, user.employee_id, log_access=False)
-    return selectors.access_log(user, employee, start, end)
+    return DescribedEvents(selectors.access_log(user, employee, start, end))
 
 
 @router.get("/employees/{employee_id}/access-log", response=list[AccessLineOut])
@@ -295,8 +266,8 @@ def employee_access_log(
     employee_id: Id,
     start: Day | None = PERIOD_FROM,
     end: Day | None = PERIOD_TO,
-) -> QuerySet[AccessEvent]:
+) -> DescribedEvents:
     """Who viewed an employee's file, for arbodienst staff on his behalf (B3)."""
     user = _user(request)
     employee = selectors.employee(user, employee_id, "audit.view", log_access=False)
-    return selectors.access_log(user, employee, start, end)
+    return DescribedEvents(selectors.access_log(user, employee, start, end))

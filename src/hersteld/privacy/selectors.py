@@ -84,3 +84,22 @@ def describe(event: AccessEvent) -> AccessLine:
         purpose=str(PURPOSES.get(event.purpose, event.purpose)),
         medical=event.purpose in MEDICAL_PURPOSES or event.object_type in MEDICAL_OBJECT_TYPES,
     )
+
+
+class DescribedEvents:
+    """Access events told as `AccessLine`s, one page at a time (for the API's pagination)."""
+
+    def __init__(self, events: QuerySet[AccessEvent]) -> None:
+        self.events = events
+
+    def all(self) -> DescribedEvents:
+        return self
+
+    def count(self) -> int:
+        return self.events.count()
+
+    def none(self) -> list[AccessLine]:
+        return []
+
+    def __getitem__(self, page: slice) -> list[AccessLine]:
+        return [describe(event) for event in self.events[page]]
