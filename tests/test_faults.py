@@ -281,8 +281,9 @@ def test_redis_down_a_password_reset_mail_is_sent_in_process(
     from hersteld.core.tasks import send_email
 
     monkeypatch.setattr(send_email, "delay", broker_down)
-    world.hr.email = "hr.reset@example.org"
-    world.hr.save(update_fields=["email"])
+    hr = world.hr  # one object: the world reads its users afresh on each access
+    hr.email = "hr.reset@example.org"
+    hr.save(update_fields=["email"])
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post("/accounts/password-reset/", {"email": "hr.reset@example.org"})
     assert response.status_code == 302

@@ -46,8 +46,9 @@ def test_a_planned_consult_invites_the_employee_and_copies_the_employer(
 
 def test_the_email_carries_only_a_link(world: Any, django_capture_on_commit_callbacks: Any) -> None:
     c = clinic(world)
-    world.employee.email = "werknemer@example.org"
-    world.employee.save()
+    employee = world.employee  # one object: the world reads its users afresh on each access
+    employee.email = "werknemer@example.org"
+    employee.save()
     with django_capture_on_commit_callbacks(execute=True):
         consult = plan(c, next_weekday_at(3, 10))
     sent = [m for m in mail.outbox if m.to == ["werknemer@example.org"]]

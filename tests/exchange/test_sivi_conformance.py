@@ -200,6 +200,9 @@ def test_a_message_missing_required_data_is_held_as_failed_naming_the_element(
     world: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     coupling = _sending_coupling(world)  # the employer has no Lhnr and no contact person
+    casemanager = world.casemanager  # ... and the casemanager reporting the case no e-mail
+    casemanager.email = ""
+    casemanager.save()
     with django_capture_on_commit_callbacks(execute=False):
         people_services.update_employee(
             actor=world.admin,

@@ -115,7 +115,7 @@ def test_replan_twice_changes_nothing_the_second_time(world: Any) -> None:
 
 def test_replan_of_one_arbodienst_leaves_the_other_alone(world: Any) -> None:
     own = sick(world.casemanager, world.own_employment, days_ago(100))
-    care = department(world.operator, world.foreign_employer, "ZORG")
+    care = department(world.operator, world.foreign_employer, "ZORG-REPLAN")
     foreign_job = employment(world.other_admin, care, "Buitenland")
     other_cm = user(world.operator, "casemanager", arbodienst=world.other_tenant)
     foreign = sick(other_cm, foreign_job, days_ago(100))
