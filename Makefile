@@ -40,7 +40,7 @@ chromium:
 $(DEMO_STAMP): pyproject.toml requirements.lock
 	$(call venv_install,demo)
 
-demo: $(DEMO_STAMP)
+demo: $(DEMO_STAMP) system-libraries
 	@mkdir -p var
 	HERSTELD_DEMO=1 $(BIN)/hersteld migrate --noinput
 	HERSTELD_DEMO=1 $(BIN)/hersteld demo-data

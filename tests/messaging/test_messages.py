@@ -309,3 +309,24 @@ def test_the_inbox_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(25):
         response = client.get("/messages/")
     assert response.status_code == 200
+
+
+def test_the_history_never_shows_the_employer_that_a_medical_message_exists(
+    world: Any, case: Any
+) -> None:
+    from hersteld.core.selectors import history_for_employee
+
+    services.send(actor=world.hr, case_id=case.pk, text="Tot maandag.")
+    medical = services.send(
+        actor=world.employee, case_id=case.pk, text="Mijn rug doet pijn.", thread="medical"
+    )
+
+    def message_rows(user: Any) -> set[str]:
+        rows = history_for_employee(user, world.own_employee).filter(
+            object_type="messaging.message"
+        )
+        return set(rows.values_list("object_id", flat=True))
+
+    assert str(medical.pk) not in message_rows(world.hr)
+    assert len(message_rows(world.hr)) == 1  # the dossier message is there
+    assert str(medical.pk) in message_rows(world.medic)

@@ -9,7 +9,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.actor import Actor
@@ -28,11 +28,18 @@ MEDICAL_OBJECT_TYPES = (
 )
 
 
+# A message of the medical thread (docs/rules/messages.md): the employer may not even learn
+# that it exists, so its audit row is as medical as the message.
+MEDICAL_ROWS = Q(object_type__in=MEDICAL_OBJECT_TYPES) | Q(
+    object_type="messaging.message", changes__thread__1="medical"
+)
+
+
 def audit_events(user: Actor) -> QuerySet[AuditEvent]:
     """Audit rows in the user's scope; rows about the medical file only with medical.view."""
     qs = AuditEvent.objects.restrict(user, "audit.view")
     if not user.has_perm_anywhere("medical.view"):
-        qs = qs.exclude(object_type__in=MEDICAL_OBJECT_TYPES)
+        qs = qs.exclude(MEDICAL_ROWS)
     return qs
 
 
