@@ -215,7 +215,8 @@ def _form_rows(
                     "choices": [(k, _(label)) for k, label in f.choices],
                 }
             )
-        sections.append({"title": _(section.title), "rows": rows})
+        if rows:  # a reader without medical.view gets no empty "medical part" heading
+            sections.append({"title": _(section.title), "rows": rows})
     if schema.signers:
         sections.append(
             {
