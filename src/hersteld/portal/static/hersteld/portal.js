@@ -57,19 +57,31 @@
       form.addEventListener("change", function () { form.classList.add("loading"); form.submit(); });
     });
     // Document drafts (P12): every change is saved at once; the answer says saved or why not.
+    // One save at a time: a change made while one is on its way is sent after it, with the
+    // form as it is then, so an older save can never land after a newer one.
     document.querySelectorAll("form[data-autosave]").forEach(function (form) {
       var status = form.querySelector("[data-autosave-status]");
-      form.addEventListener("change", function () {
+      var busy = false;
+      var again = false;
+      function save() {
+        busy = true;
+        again = false;
         var request = new XMLHttpRequest();
         request.open("POST", form.action || window.location.href);
         request.setRequestHeader("X-Autosave", "1");
-        request.onload = function () {
+        request.onloadend = function () {
           if (status) {
-            status.textContent = request.responseText.trim();
+            var failed = request.status === 0 || request.status >= 500;
+            status.textContent = failed ? status.getAttribute("data-failed") : request.responseText.trim();
             status.classList.toggle("error", request.status !== 200);
           }
+          busy = false;
+          if (again) { save(); }
         };
         request.send(new FormData(form));
+      }
+      form.addEventListener("change", function () {
+        if (busy) { again = true; } else { save(); }
       });
     });
     // Medical-term findings: one click takes over the neutral alternative (P8).
