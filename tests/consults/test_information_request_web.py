@@ -145,3 +145,31 @@ def test_the_employee_sees_his_consent_and_withdraws_it(world: Any, sign_in: Any
     )
     assert refused.status_code == 422
     assert InformationRequest.objects.get().answer == ""
+
+
+def test_the_case_list_reads_a_fixed_number_of_queries(world: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    case = world.report_sick()
+    api = ApiClient(world.medic)
+
+    def add(count: int) -> None:
+        for n in range(count):
+            body = {**FORM, "physician": f"Behandelaar {n}", "consent_at": consent_time()}
+            api.post(
+                f"/api/v1/cases/{case.pk}/information-requests",
+                {**body, "consent_at": body["consent_at"].isoformat()},
+            )
+
+    def counted() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            found = api.get(f"/api/v1/cases/{case.pk}/information-requests").json()
+        return len(queries), found["count"]
+
+    add(1)
+    one, listed = counted()
+    assert listed == 1
+    add(4)
+    five, listed = counted()
+    assert (listed, five) == (5, one)
