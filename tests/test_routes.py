@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from hersteld.absence.models import AbsenceCase, CaseKind, Recovery
 from hersteld.accounts.models import ApiToken, PortalSession, User
-from hersteld.consults.models import AvailabilityBlock, Consult
+from hersteld.consults.models import AvailabilityBlock, Consult, InformationRequest
 from hersteld.documents.models import Document, DocumentScan
 from hersteld.exchange.models import Coupling, ImportRun, InboxMessage, OutboxMessage, ReviewTask
 from hersteld.messaging.models import Attachment, Message
@@ -216,6 +216,19 @@ def zuid_block() -> AvailabilityBlock:
     )
 
 
+def zuid_information_request() -> InformationRequest:
+    case = zuid_case()
+    return InformationRequest.objects.create(
+        employer=case.employer,
+        employee=case.employee,
+        employment=case.employment,
+        scope="werkhervatting",
+        physician="huisarts",
+        question="belastbaarheid?",
+        consent_at=timezone.now(),
+    )
+
+
 OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     "absence:case_add": lambda: {
         "employment_pk": Employment.objects.filter(employer=zuid()).first().pk
@@ -335,6 +348,9 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
     },
     "consults:block_remove": lambda: {"pk": zuid_block().pk},
     "consults:plan": lambda: {"case_pk": zuid_case().pk},
+    "consults:information_add": lambda: {"case_pk": zuid_case().pk},
+    "consults:information_detail": lambda: {"pk": zuid_information_request().pk},
+    "consults:information_withdraw": lambda: {"pk": zuid_information_request().pk},
 }
 
 # Pages without an object, as anyone may request them: public ones answer 200 to everyone.
@@ -498,6 +514,7 @@ API_OBJECTS: dict[str, Callable[[], int]] = {
     "message_id": lambda: zuid_message().pk,
     "consult_id": lambda: zuid_consult().pk,
     "practitioner_id": lambda: zuid_medic().pk,
+    "information_request_id": lambda: zuid_information_request().pk,
 }
 
 
@@ -571,6 +588,8 @@ API_REACH: dict[str, set[str]] = {
     "GET /api/v1/consults": STAFF | EMPLOYER_SIDE | {"werknemer.devries"},
     "GET /api/v1/billing": {"admin.noord", "casemanager.noord"},
     "POST /api/v1/me/consult-requests": {"werknemer.devries"},
+    # The employee's own consents to medical information requests.
+    "GET /api/v1/me/information-requests": {"werknemer.devries"},
 }
 
 

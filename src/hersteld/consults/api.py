@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from hersteld.accounts.models import User
 from hersteld.consults import selectors, services
-from hersteld.consults.models import Consult, Kind, Method, Report
+from hersteld.consults.models import Consult, InformationRequest, Kind, Method, Report
 from hersteld.core.validation import fail
 from hersteld.web.access import AuthedRequest, api_requires
 from hersteld.web.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
@@ -303,3 +303,102 @@ def billing(
         }
         for row in selectors.billing(request.user, employer_id=employer, month=first)
     ]
+
+
+# --- medical information requests (docs/rules/consults.md) -------------------------------
+
+
+class InformationRequestIn(InputSchema):
+    scope: str = Field("", max_length=300, description="what the employee consented to")
+    physician: str = Field("", max_length=200, description="the treating physician")
+    question: str = Field("", max_length=5000)
+    consent_at: dt.datetime | None = Field(
+        None,
+        description="when the employee gave the consent (ISO 8601; without offset: "
+        "Europe/Amsterdam); not in the future",
+    )
+
+
+class InformationAnswerIn(InputSchema):
+    answer: str = Field("", max_length=20000, description="the physician's factual answer")
+
+
+class InformationRequestOut(Schema):
+    id: int
+    employee_id: int
+    scope: str
+    physician: str
+    question: str
+    consent_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+    answer: str
+    answered_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+def _medical_case_employee(request: AuthedRequest, case_id: int) -> int:
+    """The case's employee, when the user may read its medical file (404 otherwise)."""
+    from hersteld.absence import selectors as absence_selectors
+
+    return absence_selectors.case(request.user, case_id, "medical.view").employee_id
+
+
+@router.get("/cases/{case_id}/information-requests", response=list[InformationRequestOut])
+@paginate(Pagination)
+@api_requires("medical.view")
+def case_information_requests(request: AuthedRequest, case_id: Id) -> QuerySet[InformationRequest]:
+    """Medical information requests about the case's employee, newest first (medical file:
+    company doctors and POBs; anyone else 404)."""
+    employee_id = _medical_case_employee(request, case_id)
+    return selectors.information_requests(request.user).filter(employee_id=employee_id)
+
+
+@router.post("/cases/{case_id}/information-requests", response={201: InformationRequestOut})
+@api_requires("medical.view")
+def create_information_request(
+    request: AuthedRequest, case_id: Id, payload: InformationRequestIn
+) -> Status:
+    """Record a question to a treating physician with the employee's consent (scope,
+    physician, question, when). Missing parts or a consent in the future: 422, nothing
+    written. Creates a billable item for the employer."""
+    employee_id = _medical_case_employee(request, case_id)
+    data = payload.dict()
+    if data["consent_at"] is not None and timezone.is_naive(data["consent_at"]):
+        data["consent_at"] = timezone.make_aware(data["consent_at"])
+    found = services.request_information(actor=request.user, employee_id=employee_id, data=data)
+    return Status(201, found)
+
+
+@router.post(
+    "/information-requests/{information_request_id}/answer", response=InformationRequestOut
+)
+@api_requires("medical.view")
+def answer_information_request(
+    request: AuthedRequest, information_request_id: Id, payload: InformationAnswerIn
+) -> InformationRequest:
+    """The physician's factual answer, into the medical file; 422 after a withdrawal."""
+    return services.record_information_answer(
+        actor=request.user, request_id=information_request_id, answer=payload.answer
+    )
+
+
+@router.post(
+    "/information-requests/{information_request_id}/withdraw", response=InformationRequestOut
+)
+@api_requires("consults.view", "medical.view")
+def withdraw_information_consent(
+    request: AuthedRequest, information_request_id: Id
+) -> InformationRequest:
+    """The employee withdraws his consent (or the practitioner records it on his word);
+    the request can no longer be answered. Employer users: 404."""
+    return services.withdraw_information_consent(
+        actor=request.user, request_id=information_request_id
+    )
+
+
+@router.get("/me/information-requests", response=list[InformationRequestOut])
+@paginate(Pagination)
+@api_requires("consults.view", rule=_is_employee)
+def my_information_requests(request: AuthedRequest) -> QuerySet[InformationRequest]:
+    """The employee's own consents to medical information requests, newest first."""
+    return selectors.information_requests(request.user)

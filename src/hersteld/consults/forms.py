@@ -105,3 +105,28 @@ class BlockForm(forms.Form):
     end_time = forms.TimeField(label=_("Until"), widget=TIME)
     location = forms.CharField(label=_("Location (address)"), max_length=200, required=False)
     remote = forms.BooleanField(label=_("Remote (phone and online)"), required=False)
+
+
+class InformationRequestForm(forms.Form):
+    """A question to a treating physician: the four parts of the employee's consent."""
+
+    scope = forms.CharField(
+        label=_("Scope of the consent"),
+        max_length=300,
+        help_text=_("Which information, about which period, the employee agreed to."),
+    )
+    physician = forms.CharField(label=_("Treating physician"), max_length=200)
+    question = forms.CharField(label=_("Question"), widget=forms.Textarea, max_length=5000)
+    consent_at = forms.DateTimeField(
+        label=_("Consent given on"),
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class InformationAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Factual answer of the physician (medical file)"),
+        widget=forms.Textarea,
+        max_length=20000,
+    )

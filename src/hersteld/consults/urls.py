@@ -20,4 +20,15 @@ urlpatterns = [
     path("consults/<int:pk>/report/", views.report_edit, name="report"),
     path("consults/<int:pk>/report/final/", views.report_final, name="report_final"),
     path("cases/<int:case_pk>/consults/plan/", views.consult_plan, name="plan"),
+    path(
+        "cases/<int:case_pk>/information-requests/new/",
+        views.information_add,
+        name="information_add",
+    ),
+    path("information-requests/<int:pk>/", views.information_detail, name="information_detail"),
+    path(
+        "information-requests/<int:pk>/withdraw/",
+        views.information_withdraw,
+        name="information_withdraw",
+    ),
 ]

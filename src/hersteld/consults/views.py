@@ -24,6 +24,8 @@ from hersteld.consults import selectors, services
 from hersteld.consults.forms import (
     BlockForm,
     CancelForm,
+    InformationAnswerForm,
+    InformationRequestForm,
     NoteForm,
     PlanForm,
     ReportForm,
@@ -33,6 +35,7 @@ from hersteld.consults.forms import (
 )
 from hersteld.consults.models import REPORT_TEXT_FIELDS, BillableKind, Consult, Status
 from hersteld.core.actor import Actor
+from hersteld.core.audit import record_access
 from hersteld.core.signals import DossierTab
 from hersteld.web.access import AuthedRequest, requires
 from hersteld.web.helpers import form_page, id_filter, paginate
@@ -50,10 +53,17 @@ def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **rest: Any) -> dict[s
     """Receiver of core.signals.dossier_tab: the consults tab of a dossier."""
     if tab != "consults":
         return None
+    medical = AbsenceCase.objects.restrict(user, "medical.view").filter(pk=case.pk).exists()
     return {
         "tab_template": "consults/_tab.html",
         "consults": list(selectors.consult_list(user, case_id=case.pk)),
         "may_plan": AbsenceCase.objects.restrict(user, "consults.plan").filter(pk=case.pk).exists(),
+        "information_requests": list(
+            selectors.information_requests(user).filter(employee_id=case.employee_id)
+        )
+        if medical
+        else None,
+        "may_request_information": medical and services.is_practitioner(user),
     }
 
 
@@ -95,6 +105,7 @@ def consult_list(request: AuthedRequest) -> HttpResponse:
     if context["is_employee"] and request.user.employee_id is not None:
         context["sms_consent"] = selectors.sms_consent(request.user.employee_id)
         context["sms_form"] = SmsConsentForm()
+        context["information_requests"] = list(selectors.information_requests(request.user))
     return render(request, "consults/list.html", context)
 
 
@@ -503,3 +514,75 @@ def billing(request: AuthedRequest) -> HttpResponse:
         {"table": table, "month": month_value, "error": error, "query": request.GET.urlencode()},
         status=422 if error else 200,
     )
+
+
+# --- medical information requests (docs/rules/consults.md) -------------------------------
+
+
+@requires("medical.view")
+@require_http_methods(["GET", "POST"])
+def information_add(request: AuthedRequest, case_pk: int) -> HttpResponse:
+    """A company doctor or POB records a question to a treating physician, with the
+    employee's consent; the service refuses it without the consent's four parts."""
+    case = absence_selectors.case(request.user, case_pk, "medical.view", log_access=False)
+    form = InformationRequestForm(request.POST or None)
+    return form_page(
+        request,
+        form,
+        lambda data: services.request_information(
+            actor=request.user, employee_id=case.employee_id, data=data
+        ),
+        success=lambda _r: _("The information request has been recorded."),
+        done=lambda r: reverse("consults:information_detail", args=[r.pk]),
+        template="consults/information_form.html",
+        context={"case": case},
+    )
+
+
+@requires("medical.view")
+@require_http_methods(["GET", "POST"])
+def information_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One request with its answer (medical file); POST records the physician's answer."""
+    found = get_object_or_404(
+        selectors.information_requests(request.user).select_related("employee"), pk=pk
+    )
+    if request.method == "GET":
+        record_access(actor=request.user, obj=found)
+    form = InformationAnswerForm(request.POST or None)
+    may_answer = (
+        services.is_practitioner(request.user) and found.withdrawn_at is None and not found.answer
+    )
+    return form_page(
+        request,
+        form,
+        lambda data: services.record_information_answer(
+            actor=request.user, request_id=found.pk, answer=data["answer"]
+        ),
+        success=lambda _r: _("The answer has been saved in the medical file."),
+        done=lambda r: reverse("consults:information_detail", args=[r.pk]),
+        template="consults/information_detail.html",
+        context={
+            "found": found,
+            "may_answer": may_answer,
+            "case_id": absence_selectors.cases(request.user, "medical.view")
+            .filter(employee_id=found.employee_id)
+            .order_by("-first_day", "-id")
+            .values_list("pk", flat=True)
+            .first(),
+        },
+    )
+
+
+@requires("consults.view", rule=_is_employee)
+@require_POST
+def information_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The employee withdraws his consent: the request may no longer be answered."""
+    try:
+        services.withdraw_information_consent(actor=request.user, request_id=pk)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("Your consent has been withdrawn; the request will not be answered.")
+        )
+    return redirect(reverse("consults:list") + "#information")
