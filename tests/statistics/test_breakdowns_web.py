@@ -107,3 +107,45 @@ def test_the_page_and_exports_show_the_tables(
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
     assert [sheet.cell(row=r, column=1).value for r in (2, 3)] == ["<25", "35-44"]
     assert sheet.cell(row=3, column=2).value == 16.67
+
+
+def test_a_function_change_in_june_splits_the_persons_days(
+    world: Any, api: Any, settings: Any
+) -> None:
+    """The employee is Medewerker 1-5 June, Bakker from 6 June; sick 1-10 June."""
+    from hersteld.people.services import update_employment
+
+    settings.STATISTICS_MIN_GROUP = 1
+    update_employment(
+        actor=world.admin,
+        employment_id=world.own_employment.pk,
+        data={"function_name": "Bakker"},
+        valid_from=dt.date(2026, 6, 6),
+    )
+    case = add_case(
+        actor=world.casemanager,
+        employment_id=world.own_employment.pk,
+        kind="sickness",
+        data={"first_day": dt.date(2026, 6, 1), "context": "illness"},
+    )
+    add_recovery(
+        actor=world.casemanager,
+        case_id=case.pk,
+        data={"date": dt.date(2026, 6, 11), "percentage": 100},
+    )
+    body = _get(world, api, "&breakdown=function").json()
+    groups = {row["group"]: row for row in body["breakdowns"]["function"]}
+    # Medewerker: employee 5 days + colleague 30 = 35 days; absence 5 x 0.9 over 35 x 0.9:
+    # 14.29 %; the report (1 June) is here: 1 / (35 / 30) x 365 / 30 = 10.43; no recovery.
+    staff = groups["Medewerker"]
+    assert staff["population"] == {"persons": 2, "employment_days": 35}
+    assert (staff["vp"], staff["mf"], staff["gvd"], staff["nulverzuim"]) == (
+        14.29,
+        10.43,
+        None,
+        50.0,
+    )
+    # Bakker: 25 days, 5 of them sick: 20 %; the recovery (last sick day 10 June) is here.
+    baker = groups["Bakker"]
+    assert baker["population"] == {"persons": 1, "employment_days": 25}
+    assert (baker["vp"], baker["mf"], baker["gvd"], baker["nulverzuim"]) == (20.0, 0.0, 10.0, 0.0)
