@@ -29,8 +29,10 @@ def test_the_figures_page_for_staff_and_an_employer(page: Page) -> None:
     shot(page, "statistics_staff_laptop")
     # One employer, with its department table.
     page.select_option("#id_employer", index=1)
-    page.get_by_role("button", name="Toon").click()
+    page.locator(".stats-filters button[type=submit]").click()
     expect(page.locator("#departments-heading")).to_be_visible()
+    expect(page.locator("#functions-heading")).to_be_visible()
+    expect(page.locator("#ages-heading")).to_be_visible()
     shot(page, "statistics_employer_laptop")
     page.set_viewport_size(PHONE)
     page.reload()

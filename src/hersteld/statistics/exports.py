@@ -26,7 +26,7 @@ class Table:
 
 
 REASONS = dict(EndReason.choices)
-TABLES = ("figures", "trend", "classes", "endings", "departments")
+TABLES = ("figures", "trend", "classes", "endings", "departments", "functions", "ages")
 
 
 def _fig_row(result: figures.Figures) -> list[Cell]:
@@ -99,6 +99,18 @@ def table(report: Report, name: str) -> Table:
             else:
                 dept_rows.append([label, *_fig_row(row.figures)])
         return Table(name, _("Departments"), [_("Department"), *_fig_headers()], dept_rows)
+    if name in ("functions", "ages"):
+        group_rows: list[list[Cell]] = []
+        for group in report.functions if name == "functions" else report.ages:
+            label = group.label or str(_("(no function)"))
+            if group.suppressed:
+                hidden = _("fewer than %(k)s persons") % {"k": report.k}
+                group_rows.append([label, str(hidden), None, None, None, None, None, None])
+            else:
+                group_rows.append([label, *_fig_row(group.figures)])
+        if name == "functions":
+            return Table(name, _("Functions"), [_("Function"), *_fig_headers()], group_rows)
+        return Table(name, _("Age bands"), [_("Age on the first day"), *_fig_headers()], group_rows)
     raise KeyError(name)
 
 

@@ -504,6 +504,79 @@ def suppressed(figures: Figures, k: int = DEFAULT_K) -> bool:
     return figures.persons < k
 
 
+# --- breakdowns by function and age band -------------------------------------------------
+
+# Age bands by age on the first day of P; (label, lowest age, highest age or None).
+AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
+    ("<25", 0, 24),
+    ("25-34", 25, 34),
+    ("35-44", 35, 44),
+    ("45-54", 45, 54),
+    ("55+", 55, None),
+)
+_SEP = "\x1f"  # between a breakdown label and a department path; never in either
+
+
+def age_on(birth: dt.date, day: dt.date) -> int:
+    """Completed years on `day` (born 29 February: a year older on 1 March)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def age_band(birth: dt.date, day: dt.date) -> str:
+    age = age_on(birth, day)
+    for label, low, high in AGE_BANDS:
+        if age >= low and (high is None or age <= high):
+            return label
+    return AGE_BANDS[0][0]  # born after `day`: the youngest band
+
+
+def labelled(label: str, group: str) -> str:
+    """A span's group for a breakdown: the label in front of the department path, so that a
+    department subtree (a path prefix) of one label is again a prefix."""
+    return label + _SEP + group
+
+
+def relabel(employment: Employment, label: str) -> Employment:
+    """The employment with every span under one label (the age band of its person)."""
+    spans = tuple(span._replace(group=labelled(label, span.group)) for span in employment.spans)
+    return employment._replace(spans=spans)
+
+
+def compute_breakdown(
+    employments: Sequence[Employment],
+    periods: Iterable[Period],
+    start: dt.date,
+    end: dt.date,
+    *,
+    within: Within = None,
+    order: Sequence[str] | None = None,
+) -> list[tuple[str, Figures]]:
+    """The figures over P per label of employments built with `labelled` groups, inside
+    `within` (department prefixes or None), in one pass. Labels without a person in P are
+    left out; `order` fixes the order (age bands), else by label."""
+    prefixes = (within,) if isinstance(within, str) else within
+    found: set[str] = set()
+    p_start, p_end = start, end
+    for employment in employments:
+        for span in employment.spans:
+            if span.start <= p_end and span.end >= p_start:
+                found.add(span.group.split(_SEP, 1)[0])
+    if order is not None:
+        labels = [label for label in order if label in found]
+    else:
+        labels = sorted(found, key=lambda label: (label == "", label.casefold(), label))
+    populations: list[Within] = [
+        tuple(labelled(label, prefix) for prefix in prefixes)
+        if prefixes is not None
+        else labelled(label, "")
+        for label in labels
+    ]
+    results = compute_many(employments, periods, start, end, populations)
+    return [
+        (label, result) for label, result in zip(labels, results, strict=True) if result.persons > 0
+    ]
+
+
 # --- periods of time ------------------------------------------------------------------------
 
 

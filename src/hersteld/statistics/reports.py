@@ -23,6 +23,40 @@ class DepartmentRow:
 
 
 @dataclass(frozen=True)
+class GroupRow:
+    """One group of a breakdown by function or age band; `label` "" is "no function"."""
+
+    label: str
+    figures: Figures
+    suppressed: bool
+
+
+BREAKDOWNS = ("function", "age")
+
+
+def breakdown(
+    loaded: selectors.Loaded,
+    population: Population,
+    kind: str,
+    start: dt.date,
+    end: dt.date,
+    k: int,
+) -> list[GroupRow]:
+    """The groups of one breakdown over P; a group under k persons is suppressed, never
+    estimated. Age bands are by age on the first day of P."""
+    if kind == "function":
+        rows, order = loaded.by_function, None
+    else:
+        rows, order = loaded.by_age(start), [label for label, _, _ in figures.AGE_BANDS]
+    return [
+        GroupRow(label, part, part.persons < k)
+        for label, part in figures.compute_breakdown(
+            rows, loaded.periods, start, end, within=population.within, order=order
+        )
+    ]
+
+
+@dataclass(frozen=True)
 class Report:
     population: Population
     start: dt.date
@@ -33,14 +67,30 @@ class Report:
     previous: Figures | None = None
     trend: list[Figures] = field(default_factory=list)
     departments: list[DepartmentRow] = field(default_factory=list)
+    functions: list[GroupRow] = field(default_factory=list)
+    ages: list[GroupRow] = field(default_factory=list)
 
 
-def single(population: Population, start: dt.date, end: dt.date) -> Report:
-    """Only the figures over P (the API and the CLI)."""
-    employments, periods = selectors.load(population, start, end)
-    result = figures.compute(employments, periods, start, end, within=population.within)
+def single(
+    population: Population, start: dt.date, end: dt.date, *, breakdowns: tuple[str, ...] = ()
+) -> Report:
+    """Only the figures over P (the API and the CLI), with the breakdowns asked for."""
+    loaded = selectors.load_all(population, start, end)
+    result = figures.compute(
+        loaded.employments, loaded.periods, start, end, within=population.within
+    )
     k = selectors.min_group()
-    return Report(population, start, end, k, result, population.breakdown and result.persons < k)
+    parts = {kind: breakdown(loaded, population, kind, start, end, k) for kind in breakdowns}
+    return Report(
+        population,
+        start,
+        end,
+        k,
+        result,
+        population.breakdown and result.persons < k,
+        functions=parts.get("function", []),
+        ages=parts.get("age", []),
+    )
 
 
 def full(population: Population, start: dt.date, end: dt.date) -> Report:
@@ -48,7 +98,8 @@ def full(population: Population, start: dt.date, end: dt.date) -> Report:
     previous_start, previous_end = figures.year_before(start, end)
     months = figures.trailing_months(end, 24)
     window_start = min(previous_start, months[0][0])
-    employments, periods = selectors.load(population, window_start, end)
+    loaded = selectors.load_all(population, window_start, end)
+    employments, periods = loaded.employments, loaded.periods
     k = selectors.min_group()
 
     def over(a: dt.date, b: dt.date, within: tuple[str, ...] | None) -> Figures:
@@ -67,8 +118,20 @@ def full(population: Population, start: dt.date, end: dt.date) -> Report:
         DepartmentRow(department, part, part.persons < k)
         for department, part in zip(departments, own, strict=True)
     ]
+    functions = breakdown(loaded, population, "function", start, end, k)
+    ages = breakdown(loaded, population, "age", start, end, k)
     if suppressed:
-        return Report(population, start, end, k, result, True, departments=rows)
+        return Report(
+            population,
+            start,
+            end,
+            k,
+            result,
+            True,
+            departments=rows,
+            functions=functions,
+            ages=ages,
+        )
     return Report(
         population,
         start,
@@ -79,6 +142,8 @@ def full(population: Population, start: dt.date, end: dt.date) -> Report:
         previous=over(previous_start, previous_end, population.within),
         trend=[over(a, b, population.within) for a, b in months],
         departments=rows,
+        functions=functions,
+        ages=ages,
     )
 
 
@@ -92,3 +157,15 @@ def as_json(report: Report) -> dict[str, object]:
     body["suppressed"] = report.suppressed
     body["k"] = report.k
     return body
+
+
+def group_json(row: GroupRow) -> dict[str, object]:
+    """One group of a breakdown for the API: a suppressed group gives no number at all."""
+    body = row.figures.rounded()
+    for key in ("from", "to", "standard"):
+        body.pop(key)
+    if row.suppressed:
+        for key in ("population", "vp", "vp_with_leave", "mf", "gvd", "nulverzuim"):
+            body[key] = None
+        body["duration_classes"] = None
+    return {"group": row.label, "suppressed": row.suppressed, **body}

@@ -145,13 +145,40 @@ def departments(population: Population) -> list[Department]:
     return list(qs.order_by("path"))
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """The plain values of a population: `employments` grouped by department path, the same
+    employments grouped by function and department (`figures.labelled`), and each person's
+    birth date (for the age bands)."""
+
+    employments: list[figures.Employment]
+    periods: list[figures.Period]
+    by_function: list[figures.Employment]
+    births: dict[int, dt.date]
+
+    def by_age(self, day: dt.date) -> list[figures.Employment]:
+        """The employments grouped by the age band of their person on `day`."""
+        return [
+            figures.relabel(employment, figures.age_band(self.births[employment.person], day))
+            for employment in self.employments
+        ]
+
+
 def load(
     population: Population, start: dt.date, end: dt.date
 ) -> tuple[list[figures.Employment], list[figures.Period]]:
-    """The employments and absence periods of the population's employers touching start..end.
+    """The employments and absence periods of the population's employers touching start..end."""
+    loaded = load_all(population, start, end)
+    return loaded.employments, loaded.periods
+
+
+def load_all(population: Population, start: dt.date, end: dt.date) -> Loaded:
+    """The employments and absence periods of the population's employers touching start..end,
+    with functions and birth dates.
 
     Four queries. Department filtering happens in figures.compute (`within`), on the
-    effective-dated department of each day, not on today's department."""
+    effective-dated department of each day, not on today's department; the function of a
+    day comes from the same terms."""
     fulltime = {employer.pk: float(employer.fulltime_hours) for employer in population.employers}
     touching = Employment.objects.filter(
         employer_id__in=list(fulltime), start_date__lte=end
@@ -165,20 +192,39 @@ def load(
             "end_date",
             "hours_per_week",
             "department__path",
+            "function_name",
+            "employee__birth_date",
         )
     )
-    terms: dict[int, list[tuple[dt.date, float, str]]] = defaultdict(list)
-    for employment_id, valid_from, hours, path in (
+    terms: dict[int, list[tuple[dt.date, float, str, str]]] = defaultdict(list)
+    for employment_id, valid_from, hours, path, function in (
         EmploymentTerms.objects.filter(employment__in=touching.values("pk"))
         .order_by("employment_id", "valid_from")
-        .values_list("employment_id", "valid_from", "hours_per_week", "department__path")
+        .values_list(
+            "employment_id", "valid_from", "hours_per_week", "department__path", "function_name"
+        )
     ):
-        terms[employment_id].append((valid_from, float(hours), path))
+        terms[employment_id].append((valid_from, float(hours), path, function))
     employments = []
-    for pk, person, employer_id, first, last, hours, path in rows:
-        history = terms.get(pk) or [(first, float(hours), path)]
+    by_function = []
+    births: dict[int, dt.date] = {}
+    for pk, person, employer_id, first, last, hours, path, function, birth in rows:
+        history = terms.get(pk) or [(first, float(hours), path, function)]
+        births[person] = birth
         employments.append(
-            figures.Employment.from_terms(pk, person, first, last, history, fulltime[employer_id])
+            figures.Employment.from_terms(
+                pk, person, first, last, [row[:3] for row in history], fulltime[employer_id]
+            )
+        )
+        by_function.append(
+            figures.Employment.from_terms(
+                pk,
+                person,
+                first,
+                last,
+                [(day, h, figures.labelled(name, group)) for day, h, group, name in history],
+                fulltime[employer_id],
+            )
         )
     cases = (
         AbsenceCase.objects.filter(
@@ -212,4 +258,4 @@ def load(
             "pk", "employment_id", "kind", "first_day", "end_date", "sick_percentage", "end_reason"
         )
     ]
-    return employments, periods
+    return Loaded(employments, periods, by_function, births)

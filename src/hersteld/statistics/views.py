@@ -144,6 +144,26 @@ def overview(request: AuthedRequest) -> HttpResponse:
             endings=exports.table(report, "endings"),
             trend=exports.table(report, "trend"),
             departments=exports.table(report, "departments"),
+            breakdowns=[
+                (
+                    exports.table(report, "functions"),
+                    _("Functions"),
+                    _(
+                        "Each function with its days: a person who changed function counts "
+                        "in each. A group with fewer than %(k)s persons is not shown."
+                    )
+                    % {"k": report.k},
+                ),
+                (
+                    exports.table(report, "ages"),
+                    _("Age bands"),
+                    _(
+                        "By age on the first day of the period. A group with fewer than "
+                        "%(k)s persons is not shown."
+                    )
+                    % {"k": report.k},
+                ),
+            ],
             chart=mark_safe(_trend_chart(report)) if report.trend else "",  # noqa: S308 (built from numbers and escaped labels)
             query=query,
             standard=figures.STANDARD,
