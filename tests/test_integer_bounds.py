@@ -65,11 +65,12 @@ def test_the_route_list_covers_the_known_filters() -> None:
 
 def viewer_of(path: str) -> str:
     """The world user who may call the operation, so that the input is read at all (else 403 comes first):
-    the medical file is the company doctor's, an access log of one's own the employee's."""
-    if "medical-notes" in path:
-        return "medic"
-    if path.endswith("/me/access-log"):
+    the medical file and information requests are the company doctor's, an access log or
+    consents of one's own the employee's."""
+    if path.endswith(("/me/access-log", "/me/information-requests")):
         return "employee"
+    if "medical-notes" in path or path.endswith("/information-requests"):
+        return "medic"
     return "casemanager"
 
 
