@@ -44,7 +44,9 @@ def test_a_planned_consult_invites_the_employee_and_copies_the_employer(
     assert all("Log in" in m.body or "Log" in m.body for m in mail.outbox)
 
 
-def test_the_email_carries_only_a_link(world: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_the_email_carries_only_a_link(
+    world: Any, django_capture_on_commit_callbacks: Any, tasks_in_process: None
+) -> None:
     c = clinic(world)
     employee = world.employee  # one object: the world reads its users afresh on each access
     employee.email = "werknemer@example.org"
