@@ -32,6 +32,7 @@ DEMO_MODULES = (
     "demo/",
     "e2e/",
     "exchange/",
+    "test_api_schemathesis.py",
     "test_empty_fields.py",
     "test_exchange_worker.py",
     "test_query_counts.py",

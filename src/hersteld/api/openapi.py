@@ -46,6 +46,10 @@ LOCKOUT_PATHS = ("/auth/token",)
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
+# Filters named after the object they pick (the statistics' population), not `..._id`.
+OBJECT_FILTERS = frozenset({"employer", "department"})
+
+
 def statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
     """The error statuses an operation can answer, from its authentication, parameters
     and body."""
@@ -58,7 +62,9 @@ def statuses(path: str, method: str, operation: dict[str, Any]) -> list[int]:
         found += [401, 403]
     # An id in the path, in the body or in a filter may name an object outside the scope.
     if has_body or any(
-        parameter.get("in") == "path" or str(parameter.get("name", "")).endswith("_id")
+        parameter.get("in") == "path"
+        or str(parameter.get("name", "")).endswith("_id")
+        or parameter.get("name") in OBJECT_FILTERS
         for parameter in parameters
     ):
         found.append(404)
