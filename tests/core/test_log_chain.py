@@ -166,3 +166,31 @@ def test_postgresql_refuses_to_change_or_delete_a_log_row(world: Any) -> None:
     with connection.cursor() as cursor:
         cursor.execute("UPDATE core_accessevent SET actor_id = NULL WHERE id = %s", [event.pk])
     assert "intact" in verify_log()
+
+
+@pytest.mark.django_db
+def test_a_transaction_writing_many_log_rows_seals_once_after_its_commit(
+    world: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    # The in-memory test database of the SQLite run never seals after a commit; pretend a file.
+    monkeypatch.setattr(connection, "is_in_memory_db", lambda: False, raising=False)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        reads(world, 3)
+        with transaction.atomic():
+            reads(world, 2)
+
+    assert [c for c in callbacks if c is chain._pending] == [chain._pending]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_savepoint_takes_its_sealing_along_and_a_later_row_registers_again(
+    world: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    monkeypatch.setattr(connection, "is_in_memory_db", lambda: False, raising=False)
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            reads(world, 1)
+            raise RuntimeError("undo")
+        reads(world, 1)
+
+    assert [c for c in callbacks if c is chain._pending] == [chain._pending]

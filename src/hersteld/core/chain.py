@@ -138,7 +138,16 @@ def seal_after_commit(**_: Any) -> None:
     """
     if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         return
+    if seal_is_pending():
+        return
     transaction.on_commit(_pending)
+
+
+def seal_is_pending() -> bool:
+    """The current transaction already seals after its commit: one sealing per transaction,
+    however many log rows it writes. A savepoint rolled back takes its callback with it, so
+    a later row registers again."""
+    return any(entry[1] is _pending for entry in connection.run_on_commit)
 
 
 def rows_of_chain(model: type[Event], arbodienst_id: int | None) -> Iterator[SealedRow]:
