@@ -107,3 +107,26 @@ def test_percentages_lie_between_zero_and_hundred() -> None:
     assert rules.percentage_problem(Decimal("100")) is None
     assert rules.percentage_problem(Decimal("100.01")) == "percentage_range"
     assert rules.percentage_problem(Decimal("-1")) == "percentage_range"
+
+
+def test_a_bsn_of_only_zeros_is_refused_although_it_passes_the_sum() -> None:
+    assert rules.bsn_problem("000000000") == "bsn_checksum"
+
+
+@given(
+    st.sampled_from(["06", "06 ", "06-", "+316", "+31 6", "00316", "0031 6"]),
+    st.integers(min_value=0, max_value=99_999_999),
+)
+def test_the_quick_path_for_dutch_mobiles_agrees_with_the_phone_number_library(
+    prefix: str, number: int
+) -> None:
+    import phonenumbers
+
+    value = f"{prefix}{number:08d}"
+    parsed = phonenumbers.parse(value, "NL")
+    expected_problem = None if phonenumbers.is_valid_number(parsed) else "phone_invalid"
+    expected = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+    assert rules.phone_problem(value) == expected_problem
+    if expected_problem is None:
+        assert rules.normalise_phone(value) == expected

@@ -27,6 +27,12 @@ def postcode_problem(value: str, country: str = "NL") -> str | None:
     return None
 
 
+# The common shape of a Dutch mobile number ("06 12345678", "06-12345678", "+31612345678"),
+# in the ranges every numbering plan version holds valid (061-065, 068). It skips the
+# phone-number library, whose parse costs about 0.2 ms: the bulk import checks one per row.
+_DUTCH_MOBILE = re.compile(r"(?:0|\+31[ ]?|0031[ ]?)6[ -]?(?P<rest>[1-58]\d{7})")
+
+
 @functools.lru_cache(maxsize=1024)
 def _phone(value: str, country: str) -> tuple[str | None, str]:
     """(problem, normalised form) of a phone number, parsed once.
@@ -34,6 +40,10 @@ def _phone(value: str, country: str) -> tuple[str | None, str]:
     Cached: a caller checks a number and then normalises it (`phone_problem`, then
     `normalise_phone`); the second call is a dictionary look-up. Strings only go in and out.
     """
+    if country == "NL":
+        mobile = _DUTCH_MOBILE.fullmatch(value)
+        if mobile is not None:
+            return None, "+316" + mobile["rest"]
     try:
         number = phonenumbers.parse(value, country)
     except phonenumbers.NumberParseException:
