@@ -58,21 +58,40 @@ class Event(AppendOnlyModel):
     )
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The log names rows without database constraints (db_constraint=False, indexes kept): a
+    # log row must never block, nor be changed by, what happens to the row it names, and the
+    # bulk import writes two per employee without a deferred check each at commit (ADR 0024).
     arbodienst = models.ForeignKey(
         "organisations.Arbodienst",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_constraint=False,
     )
     employer = models.ForeignKey(
-        "organisations.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "organisations.Employer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     employee = models.ForeignKey(
-        "people.Employee", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "people.Employee",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(max_length=150, blank=True)
     object_type = models.CharField(max_length=64)

@@ -349,17 +349,27 @@ class Change(ScopedModel):
     )
 
     seq = models.PositiveBigIntegerField(unique=True)
+    # Without database constraints, as the audit log (ADR 0024): the feed records what
+    # happened and is written in bulk by the import; the ORM still cascades on delete.
     arbodienst = models.ForeignKey(
-        "organisations.Arbodienst", on_delete=models.CASCADE, related_name="+"
+        "organisations.Arbodienst", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     employer = models.ForeignKey(
-        "organisations.Employer", on_delete=models.CASCADE, related_name="+"
+        "organisations.Employer", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
     department = models.ForeignKey(
-        "organisations.Department", null=True, on_delete=models.SET_NULL, related_name="+"
+        "organisations.Department",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     employee = models.ForeignKey(
-        "people.Employee", null=True, on_delete=models.SET_NULL, related_name="+"
+        "people.Employee",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     object_type = models.CharField(max_length=32)
     object_id = models.PositiveBigIntegerField()
