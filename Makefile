@@ -7,6 +7,10 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEMO_STAMP := $(VENV)/.installed-demo
 
+# Tests that start a browser, a Celery worker or a live server for schemathesis run one at
+# a time after the rest, which runs on two processes: two workers would share one Redis queue.
+SERIAL_TESTS := e2e or celery or schemathesis
+
 .PHONY: install demo test lint serve clean lock chromium system-libraries
 
 # The virtualenv with the project and one extra (demo, or dev which includes demo),
@@ -50,7 +54,8 @@ test: install
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy src
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 -m "not ($(SERIAL_TESTS))"
+	$(BIN)/pytest -m "$(SERIAL_TESTS)"
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks
