@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 
-from hersteld.demo.exchange import DEMO_KEY
-from hersteld.exchange.models import ExternalKey, InboxMessage, InboxStatus
-from tests.support.auth import load_demo_data
+from hersteld.absence.models import AbsenceCase
+from hersteld.exchange.models import ExternalKey, InboxMessage, InboxStatus, KeyKind
+from tests.support.example_coupling import example_coupling
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sick-report.xml"
 
@@ -26,9 +27,9 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sick-repo
     or settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
     reason="needs CELERY_BROKER_URL and a database a worker process can reach (CI: PostgreSQL)",
 )
-@pytest.mark.django_db(transaction=True)
-def test_a_real_worker_applies_an_inbox_message(tmp_path: Path) -> None:
-    load_demo_data()
+@pytest.mark.django_db(transaction=True)  # committed: the worker reads the world too
+def test_a_real_worker_applies_an_inbox_message(world: Any, tmp_path: Path) -> None:
+    link = example_coupling(world)
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     celery = shutil.which("celery", path=str(Path(sys.executable).parent))
@@ -51,9 +52,7 @@ def test_a_real_worker_applies_an_inbox_message(tmp_path: Path) -> None:
         env={**os.environ, "DATABASE_URL": url},
     )
     try:
-        response = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}").post(
-            "/api/v1/exchange/inbox", EXAMPLE.read_bytes(), content_type="application/xml"
-        )
+        response = link.send(EXAMPLE.read_bytes(), "application/xml")
         assert response.status_code == 202
         assert response.json()["status"] == "received"  # stored; the worker applies it
         message = InboxMessage.objects.get(pk=response.json()["id"])
@@ -62,7 +61,13 @@ def test_a_real_worker_applies_an_inbox_message(tmp_path: Path) -> None:
             time.sleep(0.3)
             message.refresh_from_db()
         assert message.status == InboxStatus.PROCESSED, log.read_text()[-3000:]
-        assert ExternalKey.objects.filter(kind="absence", key="V-2025-0042").exists()
+        # The example's absence V-2025-0042, from 03-03-2025, is now a case at the employer.
+        key = ExternalKey.objects.get(
+            employer=world.employer, kind=KeyKind.ABSENCE, key="V-2025-0042"
+        )
+        case = AbsenceCase.objects.select_related("employment").get(pk=key.object_id)
+        assert case.employment.employer_id == world.employer.pk
+        assert case.first_day == dt.date(2025, 3, 3)
     finally:
         worker.terminate()
         worker.wait(timeout=30)

@@ -49,3 +49,15 @@ def send_example(send: Callable[..., Any]) -> Callable[[str], InboxMessage]:
         return InboxMessage.objects.get(pk=response.json()["id"])
 
     return post
+
+
+# --- the same on a factory `world` (tests independent of the demo) ----------------------------
+
+
+@pytest.fixture
+def example_link(world: Any) -> Any:
+    """The world's employer with an active coupling that accepts the example messages
+    (tests/support/example_coupling.py): `.coupling`, `.key`, `.send(body, kind)`."""
+    from tests.support.example_coupling import example_coupling
+
+    return example_coupling(world)

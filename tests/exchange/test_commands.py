@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,39 +10,44 @@ from django.core import mail
 from django.core.management import call_command
 
 from hersteld.exchange.models import Coupling, InboxMessage, InboxStatus
+from tests.support.example_coupling import EXAMPLE_ERROR_EMAIL, ExampleCoupling
 from tests.support.exchange import job, message, person
 
 
 @pytest.mark.django_db
 def test_the_daily_job_mails_the_error_count_and_a_link_without_personal_data(
-    send: Callable[..., Any],
-    coupling: Coupling,
-    django_capture_on_commit_callbacks: Any,
+    example_link: ExampleCoupling, django_capture_on_commit_callbacks: Any
 ) -> None:
+    coupling = example_link.coupling
     body = message(
         "E-1",
         [{"employee": person(surname="Geheimnaam"), "employment": job(department_code="GEEN")}],
     )
     with django_capture_on_commit_callbacks(execute=True):
-        send(body, "application/json")
-        send(b"<kapot", "application/xml")
+        example_link.send(body, "application/json")  # fails: unknown department
+        example_link.send(b"<kapot", "application/xml")  # rejected: not a message
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_daily", stdout=io.StringIO())
-    digests = [m for m in mail.outbox if m.to == [coupling.error_email]]
+    digests = [m for m in mail.outbox if m.to == [EXAMPLE_ERROR_EMAIL]]
     assert len(digests) == 1
     text = digests[0].body
-    assert "2" in text and f"/couplings/{coupling.pk}/errors/" in text
+    # Two messages could not be processed, one of them rejected as invalid.
+    assert "Koppeling Verzuimportaal (test): 2 bericht(en) konden sinds" in text
+    assert "(waarvan 1 afgewezen als ongeldig)" in text
+    assert f"/couplings/{coupling.pk}/errors/" in text
     assert "Geheimnaam" not in text and "W-9001" not in text
 
 
 @pytest.mark.django_db
 def test_a_coupling_without_an_error_address_gets_no_mail(
-    send: Callable[..., Any], coupling: Coupling, django_capture_on_commit_callbacks: Any
+    example_link: ExampleCoupling, django_capture_on_commit_callbacks: Any
 ) -> None:
-    Coupling.objects.filter(pk=coupling.pk).update(error_email="")
+    Coupling.objects.filter(pk=example_link.coupling.pk).update(error_email="")
     with django_capture_on_commit_callbacks(execute=True):
-        send(b"<kapot", "application/xml")
+        response = example_link.send(b"<kapot", "application/xml")
+    # There is an error to report, only no address to report it to.
+    assert InboxMessage.objects.get(pk=response.json()["id"]).status == InboxStatus.REJECTED
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run_daily", stdout=io.StringIO())
@@ -56,10 +60,10 @@ def test_a_coupling_without_an_error_address_gets_no_mail(
 
 @pytest.mark.django_db
 def test_process_exchange_applies_what_is_waiting(
-    send: Callable[..., Any], django_capture_on_commit_callbacks: Any
+    example_link: ExampleCoupling, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False):  # no worker ran
-        response = send(
+        response = example_link.send(
             message("W-1", [{"employee": person(), "employment": job()}]), "application/json"
         )
     out = io.StringIO()

@@ -4,7 +4,6 @@ leaves B in the same state as A: person, employment terms, case and recoveries."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +23,11 @@ from hersteld.exchange.models import (
     OutboxStatus,
 )
 from hersteld.organisations import services as organisation_services
-from hersteld.organisations.models import Department, Employer
+from hersteld.organisations.models import Employer
 from hersteld.people import services as people_services
 from hersteld.people.models import Employee, Employment
+from tests.support.example_coupling import ExampleCoupling
+from tests.support.exchange import complete_for_sivi
 
 # What SIVI carries of a person: every audited field but the marital status.
 PERSON_FIELDS = tuple(name for name in Employee.AUDITED if name != "marital_status")
@@ -74,20 +75,20 @@ def case_state(case: AbsenceCase) -> dict[str, Any]:
 
 
 @pytest.fixture
-def employer_b(persona: Callable[[str], Any]) -> tuple[Employer, Coupling]:
-    """Zorggroep Zuid (another arbodienst) with A's department codes and a coupling for A."""
-    admin, operator = persona("admin.zuid"), persona("beheer")
-    employer = Employer.objects.get(name="Zorggroep Zuid")
-    for code, name in (("BAK", "Bakkerij (De Vries)"), ("WNK", "Winkel (De Vries)")):
+def employer_b(world: Any) -> tuple[Employer, Coupling]:
+    """The foreign employer (another arbodienst) with A's department codes and a coupling for A."""
+    admin, operator = world.other_admin, world.operator
+    employer = world.foreign_employer
+    for source in (world.department, world.sibling_department):
         organisation_services.create_department(
-            actor=admin, employer_id=employer.pk, data={"code": code, "name": name}
+            actor=admin, employer_id=employer.pk, data={"code": source.code, "name": source.name}
         )
     coupling = services.request_coupling(
         actor=admin,
         employer_id=employer.pk,
         data={
-            "source_system": "Hersteld (Arbo Noord)",
-            "employer_key": "DV-BIJ-ZUID",
+            "source_system": "Hersteld (arbodienst van A)",
+            "employer_key": "A-BIJ-B",
             "connection_no": "Z-42",
             "bsn": True,
             "salary": True,
@@ -103,22 +104,23 @@ def employer_b(persona: Callable[[str], Any]) -> tuple[Employer, Coupling]:
 
 @pytest.mark.django_db
 def test_what_a_sends_makes_b_the_same(
-    coupling: Coupling, employer_b: tuple[Employer, Coupling], persona: Callable[[str], Any]
+    world: Any, example_link: ExampleCoupling, employer_b: tuple[Employer, Coupling]
 ) -> None:
     employer, coupling_b = employer_b
-    # A: the demo coupling of De Vries sends to B (the URL is not called: bodies are taken below).
+    # A: the world employer's coupling sends to B (the URL is not called: bodies are taken below).
+    coupling = example_link.coupling
+    complete_for_sivi(coupling.employer)  # what every SIVI message needs of the employer
     services.configure_coupling(
-        actor=persona("beheer"),
+        actor=world.operator,
         coupling_id=coupling.pk,
         data={
             "outbound_url": "http://127.0.0.1:9/not-called",
-            "outbound_employer_key": "DV-BIJ-ZUID",
+            "outbound_employer_key": "A-BIJ-B",
             "outbound_connection_no": "Z-42",
         },
     )
-    admin, casemanager = persona("admin.noord"), persona("casemanager.noord")
-    bakery = Department.objects.get(employer=coupling.employer, code="BAK")
-    shop = Department.objects.get(employer=coupling.employer, code="WNK")
+    admin, casemanager = world.admin, world.casemanager
+    bakery, shop = world.department, world.sibling_department  # codes PROD and WINKEL
 
     # A: a new employee with a new employment, a change of terms, a whole absence.
     employment = people_services.add_employment(
@@ -184,8 +186,7 @@ def test_what_a_sends_makes_b_the_same(
     # The outbox, in order, into B's inbox and worker.
     rows = list(OutboxMessage.objects.filter(coupling=coupling).order_by("id"))
     assert [row.stream for row in rows] == [2, 2, 1, 1, 1, 1, 2, 2]
-    assert rows, "nothing to check"
-    assert all(row.status == OutboxStatus.PENDING for row in rows)
+    assert [row.status for row in rows] == [OutboxStatus.PENDING] * 8
     for row in rows:
         stored, is_new = services.receive(coupling_b, bytes(row.body), row.content_type)
         assert is_new and stored.status == InboxStatus.RECEIVED, stored.errors
@@ -208,7 +209,7 @@ def test_what_a_sends_makes_b_the_same(
     assert b_employment.employee_id == b_employee.pk
     for name in EMPLOYMENT_FIELDS:
         assert getattr(b_employment, name) == getattr(a_employment, name), name
-    assert b_employment.department.code == a_employment.department.code == "WNK"
+    assert b_employment.department.code == a_employment.department.code == "WINKEL"
     assert terms(b_employment) == terms(a_employment)
     assert len(terms(a_employment)) == 3 and a_employment.end_date == days_ago(-60)
 
