@@ -31,7 +31,6 @@ from tests.support.auth import load_demo_data
 DEMO_MODULES = (
     "demo/",
     "e2e/",
-    "exchange/test_feed.py",
     "exchange/test_import.py",
     "exchange/test_outbox.py",
     "exchange/test_round_trip.py",
