@@ -32,7 +32,6 @@ DEMO_MODULES = (
     "demo/",
     "e2e/",
     "exchange/test_import.py",
-    "exchange/test_outbox.py",
     "exchange/test_round_trip.py",
     "exchange/test_views.py",
     "test_api_schemathesis.py",

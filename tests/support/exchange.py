@@ -169,11 +169,13 @@ class Coupled:
 def couple_like_the_examples(world: World) -> Coupled:
     """Couple the world's employer as the example messages expect: their employer key and
     connection number, their departments, everything allowed (all employments, absence
-    reports, salary, BSN) and an error address. Requested and configured by the arbodienst's
-    admin, keyed and activated by the operator, as every coupling is."""
+    reports, salary, BSN) and an error address; the employer has what a SIVI message it
+    sends needs. Requested and configured by the arbodienst's admin, keyed and activated by
+    the operator, as every coupling is."""
     from hersteld.exchange.services import activate_coupling, configure_coupling, rotate_key
     from tests.support.world import department
 
+    complete_for_sivi(world.employer)
     for code in EXAMPLE_DEPARTMENTS:
         department(world.operator, world.employer, code)
     coupling = configure_coupling(
