@@ -769,7 +769,7 @@ def test_a_key_correction_renames_the_key_and_keeps_the_person(
 def manual_person(coupling: Coupling, world: Any) -> Employee:
     """A person the coupled employer entered by hand (no coupling key)."""
     assert world.own_employee.employer_id == coupling.employer_id
-    return world.own_employee  # type: ignore[no-any-return]
+    return world.own_employee
 
 
 def same_person(employee: Employee, external_id: str = "W-7777") -> dict[str, Any]:

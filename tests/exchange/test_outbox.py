@@ -134,7 +134,7 @@ def target(
 def employment(world: Any, coupling: Coupling) -> Employment:
     """An employment of the coupled employer, in service since 2020, without cases. Its person
     has a BSN and a salary (the coupling allows both) and fits SIVI's limits (city <= 24)."""
-    return world.hire(surname="Stroom", city="Groningen", bsn="999990032")  # type: ignore[no-any-return]
+    return world.hire(surname="Stroom", city="Groningen", bsn="999990032")
 
 
 def days_ago(n: int) -> dt.date:
