@@ -31,10 +31,6 @@ from tests.support.auth import load_demo_data
 DEMO_MODULES = (
     "demo/",
     "e2e/",
-    "exchange/test_codec.py",
-    "exchange/test_feed.py",
-    "exchange/test_inbox.py",
-    "exchange/test_outbox.py",
     "test_api_schemathesis.py",
     "test_empty_fields.py",
     "test_query_counts.py",

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.exchange.models import ExternalKey, InboxMessage, InboxStatus, KeyKind
-from tests.support.example_coupling import example_coupling
+from tests.support.exchange import couple_like_the_examples
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sick-report.xml"
 
@@ -29,7 +29,7 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "sick-repo
 )
 @pytest.mark.django_db(transaction=True)  # committed: the worker reads the world too
 def test_a_real_worker_applies_an_inbox_message(world: Any, tmp_path: Path) -> None:
-    link = example_coupling(world)
+    link = couple_like_the_examples(world)
     db = settings.DATABASES["default"]
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     celery = shutil.which("celery", path=str(Path(sys.executable).parent))

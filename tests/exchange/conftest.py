@@ -1,4 +1,8 @@
-"""Fixtures of the exchange tests: the demo coupling, a client with its key, example messages."""
+"""Fixtures of the exchange tests: a coupling the example messages fit, a client with its key.
+
+The coupling is the `world` employer's, set up like the examples expect
+(tests/support/exchange.py, `couple_like_the_examples`).
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange.models import Coupling, InboxMessage
-from tests.support.exchange import content_type, example
+from tests.support.exchange import Coupled, content_type, couple_like_the_examples, example
 
 
 @pytest.fixture(autouse=True)
@@ -25,16 +28,27 @@ def _local_targets(settings: Any) -> None:
 
 
 @pytest.fixture
-def coupling(db: Any) -> Coupling:
-    return Coupling.objects.select_related("employer").get(employer__name="Bakkerij De Vries")
+def coupled(world: Any) -> Coupled:
+    """The active coupling the example messages are addressed to, and its API key."""
+    return couple_like_the_examples(world)
 
 
 @pytest.fixture
-def send(db: Any) -> Callable[..., Any]:
-    """POST a body to the inbox with the demo coupling key; returns the response."""
+def coupling(coupled: Coupled) -> Coupling:
+    return coupled.coupling
 
-    def post(body: bytes | str, kind: str = "application/xml", key: str = DEMO_KEY) -> Any:
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+@pytest.fixture
+def coupling_key(coupled: Coupled) -> str:
+    return coupled.key
+
+
+@pytest.fixture
+def send(coupled: Coupled) -> Callable[..., Any]:
+    """POST a body to the inbox with the coupling's key (or `key`); returns the response."""
+
+    def post(body: bytes | str, kind: str = "application/xml", key: str | None = None) -> Any:
+        client = Client(HTTP_AUTHORIZATION=f"Bearer {coupled.key if key is None else key}")
         data = body.encode() if isinstance(body, str) else body
         return client.post("/api/v1/exchange/inbox", data, content_type=kind)
 
@@ -43,21 +57,11 @@ def send(db: Any) -> Callable[..., Any]:
 
 @pytest.fixture
 def send_example(send: Callable[..., Any]) -> Callable[[str], InboxMessage]:
+    """POST one of docs/examples; it is new, so the answer is 202 (accepted)."""
+
     def post(name: str) -> InboxMessage:
         response = send(example(name), content_type(name))
-        assert response.status_code in (200, 202), response.content
+        assert response.status_code == 202, response.content
         return InboxMessage.objects.get(pk=response.json()["id"])
 
     return post
-
-
-# --- the same on a factory `world` (tests independent of the demo) ----------------------------
-
-
-@pytest.fixture
-def example_link(world: Any) -> Any:
-    """The world's employer with an active coupling that accepts the example messages
-    (tests/support/example_coupling.py): `.coupling`, `.key`, `.send(body, kind)`."""
-    from tests.support.example_coupling import example_coupling
-
-    return example_coupling(world)

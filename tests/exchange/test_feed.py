@@ -13,7 +13,6 @@ from hersteld.absence import services as absence_services
 from hersteld.exchange import feed
 from hersteld.exchange.models import Change
 from hersteld.people import services as people_services
-from hersteld.people.models import Employment
 
 
 def read_all(client: Any, limit: int = 3, cursor: str = "0") -> list[dict[str, Any]]:
@@ -28,22 +27,16 @@ def read_all(client: Any, limit: int = 3, cursor: str = "0") -> list[dict[str, A
 
 @pytest.mark.django_db
 def test_every_write_appears_once_in_order_across_pages(
-    api: Callable[[str], Any], persona: Callable[[str], Any], today: Any
+    world: Any, api_as: Callable[[Any], Any], today: Any
 ) -> None:
-    client = api("hr.devries")
+    client = api_as(world.hr)
     start = client.get("/api/v1/exchange/changes", cursor="0", limit=1000).json()
     cursor = str(max([c["seq"] for c in start["changes"]], default=0))
-    employment = Employment.objects.filter(
-        employer__name="Bakkerij De Vries", end_date=None
-    ).first()
-    assert employment is not None
-    actor = persona("hr.devries")
+    actor = world.hr
     people_services.update_employee(
-        actor=actor, employee_id=employment.employee_id, data={"first_name": "Feedtest"}
+        actor=actor, employee_id=world.own_employee.pk, data={"first_name": "Feedtest"}
     )
-    case = absence_services.add_case(
-        actor=actor, employment_id=employment.pk, kind="sickness", data={"first_day": today}
-    )
+    case = world.report_sick(first_day=today, actor=actor)
     absence_services.add_note(actor=actor, case_id=case.pk, text="Gebeld, gaat redelijk.")
     seen = read_all(client, limit=1, cursor=cursor)
     kinds = [(c["type"], c["action"]) for c in seen]
@@ -54,41 +47,43 @@ def test_every_write_appears_once_in_order_across_pages(
 
 
 @pytest.mark.django_db
-def test_the_feed_is_scoped_like_every_other_read(
-    api: Callable[[str], Any], persona: Callable[[str], Any]
-) -> None:
-    employment = Employment.objects.filter(employer__name="Bakkerij De Vries").first()
-    assert employment is not None
+def test_the_feed_is_scoped_like_every_other_read(world: Any, api_as: Callable[[Any], Any]) -> None:
+    """Each reader sees the changes of its own employer or arbodienst, and only those."""
+    world.hire(world.other_department, surname="Anders")
+    world.hire(world.foreign_department, surname="Elders")
     people_services.update_employee(
-        actor=persona("hr.devries"),
-        employee_id=employment.employee_id,
-        data={"first_name": "Ander"},
+        actor=world.hr, employee_id=world.own_employee.pk, data={"first_name": "Ander"}
     )
-    other_employer = read_all(api("hr.jansen"), limit=1000)
-    assert other_employer, "nothing to check"
-    assert all(c["employer_id"] != employment.employer_id for c in other_employer)
-    other_tenant = read_all(api("casemanager.zuid"), limit=1000)
-    assert other_tenant, "nothing to check"
-    assert all(c["employer_id"] != employment.employer_id for c in other_tenant)
-    own = read_all(api("casemanager.noord"), limit=1000)
-    assert any(c["employee_id"] == employment.employee_id for c in own)
+    other_employer = read_all(api_as(world.other_hr), limit=1000)
+    assert {c["employer_id"] for c in other_employer} == {world.other_employer.pk}
+    other_tenant = read_all(api_as(world.other_casemanager), limit=1000)
+    assert {c["employer_id"] for c in other_tenant} == {world.foreign_employer.pk}
+    own = read_all(api_as(world.casemanager), limit=1000)
+    assert {c["employer_id"] for c in own} == {world.employer.pk, world.other_employer.pk}
+    assert ["first_name"] in [c["fields"] for c in own if c["employee_id"] == world.own_employee.pk]
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("cursor", ["abc", "-1", "99999999999999999999999"])
-def test_a_bad_cursor_is_refused_with_the_field(api: Callable[[str], Any], cursor: str) -> None:
-    response = api("hr.devries").get("/api/v1/exchange/changes", cursor=cursor)
+def test_a_bad_cursor_is_refused_with_the_field(
+    world: Any, api_as: Callable[[Any], Any], cursor: str
+) -> None:
+    response = api_as(world.hr).get("/api/v1/exchange/changes", cursor=cursor)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "cursor"
 
 
 @pytest.mark.django_db
 def test_the_feed_uses_a_fixed_number_of_queries(
-    api: Callable[[str], Any], django_assert_max_num_queries: Any
+    world: Any, api_as: Callable[[Any], Any], django_assert_max_num_queries: Any
 ) -> None:
-    client = api("casemanager.noord")
+    """More changes than the query budget, of every type: a query per change would show."""
+    world.busy()
+    client = api_as(world.casemanager)
     with django_assert_max_num_queries(8):
-        client.get("/api/v1/exchange/changes", cursor="0", limit=1000)
+        page = client.get("/api/v1/exchange/changes", cursor="0", limit=1000).json()
+    assert len(page["changes"]) > 8
+    assert {c["type"] for c in page["changes"]} == {"employee", "employment", "case", "recovery"}
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time")
@@ -128,27 +123,21 @@ def test_numbers_are_handed_out_in_commit_order_under_concurrent_writes() -> Non
 
 @pytest.mark.django_db
 def test_an_employer_does_not_learn_of_staff_only_fields_through_the_feed(
-    api: Callable[[str], Any], persona: Callable[[str], Any], today: Any
+    world: Any, api_as: Callable[[Any], Any], today: Any
 ) -> None:
-    employment = Employment.objects.filter(
-        employer__name="Bakkerij De Vries", end_date=None
-    ).first()
-    assert employment is not None
-    staff = persona("casemanager.noord")
-    case = absence_services.add_case(
-        actor=staff,
-        employment_id=employment.pk,
-        kind="sickness",
-        data={"first_day": today, "safety_net": True},
-    )
+    staff = world.casemanager
+    case = world.report_sick(first_day=today, actor=staff, safety_net=True)
     cursor = str(Change.objects.filter(object_type="case", object_id=case.pk).get().seq)
     absence_services.correct_case(
         actor=staff,
         case_id=case.pk,
         data={"safety_net_category": "pregnancy", "reason": "Categorie vastgelegd."},
     )
-    staff_view = read_all(api("casemanager.noord"), cursor=cursor)
+    # A change the employer may see, so its view below is not empty.
+    people_services.update_employee(
+        actor=world.hr, employee_id=world.own_employee.pk, data={"phone": "0307654321"}
+    )
+    staff_view = read_all(api_as(staff), cursor=cursor)
     assert [c["fields"] for c in staff_view if c["type"] == "case"] == [["safety_net_category"]]
-    employer_view = read_all(api("hr.devries"), cursor=cursor)
-    assert not [c for c in employer_view if c["type"] == "case"]
-    assert all("safety_net_category" not in c["fields"] for c in employer_view)
+    employer_view = read_all(api_as(world.hr), cursor=cursor)
+    assert [(c["type"], c["fields"]) for c in employer_view] == [("employee", ["phone"])]

@@ -25,8 +25,7 @@ from hersteld.exchange.imports import sources as import_sources
 from hersteld.exchange.models import Change, ExternalKey, ImportRun, ImportStatus
 from hersteld.organisations.models import Department, Employer
 from hersteld.people.models import Employee, Employment, EmploymentTerms
-from tests.support.example_coupling import example_departments
-from tests.support.exchange import HEADER, csv_file, example, row
+from tests.support.exchange import HEADER, csv_file, example, example_departments, row
 
 # The import pages, also before the project's urls.py includes them.
 urlpatterns = [

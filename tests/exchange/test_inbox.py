@@ -16,7 +16,6 @@ from django.test import Client
 
 from hersteld.absence.models import AbsenceCase, CaseStatus, Recovery
 from hersteld.core.validation import message as validation_message
-from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange import apply, services
 from hersteld.exchange.api import message_inactive
 from hersteld.exchange.models import (
@@ -32,9 +31,9 @@ from hersteld.exchange.models import (
     ReviewStatus,
     ReviewTask,
 )
-from hersteld.organisations.models import Department
 from hersteld.people.models import Employee, Employment
-from tests.support.exchange import absence, example, job, message, person
+from tests.support.exchange import Coupled, absence, example, job, message, person
+from tests.support.world import department
 
 JSON = "application/json"
 
@@ -43,12 +42,14 @@ JSON = "application/json"
 def deliver(
     send: Callable[..., Any], django_capture_on_commit_callbacks: Any
 ) -> Callable[..., InboxMessage]:
-    """Send and run the worker (in-process), as the broker-less default does after commit."""
+    """Send and run the worker (in-process), as the broker-less default does after commit.
 
-    def run(body: str | bytes, kind: str = JSON, key: str = DEMO_KEY) -> InboxMessage:
+    A new message is accepted (202); one whose reference came before answers 200 (`status`)."""
+
+    def run(body: str | bytes, kind: str = JSON, status: int = 202) -> InboxMessage:
         with django_capture_on_commit_callbacks(execute=True):
-            response = send(body, kind, key)
-        assert response.status_code in (200, 202), response.content
+            response = send(body, kind)
+        assert response.status_code == status, response.content
         return InboxMessage.objects.get(pk=response.json()["id"])
 
     return run
@@ -89,9 +90,9 @@ def test_without_a_key_or_with_a_wrong_key_nothing_is_stored(send: Callable[...,
 
 @pytest.mark.django_db
 def test_a_suspended_coupling_accepts_nothing(
-    send: Callable[..., Any], coupling: Coupling, persona: Callable[[str], Any]
+    send: Callable[..., Any], coupling: Coupling, world: Any
 ) -> None:
-    services.suspend_coupling(actor=persona("beheer"), coupling_id=coupling.pk)
+    services.suspend_coupling(actor=world.operator, coupling_id=coupling.pk)
     response = send(sick(), JSON)
     assert response.status_code == 403
     assert response.json()["detail"] == message_inactive()
@@ -102,13 +103,13 @@ def test_a_suspended_coupling_accepts_nothing(
 @pytest.mark.parametrize("header", ["Authorization", "X-Coupling-Key"])
 @pytest.mark.parametrize("state", [CouplingStatus.SUSPENDED, CouplingStatus.CONFIGURED])
 def test_a_coupling_that_is_not_active_reads_nothing_on_any_endpoint(
-    send: Callable[..., Any], coupling: Coupling, header: str, state: str
+    send: Callable[..., Any], coupled: Coupled, header: str, state: str
 ) -> None:
     """Every coupling endpoint answers 403 in the JSON error shape; what is stored stays."""
+    coupling = coupled.coupling
     stored = send(sick(), JSON).json()["id"]
     Coupling.objects.filter(pk=coupling.pk).update(status=state)
-    value = f"Bearer {DEMO_KEY}" if header == "Authorization" else DEMO_KEY
-    client = Client(headers={header: value})
+    client = coupled.client(header)
     answers = [
         client.post("/api/v1/exchange/inbox", sick("W-9002"), content_type=JSON),
         client.get(f"/api/v1/exchange/inbox/{stored}"),
@@ -134,12 +135,11 @@ def test_the_coupling_endpoints_document_401_and_403() -> None:
 
 @pytest.mark.django_db
 def test_only_the_operator_activates_and_a_rotated_key_replaces_the_old_one(
-    send: Callable[..., Any], coupling: Coupling, persona: Callable[[str], Any]
+    send: Callable[..., Any], coupling: Coupling, world: Any
 ) -> None:
-    admin = persona("admin.noord")
     with pytest.raises(PermissionDenied):
-        services.activate_coupling(actor=admin, coupling_id=coupling.pk)
-    new_key = services.rotate_key(actor=persona("beheer"), coupling_id=coupling.pk)
+        services.activate_coupling(actor=world.admin, coupling_id=coupling.pk)
+    new_key = services.rotate_key(actor=world.operator, coupling_id=coupling.pk)
     assert send(sick(), JSON).status_code == 401
     assert send(sick(), JSON, key=new_key).status_code == 202
     coupling.refresh_from_db()
@@ -148,13 +148,12 @@ def test_only_the_operator_activates_and_a_rotated_key_replaces_the_old_one(
 
 @pytest.mark.django_db
 def test_a_requested_coupling_is_configured_then_activated_and_the_setup_is_billed(
-    persona: Callable[[str], Any],
+    world: Any,
 ) -> None:
-    admin, operator = persona("admin.noord"), persona("beheer")
-    employer = Department.objects.get(code="BAK").employer
+    admin, operator = world.admin, world.operator
     coupling = services.request_coupling(
         actor=admin,
-        employer_id=employer.pk,
+        employer_id=world.employer.pk,
         data={"source_system": "Salarissysteem", "employer_key": "DV-2"},
     )
     assert coupling.status == CouplingStatus.REQUESTED
@@ -168,12 +167,11 @@ def test_a_requested_coupling_is_configured_then_activated_and_the_setup_is_bill
 
 
 @pytest.mark.django_db
-def test_an_employer_user_cannot_request_a_coupling(persona: Callable[[str], Any]) -> None:
-    employer = Department.objects.get(code="BAK").employer
+def test_an_employer_user_cannot_request_a_coupling(world: Any) -> None:
     with pytest.raises(Http404):
         services.request_coupling(
-            actor=persona("hr.devries"),
-            employer_id=employer.pk,
+            actor=world.hr,
+            employer_id=world.employer.pk,
             data={"source_system": "X", "employer_key": "X"},
         )
 
@@ -183,7 +181,7 @@ def test_an_employer_user_cannot_request_a_coupling(persona: Callable[[str], Any
 
 @pytest.mark.django_db
 def test_the_sick_report_example_is_stored_applied_and_billed(
-    send: Callable[..., Any], django_capture_on_commit_callbacks: Any, coupling: Coupling
+    send: Callable[..., Any], django_capture_on_commit_callbacks: Any, coupled: Coupled
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = send(example("sick-report.xml"))
@@ -199,9 +197,7 @@ def test_the_sick_report_example_is_stored_applied_and_billed(
     case = case_of("V-2025-0042")
     assert case.first_day == dt.date(2025, 3, 3) and case.employment.employee.surname == "Voorbeeld"
     assert BillableItem.objects.filter(message=stored, kind=BillableKind.MESSAGE).count() == 1
-    status = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}").get(
-        f"/api/v1/exchange/inbox/{stored.pk}"
-    )
+    status = coupled.client().get(f"/api/v1/exchange/inbox/{stored.pk}")
     assert status.json()["status"] == "processed"
 
 
@@ -243,17 +239,18 @@ def test_the_same_reference_twice_answers_the_first_message_and_applies_once(
     assert again.json()["id"] == first.pk and again.json()["duplicate"] is True
     assert again.json()["status"] == "processed"
     # Even a different body under the same reference is not applied again.
-    send(sick("DUP-1", first_day="2025-03-04"), JSON)
+    assert send(sick("DUP-1", first_day="2025-03-04"), JSON).json()["id"] == first.pk
     assert InboxMessage.objects.filter(message_ref="DUP-1").count() == 1
-    assert AbsenceCase.objects.filter(pk=case_of().pk).count() == 1
+    assert AbsenceCase.objects.filter(employment__personnel_number="PD-9001").count() == 1
     assert case_of().first_day == dt.date(2025, 3, 3)
 
 
 @pytest.mark.django_db
 def test_the_same_xml_example_twice_is_one_case(deliver: Callable[..., InboxMessage]) -> None:
-    deliver(example("sick-report.xml"), "application/xml")
-    deliver(example("sick-report.xml"), "application/xml")
-    deliver(example("sick-report.json"), JSON)  # same Berrefnr as message_id
+    first = deliver(example("sick-report.xml"), "application/xml")
+    assert deliver(example("sick-report.xml"), "application/xml", status=200) == first
+    # The same Berrefnr as message_id.
+    assert deliver(example("sick-report.json"), JSON, status=200) == first
     assert ExternalKey.objects.filter(kind="absence", key="V-2025-0042").count() == 1
     assert InboxMessage.objects.count() == 1
 
@@ -312,7 +309,7 @@ def test_reports_out_of_order_end_in_the_order_of_their_numbers(
 
 @pytest.mark.django_db
 def test_a_gap_that_never_closes_becomes_a_review_task(
-    deliver: Callable[..., InboxMessage], persona: Callable[[str], Any], settings: Any
+    deliver: Callable[..., InboxMessage], world: Any, settings: Any
 ) -> None:
     deliver(sick("S-1"))
     held = deliver(recovery("R-3", 3, "2025-03-24", "50.00"))
@@ -321,7 +318,7 @@ def test_a_gap_that_never_closes_becomes_a_review_task(
     held.refresh_from_db()
     assert held.status == InboxStatus.REVIEW
     review = ReviewTask.objects.get(message=held, kind=ReviewKind.GAP)
-    services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=True)
+    services.decide(actor=world.casemanager, review_id=review.pk, accept=True)
     services.process(held.pk)
     held.refresh_from_db()
     assert held.status == InboxStatus.PROCESSED
@@ -433,7 +430,7 @@ UNREADABLE_ENCODINGS = [
 @pytest.mark.django_db
 @pytest.mark.parametrize(("body", "rule"), UNREADABLE_ENCODINGS)
 def test_an_xml_encoding_the_parser_cannot_use_is_stored_rejected_and_answered(
-    send: Callable[..., Any], body: bytes, rule: str
+    send: Callable[..., Any], coupled: Coupled, body: bytes, rule: str
 ) -> None:
     """Not a 500: stored as rejected with path and rule, and the SIVI reply says why."""
     response = send(body, "application/xml")
@@ -443,8 +440,7 @@ def test_an_xml_encoding_the_parser_cannot_use_is_stored_rejected_and_answered(
     assert [(e["path"], e["rule"]) for e in answer["errors"]] == [("/", rule)]
     stored = InboxMessage.objects.get(pk=answer["id"])
     assert bytes(stored.body) == body
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}")
-    reply = client.get(f"/api/v1/exchange/inbox/{stored.pk}/reply")
+    reply = coupled.client().get(f"/api/v1/exchange/inbox/{stored.pk}/reply")
     assert reply.status_code == 200
     assert f"/ ({rule})" in reply.content.decode()
 
@@ -473,8 +469,7 @@ def test_an_invalid_field_is_rejected_with_its_element_path(
 @pytest.mark.django_db
 def test_a_rule_of_the_domain_fails_the_message_and_a_retry_after_the_fix_applies_it(
     deliver: Callable[..., InboxMessage],
-    persona: Callable[[str], Any],
-    coupling: Coupling,
+    world: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     body = message("D-1", [{"employee": person(), "employment": job(department_code="NIEUW")}])
@@ -484,9 +479,9 @@ def test_a_rule_of_the_domain_fails_the_message_and_a_retry_after_the_fix_applie
     assert failed.errors[0]["path"] == "/items/0/employment/department_code"
     assert "NIEUW" in failed.errors[0]["message"]
     assert not ExternalKey.objects.filter(key="W-9001").exists()
-    Department.objects.create(employer=coupling.employer, code="NIEUW", name="Nieuw", path="nieuw/")
+    department(world.operator, world.employer, "NIEUW")
     with django_capture_on_commit_callbacks(execute=True):
-        services.retry(actor=persona("admin.noord"), message_id=failed.pk)
+        services.retry(actor=world.admin, message_id=failed.pk)
     failed.refresh_from_db()
     assert failed.status == InboxStatus.PROCESSED and failed.errors == []
 
@@ -537,17 +532,10 @@ def test_medical_text_from_a_coupling_is_refused_like_in_the_portal(
 
 @pytest.mark.django_db
 def test_another_couplings_message_is_not_found(
-    deliver: Callable[..., InboxMessage], coupling: Coupling, persona: Callable[[str], Any]
+    deliver: Callable[..., InboxMessage], world: Any
 ) -> None:
     stored = deliver(sick())
-    other = Coupling.objects.create(
-        employer=Employee.objects.exclude(employer=coupling.employer).first().employer,  # type: ignore[union-attr]
-        source_system="Ander",
-        employer_key="X",
-        status=CouplingStatus.CONFIGURED,
-    )
-    key = services.rotate_key(actor=persona("beheer"), coupling_id=other.pk)
-    services.activate_coupling(actor=persona("beheer"), coupling_id=other.pk)
+    key = world.active_coupling(world.other_employer)
     response = Client(HTTP_AUTHORIZATION=f"Bearer {key}").get(f"/api/v1/exchange/inbox/{stored.pk}")
     assert response.status_code == 404
 
@@ -679,7 +667,7 @@ def correct_first_day(deliver: Callable[..., InboxMessage], ref: str = "C-2") ->
 
 @pytest.mark.django_db
 def test_a_correction_becomes_a_review_task_with_current_and_proposed_values(
-    deliver: Callable[..., InboxMessage], persona: Callable[[str], Any]
+    deliver: Callable[..., InboxMessage], world: Any
 ) -> None:
     correct_first_day(deliver)
     case = case_of()
@@ -688,7 +676,7 @@ def test_a_correction_becomes_a_review_task_with_current_and_proposed_values(
     assert (
         review.current["first_day"] == "2025-03-03" and review.proposed["first_day"] == "2025-02-28"
     )
-    services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=True)
+    services.decide(actor=world.casemanager, review_id=review.pk, accept=True)
     case.refresh_from_db()
     assert case.first_day == dt.date(2025, 2, 28)
     review.refresh_from_db()
@@ -697,24 +685,24 @@ def test_a_correction_becomes_a_review_task_with_current_and_proposed_values(
 
 @pytest.mark.django_db
 def test_a_rejected_correction_changes_nothing(
-    deliver: Callable[..., InboxMessage], persona: Callable[[str], Any]
+    deliver: Callable[..., InboxMessage], world: Any
 ) -> None:
     correct_first_day(deliver)
     review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
-    services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=False)
+    services.decide(actor=world.casemanager, review_id=review.pk, accept=False)
     assert case_of().first_day == dt.date(2025, 3, 3)
     with pytest.raises(ValidationError, match=str(validation_message("review_decided"))):
-        services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=True)
+        services.decide(actor=world.casemanager, review_id=review.pk, accept=True)
 
 
 @pytest.mark.django_db
 def test_an_employer_user_cannot_decide_on_a_review(
-    deliver: Callable[..., InboxMessage], persona: Callable[[str], Any]
+    deliver: Callable[..., InboxMessage], world: Any
 ) -> None:
     correct_first_day(deliver)
     review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
     with pytest.raises(Http404):
-        services.decide(actor=persona("hr.devries"), review_id=review.pk, accept=True)
+        services.decide(actor=world.hr, review_id=review.pk, accept=True)
 
 
 @pytest.mark.django_db
@@ -778,9 +766,10 @@ def test_a_key_correction_renames_the_key_and_keeps_the_person(
 
 
 @pytest.fixture
-def manual_person(coupling: Coupling) -> Employee:
-    """A person the employer entered by hand (no coupling key)."""
-    return Employee.objects.filter(employer=coupling.employer).exclude(surname="").first()  # type: ignore[return-value]
+def manual_person(coupling: Coupling, world: Any) -> Employee:
+    """A person the coupled employer entered by hand (no coupling key)."""
+    assert world.own_employee.employer_id == coupling.employer_id
+    return world.own_employee
 
 
 def same_person(employee: Employee, external_id: str = "W-7777") -> dict[str, Any]:
@@ -797,7 +786,7 @@ def same_person(employee: Employee, external_id: str = "W-7777") -> dict[str, An
 def test_a_probable_match_becomes_a_merge_proposal_and_accepting_links_the_person(
     deliver: Callable[..., InboxMessage],
     manual_person: Employee,
-    persona: Callable[[str], Any],
+    world: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     count = Employee.objects.count()
@@ -812,7 +801,7 @@ def test_a_probable_match_becomes_a_merge_proposal_and_accepting_links_the_perso
     review = ReviewTask.objects.get(message=stored, kind=ReviewKind.MERGE)
     assert review.employee == manual_person and review.current["surname"] == manual_person.surname
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=True)
+        services.decide(actor=world.casemanager, review_id=review.pk, accept=True)
     stored.refresh_from_db()
     assert stored.status == InboxStatus.PROCESSED
     assert Employee.objects.count() == count
@@ -824,7 +813,7 @@ def test_a_probable_match_becomes_a_merge_proposal_and_accepting_links_the_perso
 def test_a_refused_merge_creates_a_new_person(
     deliver: Callable[..., InboxMessage],
     manual_person: Employee,
-    persona: Callable[[str], Any],
+    world: Any,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     count = Employee.objects.count()
@@ -837,7 +826,7 @@ def test_a_refused_merge_creates_a_new_person(
     )
     review = ReviewTask.objects.get(message=stored)
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=False)
+        services.decide(actor=world.casemanager, review_id=review.pk, accept=False)
     stored.refresh_from_db()
     assert stored.status == InboxStatus.PROCESSED
     assert Employee.objects.count() == count + 1
@@ -903,24 +892,26 @@ def test_a_therapeutic_part_alone_is_left_to_the_company_doctor(
 
 @pytest.mark.django_db
 def test_a_correction_of_the_safety_net_is_proposed_and_applied(
-    deliver: Callable[..., InboxMessage], persona: Callable[[str], Any]
+    deliver: Callable[..., InboxMessage], world: Any
 ) -> None:
     deliver(sick("S-1", safety_net=False))
     correction = absence("correction", 2, safety_net=True)
     deliver(message("C-2", [{"employee": person(), "employment": job(), "absence": correction}]))
     review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
     assert (review.current["safety_net"], review.proposed["safety_net"]) == (False, True)
-    services.decide(actor=persona("casemanager.noord"), review_id=review.pk, accept=True)
+    services.decide(actor=world.casemanager, review_id=review.pk, accept=True)
     assert case_of().safety_net is True
 
 
 @pytest.mark.django_db
-def test_the_sivi_reply_carries_status_and_errors(deliver: Callable[..., InboxMessage]) -> None:
+def test_the_sivi_reply_carries_status_and_errors(
+    deliver: Callable[..., InboxMessage], coupled: Coupled
+) -> None:
     from xml.etree import ElementTree as ET
 
     from hersteld.exchange import codec
 
-    client = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}")
+    client = coupled.client()
     ok = deliver(example("sick-report.xml"), "application/xml")
     bad = deliver(sick("R-BAD").replace('"BAK"', '"GEEN"'))
     ns = {"r": "http://www.sivi.org/Verzuimmanagement/Retourmelding1/2022"}

@@ -26,8 +26,7 @@ from hersteld.organisations import services as organisation_services
 from hersteld.organisations.models import Employer
 from hersteld.people import services as people_services
 from hersteld.people.models import Employee, Employment
-from tests.support.example_coupling import ExampleCoupling
-from tests.support.exchange import complete_for_sivi
+from tests.support.exchange import Coupled, complete_for_sivi
 
 # What SIVI carries of a person: every audited field but the marital status.
 PERSON_FIELDS = tuple(name for name in Employee.AUDITED if name != "marital_status")
@@ -104,11 +103,11 @@ def employer_b(world: Any) -> tuple[Employer, Coupling]:
 
 @pytest.mark.django_db
 def test_what_a_sends_makes_b_the_same(
-    world: Any, example_link: ExampleCoupling, employer_b: tuple[Employer, Coupling]
+    world: Any, coupled: Coupled, employer_b: tuple[Employer, Coupling]
 ) -> None:
     employer, coupling_b = employer_b
     # A: the world employer's coupling sends to B (the URL is not called: bodies are taken below).
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     complete_for_sivi(coupling.employer)  # what every SIVI message needs of the employer
     services.configure_coupling(
         actor=world.operator,

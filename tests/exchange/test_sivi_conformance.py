@@ -34,8 +34,7 @@ from hersteld.exchange.models import (
 from hersteld.people import services as people_services
 from hersteld.people.models import Employee
 from tests.support import sivi_corpus
-from tests.support.example_coupling import ExampleCoupling
-from tests.support.exchange import complete_for_sivi
+from tests.support.exchange import Coupled, complete_for_sivi
 
 SIVI = Path(__file__).resolve().parents[2] / "src" / "hersteld" / "exchange" / "schema" / "sivi"
 ROOTS = {
@@ -287,7 +286,7 @@ def test_sample_outbound_names_what_is_missing(world: Any, tmp_path: Path) -> No
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
 
 
-def _received(link: ExampleCoupling, callbacks: Any, body: bytes) -> InboxMessage:
+def _received(link: Coupled, callbacks: Any, body: bytes) -> InboxMessage:
     with callbacks(execute=True):
         response = link.send(body, "application/xml")
     assert response.status_code == 202, response.content  # a new message, accepted
@@ -296,7 +295,7 @@ def _received(link: ExampleCoupling, callbacks: Any, body: bytes) -> InboxMessag
 
 @pytest.mark.django_db
 def test_name_use_and_cause_are_applied_and_several_blocks_read(
-    example_link: ExampleCoupling, django_capture_on_commit_callbacks: Any
+    coupled: Coupled, django_capture_on_commit_callbacks: Any
 ) -> None:
     text = (EXAMPLES / "sick-report.xml").read_text()
     text = text.replace("<NmvrkrCd>01</NmvrkrCd>", "<NmvrkrCd>02</NmvrkrCd>")
@@ -312,7 +311,7 @@ def test_name_use_and_cause_are_applied_and_several_blocks_read(
         .replace("V-2025-0042", "V-2025-0049")
     )
     stored = _received(
-        example_link,
+        coupled,
         django_capture_on_commit_callbacks,
         (text[:end] + second + text[end:]).encode(),
     )
@@ -328,13 +327,13 @@ def test_name_use_and_cause_are_applied_and_several_blocks_read(
 
 @pytest.mark.django_db
 def test_a_block_of_another_employer_fails_at_its_path(
-    example_link: ExampleCoupling, django_capture_on_commit_callbacks: Any
+    coupled: Coupled, django_capture_on_commit_callbacks: Any
 ) -> None:
     text = (EXAMPLES / "sick-report.xml").read_text()
     start, end = text.index("<Wrkgvr>"), text.index("</Wrkgvr>") + len("</Wrkgvr>")
     other = text[start:end].replace(">DEVRIES<", ">ANDERE<")
     stored = _received(
-        example_link, django_capture_on_commit_callbacks, (text[:end] + other + text[end:]).encode()
+        coupled, django_capture_on_commit_callbacks, (text[:end] + other + text[end:]).encode()
     )
     assert stored.status == InboxStatus.FAILED
     assert [e["path"] for e in stored.errors] == ["/Verzuimmeldingen/Wrkgvr[2]/IdWrkgvrArbdnst"]

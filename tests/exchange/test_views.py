@@ -19,17 +19,25 @@ from hersteld.exchange.models import (
     ReviewStatus,
     ReviewTask,
 )
-from tests.support.example_coupling import EXAMPLE_SOURCE, ExampleCoupling, example_departments
-from tests.support.exchange import absence, example, job, message, person
+from tests.support.exchange import (
+    EXAMPLE_SOURCE,
+    Coupled,
+    absence,
+    example,
+    example_departments,
+    job,
+    message,
+    person,
+)
 
 SignIn = Callable[[User], Client]
 
 
 @pytest.fixture
-def failed(example_link: ExampleCoupling, django_capture_on_commit_callbacks: Any) -> InboxMessage:
+def failed(coupled: Coupled, django_capture_on_commit_callbacks: Any) -> InboxMessage:
     body = message("V-1", [{"employee": person(), "employment": job(department_code="XYZ")}])
     with django_capture_on_commit_callbacks(execute=True):
-        response = example_link.send(body, "application/json")
+        response = coupled.send(body, "application/json")
     stored = InboxMessage.objects.get(pk=response.json()["id"])
     assert stored.status == InboxStatus.FAILED
     return stored
@@ -47,7 +55,7 @@ def failed(example_link: ExampleCoupling, django_capture_on_commit_callbacks: An
     ],
 )
 def test_the_coupling_list_is_for_arbodienst_admins_and_the_operator(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn, who: str, status: int
+    world: Any, coupled: Coupled, sign_in: SignIn, who: str, status: int
 ) -> None:
     response = sign_in(getattr(world, who)).get("/couplings/")
     assert response.status_code == status
@@ -57,9 +65,9 @@ def test_the_coupling_list_is_for_arbodienst_admins_and_the_operator(
 
 @pytest.mark.django_db
 def test_another_arbodienst_does_not_find_the_coupling(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn
+    world: Any, coupled: Coupled, sign_in: SignIn
 ) -> None:
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     client = sign_in(world.other_admin)
     assert client.get(f"/couplings/{coupling.pk}/").status_code == 404
     assert client.get(f"/couplings/{coupling.pk}/errors/").status_code == 404
@@ -70,9 +78,9 @@ def test_another_arbodienst_does_not_find_the_coupling(
 
 @pytest.mark.django_db
 def test_the_error_log_needs_its_own_permission(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn, failed: InboxMessage
+    world: Any, coupled: Coupled, sign_in: SignIn, failed: InboxMessage
 ) -> None:
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     page = sign_in(world.admin).get(f"/couplings/{coupling.pk}/errors/")
     assert page.status_code == 200
     text = page.content.decode()
@@ -83,11 +91,11 @@ def test_the_error_log_needs_its_own_permission(
 
 @pytest.mark.django_db
 def test_a_granted_casemanager_sees_the_error_log(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn, failed: InboxMessage
+    world: Any, coupled: Coupled, sign_in: SignIn, failed: InboxMessage
 ) -> None:
     from hersteld.accounts.services import add_grant
 
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     add_grant(actor=world.admin, user_id=world.casemanager.pk, permission="exchange.view_error_log")
     client = sign_in(world.casemanager)
     assert client.get(f"/couplings/{coupling.pk}/errors/").status_code == 200
@@ -97,12 +105,12 @@ def test_a_granted_casemanager_sees_the_error_log(
 @pytest.mark.django_db
 def test_retry_from_the_error_log_applies_the_fixed_message(
     world: Any,
-    example_link: ExampleCoupling,
+    coupled: Coupled,
     sign_in: SignIn,
     failed: InboxMessage,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     example_departments(world, "XYZ")
     with django_capture_on_commit_callbacks(execute=True):
         response = sign_in(world.admin).post(f"/couplings/{coupling.pk}/errors/{failed.pk}/retry/")
@@ -113,25 +121,25 @@ def test_retry_from_the_error_log_applies_the_fixed_message(
 
 @pytest.mark.django_db
 def test_the_operator_issues_a_key_that_is_shown_once(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn
+    world: Any, coupled: Coupled, sign_in: SignIn
 ) -> None:
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     client = sign_in(world.operator)
     response = client.post(f"/couplings/{coupling.pk}/key/")
     assert response.status_code == 200
     key = response.context["new_key"]
     assert key and key in response.content.decode()
-    assert key != example_link.key  # a new key replaces the old one
+    assert key != coupled.key  # a new key replaces the old one
     assert services.coupling_for_key(key) == coupling
-    assert services.coupling_for_key(example_link.key) is None
+    assert services.coupling_for_key(coupled.key) is None
     assert key not in client.get(f"/couplings/{coupling.pk}/").content.decode()
 
 
 @pytest.mark.django_db
 def test_an_arbodienst_admin_cannot_activate_or_issue_keys(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn
+    world: Any, coupled: Coupled, sign_in: SignIn
 ) -> None:
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     client = sign_in(world.admin)
     assert client.post(f"/couplings/{coupling.pk}/suspend/").status_code == 403
     assert client.post(f"/couplings/{coupling.pk}/key/").status_code == 403
@@ -176,7 +184,7 @@ def test_request_configure_and_activate_through_the_portal(world: Any, sign_in: 
 
 @pytest.mark.django_db
 def test_a_bad_coupling_form_says_which_field_and_saves_nothing(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn
+    world: Any, coupled: Coupled, sign_in: SignIn
 ) -> None:
     response = sign_in(world.admin).post(
         "/couplings/add/",
@@ -201,13 +209,13 @@ def test_a_bad_coupling_form_says_which_field_and_saves_nothing(
 @pytest.mark.django_db
 def test_the_coupling_page_shows_messages_and_billing(
     world: Any,
-    example_link: ExampleCoupling,
+    coupled: Coupled,
     sign_in: SignIn,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     with django_capture_on_commit_callbacks(execute=True):
-        response = example_link.send(example("sick-report.xml"))
+        response = coupled.send(example("sick-report.xml"))
     assert InboxMessage.objects.get(pk=response.json()["id"]).status == InboxStatus.PROCESSED
     page = sign_in(world.admin).get(f"/couplings/{coupling.pk}/")
     text = page.content.decode()
@@ -222,7 +230,7 @@ def test_the_coupling_page_shows_messages_and_billing(
 @pytest.mark.django_db
 def test_a_casemanager_decides_a_correction_side_by_side(
     world: Any,
-    example_link: ExampleCoupling,
+    coupled: Coupled,
     sign_in: SignIn,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -232,7 +240,7 @@ def test_a_casemanager_decides_a_correction_side_by_side(
     ):
         body = message(ref, [{"employee": person(), "employment": job(), "absence": mutation}])
         with django_capture_on_commit_callbacks(execute=True):
-            example_link.send(body, "application/json")
+            coupled.send(body, "application/json")
     review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
     client = sign_in(world.casemanager)
     listing = client.get("/proposals/")
@@ -250,13 +258,13 @@ def test_a_casemanager_decides_a_correction_side_by_side(
 
 @pytest.mark.django_db
 def test_a_failed_outbound_message_is_listed_and_sent_again_from_the_error_log(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn
+    world: Any, coupled: Coupled, sign_in: SignIn
 ) -> None:
     from django.utils import timezone
 
     from hersteld.exchange.models import OutboxMessage, OutboxStatus
 
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     failed_out = OutboxMessage.objects.create(
         coupling=coupling,
         stream=2,
@@ -282,9 +290,9 @@ def test_a_failed_outbound_message_is_listed_and_sent_again_from_the_error_log(
 
 @pytest.mark.django_db
 def test_a_message_set_aside_leaves_the_error_log_and_cannot_be_retried(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn, failed: InboxMessage
+    world: Any, coupled: Coupled, sign_in: SignIn, failed: InboxMessage
 ) -> None:
-    coupling = example_link.coupling
+    coupling = coupled.coupling
     dismiss = f"/couplings/{coupling.pk}/errors/{failed.pk}/dismiss/"
     assert sign_in(world.hr).post(dismiss).status_code == 404
     client = sign_in(world.admin)
@@ -302,7 +310,7 @@ def test_a_message_set_aside_leaves_the_error_log_and_cannot_be_retried(
 @pytest.mark.django_db
 def test_a_post_without_a_decision_changes_nothing(
     world: Any,
-    example_link: ExampleCoupling,
+    coupled: Coupled,
     sign_in: SignIn,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -312,7 +320,7 @@ def test_a_post_without_a_decision_changes_nothing(
     ):
         body = message(ref, [{"employee": person(), "employment": job(), "absence": mutation}])
         with django_capture_on_commit_callbacks(execute=True):
-            example_link.send(body, "application/json")
+            coupled.send(body, "application/json")
     review = ReviewTask.objects.get(kind=ReviewKind.CORRECTION)
     response = sign_in(world.casemanager).post(f"/proposals/{review.pk}/", {"decision": "maybe"})
     assert response.status_code == 302
@@ -367,8 +375,8 @@ def test_a_requested_coupling_with_a_key_is_activated_without_saving_configure_a
 
 
 @pytest.mark.django_db
-def test_an_incomplete_coupling_lists_each_missing_item(example_link: ExampleCoupling) -> None:
-    coupling = example_link.coupling
+def test_an_incomplete_coupling_lists_each_missing_item(coupled: Coupled) -> None:
+    coupling = coupled.coupling
     Coupling.objects.filter(pk=coupling.pk).update(
         status=CouplingStatus.CONFIGURED, employer_key="", key_hash=""
     )
@@ -384,7 +392,7 @@ def test_an_incomplete_coupling_lists_each_missing_item(example_link: ExampleCou
 
 @pytest.mark.django_db
 def test_the_coupling_list_is_ordered_and_paginates_without_a_warning(
-    world: Any, example_link: ExampleCoupling, sign_in: SignIn, settings: Any
+    world: Any, coupled: Coupled, sign_in: SignIn, settings: Any
 ) -> None:
     """Meta.ordering is dropped by the list's aggregates: the order is explicit."""
     import warnings

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from hersteld.exchange.models import Coupling
+    from tests.support.world import World
 
 HEADER = (
     "Personeelsnummer;Werknemer_ID;Voorletters;Roepnaam;Tussenvoegsel;Achternaam;Geboortedatum;"
@@ -13,6 +20,13 @@ HEADER = (
 )
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+# The employer block of every message in docs/examples and of `message()` below.
+EXAMPLE_EMPLOYER_KEY = "DEVRIES"
+EXAMPLE_CONNECTION_NO = "DEMO-1"
+# The department codes the examples and `job()` use.
+EXAMPLE_DEPARTMENTS = ("BAK", "WNK")
+EXAMPLE_SOURCE = "Verzuimportaal"
+EXAMPLE_ERROR_EMAIL = "koppeling.wereld@example.org"
 
 
 def example(name: str) -> bytes:
@@ -77,7 +91,7 @@ def message(
     items: list[dict[str, Any]],
     *,
     sent_at: str = "2025-03-03T09:00:00+01:00",
-    employer_key: str = "DEVRIES",
+    employer_key: str = EXAMPLE_EMPLOYER_KEY,
     message_type: str | None = None,
 ) -> str:
     body: dict[str, Any] = {
@@ -86,7 +100,7 @@ def message(
         "sender": "TEST",
         "receiver": "HERSTELD",
         "test": True,
-        "employer": {"employer_key": employer_key, "connection_no": "DEMO-1"},
+        "employer": {"employer_key": employer_key, "connection_no": EXAMPLE_CONNECTION_NO},
         "items": items,
     }
     if message_type:
@@ -137,3 +151,62 @@ def complete_for_sivi(employer: Any) -> None:
         contact_email="verzuim@example.org",
         contact_phone="0301234000",
     )
+
+
+@dataclass
+class Coupled:
+    """A coupling that accepts messages, and the API key its source system sends them with."""
+
+    coupling: Coupling
+    key: str
+
+    def client(self, header: str = "Authorization") -> Client:
+        """A client of the source system, with the key in the given header."""
+        from django.test import Client
+
+        value = f"Bearer {self.key}" if header == "Authorization" else self.key
+        return Client(headers={header: value})
+
+    def send(self, body: bytes | str, kind: str = "application/xml") -> Any:
+        """POST a body to the inbox with this coupling's key; returns the response."""
+        data = body.encode() if isinstance(body, str) else body
+        return self.client().post("/api/v1/exchange/inbox", data, content_type=kind)
+
+
+def example_departments(world: World, *codes: str) -> None:
+    """Departments of the world's employer with the given codes (default: the examples')."""
+    from hersteld.organisations.models import Department
+    from tests.support.world import department
+
+    for code in codes or EXAMPLE_DEPARTMENTS:
+        if not Department.objects.filter(employer=world.employer, code=code).exists():
+            department(world.operator, world.employer, code)
+
+
+def couple_like_the_examples(world: World) -> Coupled:
+    """Couple the world's employer as the example messages expect: their employer key and
+    connection number, their departments, everything allowed (all employments, absence
+    reports, salary, BSN) and an error address; the employer has what a SIVI message it
+    sends needs. Requested and configured by the arbodienst's admin, keyed and activated by
+    the operator, as every coupling is."""
+    from hersteld.exchange.services import activate_coupling, configure_coupling, rotate_key
+
+    complete_for_sivi(world.employer)
+    example_departments(world)
+    coupling = configure_coupling(
+        actor=world.admin,
+        coupling_id=world.coupling(source_system=EXAMPLE_SOURCE).pk,
+        data={
+            "employer_key": EXAMPLE_EMPLOYER_KEY,
+            "connection_no": EXAMPLE_CONNECTION_NO,
+            "all_employments": True,
+            "absence_reports": True,
+            "salary": True,
+            "bsn": True,
+            "error_email": EXAMPLE_ERROR_EMAIL,
+        },
+    )
+    key = rotate_key(actor=world.operator, coupling_id=coupling.pk)
+    activate_coupling(actor=world.operator, coupling_id=coupling.pk)
+    coupling.refresh_from_db()
+    return Coupled(coupling, key)
