@@ -168,29 +168,36 @@ def test_postgresql_refuses_to_change_or_delete_a_log_row(world: Any) -> None:
     assert "intact" in verify_log()
 
 
+def pending_seals() -> int:
+    """How many sealings the open transaction will run after its commit."""
+    return sum(1 for entry in connection.run_on_commit if entry[1] is chain._pending)
+
+
 @pytest.mark.django_db
 def test_a_transaction_writing_many_log_rows_seals_once_after_its_commit(
-    world: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    world: Any, monkeypatch: Any
 ) -> None:
     # The in-memory test database of the SQLite run never seals after a commit; pretend a file.
     monkeypatch.setattr(connection, "is_in_memory_db", lambda: False, raising=False)
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+    with transaction.atomic():
         reads(world, 3)
         with transaction.atomic():
             reads(world, 2)
-
-    assert [c for c in callbacks if c is chain._pending] == [chain._pending]
+        assert pending_seals() == 1
 
 
 @pytest.mark.django_db
 def test_a_rolled_back_savepoint_takes_its_sealing_along_and_a_later_row_registers_again(
-    world: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+    world: Any, monkeypatch: Any
 ) -> None:
     monkeypatch.setattr(connection, "is_in_memory_db", lambda: False, raising=False)
-    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+    # The test's own transaction starts clean of sealings (the world's rows asked for one).
+    connection.run_on_commit = [e for e in connection.run_on_commit if e[1] is not chain._pending]
+    with transaction.atomic():
         with pytest.raises(RuntimeError), transaction.atomic():
             reads(world, 1)
+            assert pending_seals() == 1
             raise RuntimeError("undo")
+        assert pending_seals() == 0
         reads(world, 1)
-
-    assert [c for c in callbacks if c is chain._pending] == [chain._pending]
+        assert pending_seals() == 1
