@@ -37,13 +37,10 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.core.models import AuditEvent
-from hersteld.demo.exchange import DEMO_KEY
 from hersteld.exchange import services as exchange_services
 from hersteld.exchange.models import ExternalKey, ImportRun, InboxMessage, InboxStatus
-from hersteld.organisations.models import Employer
 from hersteld.people.models import Employee, Employment
-from tests.support.auth import load_demo_data
-from tests.support.exchange import csv_file, row
+from tests.support.exchange import couple_like_the_examples, csv_file, example_departments, row
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "docs" / "examples" / "sick-report.xml"
@@ -70,12 +67,10 @@ def wait_for(condition: Any, seconds: float, what: str) -> None:
         time.sleep(0.02)
 
 
-def stored_message(monkeypatch: pytest.MonkeyPatch) -> InboxMessage:
+def stored_message(world: Any, monkeypatch: pytest.MonkeyPatch) -> InboxMessage:
     """The example sick report, stored as the inbox stores it, not yet applied."""
     monkeypatch.setattr(exchange_services, "schedule", lambda message_id: None)
-    response = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}").post(
-        "/api/v1/exchange/inbox", EXAMPLE.read_bytes(), content_type="application/xml"
-    )
+    response = couple_like_the_examples(world).send(EXAMPLE.read_bytes(), "application/xml")
     assert response.status_code == 202, response.content
     return InboxMessage.objects.get(pk=response.json()["id"])
 
@@ -83,10 +78,9 @@ def stored_message(monkeypatch: pytest.MonkeyPatch) -> InboxMessage:
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_inbox_process_leaves_nothing_and_the_message_is_applied_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    world: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    load_demo_data()
-    message = stored_message(monkeypatch)
+    message = stored_message(world, monkeypatch)
     cases, audit = AbsenceCase.objects.count(), AuditEvent.objects.count()
     marker = tmp_path / "written"
     child = subprocess.Popen(
@@ -133,9 +127,9 @@ def test_a_killed_inbox_process_leaves_nothing_and_the_message_is_applied_once(
 
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
-def test_a_killed_import_resumes_and_every_row_exists_once(tmp_path: Path) -> None:
-    load_demo_data()
-    employer = Employer.objects.get(name="Bakkerij De Vries")
+def test_a_killed_import_resumes_and_every_row_exists_once(world: Any, tmp_path: Path) -> None:
+    example_departments(world)  # the departments of the rows
+    employer = world.employer
     rows = 600
     source = tmp_path / "population.csv"
     source.write_bytes(csv_file(*(row(n) for n in range(1, rows + 1))))
@@ -255,15 +249,14 @@ def broker_down(*args: Any, **kwargs: Any) -> None:
 
 @pytest.mark.django_db
 def test_redis_down_an_inbox_message_is_stored_and_applied_by_the_sweep(
-    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+    world: Any, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     from hersteld.exchange.tasks import process_message
 
+    coupled = couple_like_the_examples(world)
     monkeypatch.setattr(process_message, "delay", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        response = Client(HTTP_AUTHORIZATION=f"Bearer {DEMO_KEY}").post(
-            "/api/v1/exchange/inbox", EXAMPLE.read_bytes(), content_type="application/xml"
-        )
+        response = coupled.send(EXAMPLE.read_bytes(), "application/xml")
     assert response.status_code == 202
     message = InboxMessage.objects.get(pk=response.json()["id"])
     assert message.status == InboxStatus.RECEIVED
