@@ -89,6 +89,10 @@ MESSAGES.update(
             "change it; please contact the arbodienst."
         ),
         "consult_not_planned": gettext_lazy("Only a planned consult can be changed."),
+        "consult_override_by_arbodienst": gettext_lazy(
+            "Only the arbodienst plans a consult outside the practitioner's availability; "
+            "choose one of the free times."
+        ),
         "consult_outcome_too_early": gettext_lazy(
             "Held or no-show can be recorded from the day of the consult."
         ),
@@ -225,6 +229,29 @@ def free_slots(
         return []
     taken = busy(practitioner_id, spans[0].start, spans[-1].end)
     return list(rules.free_slots(spans, taken, minutes, not_before=_now()))
+
+
+def consult_free_slots(consult: Consult, first: dt.date, days: int) -> list[dt.datetime]:
+    """Free starts for moving `consult`: its practitioner, kind and method, from now on, the
+    consult's own place counted as free. For whoever may move it (the employer user sees no
+    practitioners' agenda, only these times)."""
+    if consult.practitioner_id is None:
+        return []
+    minutes = selectors.settings_for(consult.employer.arbodienst_id).minutes(consult.kind)
+    last = first + dt.timedelta(days=days - 1)
+    spans = [
+        w
+        for w in windows(consult.practitioner_id, first, last)
+        if _fits_method(w, consult.method, consult.kind)
+    ]
+    if not spans:
+        return []
+    taken = busy(consult.practitioner_id, spans[0].start, spans[-1].end, exclude=consult.pk)
+    return [
+        start
+        for start, _window in rules.free_slots(spans, taken, minutes, not_before=_now())
+        if start != consult.starts_at
+    ]
 
 
 def _as_aware(value: dt.datetime) -> dt.datetime:
@@ -570,6 +597,63 @@ def cancel_consult(*, actor: Actor, consult_id: int, reason: str = "", by: str =
     if consult.cancel_timing == Timing.LATE and consult.starts_at is not None:
         _bill(consult, BillableKind.LATE_CANCELLATION, consult.starts_at)
     _tell(consult, Notice.Topic.CANCELLED, _parties(consult, employer=not consult.confidential))
+    return consult
+
+
+RESCHEDULE_FIELDS = ("starts_at", "override_availability")
+
+
+@transaction.atomic
+def reschedule_consult(*, actor: Actor, consult_id: int, data: dict[str, Any]) -> Consult:
+    """Move a planned consult to another time with the same practitioner (verplaatsen).
+
+    The employer user only while more than `cancel_hours` remain before the current start
+    (the boundary of cancelling, `rules.employer_may_cancel`) and only within availability;
+    arbodienst staff always, also outside availability with the explicit override. The new
+    time passes the checks of planning and the database refuses a double booking. Employee
+    and employer users are told again, as for the invitation."""
+    consult = _locked(actor, consult_id, "consults.cancel")
+    role = getattr(actor, "role", None)
+    if role == Role.EMPLOYEE:
+        raise PermissionDenied(_("The employer or the arbodienst changes a consult."))
+    if consult.status != Status.PLANNED or consult.starts_at is None:
+        raise fail("__all__", "consult_not_planned")
+    assert consult.practitioner is not None
+    employer_side = role == Role.EMPLOYER_USER
+    if employer_side:
+        hours = selectors.settings_for(consult.employer.arbodienst_id).cancel_hours
+        if not rules.employer_may_cancel(_now(), consult.starts_at, hours):
+            raise fail("__all__", "consult_late_for_employer", hours=hours)
+    problems = Problems()
+    problems.require(data, "starts_at")
+    override = bool(data.get("override_availability"))
+    if override and employer_side:
+        problems.add("override_availability", "consult_override_by_arbodienst")
+    if not isinstance(data.get("starts_at"), dt.datetime):
+        if data.get("starts_at"):
+            problems.add("starts_at", "invalid_choice")
+        problems.raise_if_any()
+    starts_at = _as_aware(data["starts_at"])
+    # The practitioner's row lock, as when planning: one booking per practitioner at a time.
+    User.objects.select_for_update().filter(pk=consult.practitioner.pk).first()
+    ends_at, window = _check_slot(
+        problems,
+        practitioner=consult.practitioner,
+        kind=consult.kind,
+        method=consult.method,
+        starts_at=starts_at,
+        override_availability=override,
+        exclude=consult.pk,
+    )
+    problems.raise_if_any()
+    before = snapshot(consult, Consult.AUDITED)
+    consult.starts_at, consult.ends_at = starts_at, ends_at
+    consult.outside_availability = window is None
+    if consult.method == Method.LOCATION and window is not None and window.location:
+        consult.location = window.location  # the address of the block it now lies in
+    _save_booking(consult)
+    _record(consult, actor, "reschedule", before)
+    _tell(consult, Notice.Topic.MOVED, _parties(consult, employer=not consult.confidential))
     return consult
 
 
