@@ -629,6 +629,7 @@ def reschedule_consult(*, actor: Actor, consult_id: int, data: dict[str, Any]) -
     override = bool(data.get("override_availability"))
     if override and employer_side:
         problems.add("override_availability", "consult_override_by_arbodienst")
+        override = False
     if not isinstance(data.get("starts_at"), dt.datetime):
         if data.get("starts_at"):
             problems.add("starts_at", "invalid_choice")
