@@ -51,6 +51,7 @@ from hersteld.consults.models import (
     YesNo,
 )
 from hersteld.consults.sms import SmsError, gateway
+from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot, user_or_none
 from hersteld.core.contact import normalise_phone, phone_problem
@@ -801,7 +802,34 @@ def finalise_report(*, actor: Actor, consult_id: int) -> Report:
     draft.status, draft.released_at, draft.released_by = "final", _now(), user_or_none(actor)
     save_and_record(actor=actor, obj=draft, before=before, fields=Report.AUDITED, action="final")
     _tell(consult, Notice.Topic.REPORT, _parties(consult, employer=True))
+    if not consult.confidential:  # an open-spreekuur report never feeds the employer's file
+        signals.report_released.send(sender=Report, report=_released(consult, draft), user=actor)
     return draft
+
+
+def _yes_no(value: str) -> bool | None:
+    if value == YesNo.YES:
+        return True
+    return False if value == YesNo.NO else None
+
+
+def _released(consult: Consult, report: Report) -> signals.ReleasedReport:
+    assert report.released_at is not None
+    return signals.ReleasedReport(
+        report_id=report.pk,
+        version=report.version,
+        consult_id=consult.pk,
+        consult_kind=consult.kind,
+        case_id=consult.case_id,
+        released_on=timezone.localtime(report.released_at, AMSTERDAM).date(),
+        limitations_and_capabilities=report.capabilities,
+        hours=report.hours,
+        adjustments=report.adjustments,
+        prognosis=report.expected_duration,
+        medical_cause=_yes_no(report.medical_cause),
+        treatment_adequate=_yes_no(report.treatment_adequate),
+        advice=report.advice,
+    )
 
 
 @transaction.atomic

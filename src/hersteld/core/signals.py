@@ -66,3 +66,28 @@ class BillableRow(NamedTuple):
     kind: str  # a code, unique across apps (e.g. no_show, coupling_message)
     label: str  # the kind in the reader's language
     number: int  # how many (not `count`: a tuple has a method of that name)
+
+
+# consults -> documents: a medic made a consult's report final. A receiver may take its
+# functional content over into the UWV document that report can serve as (a first consult:
+# the probleemanalyse; a later one: the actueel oordeel being drafted), so the doctor does
+# not fill the same form twice. Arguments: report (a `ReleasedReport`), user (the medic).
+report_released = Signal()
+
+
+class ReleasedReport(NamedTuple):
+    """A final consult report as plain values: the receiver needs no consults import."""
+
+    report_id: int
+    version: int
+    consult_id: int
+    consult_kind: str  # first, follow_up, home_visit (preventive ones have no report)
+    case_id: int | None
+    released_on: dt.date
+    limitations_and_capabilities: str
+    hours: str
+    adjustments: str
+    prognosis: str
+    medical_cause: bool | None  # yes / no / not stated
+    treatment_adequate: bool | None
+    advice: str
