@@ -489,7 +489,7 @@ def attach_scan(*, actor: Actor, document_id: int, filename: str, content: bytes
     return scan
 
 
-# --- a consult report as the probleemanalyse or actueel oordeel (docs/adr/0022) ----------
+# --- a consult report as the probleemanalyse or actueel oordeel (docs/adr/0025) ----------
 
 # A first consult's report is the probleemanalyse; a later consult's report serves the
 # actueel oordeel only when the doctor has started that document (it is due late, once).
