@@ -131,7 +131,7 @@ def test_only_the_arbodienst_moves_outside_availability(world: Any) -> None:
         move(world.hr, consult, next_weekday_at(8, 20), override_availability=True)
     assert codes(info.value) == {
         "override_availability": ["consult_override_by_arbodienst"],
-        "starts_at": ["consult_outside_availability"],
+        "starts_at": ["consult_outside_free_times"],
     }
 
 

@@ -90,6 +90,10 @@ MESSAGES.update(
             "change it; please contact the arbodienst."
         ),
         "consult_not_planned": gettext_lazy("Only a planned consult can be changed."),
+        "consult_outside_free_times": gettext_lazy(
+            "This time lies outside the practitioner's availability; choose one of the free "
+            "times or contact the arbodienst."
+        ),
         "consult_override_by_arbodienst": gettext_lazy(
             "Only the arbodienst plans a consult outside the practitioner's availability; "
             "choose one of the free times."
@@ -270,6 +274,7 @@ def _check_slot(
     starts_at: dt.datetime,
     override_availability: bool,
     exclude: int | None = None,
+    outside: str = "consult_outside_availability",
 ) -> tuple[dt.datetime, rules.Window | None]:
     """Validate a start for a practitioner; answers the end and the window it lies in."""
     minutes = selectors.settings_for(int(practitioner.arbodienst_id or 0)).minutes(kind)
@@ -280,7 +285,7 @@ def _check_slot(
     spans = [w for w in windows(practitioner.pk, day, day) if _fits_method(w, method, kind)]
     window = rules.within(spans, starts_at, ends_at)
     if window is None and not override_availability:
-        problems.add("starts_at", "consult_outside_availability")
+        problems.add("starts_at", outside)
     clash = busy(practitioner.pk, starts_at, ends_at, exclude=exclude)
     if clash:
         start, end = clash[0]
@@ -646,6 +651,8 @@ def reschedule_consult(*, actor: Actor, consult_id: int, data: dict[str, Any]) -
         starts_at=starts_at,
         override_availability=override,
         exclude=consult.pk,
+        # The employer user has no override to tick: he is pointed to the free times.
+        outside="consult_outside_free_times" if employer_side else "consult_outside_availability",
     )
     problems.raise_if_any()
     before = snapshot(consult, Consult.AUDITED)
