@@ -41,9 +41,10 @@ REPORT_FIELDS = (
 
 
 def reported(c: Clinic, kind: str = "first", days: int = 3, **report: Any) -> Consult:
-    """A consult of `kind` held an hour ago whose report the medic made final."""
+    """A consult of `kind` held `days` hours ago (each a free place in the agenda) whose
+    report the medic made final."""
     consult = backdate(
-        plan(c, next_weekday_at(days, 10), kind=kind), timezone.now() - dt.timedelta(hours=1)
+        plan(c, next_weekday_at(days, 10), kind=kind), timezone.now() - dt.timedelta(hours=days)
     )
     services.record_held(actor=c.world.medic, consult_id=consult.pk)
     services.save_report(actor=c.world.medic, consult_id=consult.pk, data=report or REPORT)
