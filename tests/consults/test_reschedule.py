@@ -209,3 +209,16 @@ def test_the_page_offers_free_times_and_moves(world: Any, sign_in: Any) -> None:
     assert Consult.objects.get(pk=consult.pk).starts_at == new
     employee_page = sign_in(world.employee).get(f"/consults/{consult.pk}/").content.decode()
     assert "/reschedule/" not in employee_page
+
+
+def test_hr_reads_the_late_move_refusal_on_the_page(world: Any, sign_in: Any) -> None:
+    c = clinic(world)
+    consult = plan(c, next_weekday_at(4, 10))
+    new = next_weekday_at(8, 11)
+    with frozen(consult.starts_at - dt.timedelta(hours=20)):
+        response = sign_in(world.hr).post(
+            f"/consults/{consult.pk}/reschedule/", {"starts_at": f"{new:%Y-%m-%dT%H:%M}"}
+        )
+    assert response.status_code == 422
+    assert "binnen 48 uur" in response.content.decode()
+    assert Consult.objects.get(pk=consult.pk).starts_at == consult.starts_at
