@@ -339,6 +339,7 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
             "letter",
             "schedule",
             "cancel",
+            "reschedule",
             "held",
             "no_show",
             "note_add",

@@ -118,6 +118,7 @@ def test_hr_late_cancel_is_refused_in_dutch_and_staff_may(world: Any) -> None:
             "employer_name": world.employer.name,
             "month": month,
             "kind": "late_cancellation",
+            "label": "late annulering",
             "count": 1,
         }
     ]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from hersteld.absence.models import AbsenceCase
 from hersteld.absence.services import add_case
 from hersteld.accounts.models import User
+from hersteld.consults import services
 from hersteld.consults.models import Consult
 from hersteld.consults.services import add_block, plan_consult
 from tests.support.world import World, user
@@ -93,3 +94,24 @@ def backdate(consult: Consult, starts_at: dt.datetime) -> Consult:
     Consult.objects.filter(pk=consult.pk).update(starts_at=starts_at, ends_at=starts_at + length)
     consult.refresh_from_db()
     return consult
+
+
+def requested_and_held(world: World) -> tuple[Clinic, Consult]:
+    """An open-spreekuur consult the employee asked for, planned by phone and held an hour ago."""
+    c = clinic(world)
+    consult = services.request_consult(
+        actor=world.employee, question="Ik wil praten over werkdruk.", method="phone"
+    )
+    services.schedule_request(
+        actor=world.casemanager,
+        consult_id=consult.pk,
+        data={
+            "practitioner_id": world.medic.pk,
+            "starts_at": next_weekday_at(4, 9),
+            "method": "phone",
+        },
+    )
+    backdate(consult, timezone.now() - dt.timedelta(hours=1))
+    services.record_held(actor=world.medic, consult_id=consult.pk)
+    consult.refresh_from_db()
+    return c, consult

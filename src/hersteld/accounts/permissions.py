@@ -135,7 +135,7 @@ TREE: tuple[Node, ...] = (
                 "consults.cancel",
                 _("Cancel consults"),
                 description=_(
-                    "Cancel a consult; the employer only more than the set hours before it."
+                    "Cancel or move a consult; the employer only more than the set hours before it."
                 ),
             ),
             Node(

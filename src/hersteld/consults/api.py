@@ -88,6 +88,13 @@ class CancelIn(InputSchema):
     )
 
 
+class RescheduleIn(InputSchema):
+    starts_at: dt.datetime = Field(description="ISO 8601; without offset: Europe/Amsterdam")
+    override_availability: bool = Field(
+        False, description="arbodienst staff only: plan outside the practitioner's availability"
+    )
+
+
 class ReportIn(InputSchema):
     text: str = Field("", max_length=5000, description="summary")
     capabilities: str = Field("", max_length=5000)
@@ -133,8 +140,10 @@ class BillingRow(Schema):
     employer_name: str
     month: str = Field(description="YYYY-MM")
     kind: str = Field(
-        description="no_show, late_cancellation, employee_requested, information_request"
+        description="no_show, late_cancellation, employee_requested, information_request, "
+        "coupling_setup, coupling_message"
     )
+    label: str = Field(description="the kind in words, in the language of the request")
     count: int
 
 
@@ -232,6 +241,19 @@ def cancel_consult(request: AuthedRequest, consult_id: Id, payload: CancelIn) ->
     )
 
 
+@router.post("/consults/{consult_id}/reschedule", response=ConsultOut)
+@api_requires("consults.cancel")
+def reschedule_consult(request: AuthedRequest, consult_id: Id, payload: RescheduleIn) -> Consult:
+    """Move a planned consult to another time with the same practitioner. The employer user:
+    only more than `cancel_hours` (48) before the current start and within availability,
+    else 422 with a Dutch message. Staff: always, `override_availability` allowed. The new
+    time is checked as when planning (not in the past, availability, no double booking);
+    employee and employer users are told."""
+    return services.reschedule_consult(
+        actor=request.user, consult_id=consult_id, data=payload.dict()
+    )
+
+
 @router.post("/consults/{consult_id}/held", response=ConsultOut)
 @api_requires("consults.hold")
 def consult_held(request: AuthedRequest, consult_id: Id) -> Consult:
@@ -291,15 +313,17 @@ def request_consult(request: AuthedRequest, payload: RequestIn) -> Status:
 def billing(
     request: AuthedRequest, employer: Id | None = None, month: Text = ""
 ) -> list[dict[str, Any]]:
-    """Billable items counted per employer, month and kind: no names, no dates."""
+    """Billable items counted per employer, month and kind, the coupling items included
+    (their sum per employer and month is the total): no names, no dates."""
     first = services.parse_month(month) if month else None
     return [
         {
-            "employer_id": row["employer_id"],
-            "employer_name": row["employer__name"],
-            "month": f"{row['month']:%Y-%m}",
-            "kind": row["kind"],
-            "count": row["count"],
+            "employer_id": row.employer_id,
+            "employer_name": row.employer_name,
+            "month": f"{row.month:%Y-%m}",
+            "kind": row.kind,
+            "label": row.label,
+            "count": row.number,
         }
         for row in selectors.billing(request.user, employer_id=employer, month=first)
     ]

@@ -49,6 +49,13 @@ class ScheduleForm(forms.Form):
     override_availability = forms.BooleanField(label=_("Plan outside availability"), required=False)
 
 
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("New start"), widget=DATETIME, input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    override_availability = forms.BooleanField(label=_("Plan outside availability"), required=False)
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
     by = forms.ChoiceField(

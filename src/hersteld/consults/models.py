@@ -443,6 +443,7 @@ class Notice(models.Model):
     class Topic(models.TextChoices):
         INVITED = "invited", _("You are invited to a consult.")
         CANCELLED = "cancelled", _("A consult has been cancelled.")
+        MOVED = "moved", _("A consult has been moved to another time.")
         NO_SHOW = "no_show", _("A consult was not attended (no-show).")
         REPORT = "report", _("A report of a consult is ready.")
 

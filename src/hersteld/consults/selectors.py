@@ -8,7 +8,6 @@ and is not counted.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -19,6 +18,7 @@ from hersteld.consults.models import (
     AgendaSettings,
     AvailabilityBlock,
     BillableItem,
+    BillableKind,
     Consult,
     ConsultNote,
     InformationRequest,
@@ -30,6 +30,7 @@ from hersteld.consults.models import (
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.restrict import AllScopes
+from hersteld.core.signals import BillableRow, billable_items
 
 
 def is_employer_user(actor: Actor) -> bool:
@@ -167,19 +168,48 @@ def sms_consent(employee_id: int) -> SmsConsent | None:
 
 def billing(
     actor: Actor, *, employer_id: int | None = None, month: dt.date | None = None
-) -> list[dict[str, Any]]:
-    """Counts per employer, month and kind: never a name or a date (the open spreekuur)."""
+) -> list[BillableRow]:
+    """Counts per employer, month and kind: never a name or a date (the open spreekuur).
+
+    The consults' own items, and what other apps answer to `billable_items` (exchange: the
+    coupling items), in one list by month, employer and kind."""
+    labels = dict(BillableKind.choices)
     qs = BillableItem.objects.restrict(actor, "consults.billing")
     if employer_id is not None:
         qs = qs.filter(employer_id=employer_id)
     if month is not None:
         qs = qs.filter(month=month)
-    rows = (
+    counted = (
         qs.values("employer_id", "employer__name", "month", "kind")
         .annotate(count=Count("id"))
         .order_by("month", "employer__name", "employer_id", "kind")
     )
-    return list(rows)
+    rows = [
+        BillableRow(
+            employer_id=row["employer_id"],
+            employer_name=row["employer__name"],
+            month=row["month"],
+            kind=row["kind"],
+            label=str(labels.get(row["kind"], row["kind"])),
+            number=row["count"],
+        )
+        for row in counted
+    ]
+    for _receiver, answer in billable_items.send(
+        sender=BillableItem, user=actor, employer_id=employer_id, month=month
+    ):
+        if isinstance(answer, list):
+            rows.extend(row for row in answer if isinstance(row, BillableRow))
+    return sorted(rows, key=lambda r: (r.month, r.employer_name, r.employer_id, r.kind))
+
+
+def billing_totals(rows: list[BillableRow]) -> dict[tuple[int, dt.date], int]:
+    """The number of items per employer and month, of every kind together."""
+    totals: dict[tuple[int, dt.date], int] = {}
+    for row in rows:
+        key = (row.employer_id, row.month)
+        totals[key] = totals.get(key, 0) + row.number
+    return totals
 
 
 def information_requests(actor: Actor) -> QuerySet[InformationRequest]:

@@ -51,6 +51,7 @@ from hersteld.consults.models import (
     YesNo,
 )
 from hersteld.consults.sms import SmsError, gateway
+from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot, user_or_none
 from hersteld.core.contact import normalise_phone, phone_problem
@@ -89,6 +90,14 @@ MESSAGES.update(
             "change it; please contact the arbodienst."
         ),
         "consult_not_planned": gettext_lazy("Only a planned consult can be changed."),
+        "consult_outside_free_times": gettext_lazy(
+            "This time lies outside the practitioner's availability; choose one of the free "
+            "times or contact the arbodienst."
+        ),
+        "consult_override_by_arbodienst": gettext_lazy(
+            "Only the arbodienst plans a consult outside the practitioner's availability; "
+            "choose one of the free times."
+        ),
         "consult_outcome_too_early": gettext_lazy(
             "Held or no-show can be recorded from the day of the consult."
         ),
@@ -227,6 +236,29 @@ def free_slots(
     return list(rules.free_slots(spans, taken, minutes, not_before=_now()))
 
 
+def consult_free_slots(consult: Consult, first: dt.date, days: int) -> list[dt.datetime]:
+    """Free starts for moving `consult`: its practitioner, kind and method, from now on, the
+    consult's own place counted as free. For whoever may move it (the employer user sees no
+    practitioners' agenda, only these times)."""
+    if consult.practitioner_id is None:
+        return []
+    minutes = selectors.settings_for(consult.employer.arbodienst_id).minutes(consult.kind)
+    last = first + dt.timedelta(days=days - 1)
+    spans = [
+        w
+        for w in windows(consult.practitioner_id, first, last)
+        if _fits_method(w, consult.method, consult.kind)
+    ]
+    if not spans:
+        return []
+    taken = busy(consult.practitioner_id, spans[0].start, spans[-1].end, exclude=consult.pk)
+    return [
+        start
+        for start, _window in rules.free_slots(spans, taken, minutes, not_before=_now())
+        if start != consult.starts_at
+    ]
+
+
 def _as_aware(value: dt.datetime) -> dt.datetime:
     if timezone.is_naive(value):
         return value.replace(tzinfo=AMSTERDAM)
@@ -242,6 +274,7 @@ def _check_slot(
     starts_at: dt.datetime,
     override_availability: bool,
     exclude: int | None = None,
+    outside: str = "consult_outside_availability",
 ) -> tuple[dt.datetime, rules.Window | None]:
     """Validate a start for a practitioner; answers the end and the window it lies in."""
     minutes = selectors.settings_for(int(practitioner.arbodienst_id or 0)).minutes(kind)
@@ -252,7 +285,7 @@ def _check_slot(
     spans = [w for w in windows(practitioner.pk, day, day) if _fits_method(w, method, kind)]
     window = rules.within(spans, starts_at, ends_at)
     if window is None and not override_availability:
-        problems.add("starts_at", "consult_outside_availability")
+        problems.add("starts_at", outside)
     clash = busy(practitioner.pk, starts_at, ends_at, exclude=exclude)
     if clash:
         start, end = clash[0]
@@ -573,6 +606,66 @@ def cancel_consult(*, actor: Actor, consult_id: int, reason: str = "", by: str =
     return consult
 
 
+RESCHEDULE_FIELDS = ("starts_at", "override_availability")
+
+
+@transaction.atomic
+def reschedule_consult(*, actor: Actor, consult_id: int, data: dict[str, Any]) -> Consult:
+    """Move a planned consult to another time with the same practitioner (verplaatsen).
+
+    The employer user only while more than `cancel_hours` remain before the current start
+    (the boundary of cancelling, `rules.employer_may_cancel`) and only within availability;
+    arbodienst staff always, also outside availability with the explicit override. The new
+    time passes the checks of planning and the database refuses a double booking. Employee
+    and employer users are told again, as for the invitation."""
+    consult = _locked(actor, consult_id, "consults.cancel")
+    role = getattr(actor, "role", None)
+    if role == Role.EMPLOYEE:
+        raise PermissionDenied(_("The employer or the arbodienst changes a consult."))
+    if consult.status != Status.PLANNED or consult.starts_at is None:
+        raise fail("__all__", "consult_not_planned")
+    assert consult.practitioner is not None
+    employer_side = role == Role.EMPLOYER_USER
+    if employer_side:
+        hours = selectors.settings_for(consult.employer.arbodienst_id).cancel_hours
+        if not rules.employer_may_cancel(_now(), consult.starts_at, hours):
+            raise fail("__all__", "consult_late_for_employer", hours=hours)
+    problems = Problems()
+    problems.require(data, "starts_at")
+    override = bool(data.get("override_availability"))
+    if override and employer_side:
+        problems.add("override_availability", "consult_override_by_arbodienst")
+        override = False
+    if not isinstance(data.get("starts_at"), dt.datetime):
+        if data.get("starts_at"):
+            problems.add("starts_at", "invalid_choice")
+        problems.raise_if_any()
+    starts_at = _as_aware(data["starts_at"])
+    # The practitioner's row lock, as when planning: one booking per practitioner at a time.
+    User.objects.select_for_update().filter(pk=consult.practitioner.pk).first()
+    ends_at, window = _check_slot(
+        problems,
+        practitioner=consult.practitioner,
+        kind=consult.kind,
+        method=consult.method,
+        starts_at=starts_at,
+        override_availability=override,
+        exclude=consult.pk,
+        # The employer user has no override to tick: he is pointed to the free times.
+        outside="consult_outside_free_times" if employer_side else "consult_outside_availability",
+    )
+    problems.raise_if_any()
+    before = snapshot(consult, Consult.AUDITED)
+    consult.starts_at, consult.ends_at = starts_at, ends_at
+    consult.outside_availability = window is None
+    if consult.method == Method.LOCATION and window is not None and window.location:
+        consult.location = window.location  # the address of the block it now lies in
+    _save_booking(consult)
+    _record(consult, actor, "reschedule", before)
+    _tell(consult, Notice.Topic.MOVED, _parties(consult, employer=not consult.confidential))
+    return consult
+
+
 def _outcome_allowed(actor: Actor, consult: Consult) -> None:
     if consult.status != Status.PLANNED:
         raise fail("__all__", "consult_not_planned")
@@ -716,7 +809,34 @@ def finalise_report(*, actor: Actor, consult_id: int) -> Report:
     draft.status, draft.released_at, draft.released_by = "final", _now(), user_or_none(actor)
     save_and_record(actor=actor, obj=draft, before=before, fields=Report.AUDITED, action="final")
     _tell(consult, Notice.Topic.REPORT, _parties(consult, employer=True))
+    if not consult.confidential:  # an open-spreekuur report never feeds the employer's file
+        signals.report_released.send(sender=Report, report=_released(consult, draft), user=actor)
     return draft
+
+
+def _yes_no(value: str) -> bool | None:
+    if value == YesNo.YES:
+        return True
+    return False if value == YesNo.NO else None
+
+
+def _released(consult: Consult, report: Report) -> signals.ReleasedReport:
+    assert report.released_at is not None
+    return signals.ReleasedReport(
+        report_id=report.pk,
+        version=report.version,
+        consult_id=consult.pk,
+        consult_kind=consult.kind,
+        case_id=consult.case_id,
+        released_on=timezone.localtime(report.released_at, AMSTERDAM).date(),
+        limitations_and_capabilities=report.capabilities,
+        hours=report.hours,
+        adjustments=report.adjustments,
+        prognosis=report.expected_duration,
+        medical_cause=_yes_no(report.medical_cause),
+        treatment_adequate=_yes_no(report.treatment_adequate),
+        advice=report.advice,
+    )
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ urlpatterns = [
     path("consults/<int:pk>/letter.pdf", views.consult_letter, name="letter"),
     path("consults/<int:pk>/schedule/", views.consult_schedule, name="schedule"),
     path("consults/<int:pk>/cancel/", views.consult_cancel, name="cancel"),
+    path("consults/<int:pk>/reschedule/", views.consult_reschedule, name="reschedule"),
     path("consults/<int:pk>/held/", views.consult_held, name="held"),
     path("consults/<int:pk>/no-show/", views.consult_no_show, name="no_show"),
     path("consults/<int:pk>/notes/", views.note_add, name="note_add"),

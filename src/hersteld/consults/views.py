@@ -30,13 +30,14 @@ from hersteld.consults.forms import (
     PlanForm,
     ReportForm,
     RequestForm,
+    RescheduleForm,
     ScheduleForm,
     SmsConsentForm,
 )
-from hersteld.consults.models import REPORT_TEXT_FIELDS, BillableKind, Consult, Status
+from hersteld.consults.models import REPORT_TEXT_FIELDS, Consult, Status
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
-from hersteld.core.signals import DossierTab
+from hersteld.core.signals import BillableRow, DossierTab
 from hersteld.web.access import AuthedRequest, requires
 from hersteld.web.helpers import form_page, id_filter, paginate
 from hersteld.web.pdf import render_pdf
@@ -137,6 +138,9 @@ def _detail_context(request: AuthedRequest, consult: Consult) -> dict[str, Any]:
         and report is not None
         and report.status == "draft"
         and consult.status == Status.HELD,
+        "may_reschedule": consult.status == Status.PLANNED
+        and selectors.may(user, consult, "consults.cancel")
+        and user.role != Role.EMPLOYEE,
         "may_schedule": consult.status == Status.REQUESTED
         and selectors.may(user, consult, "consults.plan"),
         "is_employee": _is_employee(user),
@@ -238,6 +242,34 @@ def consult_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
         template="consults/cancel.html",
         context={"consult": consult},
         guarded=("reason",),
+    )
+
+
+@requires("consults.cancel")
+@require_http_methods(["GET", "POST"])
+def consult_reschedule(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Move a planned consult (verplaatsen): the next free times of its practitioner as a
+    hint; the service checks the 48 hours, the availability and double booking."""
+    consult = selectors.consult(request.user, pk, "consults.cancel", log=False)
+    employer_side = request.user.role in (Role.EMPLOYER_USER, Role.EMPLOYEE)
+    form = RescheduleForm(request.POST or None)
+    if employer_side:
+        del form.fields["override_availability"]
+    return form_page(
+        request,
+        form,
+        lambda data: services.reschedule_consult(actor=request.user, consult_id=pk, data=data),
+        success=lambda _c: _("The consult has been moved; employee and employer are told."),
+        done=lambda c: reverse("consults:detail", args=[c.pk]),
+        template="consults/reschedule.html",
+        context={
+            "consult": consult,
+            "free": services.consult_free_slots(consult, timezone.localdate(), 14)[:12]
+            if consult.status == Status.PLANNED
+            else [],
+            "cancel_hours": selectors.settings_for(consult.employer.arbodienst_id).cancel_hours,
+            "employer_side": employer_side,
+        },
     )
 
 
@@ -455,12 +487,36 @@ def block_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(reverse("consults:agenda") + f"?{request.GET.urlencode()}")
 
 
-KIND_LABELS = dict(BillableKind.choices)
+def _billing_table(rows: list[BillableRow]) -> list[tuple[list[Any], bool]]:
+    """The bill's lines (cells, is a total), and after the lines of each employer and month
+    their total (the consults' items and the coupling items together)."""
+    totals = selectors.billing_totals(rows)
+    table: list[tuple[list[Any], bool]] = []
+    for index, row in enumerate(rows):
+        table.append(([row.employer_name, f"{row.month:%Y-%m}", row.label, row.number], False))
+        following = rows[index + 1] if index + 1 < len(rows) else None
+        if following is None or (following.employer_id, following.month) != (
+            row.employer_id,
+            row.month,
+        ):
+            table.append(
+                (
+                    [
+                        row.employer_name,
+                        f"{row.month:%Y-%m}",
+                        _("Total"),
+                        totals[(row.employer_id, row.month)],
+                    ],
+                    True,
+                )
+            )
+    return table
 
 
 @requires("consults.billing")
 def billing(request: AuthedRequest) -> HttpResponse:
-    """Billable items per employer and month (counts only), with CSV and XLSX export."""
+    """Billable items per employer and month (counts only, coupling items included), with a
+    total per employer and month, and CSV and XLSX export."""
     month_value = request.GET.get("month", "")
     error = ""
     month = None
@@ -472,22 +528,14 @@ def billing(request: AuthedRequest) -> HttpResponse:
     rows = selectors.billing(
         request.user, employer_id=id_filter(request.GET.get("employer")), month=month
     )
-    table = [
-        [
-            row["employer__name"],
-            f"{row['month']:%Y-%m}",
-            str(KIND_LABELS.get(row["kind"], row["kind"])),
-            row["count"],
-        ]
-        for row in rows
-    ]
+    table = _billing_table(rows)
     header = [_("Employer"), _("Month"), _("Item"), _("Count")]
     export = request.GET.get("export")
     if export == "csv":
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";")
         writer.writerow(header)
-        writer.writerows(table)
+        writer.writerows(cells for cells, _total in table)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="facturering.csv"'
         return response
@@ -498,8 +546,8 @@ def billing(request: AuthedRequest) -> HttpResponse:
         sheet = book.active
         assert sheet is not None
         sheet.append(header)
-        for line in table:
-            sheet.append(line)
+        for cells, _total in table:
+            sheet.append(cells)
         buffer = io.BytesIO()
         book.save(buffer)
         response = HttpResponse(
@@ -511,7 +559,12 @@ def billing(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "consults/billing.html",
-        {"table": table, "month": month_value, "error": error, "query": request.GET.urlencode()},
+        {
+            "table": table,
+            "month": month_value,
+            "error": error,
+            "query": request.GET.urlencode(),
+        },
         status=422 if error else 200,
     )
 

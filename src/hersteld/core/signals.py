@@ -4,6 +4,7 @@ A lower app announces; a higher app listens (connected in its `AppConfig.ready()
 no app imports one above it. Receivers run inside the sender's transaction.
 """
 
+import datetime as dt
 from typing import NamedTuple
 
 from django.dispatch import Signal
@@ -45,3 +46,48 @@ class DossierTab(NamedTuple):
 # {todo id: url} for the steps it completes itself ("Afgerond" opens that page instead of
 # ticking the step). Arguments: todos (a list), user.
 todo_links = Signal()
+
+
+# consults -> exchange: the billing page, its export and GET /api/v1/billing ask for the
+# billable items other apps keep (the coupling items of exchange). A receiver answers a list
+# of `BillableRow`: counts per employer, month and kind, only of employers `user` reaches for
+# `consults.billing`. Arguments: user, employer_id (an id, or None for every employer in
+# scope), month (its first day, or None for every month).
+billable_items = Signal()
+
+
+class BillableRow(NamedTuple):
+    """One line of the bill: how many items of one kind an employer has in a month. It has no
+    field for a person or a day on purpose (the open spreekuur is billed anonymously)."""
+
+    employer_id: int
+    employer_name: str
+    month: dt.date  # the first day of the month
+    kind: str  # a code, unique across apps (e.g. no_show, coupling_message)
+    label: str  # the kind in the reader's language
+    number: int  # how many (not `count`: a tuple has a method of that name)
+
+
+# consults -> documents: a medic made a consult's report final. A receiver may take its
+# functional content over into the UWV document that report can serve as (a first consult:
+# the probleemanalyse; a later one: the actueel oordeel being drafted), so the doctor does
+# not fill the same form twice. Arguments: report (a `ReleasedReport`), user (the medic).
+report_released = Signal()
+
+
+class ReleasedReport(NamedTuple):
+    """A final consult report as plain values: the receiver needs no consults import."""
+
+    report_id: int
+    version: int
+    consult_id: int
+    consult_kind: str  # first, follow_up, home_visit (preventive ones have no report)
+    case_id: int | None
+    released_on: dt.date
+    limitations_and_capabilities: str
+    hours: str
+    adjustments: str
+    prognosis: str
+    medical_cause: bool | None  # yes / no / not stated
+    treatment_adequate: bool | None
+    advice: str

@@ -15,3 +15,6 @@ class DocumentsConfig(AppConfig):
         signals.dossier_tabs.connect(views.dossier_tabs, dispatch_uid="documents.tabs")
         signals.chain_changed.connect(services.sync_uwv_todos, dispatch_uid="documents.uwv")
         signals.todo_links.connect(views.todo_links, dispatch_uid="documents.todo_links")
+        signals.report_released.connect(
+            services.take_over_report, dispatch_uid="documents.take_over_report"
+        )

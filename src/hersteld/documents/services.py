@@ -24,6 +24,7 @@ from hersteld.accounts.permissions import Role
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_change, snapshot, user_or_none
 from hersteld.core.services import record_created, save_and_record
+from hersteld.core.signals import ReleasedReport
 from hersteld.core.uploads import proven_type
 from hersteld.core.validation import Problems, fail, message
 from hersteld.documents import rules, types
@@ -486,3 +487,85 @@ def attach_scan(*, actor: Actor, document_id: int, filename: str, content: bytes
         changes={"scan": [None, scan.filename], "size": [None, scan.size]},
     )
     return scan
+
+
+# --- a consult report as the probleemanalyse or actueel oordeel (docs/adr/0025) ----------
+
+# A first consult's report is the probleemanalyse; a later consult's report serves the
+# actueel oordeel only when the doctor has started that document (it is due late, once).
+REPORT_DOCUMENTS = {"first": "PROBLEEMANALYSE"}
+REPORT_INTO_DRAFT = "ACTUEEL_OORDEEL"
+
+
+def report_values(report: ReleasedReport) -> dict[str, Any]:
+    """The report's functional content under the document fields that ask the same."""
+    capabilities = "\n\n".join(part for part in (report.hours, report.adjustments) if part)
+    return {
+        "limitations": report.limitations_and_capabilities,
+        "capabilities": capabilities,
+        "prognosis": report.prognosis,
+        "medical_cause": report.medical_cause,
+        "treatment_adequate": report.treatment_adequate,
+        "advice": report.advice,
+    }
+
+
+def take_over_report(*, report: ReleasedReport, user: Actor, **_rest: Any) -> Document | None:
+    """Receiver of core.signals.report_released: fill the empty employer-readable fields of
+    the case's probleemanalyse draft (made when there is none and no final one) or of an
+    actueel oordeel draft from the final report, as the releasing medic. Fields someone
+    already wrote stay; the audit row names the report version it came from. Nothing
+    happens where the medic may not draft (the report's release never fails on it)."""
+    if report.case_id is None:
+        return None
+    case = (
+        AbsenceCase.objects.filter(pk=report.case_id)
+        .select_related("employee", "employer", "employment")
+        .first()
+    )
+    code = REPORT_DOCUMENTS.get(report.consult_kind, REPORT_INTO_DRAFT)
+    schema = types.get(code)
+    if (
+        case is None
+        or schema is None
+        or case.status == CaseStatus.WITHDRAWN
+        or not may_draft(user, case, schema)
+    ):
+        return None
+    if code in REPORT_DOCUMENTS.values() and _final_of(case, code) is not None:
+        return None  # the probleemanalyse exists; a change of it is a bijstelling by hand
+    draft = (
+        Document.objects.select_for_update()
+        .filter(case__in=[c.pk for c in whole_chain(case)], doc_type=code)
+        .filter(status=DocumentStatus.DRAFT)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if draft is None:
+        if code not in REPORT_DOCUMENTS.values():
+            return None
+        draft = create_draft(actor=user, case_id=case.pk, doc_type=code)
+    taken: dict[str, Any] = {}
+    for name, value in report_values(report).items():
+        f = schema.field(name)
+        if (
+            f is None
+            or f.medical
+            or value in (None, "")
+            or draft.fields.get(name) not in (None, "")
+        ):
+            continue
+        if types.check_value(f, value) is None:
+            taken[name] = value
+    if not taken:
+        return draft
+    before = snapshot(draft, Document.AUDITED)
+    draft.fields = {**draft.fields, **taken}
+    save_and_record(
+        actor=user,
+        obj=draft,
+        before=before,
+        fields=Document.AUDITED,
+        reason=f"consult report {report.report_id} v{report.version}",
+    )
+    return draft

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.core.actor import Actor
+from hersteld.core.signals import BillableRow
 from hersteld.core.validation import fail
 from hersteld.exchange.models import (
     ERROR_STATUSES,
     BillableItem,
+    BillableKind,
     Change,
     Coupling,
     InboxMessage,
@@ -89,6 +93,42 @@ def billing(coupling: Coupling) -> list[dict[str, Any]]:
         .annotate(count=Count("id"))
         .order_by("-month", "kind")
     )
+
+
+# The coupling items on the consults bill: codes that cannot clash with the consults' kinds.
+BILL_KINDS = {BillableKind.SETUP: "coupling_setup", BillableKind.MESSAGE: "coupling_message"}
+
+
+def billable_rows(
+    user: Actor, employer_id: int | None = None, month: dt.date | None = None, **rest: Any
+) -> list[BillableRow]:
+    """Receiver of core.signals.billable_items: the coupling items counted per employer,
+    month and kind, of the employers `user` bills (`consults.billing`)."""
+    labels = {
+        BillableKind.SETUP: _("coupling set-up"),
+        BillableKind.MESSAGE: _("coupling message processed"),
+    }
+    qs = BillableItem.objects.restrict(user, "consults.billing")
+    if employer_id is not None:
+        qs = qs.filter(coupling__employer_id=employer_id)
+    if month is not None:
+        qs = qs.filter(month=month)
+    counted = (
+        qs.values("coupling__employer_id", "coupling__employer__name", "month", "kind")
+        .annotate(count=Count("id"))
+        .order_by("month", "coupling__employer__name", "coupling__employer_id", "kind")
+    )
+    return [
+        BillableRow(
+            employer_id=row["coupling__employer_id"],
+            employer_name=row["coupling__employer__name"],
+            month=row["month"],
+            kind=BILL_KINDS[row["kind"]],
+            label=str(labels[row["kind"]]),
+            number=row["count"],
+        )
+        for row in counted
+    ]
 
 
 # Functional administrators and the operator see no Datakluis person and no content of a
