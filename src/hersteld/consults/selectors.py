@@ -30,14 +30,11 @@ from hersteld.consults.models import (
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.restrict import AllScopes
+from hersteld.web.access import is_employee
 
 
 def is_employer_user(actor: Actor) -> bool:
     return getattr(actor, "role", None) == Role.EMPLOYER_USER
-
-
-def is_employee(actor: Actor) -> bool:
-    return getattr(actor, "role", None) == Role.EMPLOYEE
 
 
 def consults(actor: Actor, action: str = "consults.view") -> QuerySet[Consult]:
