@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_web_layer_names_the_same_role_value_as_accounts() -> None:
-    assert EMPLOYEE_ROLE == Role.EMPLOYEE.value
+    assert Role.EMPLOYEE.value == EMPLOYEE_ROLE
 
 
 def test_the_employee_is_an_employee_and_the_others_are_not(world) -> None:
