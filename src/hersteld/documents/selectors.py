@@ -149,12 +149,13 @@ class Waiting:
 
 def waiting_for_employee(user: Actor) -> list[Waiting]:
     """What waits for the employee among the documents of his own cases (one query)."""
-    if not is_employee(user):
+    employee_id = user.employee_id
+    if not is_employee(user) or employee_id is None:
         return []
     readable = [t.code for t in types.TYPES if t.read_permission == "absence.view" or t.to_employee]
     found = list(
         documents(user)
-        .filter(case__employee_id=user.employee_id, doc_type__in=readable)
+        .filter(case__employee_id=employee_id, doc_type__in=readable)
         .annotate(has_scan=Exists(DocumentScan.objects.filter(document=OuterRef("pk"))))
         .order_by("created_at", "id")
     )
@@ -166,7 +167,7 @@ def waiting_for_employee(user: Actor) -> list[Waiting]:
         schema = item.schema
         if item.is_final:
             signs = any(s.code == "employee" for s in schema.signers)
-            if signs and not item.has_scan:  # type: ignore[attr-defined]
+            if signs and not item.has_scan:
                 out.append(Waiting(item, "sign"))
         elif types.may_draft(schema, Role.EMPLOYEE):
             out.append(Waiting(item, "finish"))
