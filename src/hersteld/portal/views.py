@@ -55,11 +55,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         )
     if user.has_perm_anywhere("accounts.manage"):
         counts.append(("users", account_selectors.users(user).count(), "accounts:user_list"))
-    own_employee = None
-    employee_id: int | None = getattr(user, "employee_id", None)
-    if employee_id is not None:
-        own_employee = people_selectors.employees(user).filter(pk=employee_id).first()
-    return render(request, "portal/home.html", {"counts": counts, "own_employee": own_employee})
+    return render(request, "portal/home.html", {"counts": counts})
 
 
 def employee_home(request: AuthedRequest) -> HttpResponse:
