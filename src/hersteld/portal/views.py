@@ -23,7 +23,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     """The start page: for an employee his own overview, for others counts of their scope."""
     user = request.user
     if is_employee(user):
-        return employee_home(request)
+        return _employee_home(request)
     counts: list[tuple[str, int, str]] = []
     if user.has_perm_anywhere("organisations.view"):
         counts.append(
@@ -58,7 +58,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"counts": counts})
 
 
-def employee_home(request: AuthedRequest) -> HttpResponse:
+def _employee_home(request: AuthedRequest) -> HttpResponse:
     """The employee's own overview, phone first (most employees use one): his cases, his
     next consults, new messages, documents that wait for him, his consents and his
     privacy. Each app's selectors read their part; the number of queries does not grow
