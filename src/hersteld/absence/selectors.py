@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from hersteld.absence import rules
-from hersteld.absence.chains import chain_of, sick_spans
+from hersteld.absence.chains import chain_of, sick_spans, whole_chain_among
 from hersteld.absence.models import (
     AbsenceCase,
     CaseKind,
@@ -223,3 +223,45 @@ def attach_cases(user: Actor, employments: list[Any], **_: Any) -> None:
         emp.absence_cases = by_employment.get(emp.pk, [])
         emp.can_see_cases = can_view
         emp.can_add_case = emp.pk in changeable
+
+
+@dataclass(frozen=True)
+class OwnCase:
+    """One of the employee's own cases as his start page shows it."""
+
+    case: AbsenceCase
+    week: int | None  # the sick week today (open sickness cases)
+    chain_first_day: dt.date  # D1 of the chain it is counted in (docs/rules/samentelling.md)
+    chained: bool  # counted together with an earlier case
+
+
+def own_cases(
+    user: Actor, *, today: dt.date | None = None, recent_days: int = 365
+) -> list[OwnCase]:
+    """The user's own open cases and those ended within `recent_days`, newest first.
+
+    One query however many cases: his cases are read once and each chain is walked among
+    them in memory. Empty for a user without an employee record of his own.
+    """
+    if user.employee_id is None:
+        return []
+    today = today or timezone.localdate()
+    mine = list(cases(user).filter(employee_id=user.employee_id).order_by("-first_day", "-id"))
+    chainable = {item.pk: item for item in mine if item.kind != CaseKind.PREVENTIVE}
+    since = today - dt.timedelta(days=recent_days)
+    out = []
+    for item in mine:
+        if item.status == CaseStatus.WITHDRAWN:
+            continue
+        if item.status != CaseStatus.OPEN and (item.end_date or item.first_day) < since:
+            continue
+        chain = whole_chain_among(item, chainable) if item.pk in chainable else [item]
+        upto = chain[: chain.index(item) + 1]
+        week = None
+        if item.kind == CaseKind.SICKNESS and item.status == CaseStatus.OPEN:
+            week = rules.sick_week(sick_spans(upto), today)
+        out.append(
+            OwnCase(item, week=week, chain_first_day=chain[0].first_day, chained=len(upto) > 1)
+        )
+    out.sort(key=lambda own: (own.case.status != CaseStatus.OPEN, -own.case.first_day.toordinal()))
+    return out

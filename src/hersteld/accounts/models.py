@@ -170,7 +170,12 @@ class User(AbstractUser):
     def _grants(self) -> list[UserGrant]:
         cached: list[UserGrant] | None = self.__dict__.get("_grant_cache")
         if cached is None:
-            cached = list(UserGrant.objects.filter(user=self).select_related("department"))
+            # Read with the user by accounts.selectors.with_scopes (one query for a list).
+            prefetched = getattr(self, "_prefetched_objects_cache", {}).get("grants")
+            if prefetched is not None:
+                cached = list(prefetched)
+            else:
+                cached = list(UserGrant.objects.filter(user=self).select_related("department"))
             for grant in cached:
                 grant.user = self
             self.__dict__["_grant_cache"] = cached

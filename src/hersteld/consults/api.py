@@ -15,7 +15,7 @@ from hersteld.accounts.models import User
 from hersteld.consults import selectors, services
 from hersteld.consults.models import Consult, InformationRequest, Kind, Method, Report
 from hersteld.core.validation import fail
-from hersteld.web.access import AuthedRequest, api_requires
+from hersteld.web.access import AuthedRequest, api_requires, is_employee
 from hersteld.web.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["consults"])
@@ -294,12 +294,8 @@ def final_report(request: AuthedRequest, consult_id: Id) -> Report:
     return services.finalise_report(actor=request.user, consult_id=consult_id)
 
 
-def _is_employee(user: object) -> bool:
-    return getattr(user, "role", None) == "employee"
-
-
 @router.post("/me/consult-requests", response={201: RequestOut})
-@api_requires("consults.view", rule=_is_employee)
+@api_requires("consults.view", rule=is_employee)
 def request_consult(request: AuthedRequest, payload: RequestIn) -> Status:
     """Open spreekuur: the employee asks for a consult; the employer never sees it."""
     consult = services.request_consult(
@@ -422,7 +418,7 @@ def withdraw_information_consent(
 
 @router.get("/me/information-requests", response=list[InformationRequestOut])
 @paginate(Pagination)
-@api_requires("consults.view", rule=_is_employee)
+@api_requires("consults.view", rule=is_employee)
 def my_information_requests(request: AuthedRequest) -> QuerySet[InformationRequest]:
     """The employee's own consents to medical information requests, newest first."""
     return selectors.information_requests(request.user)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from hersteld.accounts.models import User
@@ -26,19 +26,17 @@ from hersteld.consults.models import (
     Notice,
     Report,
     SmsConsent,
+    Status,
 )
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.restrict import AllScopes
 from hersteld.core.signals import BillableRow, billable_items
+from hersteld.web.access import is_employee
 
 
 def is_employer_user(actor: Actor) -> bool:
     return getattr(actor, "role", None) == Role.EMPLOYER_USER
-
-
-def is_employee(actor: Actor) -> bool:
-    return getattr(actor, "role", None) == Role.EMPLOYEE
 
 
 def consults(actor: Actor, action: str = "consults.view") -> QuerySet[Consult]:
@@ -217,3 +215,35 @@ def information_requests(actor: Actor) -> QuerySet[InformationRequest]:
     if is_employee(actor):
         return InformationRequest.objects.restrict(actor, "consults.view")
     return InformationRequest.objects.restrict(actor, "medical.view")
+
+
+def next_invitations(actor: Actor, now: dt.datetime, limit: int = 3) -> list[Consult]:
+    """The actor's coming consults, planned ones by time, then requests not planned yet
+    (without their reports: one query)."""
+    return list(
+        consults(actor)
+        .prefetch_related(None)
+        .filter(status__in=[Status.PLANNED, Status.REQUESTED])
+        .filter(Q(starts_at__gte=now) | Q(starts_at__isnull=True))
+        .order_by(F("starts_at").asc(nulls_last=True), "id")[:limit]
+    )
+
+
+def own_sms_consent(actor: Actor) -> SmsConsent | None:
+    """The actor's own SMS consent in force (an employee's; None for anyone else)."""
+    if actor.employee_id is None:
+        return None
+    return (
+        SmsConsent.objects.restrict(actor, "consults.view")
+        .filter(employee_id=actor.employee_id, withdrawn_at__isnull=True)
+        .first()
+    )
+
+
+def own_information_consents(actor: Actor) -> list[InformationRequest]:
+    """The information requests the employee consented to and has not withdrawn."""
+    if not is_employee(actor):
+        return []
+    return list(
+        information_requests(actor).filter(withdrawn_at__isnull=True).order_by("-consent_at", "-id")
+    )

@@ -61,6 +61,7 @@ from hersteld.people.models import Employment
 from hersteld.poortwachter.models import Party as TodoParty
 from hersteld.poortwachter.models import Todo
 from hersteld.privacy.problems import check_free_text
+from hersteld.web.access import is_employee
 
 logger = logging.getLogger("hersteld.consults")
 
@@ -415,7 +416,7 @@ def plan_consult(*, actor: Actor, case_id: int, data: dict[str, Any]) -> Consult
 def request_consult(*, actor: Actor, question: str, method: str) -> Consult:
     """The employee asks for a consult himself (open spreekuur, Arbowet art. 14): the
     arbodienst plans it; the employer never learns of it."""
-    if getattr(actor, "role", None) != Role.EMPLOYEE or actor.employee_id is None:
+    if not is_employee(actor) or actor.employee_id is None:
         raise PermissionDenied(_("Only an employee requests a consult himself."))
     problems = Problems()
     question = (question or "").strip()
@@ -871,7 +872,7 @@ def consent_to_report(*, actor: Actor, consult_id: int, consent: bool) -> Consul
 @transaction.atomic
 def give_sms_consent(*, actor: Actor, phone: str) -> SmsConsent:
     """The employee consents to SMS reminders at this mobile number."""
-    if getattr(actor, "role", None) != Role.EMPLOYEE or actor.employee_id is None:
+    if not is_employee(actor) or actor.employee_id is None:
         raise PermissionDenied
     problems = Problems()
     phone = (phone or "").strip()
@@ -896,7 +897,7 @@ def give_sms_consent(*, actor: Actor, phone: str) -> SmsConsent:
 
 @transaction.atomic
 def withdraw_sms_consent(*, actor: Actor) -> SmsConsent:
-    if getattr(actor, "role", None) != Role.EMPLOYEE or actor.employee_id is None:
+    if not is_employee(actor) or actor.employee_id is None:
         raise PermissionDenied
     current = (
         SmsConsent.objects.select_for_update()

@@ -38,7 +38,7 @@ from hersteld.consults.models import REPORT_TEXT_FIELDS, Consult, Status
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.signals import BillableRow, DossierTab
-from hersteld.web.access import AuthedRequest, requires
+from hersteld.web.access import AuthedRequest, is_employee, requires
 from hersteld.web.helpers import form_page, id_filter, paginate
 from hersteld.web.pdf import render_pdf
 
@@ -66,10 +66,6 @@ def dossier_tab(case: AbsenceCase, tab: str, user: Actor, **rest: Any) -> dict[s
         else None,
         "may_request_information": medical and services.is_practitioner(user),
     }
-
-
-def _is_employee(user: object) -> bool:
-    return getattr(user, "role", None) == Role.EMPLOYEE
 
 
 def _practitioner_choices(request: AuthedRequest) -> list[tuple[int, str]]:
@@ -100,7 +96,7 @@ def consult_list(request: AuthedRequest) -> HttpResponse:
         "page": paginate(request, qs),
         "show": show,
         "notices": list(selectors.notices(request.user)[:10]),
-        "is_employee": _is_employee(request.user),
+        "is_employee": is_employee(request.user),
         "is_staff": getattr(request.user, "role", None) not in (Role.EMPLOYER_USER, Role.EMPLOYEE),
     }
     if context["is_employee"] and request.user.employee_id is not None:
@@ -143,7 +139,7 @@ def _detail_context(request: AuthedRequest, consult: Consult) -> dict[str, Any]:
         and user.role != Role.EMPLOYEE,
         "may_schedule": consult.status == Status.REQUESTED
         and selectors.may(user, consult, "consults.plan"),
-        "is_employee": _is_employee(user),
+        "is_employee": is_employee(user),
         "employer_side": user.role in (Role.EMPLOYER_USER, Role.EMPLOYEE),
     }
 
@@ -360,7 +356,7 @@ def report_final(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("consults.view", rule=_is_employee)
+@requires("consults.view", rule=is_employee)
 @require_http_methods(["GET", "POST"])
 def consult_request(request: AuthedRequest) -> HttpResponse:
     form = RequestForm(request.POST or None)
@@ -378,7 +374,7 @@ def consult_request(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@requires("consults.view", rule=_is_employee)
+@requires("consults.view", rule=is_employee)
 @require_POST
 def sms_consent(request: AuthedRequest) -> HttpResponse:
     """Give (with a number) or withdraw (`withdraw=1`) consent to SMS reminders."""
@@ -626,7 +622,7 @@ def information_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@requires("consults.view", rule=_is_employee)
+@requires("consults.view", rule=is_employee)
 @require_POST
 def information_withdraw(request: AuthedRequest, pk: int) -> HttpResponse:
     """The employee withdraws his consent: the request may no longer be answered."""

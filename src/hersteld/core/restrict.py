@@ -131,6 +131,57 @@ def restrict(
     return _unsealed(queryset.filter(combined), user, action)
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where one object lies, read once: what `reaches` matches scopes against in Python."""
+
+    arbodienst_id: int
+    employer_id: int | None = None
+    department_path: str | None = None
+    employee_id: int | None = None
+    sealed: bool = False
+
+
+def reaches(user: ScopedUser | Any, action: str, paths: ScopePaths, place: Place) -> bool:
+    """Whether `restrict(<the object's model>, user, action)` would keep the object at `place`,
+    decided without a query: for asking it of many users at once (the recipients of a
+    message). It follows `restrict`, `_scope_q` and `_unsealed` case by case;
+    tests/core/test_reaches.py holds the two side by side."""
+    if paths.department_many:
+        raise ValueError("reaches() takes one department per object")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if (
+        paths.sealed is not None
+        and place.sealed
+        and not getattr(user, "sees_sealed", False)
+        and not action.startswith(SEES_SEALED_ACTIONS)
+    ):
+        return False
+    scopes = user.scopes_for(action)
+    if isinstance(scopes, AllScopes):
+        return True
+    return any(_scope_holds(paths, scope, place, action) for scope in scopes)
+
+
+def _scope_holds(paths: ScopePaths, scope: Scope, place: Place, action: str) -> bool:
+    if scope.employee_id is not None:
+        return paths.employee is not None and place.employee_id == scope.employee_id
+    if scope.department_path is not None:
+        if paths.department is None:
+            return (
+                action.endswith(".view")
+                and paths.employer is not None
+                and place.employer_id == scope.employer_id
+            )
+        return place.department_path is not None and place.department_path.startswith(
+            scope.department_path
+        )
+    if scope.employer_id is not None:
+        return paths.employer is not None and place.employer_id == scope.employer_id
+    return place.arbodienst_id == scope.arbodienst_id
+
+
 class RestrictedQuerySet(models.QuerySet[M]):
     def restrict(self, user: ScopedUser | Any, action: str) -> RestrictedQuerySet[M]:
         return restrict(self, user, action)  # type: ignore[return-value]

@@ -16,25 +16,26 @@ from django.utils.translation import gettext as _
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.core.actor import Actor
+from hersteld.core.display import DATE, NUMBER, format_value
 from hersteld.documents import selectors, services, types
 from hersteld.documents.models import Document
 from hersteld.web.pdf import html_to_pdf
 
 
-def _display(f: types.Field, value: Any) -> str:
+def shown(f: types.Field, value: Any) -> str:
+    """A field's value as a person reads it, on the page and in the PDF: dates dd-mm-jjjj,
+    numbers with a decimal comma and without a needless ",0" (hersteld.core.display), a
+    choice by its label; "" when empty. The stored value stays ISO and dot-decimal."""
     if value is None or value == "":
         return ""
     if f.kind == types.Kind.YESNO:
         return _("yes") if value else _("no")
     if f.kind == types.Kind.DATE:
-        try:
-            return dt.date.fromisoformat(str(value)).strftime("%d-%m-%Y")
-        except ValueError:
-            return str(value)
+        return format_value(value, DATE)
     if f.kind == types.Kind.CHOICE:
         return str(_(dict(f.choices).get(str(value), str(value))))
-    if f.kind == types.Kind.NUMBER and isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if f.kind == types.Kind.NUMBER:
+        return format_value(value, NUMBER)
     return str(value)
 
 
@@ -63,7 +64,7 @@ def document_context(document: Document, *, medical: bool) -> dict[str, Any]:
     sections = []
     for section in schema.sections:
         rows = [
-            {"label": _(f.label), "text": _display(f, values.get(f.code)), "view": f.view}
+            {"label": _(f.label), "text": shown(f, values.get(f.code)), "view": f.view}
             for f in section.fields
             if (medical or not f.medical) and f.code not in signer_codes
         ]

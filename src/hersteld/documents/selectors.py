@@ -6,16 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase
+from hersteld.accounts.permissions import Role
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.documents import services, types
 from hersteld.documents.models import Document, DocumentScan, DocumentStatus
+from hersteld.web.access import is_employee
 
 
 def documents(user: Actor) -> QuerySet[Document]:
@@ -133,3 +135,42 @@ def final_for_report(user: Actor, case: AbsenceCase) -> list[Document]:
         )
     )
     return sorted(found, key=lambda d: (order[d.doc_type], d.document_date, d.version, d.pk))
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A document that waits for the employee: `reason` is "sign" (final, his signature
+    not yet back as a scan), "view" (a draft without his re-integratievisie) or "finish"
+    (his own oordeel, still a draft)."""
+
+    document: Document
+    reason: str
+
+
+def waiting_for_employee(user: Actor) -> list[Waiting]:
+    """What waits for the employee among the documents of his own cases (one query)."""
+    employee_id = user.employee_id
+    if not is_employee(user) or employee_id is None:
+        return []
+    readable = [t.code for t in types.TYPES if t.read_permission == "absence.view" or t.to_employee]
+    found = list(
+        documents(user)
+        .filter(case__employee_id=employee_id, doc_type__in=readable)
+        .annotate(has_scan=Exists(DocumentScan.objects.filter(document=OuterRef("pk"))))
+        .order_by("created_at", "id")
+    )
+    replaced = {d.replaces_id for d in found if d.replaces_id is not None}
+    out = []
+    for item in found:
+        if item.pk in replaced:
+            continue
+        schema = item.schema
+        if item.is_final:
+            signs = any(s.code == "employee" for s in schema.signers)
+            if signs and not item.has_scan:
+                out.append(Waiting(item, "sign"))
+        elif types.may_draft(schema, Role.EMPLOYEE):
+            out.append(Waiting(item, "finish"))
+        elif schema.views and not item.fields.get("view_employee"):
+            out.append(Waiting(item, "view"))
+    return out

@@ -211,6 +211,7 @@ def _form_rows(
                     "id": f"id-{f.code}",
                     "label": _(f.label),
                     "value": "" if value is None else value,
+                    "shown": printing.shown(f, value),
                     "error": errors.get(key, ""),
                     "choices": [(k, _(label)) for k, label in f.choices],
                 }
@@ -228,6 +229,7 @@ def _form_rows(
                         "id": f"id-{s.field_code}",
                         "label": _(s.label),
                         "value": values.get(s.field_code) or "",
+                        "shown": values.get(s.field_code) or "",
                         "error": errors.get(f"fields.{s.field_code}", ""),
                         "choices": [],
                     }

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from hersteld.absence.models import AbsenceCase
-from hersteld.accounts.models import User
+from hersteld.accounts import selectors as account_selectors
+from hersteld.accounts.models import User, UserGrant
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_change, user_or_none
 from hersteld.core.daily import Report
@@ -71,7 +72,12 @@ def _check_uploads(problems: Problems, uploads: Sequence[Upload]) -> None:
 
 
 def recipients(case: AbsenceCase, thread: str, author: Actor) -> list[User]:
-    """The parties of the thread other than the author: each is checked through `restrict`."""
+    """The parties of the thread other than the author, each checked against his scope.
+
+    A fixed number of queries however many parties: the candidates come with their grants
+    and e-mail wish, and each one's scope is matched against where the dossier lies in
+    Python (core.restrict.reaches, which follows restrict()).
+    """
     candidates = User.objects.filter(
         is_active=True, arbodienst_id=case.employer.arbodienst_id, role__in=PARTY_ROLES
     ).exclude(pk=author.pk)
@@ -83,9 +89,18 @@ def recipients(case: AbsenceCase, thread: str, author: Actor) -> list[User]:
         narrowed = (
             candidates.filter(role__in=("casemanager", *MEDICAL_ROLES))
             | candidates.filter(role="employer_user", employer_id=case.employer_id)
+            # An employer user of another employer whom a grant gives this employer's cases.
+            | candidates.filter(
+                role="employer_user",
+                pk__in=UserGrant.objects.filter(employer_id=case.employer_id).values("user_id"),
+            )
             | candidates.filter(employee_id=case.employee_id)
         )
-    return [user for user in narrowed.order_by("id") if thread in selectors.threads_of(user, case)]
+    place = selectors.case_place(case)
+    parties = account_selectors.with_scopes(narrowed).select_related("message_preference")
+    return [
+        user for user in parties.order_by("id") if thread in selectors.threads_at(user, case, place)
+    ]
 
 
 @transaction.atomic
@@ -145,11 +160,17 @@ def send(
         changes={"thread": [None, thread], "attachments": [None, len(uploads)]},
     )
     parties = recipients(case, thread, actor)
-    Receipt.objects.bulk_create([Receipt(message=message, user=user) for user in parties])
-    immediately = [user for user in parties if frequency(user) == Frequency.IMMEDIATELY]
-    for user in immediately:
-        _notify(user, 1)
-    Receipt.objects.filter(message=message, user__in=immediately).update(emailed_at=timezone.now())
+    now = timezone.now()
+    immediately = {user.pk for user in parties if frequency(user) == Frequency.IMMEDIATELY}
+    Receipt.objects.bulk_create(
+        [
+            Receipt(message=message, user=user, emailed_at=now if user.pk in immediately else None)
+            for user in parties
+        ]
+    )
+    for user in parties:
+        if user.pk in immediately:
+            _notify(user, 1)
     return message
 
 
@@ -173,7 +194,9 @@ def mark_case_read(*, actor: Actor, case: AbsenceCase) -> int:
 
 
 def frequency(user: Actor) -> str:
-    preference = Preference.objects.filter(user_id=user.pk).first()
+    """The user's e-mail wish; no query when it was read with him (select_related)."""
+    # A missing row raises RelatedObjectDoesNotExist, an AttributeError: getattr's default.
+    preference: Preference | None = getattr(user, "message_preference", None)
     return preference.email if preference is not None else Frequency.DAILY.value
 
 
@@ -209,7 +232,11 @@ def send_digests() -> int:
     """One e-mail per user who wants a daily digest and has unread, un-mailed messages."""
     sent = 0
     pending = Receipt.objects.filter(read_at__isnull=True, emailed_at__isnull=True)
-    users = User.objects.filter(pk__in=pending.values("user_id"), is_active=True).order_by("id")
+    users = (
+        User.objects.filter(pk__in=pending.values("user_id"), is_active=True)
+        .select_related("message_preference")
+        .order_by("id")
+    )
     for user in users:
         if frequency(user) != Frequency.DAILY:
             continue

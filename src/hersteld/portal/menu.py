@@ -55,6 +55,11 @@ def may_open(user: Any, item: MenuItem) -> bool:
     return access is not None and access.admits(user)
 
 
+def may_reach(user: Any, url_name: str) -> bool:
+    """Whether the page named `url_name` admits the user (for a link outside the menu)."""
+    return may_open(user, MenuItem(url_name, ""))
+
+
 def items_for(request: HttpRequest) -> list[dict[str, Any]]:
     """The menu entries the user may open, with the current one marked."""
     items = []

@@ -8,16 +8,22 @@ from django.utils import timezone
 from hersteld.absence import selectors as absence_selectors
 from hersteld.absence.models import CaseStatus
 from hersteld.accounts import selectors as account_selectors
+from hersteld.consults import selectors as consult_selectors
 from hersteld.core import health as core_health
+from hersteld.documents import selectors as document_selectors
+from hersteld.messaging import selectors as message_selectors
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
-from hersteld.web.access import AuthedRequest, public, signed_in
+from hersteld.portal.menu import may_reach
+from hersteld.web.access import AuthedRequest, is_employee, public, signed_in
 
 
 @signed_in
 def home(request: AuthedRequest) -> HttpResponse:
-    """The start page: counts of what lies in the user's own scope."""
+    """The start page: for an employee his own overview, for others counts of their scope."""
     user = request.user
+    if is_employee(user):
+        return _employee_home(request)
     counts: list[tuple[str, int, str]] = []
     if user.has_perm_anywhere("organisations.view"):
         counts.append(
@@ -49,11 +55,27 @@ def home(request: AuthedRequest) -> HttpResponse:
         )
     if user.has_perm_anywhere("accounts.manage"):
         counts.append(("users", account_selectors.users(user).count(), "accounts:user_list"))
-    own_employee = None
-    employee_id: int | None = getattr(user, "employee_id", None)
-    if employee_id is not None:
-        own_employee = people_selectors.employees(user).filter(pk=employee_id).first()
-    return render(request, "portal/home.html", {"counts": counts, "own_employee": own_employee})
+    return render(request, "portal/home.html", {"counts": counts})
+
+
+def _employee_home(request: AuthedRequest) -> HttpResponse:
+    """The employee's own overview, phone first (most employees use one): his cases, his
+    next consults, new messages, documents that wait for him, his consents and his
+    privacy. Each app's selectors read their part; the number of queries does not grow
+    with the number of cases, consults, messages or documents."""
+    user = request.user
+    consults = user.has_perm_anywhere("consults.view")
+    context = {
+        "own_cases": absence_selectors.own_cases(user),
+        "invitations": consult_selectors.next_invitations(user, timezone.now()) if consults else [],
+        "may_see_consults": consults,
+        "may_request_consult": may_reach(user, "consults:request"),
+        "unread": message_selectors.unread_count(user),
+        "waiting": document_selectors.waiting_for_employee(user),
+        "sms_consent": consult_selectors.own_sms_consent(user) if consults else None,
+        "information_consents": consult_selectors.own_information_consents(user),
+    }
+    return render(request, "portal/employee_home.html", context)
 
 
 @public

@@ -46,9 +46,23 @@ class PermissionHolder(Protocol):
 Rule = Callable[[object], bool]
 
 
+# hersteld.accounts.permissions.Role.EMPLOYEE; web lies below accounts, so it names the value.
+EMPLOYEE_ROLE = "employee"
+
+
 def is_employee(user: object) -> bool:
-    """A rule for pages about the user's own file: he is an employee himself."""
-    return getattr(user, "employee_id", None) is not None
+    """Whether the user is an employee acting on his own file: the one test of it.
+
+    The role decides what a user may do, so the role is the test. The accounts services
+    give every user with the employee role his employee record and no other role one; a
+    row that breaks this (made around the services) has no file of his own to show (his
+    home scope is empty, User.home_scopes), so the employee record is required as well. A
+    user of another role with an employee record therefore never counts as an employee.
+    """
+    return (
+        getattr(user, "role", None) == EMPLOYEE_ROLE
+        and getattr(user, "employee_id", None) is not None
+    )
 
 
 @dataclass(frozen=True)
