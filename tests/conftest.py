@@ -33,7 +33,6 @@ DEMO_MODULES = (
     "e2e/",
     "exchange/",
     "test_api_schemathesis.py",
-    "test_empty_fields.py",
     "test_exchange_worker.py",
     "test_query_counts.py",
     "test_rights_matrix.py",
