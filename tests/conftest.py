@@ -34,7 +34,6 @@ DEMO_MODULES = (
     "exchange/",
     "test_api_schemathesis.py",
     "test_exchange_worker.py",
-    "test_rights_matrix.py",
     "test_routes.py",
 )
 TESTS = Path(__file__).parent
