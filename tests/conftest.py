@@ -32,7 +32,6 @@ DEMO_MODULES = (
     "demo/",
     "e2e/",
     "exchange/",
-    "test_api_schemathesis.py",
     "test_exchange_worker.py",
 )
 TESTS = Path(__file__).parent
