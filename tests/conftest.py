@@ -31,11 +31,6 @@ from tests.support.auth import load_demo_data
 DEMO_MODULES = (
     "demo/",
     "e2e/",
-    "test_api_schemathesis.py",
-    "test_empty_fields.py",
-    "test_query_counts.py",
-    "test_rights_matrix.py",
-    "test_routes.py",
 )
 TESTS = Path(__file__).parent
 
@@ -210,6 +205,28 @@ def world(db: Any, settings: Any) -> Any:
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return build()
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[Any]:
+    """One factory world for every test of a module, for modules of many cases (the route
+    matrix, schemathesis) that would otherwise build a world per case. It is built in a
+    transaction that is rolled back after the module; each test (marked django_db) runs in
+    a savepoint inside it, so what a test writes is gone after that test. A module-scoped
+    fixture that adds to it unblocks the database itself (`django_db_blocker.unblock()`)."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from tests.support.world import world as build
+
+    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=fast),
+        transaction.atomic(),
+    ):
+        yield build()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

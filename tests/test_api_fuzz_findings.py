@@ -115,6 +115,19 @@ def test_a_date_at_the_edge_of_the_range_is_accepted(world, api_as) -> None:
     assert response.json()["count"] == 0
 
 
+@pytest.mark.parametrize("offset", ["+22:41", "-23:59", "+16:00"])
+def test_a_changed_after_with_a_large_offset_is_read_as_that_moment(
+    world, api_as, offset: str
+) -> None:
+    """Found by schemathesis on PostgreSQL: an offset beyond 15:59 (valid ISO 8601) was a 500."""
+    employer = world.employer
+    for value, holds in (("2000-01-01T00:00:00", True), ("2199-01-01T00:00:00", False)):
+        response = api_as(world.casemanager).get("/api/v1/employers", changed_after=value + offset)
+        assert response.status_code == 200
+        ids = {item["id"] for item in response.json()["items"]}
+        assert (employer.pk in ids) == holds
+
+
 def test_a_nul_character_in_a_body_text_is_refused(world, api_as) -> None:
     """PostgreSQL cannot store NUL in text (500 there, not on SQLite): refused for every body."""
     response = api_as(world.casemanager).post("/api/v1/privacy/scan-text", {"text": "rug\x00pijn"})

@@ -3,9 +3,10 @@
 A coupling, an import or the command line can write rows that the portal forms never
 would: an employment without salary, a case without `created_by`, a proposal without a
 case. The models allow each of these, so every page and API schema must show them. The
-world below fills only what a model requires (NOT NULL without default); everything
-nullable is NULL and every blank-able text is "". To cover a new route, add a line to
-PAGES or API_ROUTES.
+`empty` fixture below fills only what a model requires (NOT NULL without default);
+everything nullable is NULL and every blank-able text is "". Its records belong to the
+tenant of the factory `world`, whose staff users view them. To cover a new route, add a
+line to PAGES or API_ROUTES.
 """
 
 from __future__ import annotations
@@ -37,10 +38,11 @@ from hersteld.exchange.models import (
     ReviewTask,
 )
 from hersteld.exchange.services import hash_key
-from hersteld.organisations.models import Arbodienst, Department, Employer
+from hersteld.organisations.models import Department, Employer
 from hersteld.organisations.services import _department_path
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 from hersteld.poortwachter.models import Notification, Todo
+from tests.support.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +96,10 @@ def _case(employment: Employment, kind: str) -> AbsenceCase:
 
 
 @pytest.fixture
-def world(db: Any) -> dict[str, Any]:
-    """One record of each model, every nullable field NULL, every blank-able text empty."""
-    arbodienst = Arbodienst.objects.get(slug="arbo-noord")
+def empty(world: World) -> dict[str, Any]:
+    """One record of each model, every nullable field NULL, every blank-able text empty, in
+    the tenant of the factory world (whose staff users view them)."""
+    arbodienst = world.tenant
     employer = Employer.objects.create(arbodienst=arbodienst, name="Leeg BV", kvk_number="99999999")
     department = Department.objects.create(employer=employer, code="L", name="Leeg", path="")
     department.path, department.depth = _department_path(department)
@@ -123,8 +126,7 @@ def world(db: Any) -> dict[str, Any]:
         author_name="",
     )
     todo = Todo.objects.create(case=sickness, title="Bellen")
-    casemanager = User.objects.get(username="casemanager.noord")
-    Notification.objects.create(user=casemanager, todo=todo, kind="overdue")
+    Notification.objects.create(user=world.casemanager, todo=todo, kind="overdue")
     employer_user = User.objects.create(
         username="leeg.werkgever", role=Role.EMPLOYER_USER, arbodienst=arbodienst, employer=employer
     )
@@ -208,10 +210,18 @@ def world(db: Any) -> dict[str, Any]:
     }
 
 
-CASEMANAGER = "casemanager.noord"
-MEDIC = "bedrijfsarts.noord"
-ADMIN = "admin.noord"
+# Viewers: a user of the factory world by its attribute, or the employer user of `empty`.
+CASEMANAGER = "casemanager"
+MEDIC = "medic"
+ADMIN = "admin"
 EMPLOYER_USER = "leeg.werkgever"  # the employer user of the empty world
+
+
+def viewer_user(world: World, viewer: str) -> User:
+    if viewer == EMPLOYER_USER:
+        return User.objects.get(username=EMPLOYER_USER)
+    return getattr(world, viewer)
+
 
 CASES = ("sickness", "leave", "preventive")
 CASE_TABS = ("overview", "timeline", "notes", "recoveries", "medical", "history")
@@ -272,9 +282,13 @@ PAGES: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("viewer", "path"), PAGES)
 def test_every_page_shows_a_record_with_empty_optional_fields(
-    world: dict[str, Any], login: Callable[[str], Client], viewer: str, path: str
+    world: World,
+    empty: dict[str, Any],
+    sign_in: Callable[[User], Client],
+    viewer: str,
+    path: str,
 ) -> None:
-    response = login(viewer).get(path.format(**world))
+    response = sign_in(viewer_user(world, viewer)).get(path.format(**empty))
     assert response.status_code == 200, (path, response.status_code)
     assert b">None<" not in response.content, f"{path} shows an empty field as 'None'"
 
@@ -349,10 +363,10 @@ API_ROUTES: list[ApiRoute] = [
 ]
 
 
-def _api(viewer: str) -> Client:
+def _api(world: World, viewer: str) -> Client:
     if viewer == "coupling":
         return Client(HTTP_AUTHORIZATION=f"Bearer {COUPLING_KEY}")
-    raw, _ = issue_token(user=User.objects.get(username=viewer), name="empty-fields")
+    raw, _ = issue_token(user=viewer_user(world, viewer), name="empty-fields")
     return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
@@ -367,16 +381,16 @@ def _rows(body: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.parametrize("route", API_ROUTES, ids=lambda r: f"{r.viewer}:{r.path}")
 def test_every_api_response_carries_empty_optional_fields(
-    world: dict[str, Any], route: ApiRoute
+    world: World, empty: dict[str, Any], route: ApiRoute
 ) -> None:
-    ids = {**world, "change_cursor": 10**12 - 1}
-    response = _api(route.viewer).get(route.path.format(**ids))
+    ids = {**empty, "change_cursor": 10**12 - 1}
+    response = _api(world, route.viewer).get(route.path.format(**ids))
     assert response.status_code == 200, (route.path, response.status_code, response.content[:300])
     if "xml" in response["Content-Type"]:
         return
     rows = _rows(response.json())
     if route.record:
-        rows = [row for row in rows if row.get("id") == world[route.record]]
+        rows = [row for row in rows if row.get("id") == empty[route.record]]
     if route.record:
         assert len(rows) == 1, f"{route.path}: the record is not in the answer"
     for row in rows:
