@@ -30,7 +30,6 @@ from tests.support.auth import load_demo_data
 # Test modules (paths under tests/) that still read the demo personas and data.
 DEMO_MODULES = (
     "demo/",
-    "e2e/",
     "exchange/",
     "test_api_schemathesis.py",
     "test_empty_fields.py",

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.support.auth import DEMO_PASSWORD, totp_now
+from tests.support.auth import totp_now
+from tests.support.world import PASSWORD
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,9 +56,7 @@ def path_re(path: str) -> re.Pattern[str]:
     return re.compile(r"^https?://[^/]+" + re.escape(path) + r"(\?.*)?$")
 
 
-def log_in(
-    page: Page, username: str, password: str = DEMO_PASSWORD, *, screenshot: str = ""
-) -> None:
+def log_in(page: Page, username: str, password: str = PASSWORD, *, screenshot: str = "") -> None:
     """Fill and submit the real log-in form; the caller checks where it lands."""
     page.goto("/accounts/login/")
     expect(page.locator("#id_username")).to_be_visible()
