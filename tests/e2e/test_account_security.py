@@ -54,8 +54,8 @@ def test_portal_pages_and_api_docs_keep_to_the_policy(
 
 def test_sessions_page_and_user_page_sections(page: Page, named_world: Any) -> None:
     # HR of the other employer: a token and a lock-out the arbodienst admin sees.
-    jansen = named_world.other_hr
-    services.issue_token(user=jansen, name="Salarissysteem")
+    other_hr = named_world.other_hr
+    services.issue_token(user=other_hr, name="Salarissysteem")
     AccessAttempt.objects.create(
         username="other_hr",
         ip_address="198.51.100.1",
@@ -79,7 +79,7 @@ def test_sessions_page_and_user_page_sections(page: Page, named_world: Any) -> N
     page.goto("/profile/sessions/")
     expect(page.locator("table.list tbody tr")).to_have_count(2)
     shot(page, "sessions_laptop")
-    page.goto(f"/users/{jansen.pk}/")
+    page.goto(f"/users/{other_hr.pk}/")
     expect(page.locator("#tokens")).to_contain_text("Salarissysteem")
     expect(page.locator("#lockout form")).to_be_visible()
     shot(page, "user_security_laptop")
@@ -87,7 +87,7 @@ def test_sessions_page_and_user_page_sections(page: Page, named_world: Any) -> N
     page.set_viewport_size(PHONE)
     page.goto("/profile/sessions/")
     shot(page, "sessions_phone")
-    page.goto(f"/users/{jansen.pk}/")
+    page.goto(f"/users/{other_hr.pk}/")
     shot(page, "user_security_phone")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"]

@@ -89,7 +89,7 @@ def test_add_find_and_end_employment(page: Page, named_world: Any) -> None:
     world = named_world
     assert employments(world).count() == 0
 
-    # --- Log in through the real form (an employer user: password only, as in the demo setup).
+    # --- Log in through the real form (an employer user: password only, as the tests set it up).
     log_in(page, "hr", screenshot="employment_login")
     pass_second_factor(page)
     expect(page.locator(".usermenu .who")).to_contain_text("hr")
