@@ -2,9 +2,9 @@
 
 The casemanager opens the dossier of the world's employee (sick for 60 days), starts a plan
 van aanpak from the tab "Documenten", fills it in (each change is saved at once, and the test
-waits for every save before the next step), adds both views and both
-signers, makes it final, downloads the PDF and uploads the signed scan. Screenshots of the
-tab and the draft form at laptop and phone width, and page 1 of the PDF (pdftoppm).
+waits for every save before the next step), adds both views and both signers, makes it
+final, downloads the PDF and uploads the signed scan. Screenshots of the tab and the draft
+form at laptop and phone width, and page 1 of the PDF (pdftoppm).
 """
 
 from __future__ import annotations

@@ -57,7 +57,8 @@ def path_re(path: str) -> re.Pattern[str]:
 
 
 def log_in(page: Page, username: str, password: str = PASSWORD, *, screenshot: str = "") -> None:
-    """Fill and submit the real log-in form; the caller checks where it lands."""
+    """Fill and submit the real log-in form (by default with the password of `named_world`);
+    the caller checks where it lands."""
     page.goto("/accounts/login/")
     expect(page.locator("#id_username")).to_be_visible()
     page.fill("#id_username", username)
