@@ -1,17 +1,15 @@
 """Shared fixtures: a factory-built world, logged-in clients and API clients.
 
-Tests build the small world they need (`world`, tests/support/world.py). The modules in
-DEMO_MODULES still read the demo population (deterministic, Faker-seeded): they are
-marked `demo`, and the demo data is loaded once per session only when a collected test
-carries that mark, so a run of the other modules proves they do not depend on it. Every
-test runs in a transaction that is rolled back, so tests never see each other's writes.
+Tests build the small world they need (`world`, tests/support/world.py); none reads the
+demo data except the demo's own smoke test (tests/demo/), which loads it for its module
+only. Every test runs in a transaction that is rolled back, so tests never see each
+other's writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,43 +21,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hersteld.accounts.models import User
 from hersteld.accounts.services import issue_token
-from hersteld.people.models import Employment
-from tests.support.absence import codes, days_ago, row_counts
-from tests.support.auth import load_demo_data
-
-# Test modules (paths under tests/) that still read the demo personas and data.
-DEMO_MODULES = (
-    "demo/",
-    "e2e/",
-)
-TESTS = Path(__file__).parent
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        where = item.path.relative_to(TESTS).as_posix()
-        if where.startswith(DEMO_MODULES):
-            item.add_marker(pytest.mark.demo)
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any, request: Any) -> None:
-    if any(item.get_closest_marker("demo") for item in request.session.items):
-        with django_db_blocker.unblock():
-            load_demo_data()
-
-
-@pytest.fixture
-def persona(db: Any) -> Callable[[str], User]:
-    def get(username: str) -> User:
-        return User.objects.get(username=username)
-
-    return get
+from tests.support.absence import codes, row_counts
 
 
 @pytest.fixture
 def login(db: Any) -> Callable[[str], Client]:
-    """A portal client logged in as a demo user, second factor done where the user has one."""
+    """A portal client logged in by user name, second factor done where the user has one."""
 
     def make(username: str) -> Client:
         user = User.objects.get(username=username)
@@ -150,35 +117,6 @@ def _employer_users_without_mfa(settings: Any) -> None:
 @pytest.fixture
 def today() -> dt.date:
     return timezone.localdate()
-
-
-@pytest.fixture
-def free_employment(db: Any) -> Callable[..., Employment]:
-    """An employment in service, started over two years ago, without any case (pregnancy leave: gender="V")."""
-
-    def get(
-        employer: str = "Bakkerij De Vries",
-        department: str | None = None,
-        nth: int = 0,
-        gender: str | None = None,
-    ) -> Employment:
-        qs = (
-            Employment.objects.filter(
-                employer__name=employer,
-                end_date__isnull=True,
-                start_date__lte=days_ago(800),
-                cases__isnull=True,
-            )
-            .select_related("employee", "employer", "department")
-            .order_by("personnel_number")
-        )
-        if department is not None:
-            qs = qs.filter(department__code=department)
-        if gender is not None:
-            qs = qs.filter(employee__gender=gender)
-        return list(qs)[nth]
-
-    return get
 
 
 @pytest.fixture

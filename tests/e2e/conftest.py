@@ -1,10 +1,11 @@
 """Browser fixtures for the end-to-end tests: Debian chromium driven by sync Playwright.
 
-The tests run against pytest-django's ``live_server``. That fixture uses a transactional
-database that is flushed after every test, so the demo data loaded at session start is gone
-from the second e2e test on; the ``page`` fixture loads it again (``load_demo_data`` is
-idempotent). pytest-django runs live-server tests after all other database tests, so the
-flush does not take the demo data away from the rest of the suite.
+The tests run against pytest-django's ``live_server``, whose transactional database is
+flushed after every test. The ``page`` fixture builds the factory world first
+(``named_world``: user names "hr", "medic", "casemanager", ... with the world's password,
+and an authenticator for staff), so the live server sees it and the log-in helpers of
+tests/support/browser.py can type those names. A test takes the same world by asking for
+``named_world``; its builders add what the test needs. The demo data is never loaded here.
 
 Screenshots land in ``test-artifacts/screenshots/`` under the repository root (git-ignored)
 and are kept after the run as artefacts.
@@ -24,7 +25,6 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from tests.support.auth import load_demo_data
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LAPTOP
 
 # Playwright's default of 5 s is tight for a cold live server on a busy machine.
@@ -56,9 +56,8 @@ def browser(playwright_instance: Playwright) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, live_server: Any) -> Iterator[Page]:
-    # The live server's transactional database was flushed after the previous test.
-    load_demo_data()
+def page(browser: Browser, live_server: Any, named_world: Any) -> Iterator[Page]:
+    # `named_world` is built in the live server's database (flushed after the previous test).
     context = browser.new_context(
         base_url=live_server.url, viewport=LAPTOP, locale="nl-NL", timezone_id="Europe/Amsterdam"
     )

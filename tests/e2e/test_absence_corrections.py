@@ -1,6 +1,7 @@
 """Issue 11 items 8, 10 and 20 in the browser: the same-cause question after a leave, the
 confirmation of a pregnancy leave for someone registered as male, and correcting or removing
-the latest recovery. Each page is shot at laptop and phone width.
+the latest recovery. Each page is shot at laptop and phone width. The people are hired into
+`named_world` for the test; its "hr" and "medic" log in.
 """
 
 from __future__ import annotations
@@ -9,34 +10,13 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from hersteld.absence import services
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
-from hersteld.accounts.models import User
-from hersteld.people.models import Employment
 from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, shot, submit
 
 pytestmark = pytest.mark.e2e
-
-EMPLOYER = "Bakkerij De Vries"
-
-
-def free(gender: str, nth: int = 0) -> Employment:
-    today = timezone.localdate()
-    found = (
-        Employment.objects.filter(
-            employer__name=EMPLOYER,
-            end_date__isnull=True,
-            start_date__lte=today - dt.timedelta(days=900),
-            cases__isnull=True,
-            employee__gender=gender,
-        )
-        .select_related("employee")
-        .order_by("personnel_number")
-    )
-    return list(found)[nth]
 
 
 def both_widths(page: Page, name: str) -> None:
@@ -52,9 +32,9 @@ def login_as(page: Page, username: str) -> None:
     pass_second_factor(page)
 
 
-def test_the_company_doctor_answers_same_cause(page: Page) -> None:
-    hr = User.objects.get(username="hr.devries")
-    employment = free("V")
+def test_the_company_doctor_answers_same_cause(page: Page, named_world: Any) -> None:
+    hr = named_world.hr
+    employment = named_world.hire(gender="V", surname="Verlof")
     start = dt.date(2025, 3, 3)
     before = services.add_case(
         actor=hr,
@@ -71,7 +51,7 @@ def test_the_company_doctor_answers_same_cause(page: Page) -> None:
     )
     _leave, after = services.end_leave(actor=hr, case_id=leave.pk, continue_sick=True)
 
-    login_as(page, "bedrijfsarts.noord")
+    login_as(page, "medic")
     page.goto(f"/cases/{after.pk}/")
     expect(page.locator("#same-cause")).to_be_visible()
     both_widths(page, "same-cause-question")
@@ -85,9 +65,11 @@ def test_the_company_doctor_answers_same_cause(page: Page) -> None:
     assert after.same_cause == "no" and after.chained_to_id is None
 
 
-def test_hr_confirms_a_pregnancy_leave_for_someone_registered_as_male(page: Page) -> None:
-    employment = free("M")
-    login_as(page, "hr.devries")
+def test_hr_confirms_a_pregnancy_leave_for_someone_registered_as_male(
+    page: Page, named_world: Any
+) -> None:
+    employment = named_world.hire(gender="M")
+    login_as(page, "hr")
     page.goto(f"/cases/add/{employment.pk}/?kind=pregnancy_leave")
     expect(page.locator("#sex-warning")).to_be_visible()
     both_widths(page, "leave-male-warning")
@@ -102,9 +84,9 @@ def test_hr_confirms_a_pregnancy_leave_for_someone_registered_as_male(page: Page
     assert AbsenceCase.objects.filter(employment=employment).count() == 1
 
 
-def test_hr_corrects_and_removes_the_latest_recovery(page: Page) -> None:
-    hr = User.objects.get(username="hr.devries")
-    employment = free("M", 1)
+def test_hr_corrects_and_removes_the_latest_recovery(page: Page, named_world: Any) -> None:
+    hr = named_world.hr
+    employment = named_world.hire(surname="Hersteld")
     case = services.add_case(
         actor=hr,
         employment_id=employment.pk,
@@ -117,7 +99,7 @@ def test_hr_corrects_and_removes_the_latest_recovery(page: Page) -> None:
     full: Any = services.add_recovery(
         actor=hr, case_id=case.pk, data={"date": dt.date(2025, 2, 10), "percentage": 100}
     )
-    login_as(page, "hr.devries")
+    login_as(page, "hr")
     page.goto(f"/cases/{case.pk}/?tab=recoveries")
     both_widths(page, "recovery-list-actions")
     page.locator(f"a[href='/recoveries/{full.pk}/correct/']").click()

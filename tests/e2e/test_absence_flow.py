@@ -1,4 +1,4 @@
-"""Acceptance flow of the absence issue, in the browser on the demo data:
+"""Acceptance flow of the absence issue, in the browser on a `named_world`:
 
 1. an employer's HR user reports an employee sick; a medical term in the note is refused and
    replaced with one click by its neutral alternative, then the report is saved;
@@ -26,14 +26,12 @@ from playwright.sync_api import Page, expect
 
 from hersteld.absence import rules, services
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, MedicalNote
-from hersteld.accounts.models import User
 from hersteld.people.models import Employment
 from hersteld.people.selectors import terms_on
 from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, path_re, shot, submit
 
 pytestmark = pytest.mark.e2e
 
-EMPLOYER = "Bakkerij De Vries"
 NOTE_WITH_TERM = "Werknemer heeft rugpijn en blijft thuis."
 NOTE_REPLACED = "Werknemer heeft klachten en blijft thuis."
 ACTION_NOTE = "Graag vandaag terugbellen over de overdracht van het werk."
@@ -47,22 +45,9 @@ def nl(text: Any) -> str:
         return str(text)
 
 
-def employment_without_case() -> Employment:
-    """An employment of the employer in service for years, without any case in the demo."""
-    today = timezone.localdate()
-    employment = (
-        Employment.objects.filter(
-            employer__name=EMPLOYER,
-            end_date__isnull=True,
-            start_date__lte=today - dt.timedelta(days=3 * 365),
-            cases__isnull=True,
-        )
-        .select_related("employee")
-        .order_by("start_date", "pk")
-        .first()
-    )
-    assert employment is not None, "the demo has no employment without a case"
-    return employment
+def employment_without_case(world: Any) -> Employment:
+    """A new employment of the world's employer, in service since 2020, without any case."""
+    return world.hire(surname="Zonderverzuim")
 
 
 def working_week(employment: Employment) -> Decimal:
@@ -70,12 +55,9 @@ def working_week(employment: Employment) -> Decimal:
     return Decimal(terms.hours_per_week if terms else employment.hours_per_week)
 
 
-def employee_user_case() -> AbsenceCase:
-    """The long open sickness case of werknemer.devries in the demo."""
-    employee = User.objects.get(username="werknemer.devries").employee
-    return AbsenceCase.objects.get(
-        employee=employee, kind=CaseKind.SICKNESS, status=CaseStatus.OPEN
-    )
+def employee_user_case(world: Any) -> AbsenceCase:
+    """The long open sickness case of the world's employee (300 days, half recovered)."""
+    return world.long_case()
 
 
 def log_in_as(page: Page, username: str) -> None:
@@ -100,13 +82,13 @@ def no_horizontal_scroll(page: Page) -> None:
     assert width <= page.viewport_size["width"], f"page is {width}px wide"  # type: ignore[index]
 
 
-def test_hr_reports_sick_and_replaces_a_medical_term(page: Page) -> None:
-    employment = employment_without_case()
+def test_hr_reports_sick_and_replaces_a_medical_term(page: Page, named_world: Any) -> None:
+    employment = employment_without_case(named_world)
     employee = employment.employee
     today = timezone.localdate()
     first_day = today - dt.timedelta(days=4)
 
-    log_in_as(page, "hr.devries")
+    log_in_as(page, "hr")
 
     # --- The employee, then "Add case" of the employment.
     page.goto(f"/employees/{employee.pk}/")
@@ -196,10 +178,10 @@ def test_hr_reports_sick_and_replaces_a_medical_term(page: Page) -> None:
     shot(page, "absence_case_notes")
 
 
-def test_hr_records_partial_and_full_recovery(page: Page) -> None:
-    employment = employment_without_case()
+def test_hr_records_partial_and_full_recovery(page: Page, named_world: Any) -> None:
+    employment = employment_without_case(named_world)
     today = timezone.localdate()
-    hr = User.objects.get(username="hr.devries")
+    hr = named_world.hr
     case = services.add_case(
         actor=hr,
         employment_id=employment.pk,
@@ -209,7 +191,7 @@ def test_hr_records_partial_and_full_recovery(page: Page) -> None:
     week = working_week(employment)
     half = rules.hours_for_percentage(week, Decimal(50))
 
-    log_in_as(page, "hr.devries")
+    log_in_as(page, "hr")
     page.goto(f"/cases/{case.pk}/")
     recovery_link = page.locator(f"main a[href$='/cases/{case.pk}/recoveries/add/']")
     expect(recovery_link).to_have_count(1)
@@ -260,15 +242,17 @@ def test_hr_records_partial_and_full_recovery(page: Page) -> None:
     assert list(case.recoveries.order_by("date").values_list("percentage", flat=True)) == [50, 100]
 
 
-def test_medic_records_therapeutic_recovery_and_medical_note_hidden_from_hr(page: Page) -> None:
-    case = employee_user_case()
+def test_medic_records_therapeutic_recovery_and_medical_note_hidden_from_hr(
+    page: Page, named_world: Any
+) -> None:
+    case = employee_user_case(named_world)
     today = timezone.localdate()
     last = case.recoveries.order_by("-date").first()
     recovery_day = today - dt.timedelta(days=7)
     assert last is None or last.date < recovery_day
 
     # --- The company doctor: password and TOTP.
-    log_in(page, "bedrijfsarts.noord")
+    log_in(page, "medic")
     pass_second_factor(page)
     page.goto(f"/cases/{case.pk}/")
     expect(page.locator("ul.tabs a[href='?tab=medical']")).to_have_count(1)
@@ -310,7 +294,7 @@ def test_medic_records_therapeutic_recovery_and_medical_note_hidden_from_hr(page
     assert MedicalNote.objects.filter(case=case, text=MEDICAL_NOTE).exists()
 
     # --- HR of the employer: no medical tab, and the note is nowhere.
-    log_in_as(page, "hr.devries")
+    log_in_as(page, "hr")
     page.goto(f"/cases/{case.pk}/")
     expect(page.locator("ul.tabs a[href='?tab=overview']")).to_have_count(1)
     expect(page.locator("a[href$='tab=medical']")).to_have_count(0)
@@ -327,12 +311,13 @@ def test_medic_records_therapeutic_recovery_and_medical_note_hidden_from_hr(page
         shot(page, f"absence_hr_{tab}")
 
 
-def test_case_list_on_a_phone(page: Page) -> None:
-    open_cases = AbsenceCase.objects.filter(employer__name=EMPLOYER, status=CaseStatus.OPEN)
+def test_case_list_on_a_phone(page: Page, named_world: Any) -> None:
+    named_world.busy()  # three open cases at the employer, one at the other employer
+    open_cases = AbsenceCase.objects.filter(employer=named_world.employer, status=CaseStatus.OPEN)
     expected = open_cases.count()
     assert expected > 1
 
-    log_in_as(page, "hr.devries")
+    log_in_as(page, "hr")
     page.set_viewport_size(PHONE)
     page.goto("/cases/")
     rows = page.locator("#case-table tbody tr")

@@ -1,5 +1,6 @@
 """The Datakluis in the browser: a casemanager reveals a never-absent employee for a
-preventive consult, on a laptop and a phone."""
+preventive consult, on a laptop and a phone. The population is sealed through an active
+Datakluis coupling of the `named_world` employer."""
 
 from __future__ import annotations
 
@@ -9,43 +10,39 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from hersteld.exchange import services
-from hersteld.exchange.models import Coupling
 from hersteld.organisations.models import Employer
 from tests.support.browser import PHONE, log_in, pass_second_factor, path_re, shot
-from tests.support.exchange import job, message, person
-from tests.support.vault import key_file
+from tests.support.exchange import job, person
+from tests.support.vault import key_file, vault_coupling
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def sealed_population(settings: Any, tmp_path: Path) -> Employer:
+def sealed_population(settings: Any, tmp_path: Path, named_world: Any) -> Employer:
     settings.DATAKLUIS_KEY_FILE = str(key_file(tmp_path))
-    employer = Employer.objects.get(name="Bakkerij De Vries")
-    coupling = Coupling.objects.create(
-        employer=employer, source_system="Kluis", employer_key="KLUIS", vault=True
-    )
-    body = message(
+    vault = vault_coupling(named_world)
+    vault.deliver(
         "E2E-KLUIS-1",
         [
             {
                 "employee": person("K-E2E", surname="Kluisvrouw", initials="A."),
-                "employment": job("KD-E2E", personnel_number="KP-E2E"),
+                "employment": job(
+                    "KD-E2E",
+                    personnel_number="KP-E2E",
+                    department_code=named_world.department.code,
+                ),
             }
         ],
-        employer_key="KLUIS",
         message_type="employee",
     )
-    stored, _ = services.receive(coupling, body.encode(), "application/json")
-    services.process(stored.pk)
-    return employer
+    return named_world.employer
 
 
 def test_a_casemanager_reveals_an_employee_for_a_preventive_consult(
     page: Page, sealed_population: Employer
 ) -> None:
-    log_in(page, "casemanager.noord")
+    log_in(page, "casemanager")
     pass_second_factor(page)
     page.locator("#mainnav a[href='/datakluis/reveal/']").click()
     expect(page).to_have_url(path_re("/datakluis/reveal/"))

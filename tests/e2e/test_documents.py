@@ -1,40 +1,53 @@
-"""UWV documents in the browser (P12, issue 13), on the demo data.
+"""UWV documents in the browser (P12, issue 13), on a `named_world`.
 
-The casemanager opens the dossier of werknemer.devries, starts a plan van aanpak from the
-tab "Documenten", fills it in (each change is saved at once), adds both views and both
-signers, makes it final, downloads the PDF and uploads the signed scan. Screenshots of the
-tab and the draft form at laptop and phone width, and page 1 of the PDF (pdftoppm).
+The casemanager opens the dossier of the world's employee (sick for 60 days), starts a plan
+van aanpak from the tab "Documenten", fills it in (each change is saved at once, and the test
+waits for every save before the next step), adds both views and both signers, makes it
+final, downloads the PDF and uploads the signed scan. Screenshots of the tab and the draft
+form at laptop and phone width, and page 1 of the PDF (pdftoppm).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
+from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
-from hersteld.accounts.models import User
 from hersteld.documents.models import Document, DocumentScan
-from tests.support.browser import LAPTOP, PHONE, SCREENSHOT_DIR, log_in, pass_second_factor, shot
-from tests.support.documents import PLAN_FIELDS, PNG, pdf_text
+from tests.support.browser import (
+    LAPTOP,
+    PHONE,
+    SCREENSHOT_DIR,
+    autosave,
+    log_in,
+    pass_second_factor,
+    shot,
+)
+from tests.support.documents import PLAN_FIELDS, PNG, pdf_text, sick_case
 
 pytestmark = pytest.mark.e2e
 
 
-def employee_case() -> AbsenceCase:
-    employee = User.objects.get(username="werknemer.devries").employee
-    return AbsenceCase.objects.get(
-        employee=employee, kind=CaseKind.SICKNESS, status=CaseStatus.OPEN
-    )
+TEXT_FIELDS = (
+    "activities",
+    "evaluation_moments",
+    "view_employer",
+    "view_employee",
+    "signer_employer",
+    "signer_employee",
+)
 
 
 def test_a_casemanager_drafts_finalises_prints_and_attaches_a_plan_van_aanpak(
-    page: Page, tmp_path
+    page: Page, tmp_path: Path, named_world: Any
 ) -> None:
-    case = employee_case()
-    log_in(page, "casemanager.noord")
+    case = sick_case(named_world)
+    log_in(page, "casemanager")
     pass_second_factor(page)
 
     page.goto(f"/cases/{case.pk}/?tab=documents")
@@ -44,21 +57,17 @@ def test_a_casemanager_drafts_finalises_prints_and_attaches_a_plan_van_aanpak(
     page.get_by_role("button", name="Concept starten").click()
     expect(page.locator("form[data-autosave]")).to_be_visible()
 
-    # Each change is saved at once: the status line says so.
-    page.select_option("#id-goal", PLAN_FIELDS["goal"])
+    # Each change is saved at once: the status line says so. The next field is filled only
+    # after the save of the previous one has answered (portal.js sends one at a time).
+    autosave(page, "#id-goal", PLAN_FIELDS["goal"], select=True)
     expect(page.locator("[data-autosave-status]")).to_contain_text("Opgeslagen om")
-    for code in (
-        "activities",
-        "evaluation_moments",
-        "view_employer",
-        "view_employee",
-        "signer_employer",
-        "signer_employee",
-    ):
-        page.fill(f"#id-{code}", PLAN_FIELDS[code])
-        page.locator(f"#id-{code}").blur()
+    for code in TEXT_FIELDS:
+        autosave(page, f"#id-{code}", PLAN_FIELDS[code])
     expect(page.locator("[data-autosave-status]")).to_contain_text("Opgeslagen om")
+    expect(page.locator("[data-autosave-status]")).not_to_have_class(re.compile(r"\berror\b"))
     document = Document.objects.get(case__employee=case.employee, doc_type="PLAN_VAN_AANPAK")
+    # The draft holds every field as typed, before anything else is clicked.
+    assert {code: document.fields.get(code) for code in ("goal", *TEXT_FIELDS)} == PLAN_FIELDS
     expect(page.locator("[data-autosave-status]")).to_contain_text("Opgeslagen om")
     page.wait_for_function(
         "() => document.querySelector('[data-autosave-status]').textContent.includes('Opgeslagen')"

@@ -1,8 +1,8 @@
 """The medical part of a probleemanalyse stays with the company doctor (P12, issue 13).
 
-On the demo data, bedrijfsarts.noord drafts a probleemanalyse in the dossier of
-werknemer.devries, fills the functional assessment and the medical part (a diagnosis with a
-word found nowhere else) and makes it final. Then hr.devries, HR of that employer, opens the
+In a `named_world`, its "medic" drafts a probleemanalyse in the dossier of the world's
+employee, fills the functional assessment and the medical part (a diagnosis with a
+word found nowhere else) and makes it final. Then "hr", HR of that employer, opens the
 same document and downloads its PDF: the functional text is there, the diagnosis is not,
 neither in the page nor in the PDF text. Screenshots of the doctor's form and of HR's view
 at laptop and phone width.
@@ -12,15 +12,21 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, Response, expect
+from playwright.sync_api import Page, expect
 
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
-from hersteld.accounts.models import User
 from hersteld.documents.models import Document
-from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, shot
-from tests.support.documents import pdf_text
+from tests.support.browser import (
+    LAPTOP,
+    PHONE,
+    autosave,
+    log_in,
+    pass_second_factor,
+    shot,
+)
+from tests.support.documents import pdf_text, sick_case
 
 pytestmark = pytest.mark.e2e
 
@@ -39,24 +45,6 @@ FUNCTIONAL = {
 SIGNER = "P. de Boer"
 
 
-def employee_case() -> AbsenceCase:
-    employee = User.objects.get(username="werknemer.devries").employee
-    return AbsenceCase.objects.get(
-        employee=employee, kind=CaseKind.SICKNESS, status=CaseStatus.OPEN
-    )
-
-
-def is_autosave(response: Response) -> bool:
-    return response.request.method == "POST" and "x-autosave" in response.request.headers
-
-
-def autosave(page: Page, selector: str, text: str) -> None:
-    """Fill one field and wait for its autosave: one write at a time (SQLite locks otherwise)."""
-    with page.expect_response(is_autosave):
-        page.fill(selector, text)
-        page.locator(selector).blur()
-
-
 def both_widths(page: Page, name: str) -> None:
     for size, suffix in ((LAPTOP, "laptop"), (PHONE, "phone")):
         page.set_viewport_size(size)
@@ -65,12 +53,12 @@ def both_widths(page: Page, name: str) -> None:
 
 
 def test_hr_reads_the_functional_part_of_a_probleemanalyse_but_never_the_diagnosis(
-    page: Page, tmp_path: Path
+    page: Page, tmp_path: Path, named_world: Any
 ) -> None:
-    case = employee_case()
+    case = sick_case(named_world)
 
     # The company doctor drafts, fills and finalises the probleemanalyse.
-    log_in(page, "bedrijfsarts.noord")
+    log_in(page, "medic")
     pass_second_factor(page)
     page.goto(f"/cases/{case.pk}/?tab=documents")
     expect(page.locator("#documents")).to_be_visible()
@@ -85,8 +73,7 @@ def test_hr_reads_the_functional_part_of_a_probleemanalyse_but_never_the_diagnos
 
     autosave(page, "#id-diagnosis", DIAGNOSIS)
     autosave(page, "#id-medical_detail", MEDICAL_DETAIL)
-    with page.expect_response(is_autosave):
-        page.select_option("#id-medical_cause", "yes")
+    autosave(page, "#id-medical_cause", "yes", select=True)
     for code, text in FUNCTIONAL.items():
         autosave(page, f"#id-{code}", text)
     autosave(page, "#id-signer_medic", SIGNER)
@@ -109,7 +96,7 @@ def test_hr_reads_the_functional_part_of_a_probleemanalyse_but_never_the_diagnos
 
     # HR of the employer opens the same document: functional part yes, medical part no.
     page.context.clear_cookies()
-    log_in(page, "hr.devries")
+    log_in(page, "hr")
     pass_second_factor(page)
     page.goto(f"/documents/{pk}/")
     main = page.locator("main")

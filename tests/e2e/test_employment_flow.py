@@ -1,4 +1,5 @@
-"""Acceptance flow of the Foundation issue, in the browser as an employer's HR user:
+"""Acceptance flow of the Foundation issue, in the browser as an employer's HR user ("hr"
+of a `named_world`, adding to its employer's top department):
 
 add an employment (first with an invalid postcode, then corrected), find it in the list,
 and report the employee out of service (first with an end date before the start).
@@ -24,8 +25,6 @@ from tests.support.browser import PHONE, log_in, pass_second_factor, path_re, sh
 pytestmark = pytest.mark.e2e
 
 PERSONNEL_NUMBER = "E2E-0001"
-EMPLOYER = "Bakkerij De Vries"
-DEPARTMENT_LABEL = "Bakkerij De Vries: Bakkerij"
 DISPLAY_NAME = "T.E. Testpersoon"
 
 # Generated test person, not a real one. BSN 111222333 passes the 11-proof.
@@ -45,13 +44,22 @@ EMPLOYEE_FIELDS = {
     "#id_hours_per_week": "32",
     "#id_annual_salary": "36000",
 }
-SELECTS = {
-    "#id_gender": {"value": "M"},
-    "#id_marital_status": {"value": "unmarried"},
-    "#id_contract_type": {"value": "permanent"},
-    "#id_employer": {"label": EMPLOYER},
-    "#id_department": {"label": DEPARTMENT_LABEL},  # after the employer: JS filters the options
-}
+
+
+def department_label(world: Any) -> str:
+    """How the form offers the world's top department: "<employer>: <department>"."""
+    return f"{world.employer.name}: {world.department.name}"
+
+
+def selects(world: Any) -> dict[str, dict[str, str]]:
+    return {
+        "#id_gender": {"value": "M"},
+        "#id_marital_status": {"value": "unmarried"},
+        "#id_contract_type": {"value": "permanent"},
+        "#id_employer": {"label": world.employer.name},
+        # after the employer: JS filters the options
+        "#id_department": {"label": department_label(world)},
+    }
 
 
 def nl(text: Any) -> str:
@@ -60,8 +68,8 @@ def nl(text: Any) -> str:
         return str(text)
 
 
-def employments() -> Any:
-    return Employment.objects.filter(personnel_number=PERSONNEL_NUMBER, employer__name=EMPLOYER)
+def employments(world: Any) -> Any:
+    return Employment.objects.filter(personnel_number=PERSONNEL_NUMBER, employer=world.employer)
 
 
 def field_with(page: Page, input_id: str) -> Any:
@@ -69,21 +77,22 @@ def field_with(page: Page, input_id: str) -> Any:
     return page.locator("form .field", has=page.locator(f"#{input_id}"))
 
 
-def fill_add_form(page: Page, postcode: str) -> None:
+def fill_add_form(page: Page, world: Any, postcode: str) -> None:
     for selector, value in EMPLOYEE_FIELDS.items():
         page.fill(selector, value)
     page.fill("#id_postcode", postcode)
-    for selector, choice in SELECTS.items():
+    for selector, choice in selects(world).items():
         page.select_option(selector, **choice)
 
 
-def test_add_find_and_end_employment(page: Page) -> None:
-    assert employments().count() == 0
+def test_add_find_and_end_employment(page: Page, named_world: Any) -> None:
+    world = named_world
+    assert employments(world).count() == 0
 
-    # --- Log in through the real form (an employer user: password only in the demo setup).
-    log_in(page, "hr.devries", screenshot="employment_login")
+    # --- Log in through the real form (an employer user: password only, as the tests set it up).
+    log_in(page, "hr", screenshot="employment_login")
     pass_second_factor(page)
-    expect(page.locator(".usermenu .who")).to_contain_text("Marieke de Vries")
+    expect(page.locator(".usermenu .who")).to_contain_text("hr")
     shot(page, "employment_home")
 
     # --- Employment list via the main menu, then "Dienstverband toevoegen".
@@ -100,7 +109,7 @@ def test_add_find_and_end_employment(page: Page) -> None:
     shot(page, "employment_add_empty")
 
     # --- Every required field filled, but the postcode invalid: nothing is saved.
-    fill_add_form(page, postcode="12345")
+    fill_add_form(page, world, postcode="12345")
     shot(page, "employment_add_filled_invalid")
     with page.expect_response(
         lambda r: r.url.endswith("/employments/add/") and r.request.method == "POST"
@@ -125,9 +134,9 @@ def test_add_find_and_end_employment(page: Page) -> None:
     # What was typed is kept, so only the postcode needs fixing.
     expect(page.locator("#id_surname")).to_have_value("Testpersoon")
     expect(page.locator("#id_postcode")).to_have_value("12345")
-    expect(page.locator("#id_department option:checked")).to_have_text(DEPARTMENT_LABEL)
+    expect(page.locator("#id_department option:checked")).to_have_text(department_label(world))
     shot(page, "employment_add_invalid")
-    assert employments().count() == 0
+    assert employments(world).count() == 0
 
     # --- Fix the postcode and submit again: the employee page.
     page.fill("#id_postcode", "1234 AB")
@@ -137,7 +146,7 @@ def test_add_find_and_end_employment(page: Page) -> None:
     expect(page.locator(".messages .msg-success")).to_contain_text(DISPLAY_NAME)
     shot(page, "employee_detail_new")
 
-    employment = employments().select_related("employee").get()
+    employment = employments(world).select_related("employee").get()
     employee = employment.employee
     assert page.url.endswith(f"/employees/{employee.pk}/")
     assert employee.surname == "Testpersoon"
@@ -145,7 +154,7 @@ def test_add_find_and_end_employment(page: Page) -> None:
     assert employee.bsn == "111222333"
     assert employment.start_date == dt.date(2024, 1, 1)
     assert employment.end_date is None
-    assert employment.department.name == "Bakkerij"
+    assert employment.department == world.department
     section = page.locator(f"#employment-{employment.pk}")
     expect(section).to_contain_text(PERSONNEL_NUMBER)
     expect(section.locator(".badge:not(.out)")).to_have_count(1)
@@ -160,7 +169,7 @@ def test_add_find_and_end_employment(page: Page) -> None:
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(PERSONNEL_NUMBER)
     expect(rows.first).to_contain_text(DISPLAY_NAME)
-    expect(rows.first).to_contain_text(EMPLOYER)
+    expect(rows.first).to_contain_text(world.employer.name)
     expect(page.locator("#q")).to_have_value(PERSONNEL_NUMBER)
     shot(page, "employment_list_search")
 

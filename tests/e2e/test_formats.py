@@ -5,12 +5,14 @@ not leave "klachten en klachten" (issue 11 items 15 and 16).
 2. HR types a note whose replacement produces a repeated word and clicks the alternatives:
    the repeat is merged, and every finding after it still finds its word.
 3. The history tab, the employee page, a case dossier and the employment list show a record
-   made for the test in Dutch format, as hr.devries and casemanager.noord, laptop and phone.
+   made for the test in Dutch format, as "hr" and "casemanager" of a `named_world`, laptop
+   and phone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -56,24 +58,9 @@ def test_the_merge_rule_by_table(page: Page) -> None:
     assert got == [expected for *_, expected in MERGES]
 
 
-def _employment_without_case() -> Employment:
-    employment = (
-        Employment.objects.filter(
-            employer__name="Bakkerij De Vries",
-            end_date__isnull=True,
-            start_date__lte=timezone.localdate() - dt.timedelta(days=365),
-            cases__isnull=True,
-        )
-        .order_by("start_date", "pk")
-        .first()
-    )
-    assert employment is not None
-    return employment
-
-
-def test_replacing_terms_merges_a_repeated_neutral_word(page: Page) -> None:
-    employment = _employment_without_case()
-    log_in_as(page, "hr.devries")
+def test_replacing_terms_merges_a_repeated_neutral_word(page: Page, named_world: Any) -> None:
+    employment = named_world.hire()  # in service since 2020, without a case
+    log_in_as(page, "hr")
     page.goto(f"/cases/add/{employment.pk}/?kind=sickness")
     page.fill("#id_first_day", (timezone.localdate() - dt.timedelta(days=2)).isoformat())
     page.fill("#id_note", "Rugpijn en klachten sinds maandag; hoofdpijn, rugpijn, misselijk.")
@@ -96,12 +83,14 @@ def test_replacing_terms_merges_a_repeated_neutral_word(page: Page) -> None:
 
 
 @pytest.fixture
-def record() -> tuple[Employment, int]:
-    employment, case = format_record("FMT-E2E")
+def record(named_world: Any) -> tuple[Employment, int]:
+    employment, case = format_record(
+        "FMT-E2E", hr=named_world.hr, department=named_world.department
+    )
     return employment, case.pk
 
 
-@pytest.mark.parametrize("username", ["hr.devries", "casemanager.noord"])
+@pytest.mark.parametrize("username", ["hr", "casemanager"])
 def test_pages_show_the_record_in_dutch_format(page: Page, record, username: str) -> None:
     employment, case_id = record
     log_in_as(page, username)

@@ -1,8 +1,12 @@
-"""Bulk import in the browser (X9): HR uploads a CSV, watches the progress bar, reads the errors."""
+"""Bulk import in the browser (X9): HR uploads a CSV, watches the progress bar, reads the errors.
+
+The CSV names the departments of the `named_world` employer (PROD and WINKEL); "hr" uploads it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,10 +17,15 @@ from tests.support.browser import log_in, pass_second_factor, shot
 pytestmark = pytest.mark.e2e
 
 CSV = """employee_id;personnel_number;initials;surname;birth_date;gender;department_code;hours_per_week;start_date
-E2E-1;IMP-1;A.;Importtest;1990-01-31;V;BAK;32;2024-01-01
-E2E-2;IMP-2;B.;Importtwee;31-12-1985;M;WNK;24;2023-05-01
-E2E-3;IMP-3;C.;Fout;1991-02-30;M;BAK;24;2023-05-01
+E2E-1;IMP-1;A.;Importtest;1990-01-31;V;{top};32;2024-01-01
+E2E-2;IMP-2;B.;Importtwee;31-12-1985;M;{other};24;2023-05-01
+E2E-3;IMP-3;C.;Fout;1991-02-30;M;{top};24;2023-05-01
 """
+
+
+def csv_for(world: Any) -> str:
+    """The CSV with the codes of the world's top and sibling departments."""
+    return CSV.format(top=world.department.code, other=world.sibling_department.code)
 
 
 @pytest.fixture
@@ -33,10 +42,12 @@ def import_on_commit(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("tasks_in_process", "import_on_commit")
-def test_hr_imports_a_csv_and_sees_progress_and_the_row_errors(page: Page, tmp_path: Path) -> None:
+def test_hr_imports_a_csv_and_sees_progress_and_the_row_errors(
+    page: Page, tmp_path: Path, named_world: Any
+) -> None:
     upload = tmp_path / "personeel.csv"
-    upload.write_text(CSV, encoding="utf-8")
-    log_in(page, "hr.devries")
+    upload.write_text(csv_for(named_world), encoding="utf-8")
+    log_in(page, "hr")
     pass_second_factor(page)
     page.locator("#mainnav a[href='/exchange/import/']").click()
     expect(page.locator("#import-form")).to_be_visible()
@@ -58,14 +69,14 @@ def test_hr_imports_a_csv_and_sees_progress_and_the_row_errors(page: Page, tmp_p
 
 
 def test_an_upload_over_the_row_limit_is_refused_on_the_form(
-    page: Page, tmp_path: Path, settings: object
+    page: Page, tmp_path: Path, settings: object, named_world: Any
 ) -> None:
     from tests.support.browser import PHONE
 
     settings.IMPORT_MAX_ROWS = 2  # type: ignore[attr-defined]
     upload = tmp_path / "personeel.csv"
-    upload.write_text(CSV, encoding="utf-8")
-    log_in(page, "hr.devries")
+    upload.write_text(csv_for(named_world), encoding="utf-8")
+    log_in(page, "hr")
     pass_second_factor(page)
     page.goto("/exchange/import/")
     page.set_input_files("#import-form input[type=file]", str(upload))

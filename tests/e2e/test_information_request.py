@@ -1,18 +1,18 @@
-"""The medical information request in the browser on the demo data (issue 14, 3): the
-company doctor records a request with consent and the answer; the employee withdraws his
+"""The medical information request in the browser on a `named_world` (issue 14, 3): the
+company doctor ("medic") records a request with consent and the answer; the employee withdraws his
 consent on a second one. Screenshots at laptop and phone width."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
-from hersteld.accounts.models import User
+from hersteld.absence.models import AbsenceCase
 from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, shot
 
 pytestmark = pytest.mark.e2e
@@ -42,12 +42,9 @@ def new_request(page: Page, case: AbsenceCase, physician: str) -> int:
     return int(page.url.rstrip("/").rsplit("/", 1)[1])
 
 
-def test_request_answer_and_withdraw(page: Page) -> None:
-    employee = User.objects.get(username="werknemer.devries").employee
-    case = AbsenceCase.objects.get(
-        employee=employee, kind=CaseKind.SICKNESS, status=CaseStatus.OPEN
-    )
-    log_in_as(page, "bedrijfsarts.noord")
+def test_request_answer_and_withdraw(page: Page, named_world: Any) -> None:
+    case = named_world.report_sick()  # the world's employee, sick since ten days
+    log_in_as(page, "medic")
     page.goto(f"/cases/{case.pk}/information-requests/new/")
     page.locator("main form button.primary").click()
     expect(page.locator("main")).to_contain_text("Dit veld is verplicht.")
@@ -67,7 +64,7 @@ def test_request_answer_and_withdraw(page: Page) -> None:
     shot(page, "information_request_tab_phone")
 
     page.set_viewport_size(LAPTOP)
-    log_in_as(page, "werknemer.devries")
+    log_in_as(page, "employee")
     page.goto("/consults/")
     section = page.locator("#information")
     expect(section).to_contain_text("Fysiotherapie De Brug")

@@ -1,5 +1,6 @@
 """Log-in in the browser: password plus TOTP, lock-out after failed passwords, and the
-employer scope (another employer's employee is a 404, not a 403 that leaks existence)."""
+employer scope (another employer's employee is a 404, not a 403 that leaks existence).
+The users are those of `named_world` ("medic", "casemanager", "other_hr", ...)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from hersteld.core.validation import message
-from hersteld.people.models import Employee
 from tests.support.auth import totp_now, wrong_code
 from tests.support.browser import log_in, pass_second_factor, path_re, shot, submit
 
@@ -28,7 +28,7 @@ def test_medic_logs_in_with_password_and_totp(page: Page, settings: Any) -> None
     # enters the right code at once, so switch that throttle off (it is not what is tested here).
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
 
-    log_in(page, "bedrijfsarts.noord", screenshot="login_form")
+    log_in(page, "medic", screenshot="login_form")
     expect(page).to_have_url(path_re("/accounts/otp/"))
     otp = page.locator("#id_otp")
     expect(otp).to_be_visible()
@@ -51,13 +51,13 @@ def test_medic_logs_in_with_password_and_totp(page: Page, settings: Any) -> None
     page.locator("#id_otp").fill(totp_now())
     submit(page)
     expect(page).to_have_url(path_re("/"))
-    expect(page.locator("main h1")).to_contain_text("Pieter")
-    expect(page.locator(".usermenu .who")).to_contain_text("Pieter de Boer")
+    expect(page.locator("main h1")).to_contain_text("medic")
+    expect(page.locator(".usermenu .who")).to_contain_text("medic")
     shot(page, "login_home_medic")
 
 
 def test_five_wrong_passwords_lock_the_account(page: Page) -> None:
-    username = "casemanager.noord"
+    username = "casemanager"
     for attempt in range(1, 6):
         with page.expect_response(
             lambda r: r.url.endswith("/accounts/login/") and r.request.method == "POST"
@@ -89,13 +89,15 @@ def test_five_wrong_passwords_lock_the_account(page: Page) -> None:
     expect(page).to_have_url(path_re("/accounts/login/"))
 
 
-def test_employer_user_gets_404_for_employee_of_other_employer(page: Page) -> None:
-    other = Employee.objects.filter(employer__name="Bakkerij De Vries").order_by("pk").first()
-    assert other is not None, "demo data has no employee of Bakkerij De Vries"
+def test_employer_user_gets_404_for_employee_of_other_employer(
+    page: Page, named_world: Any
+) -> None:
+    # The employee of `employer`; other_hr is HR of the other employer of the same arbodienst.
+    other = named_world.own_employee
 
-    log_in(page, "hr.jansen")
+    log_in(page, "other_hr")
     pass_second_factor(page)
-    expect(page.locator(".usermenu .who")).to_contain_text("Kees Jansen")
+    expect(page.locator(".usermenu .who")).to_contain_text("other_hr")
 
     response = page.goto(f"/employees/{other.pk}/")
     assert response is not None
@@ -104,7 +106,6 @@ def test_employer_user_gets_404_for_employee_of_other_employer(page: Page) -> No
     shot(page, "employee_other_employer_404")
 
     # The same holds for the employment actions of that employee.
-    employment = other.employments.order_by("pk").first()
-    if employment is not None:
-        response = page.goto(f"/employments/{employment.pk}/end/")
-        assert response is not None and response.status == 404
+    employment = named_world.own_employment
+    response = page.goto(f"/employments/{employment.pk}/end/")
+    assert response is not None and response.status == 404

@@ -2,17 +2,18 @@
 
 The employee opens the inbox from the "1 nieuw bericht" link in the menu, reads the message
 in the dossier's Berichten tab, answers with a photo attached, and HR sees that he read it.
+The people are "hr" and "employee" of a `named_world`, the case the employee's.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
-from hersteld.accounts.models import User
 from hersteld.messaging import services
 from hersteld.messaging.models import Message
 from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, shot
@@ -28,18 +29,18 @@ def no_sideways_scroll(page: Page) -> None:
     assert width <= viewport, f"page is {width} px wide on a {viewport} px screen"
 
 
-def test_the_employee_reads_and_answers_a_message_on_a_phone(page: Page, tmp_path) -> None:
-    employee = User.objects.get(username="werknemer.devries")
-    case = AbsenceCase.objects.get(
-        employee=employee.employee, kind=CaseKind.SICKNESS, status=CaseStatus.OPEN
-    )
-    hr = User.objects.get(username="hr.devries")
+def test_the_employee_reads_and_answers_a_message_on_a_phone(
+    page: Page, tmp_path: Path, named_world: Any
+) -> None:
+    employee = named_world.employee
+    case = named_world.report_sick()
+    hr = named_world.hr
     services.send(
         actor=hr, case_id=case.pk, text="Kun je maandag een uur langskomen?", topic="Werkhervatting"
     )
 
     page.set_viewport_size(PHONE)
-    log_in(page, "werknemer.devries")
+    log_in(page, "employee")
     pass_second_factor(page)
     page.get_by_role("button", name="Menu").click()  # the menu folds away on a phone
     page.get_by_role("link", name=re.compile("1 nieuw bericht")).first.click()
@@ -62,17 +63,15 @@ def test_the_employee_reads_and_answers_a_message_on_a_phone(page: Page, tmp_pat
     assert Message.objects.filter(case=case, author=employee, attachments__isnull=False).exists()
 
 
-def test_hr_sees_that_the_employee_read_the_message(page: Page) -> None:
-    employee = User.objects.get(username="werknemer.devries")
-    case = AbsenceCase.objects.get(
-        employee=employee.employee, kind=CaseKind.SICKNESS, status=CaseStatus.OPEN
-    )
-    hr = User.objects.get(username="hr.devries")
+def test_hr_sees_that_the_employee_read_the_message(page: Page, named_world: Any) -> None:
+    employee = named_world.employee
+    case = named_world.report_sick()
+    hr = named_world.hr
     message = services.send(actor=hr, case_id=case.pk, text="Het rooster staat klaar.")
     services.mark_read(actor=employee, message_id=message.pk)
 
     page.set_viewport_size(LAPTOP)
-    log_in(page, "hr.devries")
+    log_in(page, "hr")
     pass_second_factor(page)
     page.goto(f"/cases/{case.pk}/?tab=messages")
     expect(page.locator("#conversation .receipts").last).to_contain_text("gelezen door")

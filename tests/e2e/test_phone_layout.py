@@ -1,19 +1,19 @@
 """Issue 11 item 18: at phone width (390 px) the worklist and the timeline fit the screen.
 
 The page never scrolls sideways (document scrollWidth <= viewport width), and the
-timeline's hint is readable in full. Screenshots at laptop and phone width land in
+timeline's hint is readable in full. The cases are the busy ones of a `named_world`.
+Screenshots at laptop and phone width land in
 test-artifacts/screenshots/ to look at.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
-from hersteld.accounts.models import User
 from tests.support.browser import LAPTOP, PHONE, SCREENSHOT_DIR, log_in, pass_second_factor, shot
 
 pytestmark = pytest.mark.e2e
@@ -31,8 +31,9 @@ def no_sideways_scroll(page: Page) -> None:
     assert width <= viewport, f"page is {width} px wide on a {viewport} px screen"
 
 
-def test_the_worklist_and_signals_fit_a_phone(page: Page) -> None:
-    log_in(page, "casemanager.noord")
+def test_the_worklist_and_signals_fit_a_phone(page: Page, named_world: Any) -> None:
+    named_world.busy()  # to-dos overdue and due soon at both employers
+    log_in(page, "casemanager")
     pass_second_factor(page)
     page.goto("/worklist/?days=60")
     expect(page.locator("table#worklist")).to_be_visible()
@@ -62,12 +63,9 @@ def test_the_worklist_and_signals_fit_a_phone(page: Page) -> None:
     shot(page, "notifications_laptop")
 
 
-def test_the_timeline_hint_is_not_cut_off_on_a_phone(page: Page) -> None:
-    employee = User.objects.get(username="werknemer.devries").employee
-    case = AbsenceCase.objects.get(
-        employee=employee, kind=CaseKind.SICKNESS, status=CaseStatus.OPEN
-    )
-    log_in(page, "hr.devries")
+def test_the_timeline_hint_is_not_cut_off_on_a_phone(page: Page, named_world: Any) -> None:
+    case = named_world.long_case()
+    log_in(page, "hr")
     pass_second_factor(page)
     page.set_viewport_size(PHONE)
     page.goto(f"/cases/{case.pk}/?tab=timeline")

@@ -1,9 +1,12 @@
 """The "Verzuimcijfers" page in a browser: chart and tables at laptop and phone width.
 
-Screenshots land in test-artifacts/screenshots/ (statistics_*.png) to look at.
+The casemanager of `named_world` reads the figures of its arbodienst, with the world's busy
+cases at both employers. Screenshots land in test-artifacts/screenshots/ (statistics_*.png) to look at.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -19,8 +22,9 @@ def no_sideways_scroll(page: Page) -> None:
     assert width <= viewport, f"page is {width} px wide on a {viewport} px screen"
 
 
-def test_the_figures_page_for_staff_and_an_employer(page: Page) -> None:
-    log_in(page, "casemanager.noord")
+def test_the_figures_page_for_staff_and_an_employer(page: Page, named_world: Any) -> None:
+    named_world.busy()
+    log_in(page, "casemanager")
     pass_second_factor(page)
     page.get_by_role("link", name="Verzuimcijfers").first.click()
     expect(page.locator("h1")).to_contain_text("Verzuimcijfers")

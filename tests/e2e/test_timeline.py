@@ -1,6 +1,6 @@
-"""The Todo-tijdlijn (P10) in the browser, on the demo data.
+"""The Todo-tijdlijn (P10) in the browser, on a `named_world`.
 
-HR of Bakkerij De Vries opens the dossier of werknemer.devries (sick for 300 days, so the
+HR of the world's employer opens the dossier of its employee (sick for 300 days, so the
 42nd week has passed) and the timeline tab. Pointing at the dot of the 42nd-week report
 shows what must happen, who does it and the due date; moving to the dot with the keyboard
 shows the same. Texts are compared with what the portal itself renders in Dutch.
@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import Locator, Page, expect
 
 from hersteld.absence import services as absence
-from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus
-from hersteld.accounts.models import User
-from hersteld.people.models import Employment
+from hersteld.absence.models import AbsenceCase, CaseKind
 from hersteld.poortwachter import timeline
 from tests.support.browser import LAPTOP, PHONE, SCREENSHOT_DIR, log_in, pass_second_factor, shot
 
@@ -27,11 +26,9 @@ pytestmark = pytest.mark.e2e
 CODE = "MELDING_42_WEKEN"
 
 
-def employee_user_case() -> AbsenceCase:
-    employee = User.objects.get(username="werknemer.devries").employee
-    return AbsenceCase.objects.get(
-        employee=employee, kind=CaseKind.SICKNESS, status=CaseStatus.OPEN
-    )
+def employee_user_case(world: Any) -> AbsenceCase:
+    """The world employee's long case: sick for 300 days, half recovered 60 days ago."""
+    return world.long_case()
 
 
 def expected_entry(case: AbsenceCase) -> timeline.Entry:
@@ -54,13 +51,15 @@ def inside(inner: Locator, outer: Locator) -> None:
     assert a["y"] >= b["y"] - 0.5 and a["y"] + a["height"] <= b["y"] + b["height"] + 0.5, (a, b)
 
 
-def test_the_42_week_dot_explains_itself_on_hover_and_keyboard_focus(page: Page) -> None:
-    case = employee_user_case()
+def test_the_42_week_dot_explains_itself_on_hover_and_keyboard_focus(
+    page: Page, named_world: Any
+) -> None:
+    case = employee_user_case(named_world)
     entry = expected_entry(case)
     assert entry.due is not None and entry.status == "overdue"
     due = entry.due.strftime("%d-%m-%Y")
 
-    log_in(page, "hr.devries")
+    log_in(page, "hr")
     pass_second_factor(page)
     page.goto(f"/cases/{case.pk}/")
     page.locator("ul.tabs a[href='?tab=timeline']").click()
@@ -135,24 +134,17 @@ def test_the_42_week_dot_explains_itself_on_hover_and_keyboard_focus(page: Page)
     page.set_viewport_size(LAPTOP)
 
 
-def test_a_chain_with_a_gap_and_a_loonsanctie_is_drawn(page: Page) -> None:
+def test_a_chain_with_a_gap_and_a_loonsanctie_is_drawn(page: Page, named_world: Any) -> None:
     """docs/rules/poortwachter.md and samentelling.md: the gap is drawn between the periods,
     the axis runs on to the end
     of the loonsanctie, and that end is labelled with its week."""
     today = timezone.localdate()
-    employment = (
-        Employment.objects.filter(
-            employer__name="Bakkerij De Vries", end_date__isnull=True, cases__isnull=True
-        )
-        .order_by("personnel_number")
-        .first()
-    )
-    assert employment is not None
+    employment = named_world.hire(surname="Keten")
     d1 = today - dt.timedelta(days=760)
     employment.start_date = d1 - dt.timedelta(days=365)
     employment.save()
-    hr = User.objects.get(username="hr.devries")
-    staff = User.objects.get(username="casemanager.noord")
+    hr = named_world.hr
+    staff = named_world.casemanager
     first = absence.add_case(
         actor=hr, employment_id=employment.pk, kind=CaseKind.SICKNESS, data={"first_day": d1}
     )
@@ -174,7 +166,7 @@ def test_a_chain_with_a_gap_and_a_loonsanctie_is_drawn(page: Page) -> None:
         data={"wage_sanction_until": until, "reason": "UWV-besluit"},
     )
 
-    log_in(page, "hr.devries")
+    log_in(page, "hr")
     pass_second_factor(page)
     page.goto(f"/cases/{first.pk}/?tab=timeline")
     chart = page.locator("svg#timeline-chart")

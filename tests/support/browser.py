@@ -6,9 +6,10 @@ import os
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
-from tests.support.auth import DEMO_PASSWORD, totp_now
+from tests.support.auth import totp_now
+from tests.support.world import PASSWORD
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,10 +56,9 @@ def path_re(path: str) -> re.Pattern[str]:
     return re.compile(r"^https?://[^/]+" + re.escape(path) + r"(\?.*)?$")
 
 
-def log_in(
-    page: Page, username: str, password: str = DEMO_PASSWORD, *, screenshot: str = ""
-) -> None:
-    """Fill and submit the real log-in form; the caller checks where it lands."""
+def log_in(page: Page, username: str, password: str = PASSWORD, *, screenshot: str = "") -> None:
+    """Fill and submit the real log-in form (by default with the password of `named_world`);
+    the caller checks where it lands."""
     page.goto("/accounts/login/")
     expect(page.locator("#id_username")).to_be_visible()
     page.fill("#id_username", username)
@@ -86,3 +86,24 @@ def pass_second_factor(page: Page, *, screenshot: str = "") -> None:
         page.fill("#id_otp", totp_now(secret))
         submit(page)
     expect(page).to_have_url(path_re("/"))
+
+
+def is_autosave(response: Response) -> bool:
+    """The answer to a document draft's autosave (portal.js sends it with X-Autosave)."""
+    return response.request.method == "POST" and "x-autosave" in response.request.headers
+
+
+def autosave(page: Page, selector: str, value: str, *, select: bool = False) -> None:
+    """Change one field of a draft and wait until its autosave has answered 200.
+
+    portal.js sends one save at a time and queues a change made meanwhile; waiting here for
+    each answer means no save is on its way at the next step, so the draft in the database
+    is the form as filled (the status line alone cannot say which save it reports).
+    """
+    with page.expect_response(is_autosave) as answer:
+        if select:
+            page.select_option(selector, value)
+        else:
+            page.fill(selector, value)
+            page.locator(selector).blur()
+    assert answer.value.status == 200, f"autosave of {selector}: HTTP {answer.value.status}"

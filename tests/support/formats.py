@@ -15,16 +15,12 @@ from tests.factories import employment_data
 
 
 def format_record(
-    personnel_number: str, hr: User | None = None, department: Department | None = None
+    personnel_number: str, hr: User, department: Department
 ) -> tuple[Employment, AbsenceCase]:
-    """Tess Formatproef, entered by `hr` in `department` (by default the demo's HR user and
-    bakery, for the browser test that runs on the demo): 32 hours and € 41.310 from 01-03-2024, then 37,5
-    hours and € 52.000,50 from 01-01-2025; birth date corrected 17-05-1990 -> 18-05-1990;
-    sick from 02-02-2026 (a Monday), 50% recovered on 09-02-2026."""
-    if hr is None:
-        hr = User.objects.get(username="hr.devries")
-    if department is None:
-        department = Department.objects.get(code="BAK")
+    """Tess Formatproef, entered by `hr` in `department` (of a `world`): 32 hours and
+    € 41.310 from 01-03-2024, then 37,5 hours and € 52.000,50 from 01-01-2025; birth date
+    corrected 17-05-1990 -> 18-05-1990; sick from 02-02-2026 (a Monday), 50% recovered on
+    09-02-2026."""
     employment = people_services.add_employment(
         actor=hr,
         data=employment_data(
