@@ -20,8 +20,8 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from hersteld.accounts.models import User
-from hersteld.accounts.services import issue_token
 from tests.support.absence import codes, row_counts
+from tests.support.clients import ApiClient
 
 
 @pytest.fixture
@@ -53,27 +53,6 @@ def sign_in(login: Callable[[str], Client]) -> Callable[[User], Client]:
         return login(user.username)
 
     return make
-
-
-class ApiClient:
-    """A JSON client with a bearer token of one user."""
-
-    def __init__(self, user: User) -> None:
-        self.user = user
-        raw, _ = issue_token(user=user, name="tests")
-        self.client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-
-    def get(self, path: str, **params: Any) -> Any:
-        return self.client.get(path, params)
-
-    def post(self, path: str, data: Any) -> Any:
-        return self.client.post(path, data, content_type="application/json")
-
-    def patch(self, path: str, data: Any) -> Any:
-        return self.client.patch(path, data, content_type="application/json")
-
-    def delete(self, path: str) -> Any:
-        return self.client.delete(path)
 
 
 @pytest.fixture

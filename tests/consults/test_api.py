@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from hersteld.consults.models import BillableItem, Consult, Report
-from tests.conftest import ApiClient
+from tests.support.clients import ApiClient
 from tests.support.consults import AMS, backdate, clinic, next_weekday_at
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from hersteld.consults.models import BillableItem, InformationRequest
-from tests.conftest import ApiClient
+from tests.support.clients import ApiClient
 
 pytestmark = pytest.mark.django_db
 
