@@ -45,3 +45,14 @@ class DossierTab(NamedTuple):
 # {todo id: url} for the steps it completes itself ("Afgerond" opens that page instead of
 # ticking the step). Arguments: todos (a list), user.
 todo_links = Signal()
+
+
+# core (the retention job) -> every app that keeps personal data: the categories of records
+# it removes when their term has passed. A receiver answers a list of
+# `hersteld.core.retention.Category` (docs/adr/0022-retention.md). No arguments.
+retention_categories = Signal()
+
+# people -> absence (and any app holding terms): which terms still keep these employees'
+# records, as of `today`. A receiver answers {employee id: [privacy.retention_rules.Running]}
+# (a legal hold as the term "hold"). Arguments: employee_ids (a list), today.
+retention_running = Signal()

@@ -15,3 +15,9 @@ class DocumentsConfig(AppConfig):
         signals.dossier_tabs.connect(views.dossier_tabs, dispatch_uid="documents.tabs")
         signals.chain_changed.connect(services.sync_uwv_todos, dispatch_uid="documents.uwv")
         signals.todo_links.connect(views.todo_links, dispatch_uid="documents.todo_links")
+
+        from hersteld.documents import retention
+
+        signals.retention_categories.connect(
+            retention.categories, dispatch_uid="documents.retention.categories"
+        )
