@@ -93,7 +93,7 @@ def checkpoint(model: type[Event], tenant: int | None) -> Start:
     """Where the tenant's chain starts: after the last row the retention job removed."""
     latest = (
         ChainCheckpoint.objects.filter(table=model._meta.db_table)
-        .filter(arbodienst__isnull=True if tenant is None else False)
+        .filter(arbodienst__isnull=tenant is None)
         .filter(**({} if tenant is None else {"arbodienst_id": tenant}))
         .order_by("-seq")
         .values_list("seq", "seal_hash")

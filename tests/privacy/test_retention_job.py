@@ -1,0 +1,252 @@
+"""The retention job (issue 15, B4): each term with its start point, the legal hold, the dry
+run, and a report without personal data. Every run is given its day; records are written
+on chosen days in the past (tests.support.retention.on)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.forms.models import model_to_dict
+
+from hersteld.absence.models import AbsenceCase
+from hersteld.absence.services import set_hold
+from hersteld.core import retention
+from hersteld.core.models import RetentionLine, RetentionRun
+from hersteld.messaging.models import Message
+from hersteld.people.models import Employee
+from tests.support.retention import on, past_case
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+DAY = dt.timedelta(days=1)
+
+
+def run(day: dt.date, **kwargs: Any) -> dict[str, int]:
+    tally = retention.run(day, **kwargs)
+    out: dict[str, int] = {}
+    for (key, _tenant, _employer), count in tally.items():
+        out[key] = out.get(key, 0) + count
+    return out
+
+
+# --- the re-integration file: 2 years after the case ended (2021-02-01) ---------------------
+
+
+def test_the_case_file_is_kept_through_two_years_after_the_end_of_the_case(world: Any) -> None:
+    past = past_case(world, employment_end=None)
+
+    run(D(2023, 1, 31))
+    run(D(2023, 2, 1))
+    assert past.notes() == 1
+    assert run(D(2023, 2, 2)).get("case_files") == 1
+    assert past.notes() == 0
+    case = AbsenceCase.objects.get(pk=past.case.pk)
+    assert case.file_erased_on is not None
+    # The case row stays for the administration and the figures; the person is still there.
+    assert case.end_date == D(2021, 2, 1)
+    assert Employee.objects.get(pk=past.employee.pk).anonymised_on is None
+
+
+def test_messages_of_the_dossier_go_with_the_case_file(world: Any) -> None:
+    from hersteld.messaging.services import send
+
+    past = past_case(world, employment_end=None)
+    with on(D(2021, 1, 10)):
+        send(actor=world.casemanager, case_id=past.case.pk, text="Hoe gaat het?")
+    assert Message.objects.filter(case=past.case).count() == 1
+
+    run(D(2023, 2, 1))
+    assert Message.objects.filter(case=past.case).count() == 1
+    assert run(D(2023, 2, 2)).get("messages") == 1
+    assert Message.objects.filter(case=past.case).count() == 0
+
+
+# --- own-risk bearers: ERD-ZW 5 years, ERD-WGA 10 years after the end of the case -------------
+
+
+@pytest.mark.parametrize(
+    ("flag", "last_day"),
+    [("own_risk_zw", D(2026, 2, 1)), ("own_risk_wga", D(2031, 2, 1))],
+)
+def test_an_own_risk_bearer_keeps_the_case_file_longer(
+    world: Any, flag: str, last_day: dt.date
+) -> None:
+    type(world.employer).objects.filter(pk=world.employer.pk).update(**{flag: True})
+    past = past_case(world, employment_end=None)
+
+    run(D(2023, 2, 2))
+    run(last_day - DAY)
+    run(last_day)
+    assert past.notes() == 1
+    run(last_day + DAY)
+    assert past.notes() == 0
+
+
+# --- the medical file: 20 years after its last change (2021-01-20) -------------------------
+
+
+def test_the_medical_file_is_kept_twenty_years_after_its_last_change(world: Any) -> None:
+    past = past_case(world, employment_end=None)
+
+    run(D(2041, 1, 19))
+    run(D(2041, 1, 20))
+    assert past.medical_notes() == 1
+    assert past.notes() == 0  # the case file went long before
+    assert run(D(2041, 1, 21)).get("medical_notes") == 1
+    assert past.medical_notes() == 0
+
+
+def test_a_later_medical_note_restarts_the_medical_term(world: Any) -> None:
+    from hersteld.absence.services import add_medical_note
+
+    past = past_case(world, employment_end=None)
+    with on(D(2021, 6, 1)):
+        add_medical_note(actor=world.medic, case_id=past.case.pk, text="Nacontrole.")
+
+    run(D(2041, 1, 21))
+    assert past.medical_notes() == 2
+    run(D(2041, 6, 2))
+    assert past.medical_notes() == 0
+
+
+# --- the administration: 2 years after the employment ended (2021-12-31) --------------------
+
+
+def test_the_person_is_anonymised_two_years_after_the_employment_when_nothing_else_keeps_him(
+    world: Any,
+) -> None:
+    past = past_case(world, medical_on=None)
+    name, bsn_before = past.employee.surname, past.employee.bsn
+
+    run(D(2023, 12, 31))
+    assert Employee.objects.get(pk=past.employee.pk).anonymised_on is None
+    assert run(D(2024, 1, 1)).get("people") == 1
+
+    person = Employee.objects.get(pk=past.employee.pk)
+    assert person.anonymised_on is not None
+    assert person.surname == "Geanonimiseerd" and person.surname != name
+    assert (person.first_name, person.street, person.city, person.phone, person.email) == (
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
+    assert person.bsn == "" or bsn_before == ""
+    assert person.birth_date == D(1985, 1, 1)
+    # The cases stay (anonymous) for the absence figures; the audit rows keep pointing at him.
+    assert AbsenceCase.objects.filter(employee=person).count() == 1
+    # Once anonymised, a later run leaves him alone.
+    assert "people" not in run(D(2024, 1, 2))
+
+
+def test_the_medical_term_keeps_the_person_until_it_ends(world: Any) -> None:
+    past = past_case(world)  # medical note of 2021-01-20
+
+    run(D(2030, 1, 1))
+    assert Employee.objects.get(pk=past.employee.pk).anonymised_on is None
+    run(D(2041, 1, 21))
+    assert Employee.objects.get(pk=past.employee.pk).anonymised_on is not None
+
+
+def test_a_person_still_in_service_is_never_anonymised(world: Any) -> None:
+    past = past_case(world, employment_end=None, medical_on=None)
+    run(D(2060, 1, 1))
+    assert Employee.objects.get(pk=past.employee.pk).anonymised_on is None
+
+
+# --- the legal hold --------------------------------------------------------------------------
+
+
+def test_nothing_of_a_held_case_nor_of_its_employee_goes(world: Any) -> None:
+    past = past_case(world)
+    other = past_case(world, surname="Anders")
+    set_hold(actor=world.casemanager, case_id=past.case.pk, reason="Geschil bij de rechter")
+
+    run(D(2060, 1, 1))
+    assert past.notes() == 1 and past.medical_notes() == 1
+    assert Employee.objects.get(pk=past.employee.pk).anonymised_on is None
+    # Someone else's records go as usual.
+    assert other.notes() == 0
+    assert Employee.objects.get(pk=other.employee.pk).anonymised_on is not None
+
+
+# --- the dry run and the report --------------------------------------------------------------
+
+
+def test_a_dry_run_counts_what_would_go_and_writes_nothing(world: Any) -> None:
+    past = past_case(world)
+
+    counts = run(D(2060, 1, 1), dry_run=True)
+    assert counts["case_files"] == 1 and counts["medical_notes"] == 1 and counts["people"] == 1
+    assert past.notes() == 1 and past.medical_notes() == 1
+    assert Employee.objects.get(pk=past.employee.pk).anonymised_on is None
+    assert RetentionRun.objects.count() == 0
+
+
+def test_the_command_dry_run_prints_and_writes_nothing(world: Any) -> None:
+    past = past_case(world)
+    out = StringIO()
+    call_command("retention", "--dry-run", "--date", "2060-01-01", stdout=out)
+    assert "Dry run" in out.getvalue()
+    assert "Wereldbakkers" in out.getvalue()
+    assert past.notes() == 1
+    assert RetentionRun.objects.count() == 0
+
+
+def test_the_report_names_category_employer_and_number_but_nobody(world: Any) -> None:
+    past = past_case(world)
+    person = past.employee
+    call_command("retention", "--date", "2060-01-01", stdout=StringIO())
+
+    report = RetentionRun.objects.get()
+    assert report.as_of == D(2060, 1, 1) and report.finished_at is not None
+    lines = {line.category: line for line in RetentionLine.objects.filter(run=report)}
+    assert lines["case_files"].employer_id == world.employer.pk
+    assert lines["case_files"].count == 1
+    # Only a category, a tenant, an employer and a number: no column could hold a person.
+    assert {field.name for field in RetentionLine._meta.concrete_fields} == {
+        "id",
+        "run",
+        "arbodienst",
+        "employer",
+        "category",
+        "count",
+    }
+    written = json.dumps(
+        [model_to_dict(report)] + [model_to_dict(line) for line in lines.values()], default=str
+    )
+    for personal in (person.surname, person.email, person.street, person.city):
+        assert personal not in written
+
+
+def test_reports_are_kept_five_years(world: Any) -> None:
+    with on(D(2030, 1, 1)):
+        retention.run(D(2030, 1, 1))
+    retention.run(D(2035, 1, 1))
+    assert RetentionRun.objects.filter(as_of=D(2030, 1, 1)).exists()
+    retention.run(D(2035, 1, 2))
+    assert not RetentionRun.objects.filter(as_of=D(2030, 1, 1)).exists()
+
+
+def test_one_arbodienst_at_a_time(world: Any) -> None:
+    past = past_case(world)
+    run(D(2060, 1, 1), arbodienst_id=world.other_tenant.pk)
+    assert past.notes() == 1
+    run(D(2060, 1, 1), arbodienst_id=world.tenant.pk)
+    assert past.notes() == 0
+
+
+def test_shorter_terms_of_the_arbodienst_apply(world: Any) -> None:
+    type(world.tenant).objects.filter(pk=world.tenant.pk).update(retention_reintegration=1)
+    past = past_case(world, employment_end=None)
+    run(D(2022, 2, 1))
+    assert past.notes() == 1
+    run(D(2022, 2, 2))
+    assert past.notes() == 0
