@@ -88,4 +88,3 @@ def past_case(
     employment.refresh_from_db()
     assert case.end_date == recovered
     return Past(employment=employment, case=case)
-
