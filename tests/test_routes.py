@@ -245,9 +245,14 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
             "case_end_leave",
             "case_same_cause",
             "recovery_add",
+            "case_hold",
+            "case_hold_lift",
         )
     },
     "absence:recovery_correct": lambda: {"pk": zuid_recovery().pk},
+    "people:employee_erase": lambda: {
+        "pk": Employment.objects.filter(employer=zuid()).first().employee_id
+    },
     "absence:recovery_remove": lambda: {"pk": zuid_recovery().pk},
     "poortwachter:notification_dismiss": lambda: {"pk": zuid_notification().pk},
     "poortwachter:todo_done": lambda: {"pk": Todo.objects.filter(case__employer=zuid()).first().pk},
@@ -460,6 +465,9 @@ PAGE_REACH: dict[str, set[str]] = {
     "consults:billing": {"admin.noord", "casemanager.noord"},
     # The open spreekuur: the employee asks himself.
     "consults:request": {"werknemer.devries"},
+    # Retention (issue 15, B4): the staff read the reports, the administrator sets the terms.
+    "organisations:retention_reports": STAFF,
+    "organisations:retention_terms": {"admin.noord"},
 }
 
 

@@ -59,31 +59,35 @@ def past_case(
     employer: Any = None,
 ) -> Past:
     """Sick from `first_day`, fully recovered on `recovered` (the case ends then), with a
-    journal note and (on `medical_on`) a medical note; the employment ends on `employment_end`."""
+    journal note and (on `medical_on`) a medical note; the employment ends on `employment_end`.
+    At an employer of the other arbodienst its own staff act (it has no medic: no medical note)."""
     department = world.department
+    casemanager, admin = world.casemanager, world.admin
     if employer is not None:
         department = employer.departments.first()
+        if employer.arbodienst_id != world.tenant.pk:
+            casemanager, admin = world.other_casemanager, world.other_admin
     with on(first_day):
         employment = world.hire(department, surname=surname, start_date=dt.date(2019, 1, 1))
         case = add_case(
-            actor=world.casemanager,
+            actor=casemanager,
             employment_id=employment.pk,
             kind="sickness",
             data={"first_day": first_day},
         )
-        add_note(actor=world.casemanager, case_id=case.pk, text="Gebeld, afspraak gemaakt.")
+        add_note(actor=casemanager, case_id=case.pk, text="Gebeld, afspraak gemaakt.")
     if medical_on is not None:
         with on(medical_on):
             add_medical_note(actor=world.medic, case_id=case.pk, text="Spreekuur gehouden.")
     with on(recovered):
         add_recovery(
-            actor=world.casemanager,
+            actor=casemanager,
             case_id=case.pk,
             data={"date": recovered, "percentage": Decimal(100)},
         )
     if employment_end is not None:
         with on(employment_end):
-            end_employment(actor=world.admin, employment_id=employment.pk, end_date=employment_end)
+            end_employment(actor=admin, employment_id=employment.pk, end_date=employment_end)
     case.refresh_from_db()
     employment.refresh_from_db()
     assert case.end_date == recovered
