@@ -75,7 +75,7 @@ def test_log_rows_are_kept_five_years_then_pruned(world: Any) -> None:
 
 
 def test_the_chain_goes_on_after_a_prune_of_every_row(world: Any) -> None:
-    tenant, old, new = history(world)
+    tenant, _old, _new = history(world)
     logs_removed(D(2030, 1, 2), tenant)
     assert not AccessEvent.objects.filter(arbodienst=tenant).exists()
 
@@ -88,7 +88,7 @@ def test_the_chain_goes_on_after_a_prune_of_every_row(world: Any) -> None:
 
 
 def test_after_a_prune_a_changed_row_is_still_found(world: Any) -> None:
-    tenant, old, new = history(world)
+    tenant, _old, new = history(world)
     logs_removed(D(2025, 6, 2), tenant)
 
     tamper("UPDATE core_accessevent SET purpose = %s WHERE id = %s", ["medical", new[1].pk])
@@ -100,7 +100,7 @@ def test_after_a_prune_a_changed_row_is_still_found(world: Any) -> None:
 
 def test_after_a_prune_a_row_removed_at_the_start_is_still_found(world: Any) -> None:
     """Without the checkpoint the first remaining row would be taken as the chain's start."""
-    tenant, old, new = history(world)
+    tenant, _old, new = history(world)
     logs_removed(D(2025, 6, 2), tenant)
 
     tamper("DELETE FROM core_accessevent WHERE id = %s", [new[0].pk])
@@ -112,7 +112,7 @@ def test_after_a_prune_a_row_removed_at_the_start_is_still_found(world: Any) -> 
 
 
 def test_a_dry_run_prunes_nothing(world: Any) -> None:
-    tenant, old, new = history(world)
+    tenant, old, _new = history(world)
     tally = retention.run(D(2030, 1, 2), arbodienst_id=tenant.pk, dry_run=True)
     assert sum(c for (key, _t, _e), c in tally.items() if key == "logs") > 0
     assert AccessEvent.objects.filter(pk__in=[e.pk for e in old]).count() == 3

@@ -222,3 +222,18 @@ def test_erasing_on_the_page(world: Any, sign_in: Any) -> None:
     assert response.status_code == 302
     page = sign_in(world.admin).get(response["Location"]).content.decode()
     assert "geanonimiseerd" in page
+
+
+def test_the_employees_own_account_is_blocked_and_loses_his_name(world: Any) -> None:
+    from hersteld.accounts.models import User
+    from tests.support.world import user
+
+    past = past_case(world, medical_on=None)
+    account = user(world.operator, "employee", employer=world.employer, employee=past.employee)
+    erase_employee(
+        actor=world.casemanager, employee_id=past.employee.pk, reason="Verzoek", today=TODAY
+    )
+    blocked = User.objects.get(pk=account.pk)
+    assert not blocked.is_active
+    assert (blocked.email, blocked.first_name, blocked.last_name) == ("", "", "")
+    assert not blocked.has_usable_password()
