@@ -250,3 +250,13 @@ def test_shorter_terms_of_the_arbodienst_apply(world: Any) -> None:
     assert past.notes() == 1
     run(D(2022, 2, 2))
     assert past.notes() == 0
+
+
+def test_the_daily_job_and_celery_beat_run_the_retention_job(world: Any, settings: Any) -> None:
+    from hersteld.core.tasks import retention_run
+
+    assert settings.CELERY_BEAT_SCHEDULE["core-retention"]["task"] == "core.retention"
+    call_command("run_daily", "--date", "2026-12-02", stdout=StringIO())
+    assert RetentionRun.objects.filter(as_of=D(2026, 12, 2)).count() == 1
+    retention_run()
+    assert RetentionRun.objects.count() == 2
