@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.forms.models import model_to_dict
+from django.utils import timezone
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.absence.services import set_hold
@@ -266,3 +267,34 @@ def test_the_daily_job_and_celery_beat_run_the_retention_job(world: Any, setting
     assert RetentionRun.objects.filter(as_of=D(2026, 12, 2)).count() == 1
     retention_run()
     assert RetentionRun.objects.count() == 2
+
+
+# --- consult notes: part of the medical file, 20 years after they were written --------------
+
+
+def consult_note(world: Any, written: dt.date) -> Any:
+    from hersteld.consults.models import ConsultNote
+    from hersteld.consults.services import add_note, record_held
+    from tests.support.consults import backdate, clinic, next_weekday_at, plan
+
+    c = clinic(world)
+    consult = backdate(plan(c, next_weekday_at(2, 10)), timezone.now() - dt.timedelta(hours=2))
+    record_held(actor=world.medic, consult_id=consult.pk)
+    with on(written):
+        note = add_note(actor=world.medic, consult_id=consult.pk, text="Belastbaarheid besproken.")
+    return ConsultNote.objects.filter(pk=note.pk), c.case
+
+
+def test_a_consult_note_is_kept_twenty_years_after_it_was_written(world: Any) -> None:
+    note, _case = consult_note(world, D(2021, 3, 1))
+    run(world, D(2041, 3, 1))
+    assert note.exists()
+    assert run(world, D(2041, 3, 2)).get("consult_notes") == 1
+    assert not note.exists()
+
+
+def test_a_hold_keeps_the_consult_notes(world: Any) -> None:
+    note, case = consult_note(world, D(2021, 3, 1))
+    set_hold(actor=world.casemanager, case_id=case.pk, reason="Geschil")
+    run(world, D(2060, 1, 1))
+    assert note.exists()

@@ -7,12 +7,15 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hersteld.absence.retention import medical_expired
+from hersteld.absence.models import AbsenceCase
 from hersteld.consults.models import ConsultNote
 from hersteld.core.retention import Category, Item
+from hersteld.core.retention_rules import last_expired_start
+from hersteld.organisations.selectors import retention_terms, tenant_ids
 
 
 def _items(notes: QuerySet[ConsultNote]) -> list[Item]:
@@ -25,8 +28,19 @@ def _items(notes: QuerySet[ConsultNote]) -> list[Item]:
 
 
 def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
-    cases = medical_expired(today, arbodienst_id).values("pk")
-    return _items(ConsultNote.objects.filter(consult__case_id__in=cases))
+    """Notes written longer ago than the medical term, of no employee with a case on hold.
+
+    A consult note counts from the day it was written, as a medical message does (the
+    absence app sees only its own medical notes, not these)."""
+    found = Q(pk__in=[])
+    for tenant in tenant_ids(arbodienst_id):
+        cutoff = last_expired_start(today, retention_terms(tenant).medical)
+        before = timezone.make_aware(
+            dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min)
+        )
+        found |= Q(consult__employer__arbodienst_id=tenant, created_at__lt=before)
+    held = AbsenceCase.objects.filter(hold_since__isnull=False).values("employee_id")
+    return _items(ConsultNote.objects.filter(found).exclude(consult__employee_id__in=held))
 
 
 def _of_employee(employee_id: int) -> Iterable[Item]:
