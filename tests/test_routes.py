@@ -271,9 +271,14 @@ OBJECTS: dict[str, Callable[[World], dict[str, int]]] = {
             "case_end_leave",
             "case_same_cause",
             "recovery_add",
+            "case_hold",
+            "case_hold_lift",
         )
     },
     "absence:recovery_correct": lambda w: {"pk": zuid_recovery(w).pk},
+    "people:employee_erase": lambda w: {
+        "pk": Employment.objects.filter(employer=zuid(w)).first().employee_id
+    },
     "absence:recovery_remove": lambda w: {"pk": zuid_recovery(w).pk},
     "poortwachter:notification_dismiss": lambda w: {"pk": zuid_notification(w).pk},
     "poortwachter:todo_done": lambda w: {
@@ -492,6 +497,9 @@ PAGE_REACH: dict[str, set[str]] = {
     "consults:billing": {"admin", "casemanager"},
     # The open spreekuur: the employee asks himself.
     "consults:request": {"employee"},
+    # Retention (issue 15, B4): the staff read the reports, the administrator sets the terms.
+    "organisations:retention_reports": STAFF,
+    "organisations:retention_terms": {"admin"},
 }
 
 

@@ -285,6 +285,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "exchange.send_error_digests",
         "schedule": crontab(hour=DAILY_JOB_HOUR, minute=5),
     },
+    # Erase or anonymise what has passed its retention term (docs/adr/0022-retention.md).
+    "core-retention": {
+        "task": "core.retention",
+        "schedule": crontab(hour=DAILY_JOB_HOUR, minute=30),
+    },
     # Pick up inbox messages a dead worker left, hold-timeouts, outbox retries.
     "exchange-sweep": {"task": "exchange.sweep", "schedule": 60.0},
 }

@@ -17,7 +17,7 @@ from django.db import DatabaseError, connection, transaction
 
 from hersteld.core import chain
 from hersteld.core.audit import record_access
-from hersteld.core.chain_rules import GENESIS, SealedRow, canonical, verify
+from hersteld.core.chain_rules import GENESIS, SealedRow, Start, canonical, verify
 from hersteld.core.models import AccessEvent
 
 # --- the chain as pure functions, with hashes computed here by hand -------------------------
@@ -58,8 +58,14 @@ def test_a_removed_row_breaks_at_the_row_after_it() -> None:
 
 
 def test_rows_removed_at_the_start_by_retention_leave_the_rest_intact() -> None:
+    """The retention job leaves a checkpoint: the last removed row's place and hash."""
     rows = hand_chain([{"n": 1}, {"n": 2}, {"n": 3}])
-    assert list(verify(rows[1:])) == []
+    assert list(verify(rows[1:], Start(seq=1, hash=rows[0].hash))) == []
+
+
+def test_rows_removed_at_the_start_without_a_checkpoint_break_the_chain() -> None:
+    rows = hand_chain([{"n": 1}, {"n": 2}, {"n": 3}])
+    assert [(b.row_id, b.reason) for b in verify(rows[1:])] == [(20, "sequence")]
 
 
 # --- in the database --------------------------------------------------------------------------

@@ -12,3 +12,12 @@ class AbsenceConfig(AppConfig):
         from hersteld.core import signals
 
         signals.employments_shown.connect(attach_cases, dispatch_uid="absence.attach_cases")
+
+        from hersteld.absence import retention
+
+        signals.retention_categories.connect(
+            retention.categories, dispatch_uid="absence.retention.categories"
+        )
+        signals.retention_running.connect(
+            retention.running, dispatch_uid="absence.retention.running"
+        )

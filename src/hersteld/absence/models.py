@@ -258,6 +258,14 @@ class AbsenceCase(ScopedModel):
     )
     same_cause_by_name = models.CharField(max_length=150, blank=True)
     withdrawn_reason = models.CharField(max_length=500, blank=True)
+    # A legal hold (docs/rules/privacy.md, "Retention"): while set, nothing of this case or of
+    # its employee is erased, by the retention job or on request.
+    hold_since = models.DateTimeField(_("legal hold since"), null=True, blank=True)
+    hold_reason = models.CharField(_("reason for the legal hold"), max_length=500, blank=True)
+    hold_by_name = models.CharField(max_length=150, blank=True)
+    # The day the retention job erased the re-integration file of the case (its notes and
+    # free texts); the case row itself stays as administration until the employee goes.
+    file_erased_on = models.DateField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -297,6 +305,10 @@ class AbsenceCase(ScopedModel):
     @property
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
+
+    @property
+    def on_hold(self) -> bool:
+        return self.hold_since is not None
 
     @property
     def is_sickness(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -35,7 +36,7 @@ from hersteld.absence.models import (
     SafetyNetCategory,
     SameCause,
 )
-from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, Role
+from hersteld.accounts.permissions import ARBODIENST_ROLES, EMPLOYER_SIDE_ROLES, Role
 from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot, user_or_none
@@ -1011,3 +1012,75 @@ def add_medical_note(*, actor: Actor, case_id: int, text: str) -> MedicalNote:
     )
     record_change(actor=actor, action="create", obj=note, changes={})
     return note
+
+
+# --- legal hold (docs/rules/privacy.md, "Retention") -----------------------------------------
+
+HOLD_FIELDS = ("hold_since", "hold_reason")
+
+
+def may_hold(actor: Actor) -> bool:
+    """Only the arbodienst's own staff set or lift a legal hold."""
+    return actor.role in ARBODIENST_ROLES
+
+
+def _case_for_hold(actor: Actor, case_id: int) -> AbsenceCase:
+    """The case under a row lock; outside the actor's scope, or for anyone but staff, 404."""
+    if not may_hold(actor):
+        raise Http404
+    return locked(AbsenceCase, actor, case_id, "absence.view")
+
+
+def _hold_reason(reason: str, problems: Problems) -> str:
+    data = {"reason": (reason or "").strip()}
+    clean = _require_reason(data, problems)
+    check_free_text(problems, data, ("reason",))
+    return clean
+
+
+@transaction.atomic
+def set_hold(*, actor: Actor, case_id: int, reason: str) -> AbsenceCase:
+    """Put a legal hold on a case: from now on nothing of it or its employee is erased."""
+    case = _case_for_hold(actor, case_id)
+    problems = Problems()
+    reason = _hold_reason(reason, problems)
+    if case.on_hold:
+        problems.add("__all__", "hold_already_on")
+    problems.raise_if_any()
+    before = snapshot(case, HOLD_FIELDS)
+    case.hold_since = timezone.now()
+    case.hold_reason = reason[:500]
+    case.hold_by_name = _author_name(actor)
+    case.save(update_fields=["hold_since", "hold_reason", "hold_by_name", "updated_at"])
+    record_change(
+        actor=actor,
+        action="update",
+        obj=case,
+        changes=diff(before, snapshot(case, HOLD_FIELDS)),
+        reason=reason,
+    )
+    return case
+
+
+@transaction.atomic
+def lift_hold(*, actor: Actor, case_id: int, reason: str) -> AbsenceCase:
+    """Lift the legal hold: the retention terms apply again."""
+    case = _case_for_hold(actor, case_id)
+    problems = Problems()
+    reason = _hold_reason(reason, problems)
+    if not case.on_hold:
+        problems.add("__all__", "hold_not_on")
+    problems.raise_if_any()
+    before = snapshot(case, HOLD_FIELDS)
+    case.hold_since = None
+    case.hold_reason = ""
+    case.hold_by_name = ""
+    case.save(update_fields=["hold_since", "hold_reason", "hold_by_name", "updated_at"])
+    record_change(
+        actor=actor,
+        action="update",
+        obj=case,
+        changes=diff(before, snapshot(case, HOLD_FIELDS)),
+        reason=reason,
+    )
+    return case

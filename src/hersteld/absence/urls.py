@@ -15,6 +15,8 @@ urlpatterns = [
     path("cases/<int:pk>/end-leave/", views.case_end_leave, name="case_end_leave"),
     path("cases/<int:pk>/recoveries/add/", views.recovery_add, name="recovery_add"),
     path("cases/<int:pk>/same-cause/", views.case_same_cause, name="case_same_cause"),
+    path("cases/<int:pk>/hold/", views.case_hold, name="case_hold"),
+    path("cases/<int:pk>/hold/lift/", views.case_hold_lift, name="case_hold_lift"),
     path("recoveries/<int:pk>/correct/", views.recovery_correct, name="recovery_correct"),
     path("recoveries/<int:pk>/remove/", views.recovery_remove, name="recovery_remove"),
 ]

@@ -37,7 +37,7 @@ from hersteld.core.selectors import describe
 from hersteld.organisations import selectors as org_selectors
 from hersteld.people import selectors as people_selectors
 from hersteld.people.selectors import terms_on
-from hersteld.web.access import AuthedRequest, requires
+from hersteld.web.access import AuthedRequest, is_arbodienst_staff, requires
 from hersteld.web.helpers import form_page, id_filter, int_or_none, paginate, query_without_page
 
 REPORT_LABELS = {
@@ -168,6 +168,7 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "tabs": tabs,
         "facts": facts,
         "can_change": can_change,
+        "can_hold": services.may_hold(request.user),
         "can_see_safety_net": selectors.can_see_safety_net(request.user, case),
         "report_label": REPORT_LABELS.get(facts.reintegration_report or ""),
     }
@@ -526,3 +527,50 @@ def recovery_remove(request: AuthedRequest, pk: int) -> HttpResponse:
         danger=True,
         guarded=("reason",),
     )
+
+
+def _hold_action(request: AuthedRequest, pk: int, *, lift: bool) -> HttpResponse:
+    """Set or lift a legal hold: arbodienst staff with the case in scope (else 404)."""
+    if not services.may_hold(request.user):
+        raise Http404
+    case = selectors.case(request.user, pk, "absence.view", log_access=False)
+    service = services.lift_hold if lift else services.set_hold
+    return form_page(
+        request,
+        ReasonForm(request.POST or None),
+        lambda data: service(actor=request.user, case_id=pk, reason=data["reason"]),
+        success=lambda _case: (
+            _("The legal hold has been lifted.") if lift else _("The legal hold is on.")
+        ),
+        done=lambda _case: _dossier(case),
+        template="absence/case_action.html",
+        context={
+            "case": case,
+            "title": _("Lift the legal hold") if lift else _("Legal hold"),
+            "intro": _(
+                "Lifting the hold lets the retention terms apply again: what has passed its "
+                "term is erased by the next daily run."
+            )
+            if lift
+            else _(
+                "While a legal hold is on (for example during a dispute or a UWV procedure), "
+                "nothing of this case or of the employee's other records is erased, neither "
+                "by the retention job nor on request."
+            ),
+            "button": _("Lift the hold") if lift else _("Put on hold"),
+            "danger": False,
+        },
+        guarded=("reason",),
+    )
+
+
+@requires("absence.view", rule=is_arbodienst_staff)
+@require_http_methods(["GET", "POST"])
+def case_hold(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _hold_action(request, pk, lift=False)
+
+
+@requires("absence.view", rule=is_arbodienst_staff)
+@require_http_methods(["GET", "POST"])
+def case_hold_lift(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _hold_action(request, pk, lift=True)

@@ -8,4 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and rights")
 
     def ready(self) -> None:
-        from hersteld.accounts import signals  # noqa: F401  (connects the session receivers)
+        from hersteld.accounts import (
+            retention,
+            signals,  # noqa: F401  (connects the session receivers)
+        )
+        from hersteld.core import signals as hooks
+
+        hooks.retention_categories.connect(
+            retention.categories, dispatch_uid="accounts.retention.categories"
+        )

@@ -15,3 +15,9 @@ class ConsultsConfig(AppConfig):
         daily.register(daily.DailyStep(name="Consult reminders", order=30, run=daily_step))
         signals.dossier_tabs.connect(views.dossier_tabs, dispatch_uid="consults.tabs")
         signals.dossier_tab.connect(views.dossier_tab, dispatch_uid="consults.tab")
+
+        from hersteld.consults import retention
+
+        signals.retention_categories.connect(
+            retention.categories, dispatch_uid="consults.retention.categories"
+        )

@@ -8,14 +8,15 @@ The daily job seals anything left over. `hersteld verify-log` checks every chain
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from hersteld.core.chain_rules import GENESIS, Break, SealedRow, link, verify
-from hersteld.core.models import AccessEvent, AuditEvent, Event
+from hersteld.core.chain_rules import GENESIS, Break, SealedRow, Start, link, verify
+from hersteld.core.models import AccessEvent, AuditEvent, ChainCheckpoint, Event
 
 CHAINED: tuple[type[Event], ...] = (AuditEvent, AccessEvent)
 SEAL_BATCH = 2000
@@ -80,7 +81,25 @@ def _heads(model: type[Event], tenants: set[int | None]) -> dict[int | None, tup
         )
         if last is not None:
             heads[tenant] = (last[0], last[1])
+        else:
+            # Every row was pruned: the chain goes on from the checkpoint.
+            start = checkpoint(model, tenant)
+            if start.seq:
+                heads[tenant] = (start.seq, start.hash)
     return heads
+
+
+def checkpoint(model: type[Event], tenant: int | None) -> Start:
+    """Where the tenant's chain starts: after the last row the retention job removed."""
+    latest = (
+        ChainCheckpoint.objects.filter(table=model._meta.db_table)
+        .filter(arbodienst__isnull=tenant is None)
+        .filter(**({} if tenant is None else {"arbodienst_id": tenant}))
+        .order_by("-seq")
+        .values_list("seq", "seal_hash")
+        .first()
+    )
+    return Start() if latest is None else Start(seq=latest[0], hash=latest[1])
 
 
 def seal(model: type[Event], batch: int = SEAL_BATCH, rounds: int | None = None) -> int:
@@ -180,7 +199,8 @@ def check(
     """Rows checked and the first broken link of the table (None when every chain holds)."""
     checked = 0
     for tenant in chains(model):
-        for broken in verify(_counted(rows_of_chain(model, tenant), progress)):
+        start = checkpoint(model, tenant)
+        for broken in verify(_counted(rows_of_chain(model, tenant), progress), start):
             return checked, broken
         checked += _of_tenant(model, tenant).filter(seal_seq__isnull=False).count()
     return checked, None
@@ -193,6 +213,72 @@ def _counted(
         if progress is not None:
             progress(1)
         yield row
+
+
+PRUNE_CHUNK = 10_000
+
+
+def prunable(model: type[Event], tenant: int | None, before: dt.datetime) -> tuple[int, int]:
+    """(last seq, rows) of the oldest part of a tenant's chain written before `before`: the
+    longest run from the start of the chain in which every row is older (a row written late
+    keeps the rows after it until it is old enough itself)."""
+    start = checkpoint(model, tenant)
+    rows = _of_tenant(model, tenant).filter(seal_seq__gt=start.seq)
+    first_young = (
+        rows.filter(created_at__gte=before)
+        .order_by("seal_seq")
+        .values_list("seal_seq", flat=True)
+        .first()
+    )
+    old = rows.filter(seal_seq__isnull=False)
+    if first_young is not None:
+        old = old.filter(seal_seq__lt=first_young)
+    last = old.order_by("-seal_seq").values_list("seal_seq", flat=True).first()
+    if last is None:
+        return start.seq, 0
+    return last, old.count()
+
+
+def prune(model: type[Event], tenant: int | None, up_to: int) -> int:
+    """Remove the tenant's chain up to and including `up_to`, leaving a checkpoint first.
+
+    The only way a log row is ever deleted: on PostgreSQL the append-only trigger lets a
+    DELETE through only in a transaction that set `hersteld.retention` (core migration 0002),
+    which this function alone does. Call it inside a transaction."""
+    _lock(model)
+    start = checkpoint(model, tenant)
+    if up_to <= start.seq:
+        return 0
+    last_hash = (
+        _of_tenant(model, tenant).filter(seal_seq=up_to).values_list("seal_hash", flat=True).first()
+    )
+    if last_hash is None:
+        return 0
+    removed = _of_tenant(model, tenant).filter(seal_seq__gt=start.seq, seal_seq__lte=up_to).count()
+    ChainCheckpoint.objects.create(
+        table=model._meta.db_table,
+        arbodienst_id=tenant,
+        seq=up_to,
+        seal_hash=last_hash,
+        removed=removed,
+    )
+    table = model._meta.db_table
+    tenant_sql = "arbodienst_id IS NULL" if tenant is None else "arbodienst_id = %s"
+    tenant_params = [] if tenant is None else [tenant]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('hersteld.retention', 'on', true)")
+        low = start.seq
+        while low < up_to:
+            high = min(low + PRUNE_CHUNK, up_to)
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {tenant_sql} AND seal_seq > %s AND seal_seq <= %s",  # noqa: S608
+                [*tenant_params, low, high],
+            )
+            low = high
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config('hersteld.retention', '', true)")
+    return removed
 
 
 def unsealed(model: type[Event]) -> int:

@@ -44,19 +44,31 @@ class Break:
     reason: str  # "content", "previous", "sequence"
 
 
-def verify(rows: Iterable[SealedRow]) -> Iterator[Break]:
+@dataclass(frozen=True)
+class Start:
+    """Where a chain begins: after the row with `seq` and `hash` (the last row the retention
+    job removed), or at the genesis when nothing was removed."""
+
+    seq: int = 0
+    hash: str = GENESIS
+
+
+def verify(rows: Iterable[SealedRow], start: Start | None = None) -> Iterator[Break]:
     """The broken links of one chain, read in `seq` order.
 
-    The first row is the anchor: rows before it may have passed their retention term and
-    been removed, so its `prev` is taken as given; every later row must follow on exactly.
+    The first row must follow on `start` (the genesis, or the checkpoint the retention job
+    left when it removed the oldest rows); rows up to the checkpoint that a half-finished
+    prune left behind are passed over. Every later row must follow on the one before it.
     """
-    previous: SealedRow | None = None
+    previous = start or Start()
+    expected_seq, expected_prev = previous.seq, previous.hash
     for row in rows:
-        if previous is not None:
-            if row.seq != previous.seq + 1:
-                yield Break(row.row_id, row.seq, "sequence")
-            elif row.prev != previous.hash:
-                yield Break(row.row_id, row.seq, "previous")
+        if row.seq <= previous.seq:
+            continue
+        if row.seq != expected_seq + 1:
+            yield Break(row.row_id, row.seq, "sequence")
+        elif row.prev != expected_prev:
+            yield Break(row.row_id, row.seq, "previous")
         if link(row.prev, row.content) != row.hash:
             yield Break(row.row_id, row.seq, "content")
-        previous = row
+        expected_seq, expected_prev = row.seq, row.hash

@@ -143,3 +143,81 @@ class AccessEvent(Event):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_name} viewed {self.object_type}"
+
+
+class ChainCheckpoint(models.Model):
+    """Where a tenant's log chain starts after the retention job pruned its oldest rows.
+
+    `seq` and `seal_hash` are those of the last removed row: `hersteld verify-log` then
+    expects the first remaining row to follow on exactly, so a row removed outside the job
+    still shows (docs/adr/0022-retention.md). Only ever added to; the latest one counts.
+    """
+
+    table = models.CharField(max_length=64)
+    arbodienst = models.ForeignKey(
+        "organisations.Arbodienst",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    seq = models.BigIntegerField()
+    seal_hash = models.CharField(max_length=64)
+    removed = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["table", "arbodienst", "-seq"]
+        indexes = [models.Index(fields=["table", "arbodienst", "seq"])]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.arbodienst_id} pruned to {self.seq}"
+
+
+class RetentionRun(models.Model):
+    """One run of the retention job: when, as of which day, over which tenant (None: all)."""
+
+    arbodienst = models.ForeignKey(
+        "organisations.Arbodienst",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    as_of = models.DateField(_("as of"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("retention run")
+        verbose_name_plural = _("retention runs")
+
+    def __str__(self) -> str:
+        return f"{self.as_of:%Y-%m-%d}"
+
+
+class RetentionLine(models.Model):
+    """What one run removed: a category, an employer and a number; never who (no personal data)."""
+
+    run = models.ForeignKey(RetentionRun, on_delete=models.CASCADE, related_name="lines")
+    arbodienst = models.ForeignKey(
+        "organisations.Arbodienst",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    employer = models.ForeignKey(
+        "organisations.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.CharField(_("category"), max_length=32)
+    count = models.PositiveIntegerField(_("number of records"))
+
+    class Meta:
+        ordering = ["run", "category", "employer", "id"]
+        verbose_name = _("retention report line")
+        verbose_name_plural = _("retention report lines")
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.count}"

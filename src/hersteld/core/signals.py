@@ -91,3 +91,14 @@ class ReleasedReport(NamedTuple):
     medical_cause: bool | None  # yes / no / not stated
     treatment_adequate: bool | None
     advice: str
+
+
+# core (the retention job) -> every app that keeps personal data: the categories of records
+# it removes when their term has passed. A receiver answers a list of
+# `hersteld.core.retention.Category` (docs/adr/0022-retention.md). No arguments.
+retention_categories = Signal()
+
+# people -> absence (and any app holding terms): which terms still keep these employees'
+# records, as of `today`. A receiver answers {employee id: [privacy.retention_rules.Running]}
+# (a legal hold as the term "hold"). Arguments: employee_ids (a list), today.
+retention_running = Signal()

@@ -47,3 +47,14 @@ def health_check() -> dict[str, Any]:
         cursor.execute("SELECT 1")
         (one,) = cursor.fetchone()
     return {"database": one == 1, "vendor": connection.vendor}
+
+
+@shared_task(name="core.retention")
+def retention_run() -> dict[str, int]:
+    """The daily retention job under Celery beat (`hersteld run-daily` runs it too)."""
+    from django.utils import timezone
+
+    from hersteld.core import retention
+
+    tally = retention.run(timezone.localdate())
+    return {"records past their retention term": sum(tally.values())}

@@ -272,6 +272,22 @@ MESSAGES: dict[str, Any] = {
     ),
     "document_not_final": _("This can only be done with a final document."),
     "document_replaced": _("A newer version of this document already exists."),
+    # Retention (docs/rules/privacy.md, "Retention").
+    "retention_too_short": _("This retention term may not be shorter than %(years)s years."),
+    "retention_too_long": _("A retention term is at most %(years)s years."),
+    "erasure_refused_term": _(
+        "Cannot be erased yet: the retention term of %(term)s runs until %(until)s."
+    ),
+    "erasure_refused_open": _(
+        "Cannot be erased yet: the retention term of %(term)s runs until %(years)s years "
+        "after %(start)s, which has not come yet."
+    ),
+    "erasure_refused_hold": _(
+        "Cannot be erased: a legal hold is on a case of this employee (%(reason)s)."
+    ),
+    "already_erased": _("This employee has already been anonymised."),
+    "hold_already_on": _("A legal hold is already on this case."),
+    "hold_not_on": _("There is no legal hold on this case."),
 }
 
 

@@ -18,3 +18,9 @@ class DocumentsConfig(AppConfig):
         signals.report_released.connect(
             services.take_over_report, dispatch_uid="documents.take_over_report"
         )
+
+        from hersteld.documents import retention
+
+        signals.retention_categories.connect(
+            retention.categories, dispatch_uid="documents.retention.categories"
+        )

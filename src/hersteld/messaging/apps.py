@@ -16,3 +16,9 @@ class MessagingConfig(AppConfig):
         daily.register(daily.DailyStep(name="Message digests", order=20, run=services.daily_step))
         signals.dossier_tabs.connect(tabs.dossier_tabs, dispatch_uid="messaging.tabs")
         signals.dossier_tab.connect(tabs.dossier_tab, dispatch_uid="messaging.tab")
+
+        from hersteld.messaging import retention
+
+        signals.retention_categories.connect(
+            retention.categories, dispatch_uid="messaging.retention.categories"
+        )

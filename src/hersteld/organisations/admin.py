@@ -25,6 +25,8 @@ class ArbodienstAdmin(admin.ModelAdmin):
 
     list_display = ("name", "slug", "created_at")
     prepopulated_fields = {"slug": ("name",)}
+    # The retention terms are the arbodienst's own, set in the portal within the law's bounds.
+    exclude = Arbodienst.RETENTION_FIELDS
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a tenant with data is ended, never deleted here

@@ -70,3 +70,44 @@ class DepartmentForm(forms.Form):
             .filter(employer_id=employer_id)
             .order_by("path"),
         )
+
+
+class RetentionTermsForm(forms.Form):
+    """The retention terms of the arbodienst, in whole years (docs/rules/privacy.md)."""
+
+    retention_administration = forms.IntegerField(
+        label=_("Absence administration"),
+        help_text=_("Years after the employment ended."),
+        min_value=0,
+        max_value=999,
+    )
+    retention_reintegration = forms.IntegerField(
+        label=_("Re-integration file"),
+        help_text=_("Years after the case ended."),
+        min_value=0,
+        max_value=999,
+    )
+    retention_erd_zw = forms.IntegerField(
+        label=_("Own risk Ziektewet (ERD-ZW)"),
+        help_text=_("Years after the case ended, for an employer that bears the ZW risk itself."),
+        min_value=0,
+        max_value=999,
+    )
+    retention_erd_wga = forms.IntegerField(
+        label=_("Own risk WGA (ERD-WGA)"),
+        help_text=_("Years after the case ended, for an employer that bears the WGA risk itself."),
+        min_value=0,
+        max_value=999,
+    )
+    retention_medical = forms.IntegerField(
+        label=_("Medical file"),
+        help_text=_("Years after its last change; at least 20 (WGBO)."),
+        min_value=0,
+        max_value=999,
+    )
+    retention_logs = forms.IntegerField(
+        label=_("Access and audit logs"),
+        help_text=_("Years after the event; at least 5 (NEN 7513)."),
+        min_value=0,
+        max_value=999,
+    )

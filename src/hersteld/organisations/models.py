@@ -31,8 +31,36 @@ class Arbodienst(ScopedModel):
     signal_days = models.PositiveSmallIntegerField(
         _("signal to-dos this many days before they are due"), default=7
     )
+    # Retention terms in years (docs/rules/privacy.md, "Retention"; privacy.retention_rules).
+    retention_administration = models.PositiveSmallIntegerField(
+        _("absence administration: years after the employment ended"), default=2
+    )
+    retention_reintegration = models.PositiveSmallIntegerField(
+        _("re-integration file: years after the case ended"), default=2
+    )
+    retention_erd_zw = models.PositiveSmallIntegerField(
+        _("own risk Ziektewet (ERD-ZW): years after the case ended"), default=5
+    )
+    retention_erd_wga = models.PositiveSmallIntegerField(
+        _("own risk WGA (ERD-WGA): years after the case ended"), default=10
+    )
+    retention_medical = models.PositiveSmallIntegerField(
+        _("medical file: years after its last change"), default=20
+    )
+    retention_logs = models.PositiveSmallIntegerField(
+        _("access and audit logs: years after the event"), default=5
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    RETENTION_FIELDS: ClassVar[tuple[str, ...]] = (
+        "retention_administration",
+        "retention_reintegration",
+        "retention_erd_zw",
+        "retention_erd_wga",
+        "retention_medical",
+        "retention_logs",
+    )
 
     objects: ClassVar[RestrictedQuerySet[Arbodienst]] = RestrictedQuerySet.as_manager()  # type: ignore[assignment]
 

@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from hersteld.core import signals
+from hersteld.core import retention_rules, signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import snapshot
 from hersteld.core.contact import phone_problem, postcode_problem
@@ -190,3 +190,29 @@ def end_department(*, actor: Actor, department_id: int, end_date: dt.date) -> De
             raise fail("end_date", problem)
     set_end_date(actor=actor, obj=department, end_date=end_date, fields=Department.AUDITED)
     return department
+
+
+@transaction.atomic
+def update_retention_terms(*, actor: Actor, arbodienst_id: int, data: dict[str, Any]) -> Arbodienst:
+    """The arbodienst's retention terms (docs/rules/privacy.md): its administrator sets them,
+    within the bounds of the law (at least 20 years for the medical file, 5 for the logs)."""
+    if actor.role != "arbodienst_admin" or actor.arbodienst_id != arbodienst_id:
+        raise PermissionDenied(message("not_allowed"))
+    tenant = locked(Arbodienst, actor, arbodienst_id, "organisations.change")
+    before = snapshot(tenant, Arbodienst.RETENTION_FIELDS)
+    problems = Problems()
+    for name in Arbodienst.RETENTION_FIELDS:
+        value = data.get(name, getattr(tenant, name))
+        key = name.removeprefix("retention_")
+        if not isinstance(value, int) or isinstance(value, bool):
+            problems.add(name, "required")
+            continue
+        code = retention_rules.term_problem(key, value)
+        if code == "retention_too_short":
+            problems.add(name, code, years=retention_rules.SHORTEST[key])
+        elif code is not None:
+            problems.add(name, code, years=retention_rules.LONGEST)
+        setattr(tenant, name, value)
+    problems.raise_if_any()
+    save_and_record(actor=actor, obj=tenant, before=before, fields=Arbodienst.RETENTION_FIELDS)
+    return tenant

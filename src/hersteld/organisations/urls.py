@@ -10,4 +10,6 @@ urlpatterns = [
     path("employers/<int:pk>/edit/", views.employer_edit, name="employer_edit"),
     path("employers/<int:pk>/departments/add/", views.department_create, name="department_create"),
     path("departments/<int:pk>/edit/", views.department_edit, name="department_edit"),
+    path("retention/", views.retention_reports, name="retention_reports"),
+    path("retention/terms/", views.retention_terms, name="retention_terms"),
 ]

@@ -12,11 +12,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hersteld.core import retention
 from hersteld.core.selectors import describe, history_for_object
 from hersteld.organisations import selectors, services
-from hersteld.organisations.forms import DepartmentForm, EmployerForm, employer_form
+from hersteld.organisations.forms import (
+    DepartmentForm,
+    EmployerForm,
+    RetentionTermsForm,
+    employer_form,
+)
 from hersteld.organisations.models import Arbodienst
-from hersteld.web.access import AuthedRequest, requires
+from hersteld.web.access import (
+    AuthedRequest,
+    is_arbodienst_admin,
+    is_arbodienst_staff,
+    requires,
+)
 from hersteld.web.helpers import form_page, paginate, run_service
 
 
@@ -146,4 +157,51 @@ def department_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         done=lambda saved: reverse("organisations:employer_detail", args=[saved.employer_id]),
         template="organisations/department_form.html",
         context={"department": department},
+    )
+
+
+@requires("organisations.change", rule=is_arbodienst_admin)
+@require_http_methods(["GET", "POST"])
+def retention_terms(request: AuthedRequest) -> HttpResponse:
+    """The arbodienst's retention terms, set by its administrator."""
+    tenant = selectors.own_tenant(request.user)
+    initial = {name: getattr(tenant, name) for name in Arbodienst.RETENTION_FIELDS}
+    return form_page(
+        request,
+        RetentionTermsForm(request.POST or None, initial=initial),
+        lambda data: services.update_retention_terms(
+            actor=request.user, arbodienst_id=tenant.pk, data=data
+        ),
+        success=lambda _saved: _("The retention terms have been saved."),
+        done=lambda _saved: reverse("organisations:retention_terms"),
+        template="organisations/retention_terms.html",
+        context={"tenant": tenant},
+    )
+
+
+@requires("organisations.view", rule=is_arbodienst_staff)
+def retention_reports(request: AuthedRequest) -> HttpResponse:
+    """What the retention job removed, per run: category, employer, number; never who."""
+    page = paginate(request, selectors.retention_runs(request.user))
+    runs = list(page.object_list)
+    lines = selectors.retention_lines(request.user, runs)
+    names = retention.labels()
+    page.object_list = [
+        {
+            "run": run,
+            "lines": [
+                {"label": names.get(line.category, line.category), "line": line}
+                for line in lines[run.pk]
+            ],
+        }
+        for run in runs
+    ]
+    return render(
+        request,
+        "organisations/retention_reports.html",
+        {
+            "page": page,
+            "tenant": selectors.own_tenant(request.user),
+            "can_change": is_arbodienst_admin(request.user),
+        },
     )

@@ -11,7 +11,7 @@ from ninja.pagination import paginate
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
 from hersteld.privacy.selectors import DescribedEvents
-from hersteld.web.access import AuthedRequest, api_requires, is_employee
+from hersteld.web.access import AuthedRequest, api_requires, is_arbodienst_staff, is_employee
 from hersteld.web.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Text, Timestamp
 
 router = Router(tags=["employees and employments"])
@@ -271,3 +271,18 @@ def employee_access_log(
     user = _user(request)
     employee = selectors.employee(user, employee_id, "audit.view", log_access=False)
     return DescribedEvents(selectors.access_log(user, employee, start, end))
+
+
+class EraseIn(InputSchema):
+    reason: Text = Field(description="Why the person is erased, e.g. his request of a date.")
+
+
+@router.post("/employees/{employee_id}/erase", response=EmployeeOut)
+@api_requires("people.change", rule=is_arbodienst_staff)
+def erase_employee(request: AuthedRequest, employee_id: Id, payload: EraseIn) -> Employee:
+    """Erasure on request (right to be forgotten), by arbodienst staff: every record of the
+    person is erased and he is anonymised. Refused (422, naming the term and its end date)
+    while a legal retention term runs or a case of his is under a legal hold."""
+    return services.erase_employee(
+        actor=_user(request), employee_id=employee_id, reason=payload.reason
+    )

@@ -19,3 +19,9 @@ class PeopleConfig(AppConfig):
         signals.department_ending.connect(
             department_in_use, dispatch_uid="people.department_in_use"
         )
+
+        from hersteld.people import retention
+
+        signals.retention_categories.connect(
+            retention.categories, dispatch_uid="people.retention.categories"
+        )

@@ -209,3 +209,12 @@ class AccessLogFilter(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end of the period lies before its start."))
         return data
+
+
+class EraseForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: the employee's request of 1 March. Kept in the history."),
+    )

@@ -111,6 +111,9 @@ class Employee(ScopedModel):
     # Datakluis (X7): the identifying fields hold placeholders and the real values are sealed in
     # SealedIdentity until a purpose reveals them (people.services.reveal).
     sealed = models.BooleanField(_("sealed (Datakluis)"), default=False, editable=False)
+    # The day the person was anonymised (retention, or erasure on request): the row stays
+    # for the records that point at it (cases, logs), with neutral values only.
+    anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 

@@ -9,9 +9,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import connection, transaction
+from django.http import Http404
 from django.utils import timezone
 
-from hersteld.core import bulk
+from hersteld.core import bulk, retention, retention_rules
 from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_access, record_change, snapshot
 from hersteld.core.models import AuditAction
@@ -24,6 +25,7 @@ from hersteld.core.services import (
 )
 from hersteld.core.validation import Problems, fail
 from hersteld.organisations.models import Department
+from hersteld.organisations.selectors import retention_terms
 from hersteld.people import rules, vault
 from hersteld.people.models import (
     ContractType,
@@ -37,6 +39,8 @@ from hersteld.people.models import (
     SealedIdentity,
     set_sort_key,
 )
+from hersteld.people.retention import anonymise, running_terms
+from hersteld.privacy.problems import check_free_text
 
 EMPLOYEE_REQUIRED = (
     "initials",
@@ -568,3 +572,68 @@ def create_many(employees: list[Employee], employments: list[Employment], now: d
         ("created_at", *TERMS_COLUMNS),
         ((now, *first_terms(job)) for job in employments),
     )
+
+
+# --- erasure on request (right to be forgotten; docs/rules/privacy.md, "Retention") ---------
+
+STAFF_ROLES = frozenset({"arbodienst_admin", "casemanager", "medic", "pob"})
+
+
+def erasure_refusal(employee: Employee, today: dt.date) -> ValidationError | None:
+    """Why the person may not be erased yet: a legal hold, or the first legal term that still
+    runs (the ERD terms are vendor practice, not law, and do not stop a request)."""
+    found = running_terms([employee], today).get(employee.pk, [])
+    keeping = retention_rules.still_running(found, today, legal_only=True)
+    hold = next((term for term in keeping if term.term == retention_rules.HOLD), None)
+    if hold is not None:
+        return fail("__all__", "erasure_refused_hold", reason=hold.note)
+    if not keeping:
+        return None
+    term = keeping[0]
+    label = retention.TERM_LABELS[term.term]
+    if term.until is None:
+        terms = retention_terms(employee.employer.arbodienst_id)
+        return fail(
+            "__all__",
+            "erasure_refused_open",
+            term=label,
+            years=terms.years(term.term),
+            start=retention.TERM_STARTS[term.term],
+        )
+    return fail("__all__", "erasure_refused_term", term=label, until=f"{term.until:%d-%m-%Y}")
+
+
+@transaction.atomic
+def erase_employee(
+    *, actor: Actor, employee_id: int, reason: str, today: dt.date | None = None
+) -> Employee:
+    """Erase a person on his request: refused while a legal retention term runs or a case of
+    his is under a legal hold; otherwise every record of him is removed and he is anonymised
+    now. The audit row names the request's reason, never what was erased."""
+    if actor.role not in STAFF_ROLES:
+        raise Http404
+    employee = locked(Employee, actor, employee_id, "people.change")
+    today = today or timezone.localdate()
+    problems = Problems()
+    data = {"reason": (reason or "").strip()}
+    problems.require(data, "reason")
+    check_free_text(problems, data, ("reason",))
+    if employee.anonymised_on is not None:
+        problems.add("__all__", "already_erased")
+    problems.raise_if_any()
+    refusal = erasure_refusal(employee, today)
+    if refusal is not None:
+        raise refusal
+    erased = retention.erase_employee(employee.pk)
+    anonymise(employee, today)
+    record_change(
+        actor=actor,
+        action=AuditAction.DELETE,
+        obj=employee,
+        changes={
+            "anonymised_on": [None, today.isoformat()],
+            "erased": [None, {key: count for (key, _t, _e), count in sorted(erased.items())}],
+        },
+        reason=data["reason"][:500],
+    )
+    return employee

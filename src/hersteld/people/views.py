@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -20,10 +21,11 @@ from hersteld.people.forms import (
     EmploymentAddForm,
     EmploymentEditForm,
     EndEmploymentForm,
+    EraseForm,
 )
 from hersteld.people.models import Employment
 from hersteld.privacy.selectors import describe as describe_access
-from hersteld.web.access import AuthedRequest, is_employee, requires
+from hersteld.web.access import AuthedRequest, is_arbodienst_staff, is_employee, requires
 from hersteld.web.helpers import form_page, id_filter, paginate, query_without_page
 
 
@@ -97,6 +99,9 @@ def employee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_change": selectors.employees(request.user, "people.change").filter(pk=pk).exists(),
         "can_history": request.user.has_perm_anywhere("audit.view"),
         "can_access_log": selectors.may_see_access_log(request.user, employee),
+        "can_erase": is_arbodienst_staff(request.user)
+        and employee.anonymised_on is None
+        and selectors.employees(request.user, "people.change").filter(pk=pk).exists(),
     }
     if tab == "history" and context["can_history"]:
         page = paginate(request, history_for_employee(request.user, employee))
@@ -192,4 +197,28 @@ def employment_end(request: AuthedRequest, pk: int) -> HttpResponse:
         done=_employee_page,
         template="people/employment_end.html",
         context={"employment": employment},
+    )
+
+
+@requires("people.change", rule=is_arbodienst_staff)
+@require_http_methods(["GET", "POST"])
+def employee_erase(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Erasure on request (right to be forgotten): refused while a legal term runs."""
+    employee = selectors.employee(request.user, pk, "people.change")
+    return form_page(
+        request,
+        EraseForm(request.POST or None),
+        lambda data: services.erase_employee(
+            actor=request.user, employee_id=pk, reason=data["reason"]
+        ),
+        success=lambda _erased: _("The employee has been anonymised and his records erased."),
+        done=lambda erased: reverse("people:employee_detail", args=[erased.pk]),
+        template="people/employee_erase.html",
+        context={
+            "employee": employee,
+            "refusal": None
+            if employee.anonymised_on
+            else services.erasure_refusal(employee, timezone.localdate()),
+        },
+        guarded=("reason",),
     )

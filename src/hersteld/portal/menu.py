@@ -43,6 +43,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("exchange:review_list", _("Proposals")),
     MenuItem("exchange:vault_reveal", _("Datakluis")),
     MenuItem("consults:billing", _("Billing")),
+    MenuItem("organisations:retention_reports", _("Retention")),
     MenuItem("accounts:user_list", _("Users")),
     MenuItem("accounts:tokens", _("API tokens")),
     MenuItem("api:openapi-view", _("API documentation"), new_tab=True, same_as="accounts:tokens"),

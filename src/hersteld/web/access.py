@@ -65,6 +65,23 @@ def is_employee(user: object) -> bool:
     )
 
 
+# The roles of an arbodienst's own staff (hersteld.accounts.permissions.ARBODIENST_ROLES; the
+# web layer sits below accounts, so it names them).
+STAFF_ROLES = frozenset({"arbodienst_admin", "casemanager", "medic", "pob"})
+
+
+def is_arbodienst_staff(user: object) -> bool:
+    """A rule for what only the arbodienst's own staff do (retention, legal holds, erasure)."""
+    return getattr(user, "role", None) in STAFF_ROLES and bool(getattr(user, "arbodienst_id", None))
+
+
+def is_arbodienst_admin(user: object) -> bool:
+    """A rule for the arbodienst's own settings: its administrator only."""
+    return getattr(user, "role", None) == "arbodienst_admin" and bool(
+        getattr(user, "arbodienst_id", None)
+    )
+
+
 @dataclass(frozen=True)
 class Access:
     """Who may reach a route: anyone, any signed-in user, or holders of one of `permissions`;

@@ -17,7 +17,8 @@ class Command(BaseCommand):
     help = (
         "Apply employment terms that took effect, turn due and overdue Poortwachter steps into "
         "signals, and e-mail each user a digest with only the number of items; e-mail each "
-        "coupling's error-log address the number of messages that failed in the last day."
+        "coupling's error-log address the number of messages that failed in the last day; "
+        "erase or anonymise what has passed its retention term (see `hersteld retention`)."
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
