@@ -8,4 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and rights")
 
     def ready(self) -> None:
-        from hersteld.accounts import signals  # noqa: F401  (connects the session receivers)
+        # Importing `signals` connects the session receivers.
+        from hersteld.accounts import selectors, signals  # noqa: F401
+        from hersteld.core.signals import subject_records
+
+        subject_records.connect(selectors.subject_records, dispatch_uid="accounts.subject_records")

@@ -8,10 +8,13 @@ class ConsultsConfig(AppConfig):
     verbose_name = _("Consults")
 
     def ready(self) -> None:
-        from hersteld.consults import views
+        from hersteld.consults import selectors, views
         from hersteld.consults.services import daily_step
         from hersteld.core import daily, signals
 
         daily.register(daily.DailyStep(name="Consult reminders", order=30, run=daily_step))
         signals.dossier_tabs.connect(views.dossier_tabs, dispatch_uid="consults.tabs")
         signals.dossier_tab.connect(views.dossier_tab, dispatch_uid="consults.tab")
+        signals.subject_records.connect(
+            selectors.subject_records, dispatch_uid="consults.subject_records"
+        )

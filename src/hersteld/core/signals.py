@@ -4,7 +4,7 @@ A lower app announces; a higher app listens (connected in its `AppConfig.ready()
 no app imports one above it. Receivers run inside the sender's transaction.
 """
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.dispatch import Signal
 
@@ -45,3 +45,25 @@ class DossierTab(NamedTuple):
 # {todo id: url} for the steps it completes itself ("Afgerond" opens that page instead of
 # ticking the step). Arguments: todos (a list), user.
 todo_links = Signal()
+
+
+# privacy -> every app that keeps records about a person: the GDPR export (data subject
+# access request, docs/rules/privacy.md). A receiver answers a list of `SubjectRecords`: the
+# rows of `employee` it keeps, read through its own restrict() for `requester`. `medical` says
+# whether the requester may read the employee's medical file; when False the receiver leaves
+# medical content out and names what it left out. Arguments: employee, requester, medical.
+subject_records = Signal()
+
+
+class SubjectRecords(NamedTuple):
+    """One kind of record about a person: one JSON file of the export, one section of its PDF.
+
+    `rows` are JSON-safe dicts (ids for references, ISO dates); `columns` are the (key, label)
+    pairs the PDF summary shows of each row; `omitted` names the medical fields (or, with
+    "*", the whole kind) left out because the requester may not read the medical file."""
+
+    name: str
+    title: str
+    rows: list[dict[str, Any]]
+    columns: tuple[tuple[str, str], ...]
+    omitted: tuple[str, ...] = ()

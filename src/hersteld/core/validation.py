@@ -272,6 +272,8 @@ MESSAGES: dict[str, Any] = {
     ),
     "document_not_final": _("This can only be done with a final document."),
     "document_replaced": _("A newer version of this document already exists."),
+    # GDPR export (docs/rules/privacy.md)
+    "request_date_future": _("The date of the request cannot lie in the future."),
 }
 
 

@@ -9,9 +9,12 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from hersteld.core import signals
-        from hersteld.documents import services, views
+        from hersteld.documents import selectors, services, views
 
         signals.dossier_tab.connect(views.dossier_tab, dispatch_uid="documents.tab")
         signals.dossier_tabs.connect(views.dossier_tabs, dispatch_uid="documents.tabs")
         signals.chain_changed.connect(services.sync_uwv_todos, dispatch_uid="documents.uwv")
         signals.todo_links.connect(views.todo_links, dispatch_uid="documents.todo_links")
+        signals.subject_records.connect(
+            selectors.subject_records, dispatch_uid="documents.subject_records"
+        )

@@ -11,8 +11,11 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from hersteld.core import daily, signals
-        from hersteld.messaging import services, tabs
+        from hersteld.messaging import selectors, services, tabs
 
         daily.register(daily.DailyStep(name="Message digests", order=20, run=services.daily_step))
         signals.dossier_tabs.connect(tabs.dossier_tabs, dispatch_uid="messaging.tabs")
         signals.dossier_tab.connect(tabs.dossier_tab, dispatch_uid="messaging.tab")
+        signals.subject_records.connect(
+            selectors.subject_records, dispatch_uid="messaging.subject_records"
+        )

@@ -12,10 +12,11 @@ class PeopleConfig(AppConfig):
 
         from hersteld.core import signals
         from hersteld.people.checks import datakluis_key
-        from hersteld.people.selectors import department_in_use
+        from hersteld.people.selectors import department_in_use, subject_records
 
         checks.register(datakluis_key)
 
         signals.department_ending.connect(
             department_in_use, dispatch_uid="people.department_in_use"
         )
+        signals.subject_records.connect(subject_records, dispatch_uid="people.subject_records")
