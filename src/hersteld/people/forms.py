@@ -209,3 +209,19 @@ class AccessLogFilter(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The end of the period lies before its start."))
         return data
+
+
+class SubjectExportForm(forms.Form):
+    """The GDPR export (data subject access request): why and since when it is asked."""
+
+    request_date = forms.DateField(
+        label=_("Date of the request"),
+        widget=DATE,
+        help_text=_("The day the employee (or someone on his behalf) asked for his data."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        initial=_("Access request of the employee (GDPR article 15)"),
+        help_text=_("Recorded in the history and in the employee's access log."),
+    )

@@ -10,5 +10,6 @@ urlpatterns = [
     path("employments/<int:pk>/end/", views.employment_end, name="employment_end"),
     path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
     path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
+    path("employees/<int:pk>/export/", views.employee_export, name="employee_export"),
     path("me/access-log/", views.my_access_log, name="my_access_log"),
 ]

@@ -55,7 +55,7 @@ def may_export(actor: Actor) -> bool:
     return bool(getattr(actor, "is_arbodienst_staff", False))
 
 
-def _may_read_medical(actor: Actor, employee: models.Model) -> bool:
+def includes_medical(actor: Actor, employee: models.Model) -> bool:
     """medical.view on this employee: then medical content goes into the export."""
     found = type(employee)._default_manager.filter(pk=employee.pk)
     return restrict(found, actor, "medical.view").exists()
@@ -259,7 +259,7 @@ def export_subject(
     if not may_export(actor) or getattr(employer, "arbodienst_id", None) != actor.arbodienst_id:
         raise Http404
     purpose = _check(purpose, request_date)
-    medical = _may_read_medical(actor, employee)
+    medical = includes_medical(actor, employee)
     at = timezone.now()
     with translation.override("nl"):
         records = collect(actor=actor, employee=employee, medical=medical)

@@ -51,6 +51,12 @@ def is_employee(user: object) -> bool:
     return getattr(user, "employee_id", None) is not None
 
 
+def is_arbodienst_staff(user: object) -> bool:
+    """A rule for work the arbodienst does itself (the GDPR export): its admin, casemanager,
+    company doctor or POB; the employer's users and the employee are not."""
+    return bool(getattr(user, "is_arbodienst_staff", False))
+
+
 @dataclass(frozen=True)
 class Access:
     """Who may reach a route: anyone, any signed-in user, or holders of one of `permissions`;
