@@ -287,7 +287,7 @@ OBJECTS: dict[str, Callable[[], dict[str, int]]] = {
         f"people:{name}": lambda: {
             "pk": Employment.objects.filter(employer=zuid()).first().employee_id
         }
-        for name in ("employee_detail", "employee_edit")
+        for name in ("employee_detail", "employee_edit", "employee_export")
     },
     **{
         f"exchange:{name}": lambda: {"pk": zuid_coupling().pk}
