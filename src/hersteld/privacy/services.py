@@ -177,19 +177,57 @@ def _shown(value: Any) -> str:
     return format_value(value)
 
 
-def _sections(records: list[signals.SubjectRecords]) -> list[dict[str, Any]]:
-    return [
+def _grouped_reads(item: signals.SubjectRecords) -> signals.SubjectRecords:
+    """The access log as the PDF tells it: one line per reader, role, record and purpose with
+    how often and the first and last time; a long case has thousands of reads, every one of
+    them in the JSON file."""
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for row in item.rows:
+        key = (row["who"], row["role"], row["what"], row["purpose"])
+        groups.setdefault(key, []).append(row["at"])
+    rows = [
         {
-            "title": item.title,
-            "name": item.name,
-            "count": len(item.rows),
-            "labels": [label for _key, label in item.columns],
-            "rows": [[_shown(row.get(key)) for key, _label in item.columns] for row in item.rows],
-            "medical_omitted": "*" in item.omitted,
-            "fields_omitted": [name for name in item.omitted if name != "*"],
+            "who": who,
+            "role": role,
+            "what": what,
+            "purpose": purpose,
+            "times": len(moments),
+            "first": min(moments),
+            "last": max(moments),
         }
-        for item in records
+        for (who, role, what, purpose), moments in groups.items()
     ]
+    rows.sort(key=lambda row: (row["last"], row["who"]), reverse=True)
+    columns = (
+        ("who", _("Who")),
+        ("role", _("Role")),
+        ("what", _("What")),
+        ("purpose", _("Purpose")),
+        ("times", _("Times")),
+        ("first", _("First")),
+        ("last", _("Last")),
+    )
+    return item._replace(rows=rows, columns=columns)
+
+
+def _sections(records: list[signals.SubjectRecords]) -> list[dict[str, Any]]:
+    sections = []
+    for found in records:
+        item = _grouped_reads(found) if found.name == "access_log" else found
+        sections.append(
+            {
+                "title": item.title,
+                "name": item.name,
+                "count": len(found.rows),
+                "labels": [label for _key, label in item.columns],
+                "rows": [
+                    [_shown(row.get(key)) for key, _label in item.columns] for row in item.rows
+                ],
+                "medical_omitted": "*" in item.omitted,
+                "fields_omitted": [name for name in item.omitted if name != "*"],
+            }
+        )
+    return sections
 
 
 def _employee_name(employee: models.Model) -> str:
