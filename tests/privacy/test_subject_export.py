@@ -320,6 +320,10 @@ def test_the_portal_button_and_form_download_the_zip(dossier: Dossier, sign_in: 
     files = unpack(done)
     assert files["manifest.json"]["produced_by"]["username"] == world.casemanager.username
     assert AccessEvent.objects.get(employee_id=pk, purpose="export").channel == "ui"
+    history = staff.get(f"/employees/{pk}/?tab=history").content.decode()
+    assert "geëxporteerd (AVG-inzageverzoek)" in history
+    assert "Medisch dossier meegenomen" in history
+    assert PURPOSE in history
 
 
 def test_the_openapi_schema_documents_the_zip_and_the_refusals(world: Any, api_as: Any) -> None:
@@ -328,3 +332,18 @@ def test_the_openapi_schema_documents_the_zip_and_the_refusals(world: Any, api_a
 
     assert "application/zip" in operation["responses"]["200"]["content"]
     assert {"401", "403", "404", "422"} <= set(operation["responses"])
+
+
+def test_the_history_tab_shows_a_documents_changed_fields_in_one_line(
+    dossier: Dossier, sign_in: Any
+) -> None:
+    """A document's fields are audited as a dict, its medical writes as a list of names:
+    the employee's history tab reads both as text (it answered 500 before)."""
+    world = dossier.world
+    page = sign_in(world.medic).get(f"/employees/{world.own_employee.pk}/?tab=history")
+
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "limitations: Niet tillen boven 10 kilo." in body
+    assert "diagnosis" in body  # the name of the medical field written, never its content
+    assert DIAGNOSIS not in body

@@ -66,6 +66,16 @@ def _field(event: AuditEvent, name: str) -> Any:
         return None
 
 
+def _one_line(value: Any) -> Any:
+    """A list (the names of the medical fields written) or a dict (a document's fields) as
+    one line of text; any other value as it is."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items() if item not in (None, ""))
+    return value
+
+
 def _hidden_fields(event: AuditEvent, user: Actor) -> set[str]:
     """Fields of this event's model the user may not see (a model's RESTRICTED_FIELDS)."""
     try:
@@ -124,7 +134,11 @@ def describe(events: Iterable[AuditEvent], *, user: Actor) -> list[AuditEvent]:
     }
     for event in events:
         rows = []
-        for name, (before, after) in event.changes.items():
+        for name, values in event.changes.items():
+            # A row that stored a bare value (documents' medical writes before 2026-12-02)
+            # reads as its "after".
+            pair = isinstance(values, list) and len(values) == 2
+            before, after = (_one_line(v) for v in (values if pair else (None, values)))
             field = _field(event, name)
             lookup: dict[Any, Any] = {}
             kind = TEXT

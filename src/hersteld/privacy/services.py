@@ -329,7 +329,7 @@ def export_subject(
             changes={
                 "request_date": [None, manifest["request_date"]],
                 "medical_content_included": [None, medical],
-                "records": [None, sum(len(item.rows) for item in records)],
+                "rows_exported": [None, sum(len(item.rows) for item in records)],
             },
             reason=purpose,
         )
