@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +36,7 @@ from hersteld.privacy.selectors import describe, events_about
 from hersteld.web.pdf import render_pdf
 
 PURPOSE_MAX = 200
+DECIMAL = re.compile(r"-?\d+\.\d+")
 SUMMARY_NAME = "samenvatting.pdf"
 MANIFEST_NAME = "manifest.json"
 # The access event the export leaves in the employee's "who viewed my file".
@@ -157,6 +159,7 @@ def collect(*, actor: Actor, employee: models.Model, medical: bool) -> list[sign
     ):
         if isinstance(answer, list):
             found.extend(answer)
+    found.sort(key=lambda item: item.name != "employee")  # the person first, then as answered
     found.append(_access_log(employee.pk))
     found.append(_audit_log(actor, employee.pk, medical))
     names = [item.name for item in found]
@@ -174,6 +177,8 @@ def _shown(value: Any) -> str:
     if isinstance(value, str) and len(value) >= 10 and value[4:5] == "-" and value[7:8] == "-":
         kind = "datetime" if "T" in value else "date"
         return format_value(value, kind)
+    if isinstance(value, str) and DECIMAL.fullmatch(value):
+        return format_value(value, "number")  # a stored decimal: "38.00" reads "38"
     return format_value(value)
 
 
