@@ -288,8 +288,12 @@ def test_a_purpose_is_required_and_a_request_date_not_in_the_future(
     empty = export(client, world.own_employee.pk, purpose="  ")
     future = export(client, world.own_employee.pk, request_date=tomorrow.isoformat())
     long = export(client, world.own_employee.pk, purpose="x" * 201)
+    # The purpose stands in his history, which HR reads: the medical-term guard runs on it.
+    medical = export(client, world.own_employee.pk, purpose="Vraag over zijn hernia")
 
     assert empty.status_code == future.status_code == long.status_code == 422
+    assert medical.status_code == 422
+    assert medical.json()["errors"][0]["code"] == "medical_term"
     assert empty.json()["errors"][0]["field"] == "purpose"
     assert future.json()["errors"][0]["code"] == "request_date_future"
     assert long.json()["errors"][0]["code"] == "too_long"
@@ -320,6 +324,8 @@ def test_the_portal_button_and_form_download_the_zip(dossier: Dossier, sign_in: 
     files = unpack(done)
     assert files["manifest.json"]["produced_by"]["username"] == world.casemanager.username
     assert AccessEvent.objects.get(employee_id=pk, purpose="export").channel == "ui"
+    hr_history = sign_in(world.hr).get(f"/employees/{pk}/?tab=history").content.decode()
+    assert "AVG-inzageverzoek" not in hr_history  # the employer does not learn of it
     history = staff.get(f"/employees/{pk}/?tab=history").content.decode()
     assert "geëxporteerd (AVG-inzageverzoek)" in history
     assert "Medisch dossier meegenomen" in history

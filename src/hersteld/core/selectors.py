@@ -35,11 +35,19 @@ MEDICAL_ROWS = Q(object_type__in=MEDICAL_OBJECT_TYPES) | Q(
 )
 
 
+# The employer's side (its users and the employee): they never see the audit row of a
+# GDPR export (docs/rules/privacy.md).
+EMPLOYER_SIDE = frozenset({"employer_user", "employee"})
+
+
 def audit_events(user: Actor) -> QuerySet[AuditEvent]:
     """Audit rows in the user's scope; rows about the medical file only with medical.view."""
     qs = AuditEvent.objects.restrict(user, "audit.view")
     if not user.has_perm_anywhere("medical.view"):
         qs = qs.exclude(MEDICAL_ROWS)
+    if getattr(user, "role", "") in EMPLOYER_SIDE:
+        # Whether an employee asked the arbodienst for his data is not the employer's business.
+        qs = qs.exclude(action="export")
     return qs
 
 

@@ -32,6 +32,7 @@ from hersteld.core.models import AuditAction
 from hersteld.core.restrict import restrict
 from hersteld.core.selectors import audit_events
 from hersteld.core.validation import Problems
+from hersteld.privacy.problems import check_free_text
 from hersteld.privacy.selectors import describe, events_about
 from hersteld.web.pdf import render_pdf
 
@@ -69,6 +70,8 @@ def _check(purpose: str, request_date: dt.date | None) -> str:
     problems.require({"purpose": purpose}, "purpose")
     if len(purpose) > PURPOSE_MAX:
         problems.add("purpose", "too_long", limit=PURPOSE_MAX)
+    # The purpose stands in the employee's history, which the employer's users read.
+    check_free_text(problems, {"purpose": purpose}, ["purpose"])
     if request_date is not None and request_date > timezone.localdate():
         problems.add("request_date", "request_date_future")
     problems.raise_if_any()
