@@ -256,6 +256,7 @@ PAGES: list[tuple[str, str]] = [
         for tab in ("data", "employments", "history")
     ],
     (CASEMANAGER, "/employees/{employee}/edit/"),
+    (CASEMANAGER, "/employees/{employee}/export/"),
     (CASEMANAGER, "/employments/{employment}/edit/"),
     (CASEMANAGER, "/employments/{employment}/end/"),
     *[(viewer, "/employers/") for viewer in (CASEMANAGER, ADMIN, EMPLOYER_USER)],

@@ -320,7 +320,7 @@ OBJECTS: dict[str, Callable[[World], dict[str, int]]] = {
         f"people:{name}": lambda w: {
             "pk": Employment.objects.filter(employer=zuid(w)).first().employee_id
         }
-        for name in ("employee_detail", "employee_edit")
+        for name in ("employee_detail", "employee_edit", "employee_export")
     },
     **{
         f"exchange:{name}": lambda w: {"pk": zuid_coupling(w).pk}

@@ -8,7 +8,7 @@ class AbsenceConfig(AppConfig):
     verbose_name = _("Absence")
 
     def ready(self) -> None:
-        from hersteld.absence.selectors import attach_cases
+        from hersteld.absence.selectors import attach_cases, subject_records
         from hersteld.core import signals
 
         signals.employments_shown.connect(attach_cases, dispatch_uid="absence.attach_cases")
@@ -21,3 +21,4 @@ class AbsenceConfig(AppConfig):
         signals.retention_running.connect(
             retention.running, dispatch_uid="absence.retention.running"
         )
+        signals.subject_records.connect(subject_records, dispatch_uid="absence.subject_records")

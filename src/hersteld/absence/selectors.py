@@ -10,6 +10,7 @@ from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hersteld.absence import rules
 from hersteld.absence.chains import chain_of, sick_spans, whole_chain_among
@@ -22,6 +23,7 @@ from hersteld.absence.models import (
     Recovery,
 )
 from hersteld.accounts.permissions import Role
+from hersteld.core import signals, subject
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.models import AuditEvent
@@ -265,3 +267,91 @@ def own_cases(
         )
     out.sort(key=lambda own: (own.case.status != CaseStatus.OPEN, -own.case.first_day.toordinal()))
     return out
+
+
+CASE_FIELDS = (
+    "employment",
+    *AbsenceCase.AUDITED,
+    "current_sick_percentage",
+    "same_cause_by_name",
+    "withdrawn_reason",
+    "created_at",
+    "updated_at",
+)
+RECOVERY_FIELDS = (
+    "case",
+    "date",
+    "percentage",
+    "hours",
+    "contract_hours",
+    "therapeutic",
+    "created_at",
+)
+NOTE_FIELDS = ("case", "text", "internal", "author_name", "created_at")
+
+
+def subject_records(
+    employee: Any, requester: Actor, medical: bool, **kwargs: Any
+) -> list[signals.SubjectRecords]:
+    """Receiver of core.signals.subject_records: his cases (reports), recoveries, notes and,
+    for a requester with medical.view, the medical notes."""
+    own = cases(requester).filter(employee_id=employee.pk).order_by("first_day", "id")
+    hidden = subject.hidden_fields(AbsenceCase, requester)
+    found = [
+        signals.SubjectRecords(
+            name="absence_cases",
+            title=_("Absence cases"),
+            rows=subject.rows(own, [f for f in CASE_FIELDS if f not in hidden]),
+            columns=subject.columns(
+                AbsenceCase,
+                ("kind_display", "status_display", "first_day", "end_date", "sick_percentage"),
+            ),
+        ),
+        signals.SubjectRecords(
+            name="recoveries",
+            title=_("Recoveries"),
+            rows=subject.rows(
+                Recovery.objects.restrict(requester, "absence.view")
+                .filter(case__employee_id=employee.pk)
+                .order_by("date", "id"),
+                RECOVERY_FIELDS,
+            ),
+            columns=subject.columns(
+                Recovery, ("case", "date", "percentage", "therapeutic"), {"case": _("case (id)")}
+            ),
+        ),
+        signals.SubjectRecords(
+            name="case_notes",
+            title=_("Case notes"),
+            rows=subject.rows(
+                CaseNote.objects.restrict(requester, "absence.view")
+                .filter(case__employee_id=employee.pk)
+                .order_by("created_at", "id"),
+                NOTE_FIELDS,
+            ),
+            columns=subject.columns(
+                CaseNote,
+                ("created_at", "author_name", "text", "internal"),
+                {"created_at": _("date"), "author_name": _("author")},
+            ),
+        ),
+    ]
+    notes = (
+        MedicalNote.objects.restrict(requester, "medical.view")
+        .filter(employee_id=employee.pk)
+        .order_by("created_at", "id")
+    )
+    found.append(
+        signals.SubjectRecords(
+            name="medical_notes",
+            title=_("Medical notes"),
+            rows=subject.rows(notes, NOTE_FIELDS[:2] + NOTE_FIELDS[3:]) if medical else [],
+            columns=subject.columns(
+                MedicalNote,
+                ("created_at", "author_name", "text"),
+                {"created_at": _("date"), "author_name": _("author")},
+            ),
+            omitted=() if medical else ("*",),
+        )
+    )
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from axes.models import AccessAttempt
 from django.conf import settings
@@ -10,10 +11,13 @@ from django.contrib.sessions.models import Session
 from django.db.models import Count, Max, Prefetch, QuerySet, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hersteld.accounts import useragent
 from hersteld.accounts.models import ApiToken, PortalSession, User, UserGrant
+from hersteld.core import subject
 from hersteld.core.actor import Actor
+from hersteld.core.signals import SubjectRecords
 
 
 def users(actor: Actor) -> QuerySet[User]:
@@ -75,3 +79,28 @@ def lockout_of(target: User) -> dt.datetime | None:
         return None
     ends: dt.datetime = recent["last"] + cool_off
     return ends
+
+
+ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email", "role", "is_active")
+
+
+def subject_records(employee: Any, requester: Actor, **kwargs: Any) -> list[SubjectRecords]:
+    """Receiver of core.signals.subject_records: the employee's own portal account. The
+    caller reached the employee through restrict(), and the account is his, so no further
+    scope applies; the password hash and second factor stay out."""
+    accounts = list(User.objects.filter(employee_id=employee.pk).order_by("id"))
+    rows = subject.rows(accounts, ACCOUNT_FIELDS)
+    for row, account in zip(rows, accounts, strict=True):
+        row["date_joined"] = account.date_joined
+        row["last_login"] = account.last_login
+    return [
+        SubjectRecords(
+            name="user_account",
+            title=_("Portal account"),
+            rows=rows,
+            columns=(
+                *subject.columns(User, ("username", "email", "is_active")),
+                ("last_login", str(_("last logged in"))),
+            ),
+        )
+    ]

@@ -8,7 +8,7 @@ class ConsultsConfig(AppConfig):
     verbose_name = _("Consults")
 
     def ready(self) -> None:
-        from hersteld.consults import views
+        from hersteld.consults import selectors, views
         from hersteld.consults.services import daily_step
         from hersteld.core import daily, signals
 
@@ -20,4 +20,7 @@ class ConsultsConfig(AppConfig):
 
         signals.retention_categories.connect(
             retention.categories, dispatch_uid="consults.retention.categories"
+        )
+        signals.subject_records.connect(
+            selectors.subject_records, dispatch_uid="consults.subject_records"
         )

@@ -8,9 +8,11 @@ and is not counted.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import EMPLOYER_SIDE_ROLES, PRACTITIONER_ROLES, Role
@@ -28,6 +30,7 @@ from hersteld.consults.models import (
     SmsConsent,
     Status,
 )
+from hersteld.core import signals, subject
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.restrict import AllScopes
@@ -247,3 +250,115 @@ def own_information_consents(actor: Actor) -> list[InformationRequest]:
     return list(
         information_requests(actor).filter(withdrawn_at__isnull=True).order_by("-consent_at", "-id")
     )
+
+
+CONSULT_FIELDS = (
+    "case",
+    "kind",
+    "method",
+    "status",
+    "practitioner",
+    "starts_at",
+    "ends_at",
+    "location",
+    "cancel_timing",
+    "cancelled_by",
+    "cancel_reason",
+    "cancelled_at",
+    "outcome_at",
+    "report_needed",
+    "report_consent",
+    "created_at",
+)
+REPORT_FIELDS = ("consult", "version", "status", *Report.AUDITED[2:], "created_at")
+CONSENT_FIELDS = ("phone", "given_at", "withdrawn_at")
+REQUEST_FIELDS = (*InformationRequest.AUDITED, "answer", "created_at")
+
+
+def subject_records(
+    employee: Any, requester: Actor, medical: bool, **kwargs: Any
+) -> list[signals.SubjectRecords]:
+    """Receiver of core.signals.subject_records: his consults and their reports, his consents
+    and, for a requester with medical.view, the consult notes, the employee's own question of
+    an open-spreekuur consult and the medical information requests."""
+    held = list(consults(requester).filter(employee_id=employee.pk).order_by("created_at", "id"))
+    consult_rows = subject.rows(held, (*CONSULT_FIELDS, "question") if medical else CONSULT_FIELDS)
+    for row, consult in zip(consult_rows, held, strict=True):
+        practitioner = consult.practitioner
+        row["practitioner_name"] = practitioner.get_full_name() if practitioner else ""
+    reports = Report.objects.restrict(requester, "consults.view").filter(
+        consult__employee_id=employee.pk
+    )
+    if not medical:
+        reports = reports.filter(status="final")  # drafts are the medical team's
+    notes = ConsultNote.objects.restrict(requester, "medical.view").filter(
+        consult__employee_id=employee.pk
+    )
+    requests = InformationRequest.objects.restrict(requester, "medical.view").filter(
+        employee_id=employee.pk
+    )
+    consents = SmsConsent.objects.restrict(requester, "consults.view").filter(
+        employee_id=employee.pk
+    )
+    return [
+        signals.SubjectRecords(
+            name="consults",
+            title=_("Consults"),
+            rows=consult_rows,
+            columns=(
+                *subject.columns(Consult, ("kind_display", "status_display", "starts_at")),
+                ("practitioner_name", str(_("practitioner"))),
+                *subject.columns(Consult, ("method_display", "report_consent")),
+            ),
+            omitted=() if medical else ("question",),
+        ),
+        signals.SubjectRecords(
+            name="consult_reports",
+            title=_("Consult reports"),
+            rows=subject.rows(reports.order_by("consult_id", "version"), REPORT_FIELDS),
+            columns=subject.columns(
+                Report,
+                ("consult", "version", "status_display", "text", "capabilities", "advice"),
+                {"consult": _("consult (id)"), "version": _("version")},
+            ),
+            omitted=() if medical else ("drafts",),
+        ),
+        signals.SubjectRecords(
+            name="consult_notes",
+            title=_("Consult notes"),
+            rows=subject.rows(
+                notes.order_by("created_at", "id"), ("consult", "text", "author_name", "created_at")
+            )
+            if medical
+            else [],
+            columns=subject.columns(
+                ConsultNote,
+                ("created_at", "author_name", "text"),
+                {"created_at": _("date"), "author_name": _("author")},
+            ),
+            omitted=() if medical else ("*",),
+        ),
+        signals.SubjectRecords(
+            name="consents",
+            title=_("Consents"),
+            rows=subject.rows(consents.order_by("given_at", "id"), CONSENT_FIELDS),
+            columns=subject.columns(
+                SmsConsent,
+                CONSENT_FIELDS,
+                {"given_at": _("consent given"), "withdrawn_at": _("consent withdrawn")},
+            ),
+        ),
+        signals.SubjectRecords(
+            name="information_requests",
+            title=_("Medical information requests"),
+            rows=subject.rows(requests.order_by("created_at", "id"), REQUEST_FIELDS)
+            if medical
+            else [],
+            columns=subject.columns(
+                InformationRequest,
+                ("physician", "scope", "consent_at", "withdrawn_at", "answered_at"),
+                {"answered_at": _("answered")},
+            ),
+            omitted=() if medical else ("*",),
+        ),
+    ]

@@ -14,6 +14,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from hersteld.core import bulk
 from hersteld.core.actor import Actor
@@ -222,10 +223,20 @@ def record_access(*, actor: Actor, obj: models.Model, purpose: str = "view") -> 
     )
 
 
+# Audited values that are no field of the object: what an export recorded about itself.
+EVENT_LABELS: dict[str, Any] = {
+    "request_date": _("Date of the request"),
+    "medical_content_included": _("Medical file included"),
+    "rows_exported": _("Records exported"),
+}
+
+
 def field_label(event: Any, name: str) -> str:
-    """The field's own (translated) label for an audited column name; the name when unknown."""
+    """The field's own (translated) label for an audited column name; else a label of
+    EVENT_LABELS; else the name."""
     try:
-        model = apps.get_model(event.object_type)
-        return str(capfirst(model._meta.get_field(name).verbose_name))
+        field = apps.get_model(event.object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return name
+        field = None
+    label = getattr(field, "verbose_name", None)  # a reverse relation has none
+    return str(capfirst(label)) if label else str(EVENT_LABELS.get(name, name))

@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("logged in")
     TOKEN = "token", _("API token")
     MFA = "mfa", _("two-factor authentication")
+    EXPORT = "export", _("exported (GDPR access request)")
 
 
 class Event(AppendOnlyModel):

@@ -35,11 +35,19 @@ MEDICAL_ROWS = Q(object_type__in=MEDICAL_OBJECT_TYPES) | Q(
 )
 
 
+# The employer's side (its users and the employee): they never see the audit row of a
+# GDPR export (docs/rules/privacy.md).
+EMPLOYER_SIDE = frozenset({"employer_user", "employee"})
+
+
 def audit_events(user: Actor) -> QuerySet[AuditEvent]:
     """Audit rows in the user's scope; rows about the medical file only with medical.view."""
     qs = AuditEvent.objects.restrict(user, "audit.view")
     if not user.has_perm_anywhere("medical.view"):
         qs = qs.exclude(MEDICAL_ROWS)
+    if getattr(user, "role", "") in EMPLOYER_SIDE:
+        # Whether an employee asked the arbodienst for his data is not the employer's business.
+        qs = qs.exclude(action="export")
     return qs
 
 
@@ -64,6 +72,16 @@ def _field(event: AuditEvent, name: str) -> Any:
         return apps.get_model(event.object_type)._meta.get_field(name)
     except (LookupError, ValueError, FieldDoesNotExist):
         return None
+
+
+def _one_line(value: Any) -> Any:
+    """A list (the names of the medical fields written) or a dict (a document's fields) as
+    one line of text; any other value as it is."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {item}" for key, item in value.items() if item not in (None, ""))
+    return value
 
 
 def _hidden_fields(event: AuditEvent, user: Actor) -> set[str]:
@@ -124,7 +142,11 @@ def describe(events: Iterable[AuditEvent], *, user: Actor) -> list[AuditEvent]:
     }
     for event in events:
         rows = []
-        for name, (before, after) in event.changes.items():
+        for name, values in event.changes.items():
+            # A row that stored a bare value (documents' medical writes before 2026-12-02)
+            # reads as its "after".
+            pair = isinstance(values, list) and len(values) == 2
+            before, after = (_one_line(v) for v in (values if pair else (None, values)))
             field = _field(event, name)
             lookup: dict[Any, Any] = {}
             kind = TEXT

@@ -5,7 +5,7 @@ no app imports one above it. Receivers run inside the sender's transaction.
 """
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.dispatch import Signal
 
@@ -102,3 +102,23 @@ retention_categories = Signal()
 # records, as of `today`. A receiver answers {employee id: [privacy.retention_rules.Running]}
 # (a legal hold as the term "hold"). Arguments: employee_ids (a list), today.
 retention_running = Signal()
+# privacy -> every app that keeps records about a person: the GDPR export (data subject
+# access request, docs/rules/privacy.md). A receiver answers a list of `SubjectRecords`: the
+# rows of `employee` it keeps, read through its own restrict() for `requester`. `medical` says
+# whether the requester may read the employee's medical file; when False the receiver leaves
+# medical content out and names what it left out. Arguments: employee, requester, medical.
+subject_records = Signal()
+
+
+class SubjectRecords(NamedTuple):
+    """One kind of record about a person: one JSON file of the export, one section of its PDF.
+
+    `rows` are JSON-safe dicts (ids for references, ISO dates); `columns` are the (key, label)
+    pairs the PDF summary shows of each row; `omitted` names the medical fields (or, with
+    "*", the whole kind) left out because the requester may not read the medical file."""
+
+    name: str
+    title: str
+    rows: list[dict[str, Any]]
+    columns: tuple[tuple[str, str], ...]
+    omitted: tuple[str, ...] = ()

@@ -9,7 +9,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from hersteld.core import signals
-        from hersteld.documents import services, views
+        from hersteld.documents import selectors, services, views
 
         signals.dossier_tab.connect(views.dossier_tab, dispatch_uid="documents.tab")
         signals.dossier_tabs.connect(views.dossier_tabs, dispatch_uid="documents.tabs")
@@ -23,4 +23,7 @@ class DocumentsConfig(AppConfig):
 
         signals.retention_categories.connect(
             retention.categories, dispatch_uid="documents.retention.categories"
+        )
+        signals.subject_records.connect(
+            selectors.subject_records, dispatch_uid="documents.subject_records"
         )

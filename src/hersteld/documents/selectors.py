@@ -9,10 +9,12 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase
 from hersteld.accounts.permissions import Role
+from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.documents import services, types
@@ -174,3 +176,71 @@ def waiting_for_employee(user: Actor) -> list[Waiting]:
         elif schema.views and not item.fields.get("view_employee"):
             out.append(Waiting(item, "view"))
     return out
+
+
+def subject_records(
+    employee: Any, requester: Actor, medical: bool, **kwargs: Any
+) -> list[signals.SubjectRecords]:
+    """Receiver of core.signals.subject_records: the UWV documents of his cases, each as far
+    as the requester may read its type; the medical part (the diagnosis among it) only when
+    the requester may read the medical file."""
+    found = [
+        document
+        for document in documents(requester)
+        .filter(case__employee_id=employee.pk)
+        .prefetch_related(Prefetch("scans", queryset=DocumentScan.objects.defer("content")))
+        .order_by("created_at", "id")
+        if services.may_read_type(requester, document.case, document.schema)
+    ]
+    rows = []
+    left_out: set[str] = set()
+    for document in found:
+        schema = document.schema
+        medical_codes = [f.code for f in schema.fields if f.medical]
+        if not medical:
+            left_out.update(medical_codes)
+        rows.append(
+            {
+                "id": document.pk,
+                "case": document.case_id,
+                "type": document.doc_type,
+                "label": document.label,
+                "status": document.status,
+                "status_display": document.get_status_display(),
+                "version": document.version,
+                "replaces": document.replaces_id,
+                "document_date": document.document_date,
+                "author": document.author_name,
+                "finalised_at": document.finalised_at,
+                "created_at": document.created_at,
+                "fields": {
+                    f.code: document.fields.get(f.code) for f in schema.fields if not f.medical
+                },
+                **(
+                    {"medical_fields": {c: document.medical_fields.get(c) for c in medical_codes}}
+                    if medical and medical_codes
+                    else {}
+                ),
+                "identification": document.identification,
+                "scans": [
+                    {"filename": s.filename, "content_type": s.content_type, "size": s.size}
+                    for s in document.scans.all()
+                ],
+            }
+        )
+    return [
+        signals.SubjectRecords(
+            name="documents",
+            title=_("UWV documents"),
+            rows=rows,
+            columns=(
+                ("label", str(_("document"))),
+                ("version", str(_("version"))),
+                ("status_display", str(_("status"))),
+                ("document_date", str(_("date"))),
+                ("author", str(_("author"))),
+                ("medical_fields", str(_("medical part"))),
+            ),
+            omitted=tuple(sorted(left_out)),
+        )
+    ]

@@ -261,12 +261,13 @@ def save_draft(
     if medical_changed:
         if not changed:
             document.save(update_fields=["medical_fields", "updated_at"])
-        # The audit names the medical fields written, never their content.
+        # The audit names the medical fields written, never their content; as [before,
+        # after] like every other change, so the history tab can show it.
         record_change(
             actor=actor,
             action="medical",
             obj=document,
-            changes={"medical_fields": sorted(medical_fields)},
+            changes={"medical_fields": [None, sorted(medical_fields)]},
         )
     return document
 

@@ -11,7 +11,7 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from hersteld.core import daily, signals
-        from hersteld.messaging import services, tabs
+        from hersteld.messaging import selectors, services, tabs
 
         daily.register(daily.DailyStep(name="Message digests", order=20, run=services.daily_step))
         signals.dossier_tabs.connect(tabs.dossier_tabs, dispatch_uid="messaging.tabs")
@@ -21,4 +21,7 @@ class MessagingConfig(AppConfig):
 
         signals.retention_categories.connect(
             retention.categories, dispatch_uid="messaging.retention.categories"
+        )
+        signals.subject_records.connect(
+            selectors.subject_records, dispatch_uid="messaging.subject_records"
         )

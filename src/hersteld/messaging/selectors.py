@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from hersteld.absence.models import CASE_SCOPE, AbsenceCase
+from hersteld.core import subject
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.restrict import Place, reaches
+from hersteld.core.signals import SubjectRecords
 from hersteld.messaging.models import Attachment, Message, Receipt
 from hersteld.messaging.rules import PARTY_ROLES, Thread
 
@@ -114,3 +119,49 @@ def attachment(user: Actor, pk: int) -> Attachment:
     )
     record_access(actor=user, obj=found, purpose="attachment")
     return found
+
+
+MESSAGE_FIELDS = ("case", "thread", "topic", "text", "author_name", "author_role", "created_at")
+
+
+def subject_records(
+    employee: Any, requester: Actor, medical: bool, **kwargs: Any
+) -> list[SubjectRecords]:
+    """Receiver of core.signals.subject_records: the messages of his dossiers as far as the
+    requester takes part in them; the medical thread only with medical.view."""
+    found = messages(requester).filter(employee_id=employee.pk)
+    if not medical:
+        found = found.filter(thread=Thread.CASE)
+    found = found.prefetch_related(
+        Prefetch("attachments", queryset=Attachment.objects.defer("data")),
+        Prefetch("receipts", queryset=Receipt.objects.select_related("user").order_by("id")),
+    ).order_by("created_at", "id")
+    rows = []
+    for item in found:
+        row = subject.rows([item], MESSAGE_FIELDS)[0]
+        row["attachments"] = [
+            {"name": a.name, "content_type": a.content_type, "size": a.size}
+            for a in item.attachments.all()
+        ]
+        row["read_by"] = [
+            {"who": r.user.get_full_name() or r.user.get_username(), "read_at": r.read_at}
+            for r in item.receipts.all()
+            if r.read_at is not None
+        ]
+        rows.append(row)
+    omitted: list[str] = [] if medical else ["*"]
+    if requester.role not in PARTY_ROLES:
+        omitted.append(str(_("every message: the requester takes no part in the messages")))
+    return [
+        SubjectRecords(
+            name="messages",
+            title=_("Messages"),
+            rows=rows,
+            columns=subject.columns(
+                Message,
+                ("created_at", "thread_display", "author_name", "topic", "text"),
+                {"created_at": _("sent"), "author_name": _("from")},
+            ),
+            omitted=tuple(omitted),
+        )
+    ]

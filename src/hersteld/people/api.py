@@ -5,11 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from hersteld.people import selectors, services
 from hersteld.people.models import Employee, Employment, EmploymentTerms
+from hersteld.privacy import services as privacy_services
 from hersteld.privacy.selectors import DescribedEvents
 from hersteld.web.access import AuthedRequest, api_requires, is_arbodienst_staff, is_employee
 from hersteld.web.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Text, Timestamp
@@ -286,3 +288,44 @@ def erase_employee(request: AuthedRequest, employee_id: Id, payload: EraseIn) ->
     return services.erase_employee(
         actor=_user(request), employee_id=employee_id, reason=payload.reason
     )
+
+
+EXPORT_RESPONSE = {
+    "responses": {
+        200: {
+            "description": (
+                "The export as a ZIP: one JSON file per kind of record, `manifest.json` and "
+                "`samenvatting.pdf`."
+            ),
+            "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+# Required by the service (422 when empty), not by the schema: an employee out of scope
+# answers 404 before the input is judged, as every GET about one object does.
+EXPORT_PURPOSE = Query(None, description="why the export is made (required); kept in the audit")
+EXPORT_REQUEST_DATE = Query(None, description="the day the employee asked (YYYY-MM-DD)")
+
+
+@router.get("/employees/{employee_id}/export", response={200: None}, openapi_extra=EXPORT_RESPONSE)
+@api_requires("people.view", rule=is_arbodienst_staff)
+def employee_export(
+    request: AuthedRequest,
+    employee_id: Id,
+    purpose: Text | None = EXPORT_PURPOSE,
+    request_date: Day | None = EXPORT_REQUEST_DATE,
+) -> HttpResponse:
+    """The GDPR export of one employee (data subject access request), for arbodienst staff of
+    his tenant: a ZIP with a JSON file per kind of record, a manifest and a PDF summary. The
+    medical content only for a requester with medical.view. Audited; shows in his access log."""
+    user = _user(request)
+    employee = selectors.employee(user, employee_id, log_access=False)
+    made = privacy_services.export_subject(
+        actor=user, employee=employee, purpose=purpose or "", request_date=request_date
+    )
+    response = HttpResponse(made.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

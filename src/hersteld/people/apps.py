@@ -12,7 +12,7 @@ class PeopleConfig(AppConfig):
 
         from hersteld.core import signals
         from hersteld.people.checks import datakluis_key
-        from hersteld.people.selectors import department_in_use
+        from hersteld.people.selectors import department_in_use, subject_records
 
         checks.register(datakluis_key)
 
@@ -25,3 +25,4 @@ class PeopleConfig(AppConfig):
         signals.retention_categories.connect(
             retention.categories, dispatch_uid="people.retention.categories"
         )
+        signals.subject_records.connect(subject_records, dispatch_uid="people.subject_records")

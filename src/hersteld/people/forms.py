@@ -218,3 +218,19 @@ class EraseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For example: the employee's request of 1 March. Kept in the history."),
     )
+
+
+class SubjectExportForm(forms.Form):
+    """The GDPR export (data subject access request): why and since when it is asked."""
+
+    request_date = forms.DateField(
+        label=_("Date of the request"),
+        widget=DATE,
+        help_text=_("The day the employee (or someone on his behalf) asked for his data."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        initial=_("Access request of the employee (GDPR article 15)"),
+        help_text=_("Recorded in the history and in the employee's access log."),
+    )

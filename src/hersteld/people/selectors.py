@@ -9,7 +9,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from hersteld.core import signals, subject
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.models import AccessEvent
@@ -146,3 +148,71 @@ def access_log(
     if not may_see_access_log(user, employee):
         raise Http404
     return events_about(employee.pk, start, end)
+
+
+EMPLOYEE_FIELDS = ("employer", *Employee.AUDITED, "created_at", "updated_at")
+EMPLOYMENT_FIELDS = (
+    "employer",
+    "department",
+    "personnel_number",
+    "start_date",
+    "end_date",
+    "function_name",
+    "hours_per_week",
+    "annual_salary",
+    "contract_type",
+    "no_risk_policy",
+    "insurance",
+    "wia_percentage",
+    "created_at",
+    "updated_at",
+)
+TERMS_FIELDS = ("employment", "valid_from", "department", "function_name", "hours_per_week")
+
+
+def subject_records(
+    employee: Employee, requester: Actor, **kwargs: Any
+) -> list[signals.SubjectRecords]:
+    """Receiver of core.signals.subject_records: the person, his employments and their terms."""
+    person = employees(requester).filter(pk=employee.pk)
+    held = employments(requester).filter(employee=employee).order_by("start_date", "id")
+    terms = EmploymentTerms.objects.filter(employment__in=held).order_by(
+        "employment_id", "valid_from"
+    )
+    return [
+        signals.SubjectRecords(
+            name="employee",
+            title=_("Personal data"),
+            rows=subject.rows(person, EMPLOYEE_FIELDS),
+            columns=subject.columns(
+                Employee,
+                ("initials", "first_name", "surname", "birth_date", "bsn", "city", "email"),
+            ),
+        ),
+        signals.SubjectRecords(
+            name="employments",
+            title=_("Employments"),
+            rows=subject.rows(held, EMPLOYMENT_FIELDS),
+            columns=subject.columns(
+                Employment,
+                (
+                    "personnel_number",
+                    "start_date",
+                    "end_date",
+                    "function_name",
+                    "hours_per_week",
+                    "contract_type_display",
+                ),
+            ),
+        ),
+        signals.SubjectRecords(
+            name="employment_terms",
+            title=_("Terms of employment"),
+            rows=subject.rows(terms, TERMS_FIELDS),
+            columns=subject.columns(
+                EmploymentTerms,
+                ("employment", "valid_from", "function_name", "hours_per_week"),
+                {"employment": _("employment (id)")},
+            ),
+        ),
+    ]

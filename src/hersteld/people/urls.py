@@ -11,5 +11,6 @@ urlpatterns = [
     path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
     path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
     path("employees/<int:pk>/erase/", views.employee_erase, name="employee_erase"),
+    path("employees/<int:pk>/export/", views.employee_export, name="employee_export"),
     path("me/access-log/", views.my_access_log, name="my_access_log"),
 ]

@@ -22,11 +22,20 @@ from hersteld.people.forms import (
     EmploymentEditForm,
     EndEmploymentForm,
     EraseForm,
+    SubjectExportForm,
 )
 from hersteld.people.models import Employment
+from hersteld.privacy import services as privacy_services
 from hersteld.privacy.selectors import describe as describe_access
 from hersteld.web.access import AuthedRequest, is_arbodienst_staff, is_employee, requires
-from hersteld.web.helpers import form_page, id_filter, paginate, query_without_page
+from hersteld.web.helpers import (
+    dates_in_range,
+    form_page,
+    id_filter,
+    paginate,
+    query_without_page,
+    run_service,
+)
 
 
 @requires("people.view")
@@ -102,6 +111,7 @@ def employee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_erase": is_arbodienst_staff(request.user)
         and employee.anonymised_on is None
         and selectors.employees(request.user, "people.change").filter(pk=pk).exists(),
+        "can_export": privacy_services.may_export(request.user),
     }
     if tab == "history" and context["can_history"]:
         page = paginate(request, history_for_employee(request.user, employee))
@@ -121,6 +131,42 @@ def _access_log_page(request: AuthedRequest, employee: Any) -> dict[str, Any]:
     page = paginate(request, selectors.access_log(request.user, employee, start, end))
     page.object_list = [describe_access(event) for event in page.object_list]
     return {"access_page": page, "access_form": form, "querystring": query_without_page(request)}
+
+
+@requires("people.view", rule=is_arbodienst_staff)
+@require_http_methods(["GET", "POST"])
+def employee_export(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The GDPR export of one employee: a form (date and purpose of the request), then the
+    ZIP as a download. Not a form_page: a valid POST answers the file, not a redirect."""
+    employee = selectors.employee(request.user, pk, log_access=False)
+    form = SubjectExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and dates_in_range(form):
+        made = run_service(
+            form,
+            lambda: privacy_services.export_subject(
+                actor=request.user,
+                employee=employee,
+                purpose=form.cleaned_data["purpose"],
+                request_date=form.cleaned_data["request_date"],
+            ),
+        )
+        if made is not None:
+            return zip_response(made)
+    status = 422 if form.errors else 200
+    context = {
+        "employee": employee,
+        "form": form,
+        "medical": privacy_services.includes_medical(request.user, employee),
+    }
+    return render(request, "people/employee_export.html", context, status=status)
+
+
+def zip_response(made: privacy_services.SubjectExport) -> HttpResponse:
+    """The export as a download, never cached on the way."""
+    response = HttpResponse(made.content, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="{made.filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @requires("people.view", rule=is_employee)

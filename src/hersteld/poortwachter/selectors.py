@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase, CaseNote, CaseStatus
 from hersteld.accounts.permissions import Role
+from hersteld.core import subject
 from hersteld.core.actor import Actor
+from hersteld.core.signals import SubjectRecords
 from hersteld.poortwachter.models import HolidayDecree, Notification, Todo
 from hersteld.poortwachter.workdays import builtin_decrees
 
@@ -134,3 +138,40 @@ def notifications(user: Actor) -> QuerySet[Notification]:
 def decree_days() -> frozenset[dt.date]:
     """Holiday decree days (Atw art. 3 lid 3): the built-in list plus the operator's (admin)."""
     return builtin_decrees() | frozenset(HolidayDecree.objects.values_list("day", flat=True))
+
+
+TODO_FIELDS = (
+    "case",
+    "code",
+    "number",
+    "title",
+    "party",
+    "due",
+    "window_start",
+    "provisional",
+    "done_on",
+    "note",
+    "created_at",
+    "updated_at",
+)
+
+
+def subject_records(employee: Any, requester: Actor, **kwargs: Any) -> list[SubjectRecords]:
+    """Receiver of core.signals.subject_records: the Poortwachter steps of his cases."""
+    found = list(todos(requester).filter(case__employee_id=employee.pk).order_by("due", "id"))
+    rows = subject.rows(found, TODO_FIELDS)
+    for row, todo in zip(rows, found, strict=True):
+        row["label"] = todo.label
+    return [
+        SubjectRecords(
+            name="poortwachter_todos",
+            title=_("Poortwachter steps"),
+            rows=rows,
+            columns=(
+                ("label", str(_("step"))),
+                *subject.columns(
+                    Todo, ("party_display", "due", "done_on", "note"), {"party_display": _("who")}
+                ),
+            ),
+        )
+    ]

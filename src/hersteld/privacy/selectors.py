@@ -31,6 +31,7 @@ PURPOSES: dict[str, Any] = {
     "messages:case": _("read the messages"),
     "messages:medical": _("read the medical messages"),
     "attachment": _("downloaded an attachment"),
+    "export": _("exported the file (GDPR access request)"),
 }
 
 

@@ -71,7 +71,8 @@ STAFF_ROLES = frozenset({"arbodienst_admin", "casemanager", "medic", "pob"})
 
 
 def is_arbodienst_staff(user: object) -> bool:
-    """A rule for what only the arbodienst's own staff do (retention, legal holds, erasure)."""
+    """A rule for what only the arbodienst's own staff do (retention, legal holds, erasure,
+    the GDPR export): its admin, casemanager, company doctor or POB."""
     return getattr(user, "role", None) in STAFF_ROLES and bool(getattr(user, "arbodienst_id", None))
 
 
