@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hersteld.core.models import AuditEvent
-from hersteld.documents import services
+from hersteld.documents import retention, services
 from hersteld.documents.models import Document, DocumentSignature
 from tests.support.documents import PLAN_FIELDS, pdf_text, sick_case
 from tests.support.world import user
@@ -170,3 +170,12 @@ def test_the_pdf_shows_the_digital_signature(world, api, final) -> None:
     name = world.employee.get_full_name() or world.employee.get_username()
     assert f"Digitaal ondertekend door {name} op" in text
     assert "voor gezien en akkoord" in text
+
+
+def test_erasing_the_documents_removes_the_signatures_too(world, final) -> None:
+    services.sign(actor=world.employee, document_id=final.pk, agreed=False, remark="Te snel.")
+    (category,) = retention.categories()
+    items = list(category.of_employee(world.own_employee.pk))
+    assert [item.key for item in items] == [final.pk]
+    category.erase(items)
+    assert not DocumentSignature.objects.exists()
