@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from hersteld.core.models import AuditEvent
-from hersteld.documents import retention, services
+from hersteld.documents import retention, selectors, services
 from hersteld.documents.models import Document, DocumentSignature
 from tests.support.documents import PLAN_FIELDS, pdf_text, sick_case
 from tests.support.world import user
@@ -179,3 +179,10 @@ def test_erasing_the_documents_removes_the_signatures_too(world, final) -> None:
     assert [item.key for item in items] == [final.pk]
     category.erase(items)
     assert not DocumentSignature.objects.exists()
+
+
+def test_the_gdpr_export_holds_his_signature(world, final) -> None:
+    services.sign(actor=world.employee, document_id=final.pk, agreed=True)
+    (records,) = selectors.subject_records(world.own_employee, world.casemanager, medical=False)
+    (row,) = records.rows
+    assert [(s["party"], s["agreed"]) for s in row["signatures"]] == [("employee", True)]

@@ -218,7 +218,9 @@ def subject_records(
         document
         for document in documents(requester)
         .filter(case__employee_id=employee.pk)
-        .prefetch_related(Prefetch("scans", queryset=DocumentScan.objects.defer("content")))
+        .prefetch_related(
+            Prefetch("scans", queryset=DocumentScan.objects.defer("content")), "signatures"
+        )
         .order_by("created_at", "id")
         if services.may_read_type(requester, document.case, document.schema)
     ]
@@ -256,6 +258,7 @@ def subject_records(
                     {"filename": s.filename, "content_type": s.content_type, "size": s.size}
                     for s in document.scans.all()
                 ],
+                "signatures": [signature_data(s) for s in document.signatures.all()],
             }
         )
     return [
