@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from hersteld.core.models import AuditEvent
 from hersteld.documents import retention, selectors, services
@@ -186,3 +187,11 @@ def test_the_gdpr_export_holds_his_signature(world, final) -> None:
     (records,) = selectors.subject_records(world.own_employee, world.casemanager, medical=False)
     (row,) = records.rows
     assert [(s["party"], s["agreed"]) for s in row["signatures"]] == [("employee", True)]
+
+
+def test_the_database_holds_one_signature_per_party_per_version(world, final) -> None:
+    signed = services.sign(actor=world.employee, document_id=final.pk, agreed=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DocumentSignature.objects.create(
+            document=final, party="employee", signer_name="x", signed_at=signed.signed_at
+        )
