@@ -296,6 +296,7 @@ OBJECTS: dict[str, Callable[[World], dict[str, int]]] = {
         f"documents:{name}": lambda w: {"pk": zuid_document(w).pk}
         for name in (
             "document_detail",
+            "document_sign",
             "document_final",
             "document_revise",
             "document_pdf",

@@ -272,6 +272,13 @@ MESSAGES: dict[str, Any] = {
     ),
     "document_not_final": _("This can only be done with a final document."),
     "document_replaced": _("A newer version of this document already exists."),
+    "document_not_yours": _(
+        "You may only write your own view on this document; the rest is written by your "
+        "employer or case manager."
+    ),
+    "document_already_signed": _("This version of the document has already been signed by you."),
+    "document_not_signer": _("You do not sign this kind of document."),
+    "document_remark_required": _("Say why you do not agree."),
     # Retention (docs/rules/privacy.md, "Retention").
     "retention_too_short": _("This retention term may not be shorter than %(years)s years."),
     "retention_too_long": _("A retention term is at most %(years)s years."),

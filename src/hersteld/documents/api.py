@@ -51,6 +51,23 @@ class ScanOut(Schema):
     size: int
 
 
+class SignatureOut(Schema):
+    party: str = Field(description="employee or employer")
+    name: str
+    signed_at: dt.datetime
+    agreed: bool = Field(description="false: seen, not agreed (the reason in remark)")
+    remark: str
+
+
+class ConflictOut(Schema):
+    detail: str = Field(description="why not: a draft, a newer version, signed already")
+
+
+class SignIn(InputSchema):
+    agreed: bool
+    remark: str = Field(default="", max_length=2000, description="required when not agreed")
+
+
 class DocumentOut(Schema):
     id: int
     case_id: int
@@ -70,6 +87,7 @@ class DocumentOut(Schema):
     missing_views: list[str] = Field(description="re-integratievisie fields left empty")
     identification: dict[str, Any]
     scans: list[ScanOut]
+    signatures: list[SignatureOut] = Field(description="digital signatures of this version")
 
 
 class CreateIn(InputSchema):
@@ -175,7 +193,8 @@ def get_document(request: AuthedRequest, document_id: Id) -> dict[str, Any]:
 @api_requires("absence.view")
 def patch_document(request: AuthedRequest, document_id: Id, payload: PatchIn) -> dict[str, Any]:
     """Change fields of a draft (only those given). A final document answers 409; an unknown
-    field, a value of the wrong kind or a medical term in an employer-readable field 422."""
+    field, a value of the wrong kind or a medical term in an employer-readable field 422.
+    The employee on his plan van aanpak or evaluation: only `view_employee` (else 422)."""
     try:
         document = services.save_draft(
             actor=request.user,
@@ -198,6 +217,24 @@ def finalise(request: AuthedRequest, document_id: Id) -> dict[str, Any]:
     except services.Conflict as exc:
         raise _conflict(exc) from exc
     return selectors.as_data(request.user, document)
+
+
+@router.post("/documents/{document_id}/sign", response={201: SignatureOut, 409: ConflictOut})
+@api_requires("absence.view")
+def sign(request: AuthedRequest, document_id: Id, payload: SignIn) -> Status:
+    """Sign a final version digitally for your party (the employee his own, HR for the
+    employer), once per version: 409 for a draft, a replaced version or a second time;
+    403 when your party does not sign this type; 422 "not agreed" without a remark."""
+    try:
+        signature = services.sign(
+            actor=request.user,
+            document_id=document_id,
+            agreed=payload.agreed,
+            remark=payload.remark,
+        )
+    except services.Conflict as exc:
+        raise _conflict(exc) from exc
+    return Status(201, selectors.signature_data(signature))
 
 
 @router.post("/documents/{document_id}/revise", response={201: DocumentOut})

@@ -113,6 +113,38 @@ class DocumentScan(models.Model):
         return self.filename
 
 
+class SignatureParty(models.TextChoices):
+    EMPLOYEE = "employee", _("employee")
+    EMPLOYER = "employer", _("employer")
+
+
+class DocumentSignature(models.Model):
+    """A party's digital signature of one final version, given in the portal or the API
+    instead of a signed paper scan: once per party per version (a bijstelling is signed
+    anew). `agreed` false is "voor gezien, niet akkoord" with the reason in `remark`."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="signatures")
+    party = models.CharField(max_length=10, choices=SignatureParty.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signer_name = models.CharField(max_length=150)
+    signed_at = models.DateTimeField()
+    agreed = models.BooleanField(default=True)
+    remark = models.TextField(blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "party"], name="documents_one_signature_per_party"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.party} {self.document_id}"
+
+
 class UwvTaskKind(models.TextChoices):
     CLAIM = "ZW_AANVRAAG", _("Ziektewet claim to UWV (vangnet)")
     RECOVERY = "HERSTELMELDING_UWV", _("Recovery report to UWV (vangnet)")

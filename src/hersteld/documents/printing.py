@@ -18,7 +18,7 @@ from hersteld.absence.models import AbsenceCase
 from hersteld.core.actor import Actor
 from hersteld.core.display import DATE, NUMBER, format_value
 from hersteld.documents import selectors, services, types
-from hersteld.documents.models import Document
+from hersteld.documents.models import Document, DocumentSignature
 from hersteld.web.pdf import html_to_pdf
 
 
@@ -56,6 +56,18 @@ def _identification(document: Document) -> dict[str, Any]:
     }
 
 
+def signed_line(signature: DocumentSignature) -> str:
+    """ "Digitaal ondertekend door <naam> op <datum>", with "niet akkoord" and the reason."""
+    when = timezone.localtime(signature.signed_at).strftime("%d-%m-%Y %H:%M")
+    line = _("Digitally signed by %(name)s on %(date)s") % {
+        "name": signature.signer_name,
+        "date": when,
+    }
+    if signature.agreed:
+        return f"{line} ({_('seen and agreed')})"
+    return f"{line} ({_('seen, not agreed')}: {signature.remark})"
+
+
 def document_context(document: Document, *, medical: bool) -> dict[str, Any]:
     """Plain values for the print templates: sections of (label, text), signers, ident."""
     schema = document.schema
@@ -83,6 +95,7 @@ def document_context(document: Document, *, medical: bool) -> dict[str, Any]:
             {"label": _(s.label), "name": values.get(s.field_code) or ""} for s in schema.signers
         ],
         "ident": ident,
+        "signed": [signed_line(s) for s in document.signatures.all()],
         "draft": not document.is_final,
         "missing_views": services.missing_views(document, first_day),
     }

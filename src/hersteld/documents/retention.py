@@ -12,10 +12,16 @@ from django.utils.translation import gettext_lazy as _
 
 from hersteld.absence.retention import file_expired
 from hersteld.core.retention import Category, Item
-from hersteld.documents.models import Document, DocumentScan
+from hersteld.documents.models import Document, DocumentScan, DocumentSignature
 
 # Documents whose content is already gone have nothing left to erase.
-HAS_CONTENT = ~Q(fields={}) | ~Q(medical_fields={}) | ~Q(identification={}) | Q(scans__isnull=False)
+HAS_CONTENT = (
+    ~Q(fields={})
+    | ~Q(medical_fields={})
+    | ~Q(identification={})
+    | Q(scans__isnull=False)
+    | Q(signatures__isnull=False)
+)
 
 
 def _items(documents: QuerySet[Document]) -> list[Item]:
@@ -41,6 +47,7 @@ def _of_employee(employee_id: int) -> Iterable[Item]:
 def _erase(items: Sequence[Item]) -> int:
     ids = [item.key for item in items]
     DocumentScan.objects.filter(document_id__in=ids).delete()
+    DocumentSignature.objects.filter(document_id__in=ids).delete()  # names and remarks
     Document.objects.filter(pk__in=ids).update(fields={}, medical_fields={}, identification={})
     return len(ids)
 

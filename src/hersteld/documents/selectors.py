@@ -18,7 +18,13 @@ from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.documents import services, types
-from hersteld.documents.models import Document, DocumentScan, DocumentStatus
+from hersteld.documents.models import (
+    Document,
+    DocumentScan,
+    DocumentSignature,
+    DocumentStatus,
+    SignatureParty,
+)
 from hersteld.web.access import is_employee
 
 
@@ -52,13 +58,29 @@ def chain_documents(user: Actor, case: AbsenceCase) -> list[Document]:
     return list(
         documents(user)
         .filter(case_id__in=chain, doc_type__in=allowed)
-        .prefetch_related(Prefetch("scans", queryset=DocumentScan.objects.defer("content")))
+        .prefetch_related(
+            Prefetch("scans", queryset=DocumentScan.objects.defer("content")), "signatures"
+        )
         .order_by("created_at", "id")
     )
 
 
 def scans(document: Document) -> QuerySet[DocumentScan]:
     return DocumentScan.objects.filter(document=document).defer("content").order_by("id")
+
+
+def signatures(document: Document) -> list[DocumentSignature]:
+    return list(DocumentSignature.objects.filter(document=document).order_by("signed_at", "id"))
+
+
+def signature_data(signature: DocumentSignature) -> dict[str, Any]:
+    return {
+        "party": signature.party,
+        "name": signature.signer_name,
+        "signed_at": signature.signed_at,
+        "agreed": signature.agreed,
+        "remark": signature.remark,
+    }
 
 
 def scan(user: Actor, document_pk: int, pk: int) -> DocumentScan:
@@ -123,6 +145,7 @@ def as_data(user: Actor, found: Document, facts: ChainFacts | None = None) -> di
             {"id": s.pk, "filename": s.filename, "content_type": s.content_type, "size": s.size}
             for s in found_scans
         ],
+        "signatures": [signature_data(s) for s in found.signatures.all()],
     }
 
 
@@ -141,8 +164,8 @@ def final_for_report(user: Actor, case: AbsenceCase) -> list[Document]:
 
 @dataclass(frozen=True)
 class Waiting:
-    """A document that waits for the employee: `reason` is "sign" (final, his signature
-    not yet back as a scan), "view" (a draft without his re-integratievisie) or "finish"
+    """A document that waits for the employee: `reason` is "sign" (final, not signed by
+    him in the portal nor back as a scan), "view" (a draft without his re-integratievisie) or "finish"
     (his own oordeel, still a draft)."""
 
     document: Document
@@ -158,7 +181,14 @@ def waiting_for_employee(user: Actor) -> list[Waiting]:
     found = list(
         documents(user)
         .filter(case__employee_id=employee_id, doc_type__in=readable)
-        .annotate(has_scan=Exists(DocumentScan.objects.filter(document=OuterRef("pk"))))
+        .annotate(
+            has_scan=Exists(DocumentScan.objects.filter(document=OuterRef("pk"))),
+            signed=Exists(
+                DocumentSignature.objects.filter(
+                    document=OuterRef("pk"), party=SignatureParty.EMPLOYEE
+                )
+            ),
+        )
         .order_by("created_at", "id")
     )
     replaced = {d.replaces_id for d in found if d.replaces_id is not None}
@@ -169,7 +199,7 @@ def waiting_for_employee(user: Actor) -> list[Waiting]:
         schema = item.schema
         if item.is_final:
             signs = any(s.code == "employee" for s in schema.signers)
-            if signs and not item.has_scan:
+            if signs and not item.has_scan and not item.signed:
                 out.append(Waiting(item, "sign"))
         elif types.may_draft(schema, Role.EMPLOYEE):
             out.append(Waiting(item, "finish"))
@@ -188,7 +218,9 @@ def subject_records(
         document
         for document in documents(requester)
         .filter(case__employee_id=employee.pk)
-        .prefetch_related(Prefetch("scans", queryset=DocumentScan.objects.defer("content")))
+        .prefetch_related(
+            Prefetch("scans", queryset=DocumentScan.objects.defer("content")), "signatures"
+        )
         .order_by("created_at", "id")
         if services.may_read_type(requester, document.case, document.schema)
     ]
@@ -226,6 +258,7 @@ def subject_records(
                     {"filename": s.filename, "content_type": s.content_type, "size": s.size}
                     for s in document.scans.all()
                 ],
+                "signatures": [signature_data(s) for s in document.signatures.all()],
             }
         )
     return [

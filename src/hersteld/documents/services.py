@@ -28,7 +28,15 @@ from hersteld.core.signals import ReleasedReport
 from hersteld.core.uploads import proven_type
 from hersteld.core.validation import Problems, fail, message
 from hersteld.documents import rules, types
-from hersteld.documents.models import Document, DocumentScan, DocumentStatus, UwvTask, UwvTaskKind
+from hersteld.documents.models import (
+    Document,
+    DocumentScan,
+    DocumentSignature,
+    DocumentStatus,
+    SignatureParty,
+    UwvTask,
+    UwvTaskKind,
+)
 from hersteld.poortwachter import services as poortwachter_services
 from hersteld.poortwachter.models import Party, Todo
 from hersteld.privacy.problems import check_free_text
@@ -96,8 +104,8 @@ def _case(actor: Actor, case_id: int) -> AbsenceCase:
     )
 
 
-def _document(actor: Actor, document_id: int) -> Document:
-    """The document for a write, under lock; out of scope or of an unreadable type: 404."""
+def _locked(actor: Actor, document_id: int) -> Document:
+    """The document under lock; out of scope or of an unreadable type: 404."""
     document = get_object_or_404(
         Document.objects.restrict(actor, "absence.view")
         .select_for_update(of=("self",))
@@ -106,9 +114,36 @@ def _document(actor: Actor, document_id: int) -> Document:
     )
     if not may_read_type(actor, document.case, document.schema):
         raise Http404
+    return document
+
+
+def _document(actor: Actor, document_id: int) -> Document:
+    """The document for a write by one who drafts its type (else 403), under lock."""
+    document = _locked(actor, document_id)
     if not may_draft(actor, document.case, document.schema):
         raise PermissionDenied(message("document_type_not_allowed"))
     return document
+
+
+def is_own(actor: Actor, document: Document) -> bool:
+    """The actor is the employee of the document's case."""
+    employee_id = getattr(actor, "employee_id", None)
+    return (
+        getattr(actor, "role", "") == Role.EMPLOYEE
+        and employee_id is not None
+        and employee_id == document.case.employee_id
+    )
+
+
+def may_write_view(actor: Actor, document: Document) -> bool:
+    """The employee writes his own view (re-integratievisie) on a draft of a type someone
+    else drafts, such as the plan van aanpak and its evaluations (B5); nothing else of it."""
+    return (
+        not document.is_final
+        and is_own(actor, document)
+        and not types.may_draft(document.schema, Role.EMPLOYEE)
+        and bool(types.employee_codes(document.schema))
+    )
 
 
 def chain_first_day(case: AbsenceCase) -> dt.date:
@@ -226,8 +261,17 @@ def save_draft(
     fields: dict[str, Any] | None = None,
     medical_fields: dict[str, Any] | None = None,
 ) -> Document:
-    """Change fields of a draft (only those given); a final document answers Conflict."""
-    document = _document(actor, document_id)
+    """Change fields of a draft (only those given); a final document answers Conflict. The
+    employee on a document he does not draft: only his own view (`_save_view`)."""
+    document = _locked(actor, document_id)
+    if is_own(actor, document) and not types.may_draft(document.schema, Role.EMPLOYEE):
+        if document.is_final:
+            raise Conflict(message("document_final"))
+        if not types.employee_codes(document.schema):
+            raise PermissionDenied(message("document_type_not_allowed"))
+        return _save_view(actor, document, fields or {}, medical_fields or {})
+    if not may_draft(actor, document.case, document.schema):
+        raise PermissionDenied(message("document_type_not_allowed"))
     if document.is_final:
         raise Conflict(message("document_final"))
     schema = document.schema
@@ -239,18 +283,7 @@ def save_draft(
         problems.add("medical_fields", "document_medical_not_allowed")
     else:
         _check_values(problems, schema, medical_fields, medical=True)
-    # The guard runs on every field the employer can read, whoever writes (also the doctor);
-    # on what changes: a value taken over from the records (a function, a surname) that the
-    # form sends back unchanged is not the author's writing.
-    texts = {
-        f"fields.{code}": value
-        for code, value in fields.items()
-        if isinstance(value, str)
-        and (f := schema.field(code)) is not None
-        and not f.medical
-        and value.strip() != str(document.fields.get(code) or "").strip()
-    }
-    check_free_text(problems, texts, list(texts))
+    _guard(problems, document, fields)
     problems.raise_if_any()
     before = snapshot(document, Document.AUDITED)
     document.fields = {**document.fields, **_cleaned(fields)}
@@ -269,6 +302,44 @@ def save_draft(
             obj=document,
             changes={"medical_fields": [None, sorted(medical_fields)]},
         )
+    return document
+
+
+def _guard(problems: Problems, document: Document, fields: dict[str, Any]) -> None:
+    """The guard runs on every field the employer can read, whoever writes (also the doctor,
+    also the employee about himself: the employer may not record it either way); on what
+    changes: a value taken over from the records (a function, a surname) that the form
+    sends back unchanged is not the author's writing."""
+    schema = document.schema
+    texts = {
+        f"fields.{code}": value
+        for code, value in fields.items()
+        if isinstance(value, str)
+        and (f := schema.field(code)) is not None
+        and not f.medical
+        and value.strip() != str(document.fields.get(code) or "").strip()
+    }
+    check_free_text(problems, texts, list(texts))
+
+
+def _save_view(
+    actor: Actor, document: Document, fields: dict[str, Any], medical_fields: dict[str, Any]
+) -> Document:
+    """The employee's own view on a draft: any other field refuses the whole save (422)."""
+    allowed = types.employee_codes(document.schema)
+    problems = Problems()
+    for code in fields:
+        if code not in allowed:
+            problems.add(f"fields.{code}", "document_not_yours")
+    if medical_fields:
+        problems.add("medical_fields", "document_not_yours")
+    problems.raise_if_any()
+    _check_values(problems, document.schema, fields, medical=False)
+    _guard(problems, document, fields)
+    problems.raise_if_any()
+    before = snapshot(document, Document.AUDITED)
+    document.fields = {**document.fields, **_cleaned(fields)}
+    save_and_record(actor=actor, obj=document, before=before, fields=Document.AUDITED)
     return document
 
 
@@ -449,6 +520,78 @@ def revise(*, actor: Actor, document_id: int) -> Document:
     )
     record_created(actor=actor, obj=revision, fields=Document.AUDITED)
     return revision
+
+
+def signing_party(actor: Actor, document: Document) -> str | None:
+    """For whom the actor signs: the employee his own documents, an employer user (HR) with
+    `absence.change` on the case for the employer; anyone else not at all."""
+    role = getattr(actor, "role", "")
+    if role == Role.EMPLOYEE:
+        return SignatureParty.EMPLOYEE if is_own(actor, document) else None
+    if (
+        role == Role.EMPLOYER_USER
+        and AbsenceCase.objects.restrict(actor, "absence.change")
+        .filter(pk=document.case_id)
+        .exists()
+    ):
+        return SignatureParty.EMPLOYER
+    return None
+
+
+def may_sign(actor: Actor, document: Document) -> bool:
+    """A final, current version that the actor's party signs and has not signed yet."""
+    party = signing_party(actor, document)
+    return (
+        party is not None
+        and document.is_final
+        and types.signs(document.schema, party)
+        and not Document.objects.filter(replaces=document).exists()
+        and not DocumentSignature.objects.filter(document=document, party=party).exists()
+    )
+
+
+REMARK_MAX = 2000
+
+
+@transaction.atomic
+def sign(*, actor: Actor, document_id: int, agreed: bool, remark: str = "") -> DocumentSignature:
+    """Sign a final version digitally for one's party, once: "voor gezien en akkoord", or
+    "voor gezien, niet akkoord" with the reason in `remark` (the employee keeps his right to
+    disagree; UWV reads it). Counts as the signature the paper scan otherwise proves."""
+    document = _locked(actor, document_id)
+    party = signing_party(actor, document)
+    if party is None or not types.signs(document.schema, party):
+        raise PermissionDenied(message("document_not_signer"))
+    if not document.is_final:
+        raise Conflict(message("document_not_final"))
+    if Document.objects.filter(replaces=document).exists():
+        raise Conflict(message("document_replaced"))
+    if DocumentSignature.objects.filter(document=document, party=party).exists():
+        raise Conflict(message("document_already_signed"))
+    remark = (remark or "").strip()
+    problems = Problems()
+    if not agreed and not remark:
+        problems.add("remark", "document_remark_required")
+    if len(remark) > REMARK_MAX:
+        problems.add("remark", "document_field_too_long")
+    check_free_text(problems, {"remark": remark}, ("remark",))
+    problems.raise_if_any()
+    signature = DocumentSignature.objects.create(
+        document=document,
+        party=party,
+        user=user_or_none(actor),
+        signer_name=actor.get_full_name() or actor.get_username(),
+        signed_at=timezone.now(),
+        agreed=agreed,
+        remark=remark,
+    )
+    record_change(
+        actor=actor,
+        action="sign",
+        obj=document,
+        changes={"signature": [None, party], "agreed": [None, agreed]},
+    )
+    return signature
 
 
 def scan_type(head: bytes) -> str | None:

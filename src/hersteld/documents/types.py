@@ -45,7 +45,8 @@ class Field:
     `medical`: kept apart and shown only with `medical.view` (never to the employer, never in
     the re-integratieverslag). `prefill`: a key of the prefill sources (see services.prefill).
     `required`: needed before the document can be made final. `view`: a re-integratievisie
-    field (allowed empty, shown as missing).
+    field (allowed empty, shown as missing). `by_employee`: the employee writes it himself
+    in the portal, also on a document someone else drafts (his re-integratievisie).
     """
 
     code: str
@@ -57,6 +58,7 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()
     view: bool = False
     max_length: int = 5000
+    by_employee: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ VIEWS = Section(
     _("Re-integratievisie"),
     (
         Field("view_employer", _("View of the employer"), view=True),
-        Field("view_employee", _("View of the employee"), view=True),
+        Field("view_employee", _("View of the employee"), view=True, by_employee=True),
     ),
 )
 FUNCTIONAL = (
@@ -657,6 +659,16 @@ def get(code: str) -> DocumentType | None:
 
 def may_draft(doc_type: DocumentType, role: str) -> bool:
     return role in doc_type.drafters
+
+
+def employee_codes(doc_type: DocumentType) -> tuple[str, ...]:
+    """The fields the employee writes himself on a document he does not draft."""
+    return tuple(f.code for f in doc_type.fields if f.by_employee)
+
+
+def signs(doc_type: DocumentType, party: str) -> bool:
+    """Whether `party` ("employee", "employer", "medic") signs this type."""
+    return any(s.code == party for s in doc_type.signers)
 
 
 def views_required(first_day: dt.date | None, drawn_up: dt.date) -> bool:

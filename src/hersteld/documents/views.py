@@ -249,11 +249,12 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     may_edit = not document.is_final and services.may_draft(
         request.user, document.case, document.schema
     )
+    may_view = services.may_write_view(request.user, document)
     values = document.values(medical=medical)
     errors: dict[str, str] = {}
     saved = False
     if request.method == "POST":
-        if not may_edit:
+        if not may_edit and not may_view:
             return HttpResponse(status=409 if document.is_final else 403)
         fields, medical_values, errors = _parse(document.schema, request.POST)
         values = {**values, **fields, **medical_values}
@@ -283,6 +284,18 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "case": document.case,
         "sections": _form_rows(document, values, errors, medical=medical),
         "may_edit": may_edit,
+        "may_view": may_view,
+        "view_rows": [
+            row
+            for section in _form_rows(document, values, errors, medical=False)
+            for row in section["rows"]
+            if row["field"].by_employee
+        ]
+        if may_view
+        else [],
+        "may_sign": services.may_sign(request.user, document),
+        "sign_party": services.signing_party(request.user, document),
+        "signatures": selectors.signatures(document),
         "may_act": services.may_draft(request.user, document.case, document.schema),
         "errors": errors,
         "missing": [
@@ -318,6 +331,29 @@ def document_final(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Not made final; fill in: %s.") % ", ".join(labels))
     else:
         messages.success(request, _("The document is final."))
+    return redirect("documents:document_detail", document.pk)
+
+
+@requires("absence.view")
+@require_POST
+def document_sign(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Sign a final version for one's party: agreed, or not agreed with a reason."""
+    document = selectors.document(request.user, pk, log_access=False)
+    agreed = request.POST.get("agreed") != "no"
+    try:
+        services.sign(
+            actor=request.user,
+            document_id=document.pk,
+            agreed=agreed,
+            remark=request.POST.get("remark", ""),
+        )
+    except services.Conflict as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        for text in _errors(exc).values():
+            messages.error(request, text)
+    else:
+        messages.success(request, _("The document has been signed."))
     return redirect("documents:document_detail", document.pk)
 
 
