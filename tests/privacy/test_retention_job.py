@@ -298,3 +298,51 @@ def test_a_hold_keeps_the_consult_notes(world: Any) -> None:
     set_hold(actor=world.casemanager, case_id=case.pk, reason="Geschil")
     run(world, D(2060, 1, 1))
     assert note.exists()
+
+
+# --- consult reports and questions: with the case file, or (open spreekuur) the medical term ---
+
+
+def held_with_report(world: Any) -> Any:
+    from hersteld.consults.services import record_held, save_report
+    from tests.support.consults import backdate, clinic, next_weekday_at, plan
+
+    c = clinic(world)
+    consult = backdate(plan(c, next_weekday_at(2, 10)), timezone.now() - dt.timedelta(hours=2))
+    record_held(actor=world.medic, consult_id=consult.pk)
+    save_report(
+        actor=world.medic, consult_id=consult.pk, data={"capabilities": "Halve dagen werken."}
+    )
+    return consult
+
+
+def test_a_consult_report_goes_once_the_case_file_is_erased(world: Any) -> None:
+    from hersteld.consults.models import Report
+
+    consult = held_with_report(world)
+    reports = Report.objects.filter(consult=consult)
+    assert reports.count() == 1
+
+    run(world, D(2060, 1, 1))  # the case is still open: its file is kept
+    assert reports.count() == 1
+    AbsenceCase.objects.filter(pk=consult.case_id).update(file_erased_on=D(2060, 1, 1))
+    assert run(world, D(2060, 1, 2)).get("consult_reports") == 1
+    assert reports.count() == 0
+
+
+def test_an_open_spreekuur_question_is_kept_for_the_medical_term(world: Any) -> None:
+    from hersteld.consults.models import Consult
+    from tests.support.consults import requested_and_held
+
+    with on(D(2021, 3, 1)):
+        _clinic, consult = requested_and_held(world)
+    Consult.objects.filter(pk=consult.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2021, 3, 1, 9))
+    )
+    asked = Consult.objects.filter(pk=consult.pk, question="Ik wil praten over werkdruk.")
+
+    run(world, D(2041, 3, 1))
+    assert asked.exists()
+    assert run(world, D(2041, 3, 2)).get("consult_questions") == 1
+    assert not asked.exists()
+    assert Consult.objects.filter(pk=consult.pk).exists()  # the consult itself stays

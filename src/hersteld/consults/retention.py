@@ -1,5 +1,9 @@
-"""Retention of consult notes: they are part of the medical file and go with it
-(docs/rules/privacy.md, "Retention")."""
+"""Retention of consult notes, reports and questions (docs/rules/privacy.md, "Retention").
+
+Consult notes are part of the medical file and go with it. A consult's report (the
+terugkoppeling) and the employee's question belong to the re-integration file of the case:
+they go when the absence app has erased that file (`file_erased_on`). A question of a
+consult without a case (the open spreekuur) is medical: it goes after the medical term."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.absence.models import AbsenceCase
-from hersteld.consults.models import ConsultNote
+from hersteld.consults.models import Consult, ConsultNote, Report
 from hersteld.core.retention import Category, Item
 from hersteld.core.retention_rules import last_expired_start
 from hersteld.organisations.selectors import retention_terms, tenant_ids
@@ -52,9 +56,89 @@ def _erase(items: Sequence[Item]) -> int:
     return len(items)
 
 
-def categories(**_kwargs: Any) -> list[Category]:
-    """Receiver of core.signals.retention_categories."""
+def _consult_items(consults: QuerySet[Consult]) -> list[Item]:
     return [
+        Item(pk, tenant, employer)
+        for pk, tenant, employer in consults.values_list(
+            "pk", "employer__arbodienst_id", "employer_id"
+        )
+    ]
+
+
+def _due_reports(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
+    """Reports of consults whose case file has been erased (never under a hold: the absence
+    app does not erase a held case's file)."""
+    reports = Report.objects.filter(consult__case__file_erased_on__isnull=False)
+    if arbodienst_id is not None:
+        reports = reports.filter(consult__employer__arbodienst_id=arbodienst_id)
+    return [
+        Item(pk, tenant, employer)
+        for pk, tenant, employer in reports.values_list(
+            "pk", "consult__employer__arbodienst_id", "consult__employer_id"
+        )
+    ]
+
+
+def _employee_reports(employee_id: int) -> Iterable[Item]:
+    return [
+        Item(pk, tenant, employer)
+        for pk, tenant, employer in Report.objects.filter(
+            consult__employee_id=employee_id
+        ).values_list("pk", "consult__employer__arbodienst_id", "consult__employer_id")
+    ]
+
+
+def _erase_reports(items: Sequence[Item]) -> int:
+    Report.objects.filter(pk__in=[item.key for item in items]).delete()
+    return len(items)
+
+
+def _due_questions(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
+    """Questions of consults whose case file is erased, and questions without a case (the
+    open spreekuur) asked longer ago than the medical term, of no employee under a hold."""
+    found = Q(case__file_erased_on__isnull=False)
+    for tenant in tenant_ids(arbodienst_id):
+        cutoff = last_expired_start(today, retention_terms(tenant).medical)
+        before = timezone.make_aware(
+            dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min)
+        )
+        found |= Q(case__isnull=True, employer__arbodienst_id=tenant, created_at__lt=before)
+    held = AbsenceCase.objects.filter(hold_since__isnull=False).values("employee_id")
+    consults = Consult.objects.exclude(question="").filter(found).exclude(employee_id__in=held)
+    if arbodienst_id is not None:
+        consults = consults.filter(employer__arbodienst_id=arbodienst_id)
+    return _consult_items(consults)
+
+
+def _employee_questions(employee_id: int) -> Iterable[Item]:
+    return _consult_items(Consult.objects.filter(employee_id=employee_id).exclude(question=""))
+
+
+def _erase_questions(items: Sequence[Item]) -> int:
+    Consult.objects.filter(pk__in=[item.key for item in items]).update(question="")
+    return len(items)
+
+
+def categories(**_kwargs: Any) -> list[Category]:
+    """Receiver of core.signals.retention_categories: the reports and questions after the
+    absence app's case files (order 30), in the same run."""
+    return [
+        Category(
+            key="consult_reports",
+            label=str(_("consult reports (re-integration file)")),
+            order=35,
+            due=_due_reports,
+            erase=_erase_reports,
+            of_employee=_employee_reports,
+        ),
+        Category(
+            key="consult_questions",
+            label=str(_("questions of the employee for a consult")),
+            order=36,
+            due=_due_questions,
+            erase=_erase_questions,
+            of_employee=_employee_questions,
+        ),
         Category(
             key="consult_notes",
             label=str(_("consult notes (medical file)")),
@@ -62,5 +146,5 @@ def categories(**_kwargs: Any) -> list[Category]:
             due=_due,
             erase=_erase,
             of_employee=_of_employee,
-        )
+        ),
     ]
