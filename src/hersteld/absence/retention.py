@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.absence.models import AbsenceCase, CaseNote, CaseStatus, MedicalNote
-from hersteld.core.retention import Category, Item
+from hersteld.core.retention import Category, Item, items_of
 from hersteld.core.retention_rules import (
     HOLD,
     Running,
@@ -120,12 +120,7 @@ def erase_files(items: Sequence[Item]) -> int:
 
 
 def _notes(notes: QuerySet[MedicalNote]) -> list[Item]:
-    return [
-        Item(pk, tenant, employer)
-        for pk, tenant, employer in notes.values_list(
-            "pk", "employer__arbodienst_id", "employer_id"
-        )
-    ]
+    return items_of(notes)
 
 
 def _due_medical(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:

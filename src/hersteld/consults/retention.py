@@ -17,18 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.consults.models import Consult, ConsultNote, Report
-from hersteld.core.retention import Category, Item
+from hersteld.core.retention import Category, Item, items_of
 from hersteld.core.retention_rules import last_expired_start
 from hersteld.organisations.selectors import retention_terms, tenant_ids
 
 
 def _items(notes: QuerySet[ConsultNote]) -> list[Item]:
-    return [
-        Item(pk, tenant, employer)
-        for pk, tenant, employer in notes.values_list(
-            "pk", "consult__employer__arbodienst_id", "consult__employer_id"
-        )
-    ]
+    return items_of(notes, "consult__employer")
 
 
 def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
@@ -56,36 +51,17 @@ def _erase(items: Sequence[Item]) -> int:
     return len(items)
 
 
-def _consult_items(consults: QuerySet[Consult]) -> list[Item]:
-    return [
-        Item(pk, tenant, employer)
-        for pk, tenant, employer in consults.values_list(
-            "pk", "employer__arbodienst_id", "employer_id"
-        )
-    ]
-
-
 def _due_reports(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
     """Reports of consults whose case file has been erased (never under a hold: the absence
     app does not erase a held case's file)."""
     reports = Report.objects.filter(consult__case__file_erased_on__isnull=False)
     if arbodienst_id is not None:
         reports = reports.filter(consult__employer__arbodienst_id=arbodienst_id)
-    return [
-        Item(pk, tenant, employer)
-        for pk, tenant, employer in reports.values_list(
-            "pk", "consult__employer__arbodienst_id", "consult__employer_id"
-        )
-    ]
+    return items_of(reports, "consult__employer")
 
 
 def _employee_reports(employee_id: int) -> Iterable[Item]:
-    return [
-        Item(pk, tenant, employer)
-        for pk, tenant, employer in Report.objects.filter(
-            consult__employee_id=employee_id
-        ).values_list("pk", "consult__employer__arbodienst_id", "consult__employer_id")
-    ]
+    return items_of(Report.objects.filter(consult__employee_id=employee_id), "consult__employer")
 
 
 def _erase_reports(items: Sequence[Item]) -> int:
@@ -107,11 +83,11 @@ def _due_questions(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
     consults = Consult.objects.exclude(question="").filter(found).exclude(employee_id__in=held)
     if arbodienst_id is not None:
         consults = consults.filter(employer__arbodienst_id=arbodienst_id)
-    return _consult_items(consults)
+    return items_of(consults)
 
 
 def _employee_questions(employee_id: int) -> Iterable[Item]:
-    return _consult_items(Consult.objects.filter(employee_id=employee_id).exclude(question=""))
+    return items_of(Consult.objects.filter(employee_id=employee_id).exclude(question=""))
 
 
 def _erase_questions(items: Sequence[Item]) -> int:

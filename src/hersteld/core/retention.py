@@ -62,6 +62,18 @@ class Item:
     count: int = 1
 
 
+def items_of(rows: Any, employer: str = "employer") -> list[Item]:
+    """One Item per row of a queryset, with its tenant and employer read through the path
+    `employer` ("employer", "case__employer", "consult__employer"): the form every app's
+    `due` and `of_employee` answer in."""
+    return [
+        Item(pk, tenant, employer_id)
+        for pk, tenant, employer_id in rows.values_list(
+            "pk", f"{employer}__arbodienst_id", f"{employer}_id"
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class Category:
     """A kind of record with a term, contributed by the app that keeps it.

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.absence.retention import file_expired
-from hersteld.core.retention import Category, Item
+from hersteld.core.retention import Category, Item, items_of
 from hersteld.documents.models import Document, DocumentScan, DocumentSignature
 
 # Documents whose content is already gone have nothing left to erase.
@@ -26,12 +26,7 @@ HAS_CONTENT = (
 
 def _items(documents: QuerySet[Document]) -> list[Item]:
     found = documents.filter(HAS_CONTENT).distinct()
-    return [
-        Item(pk, tenant, employer)
-        for pk, tenant, employer in found.values_list(
-            "pk", "case__employer__arbodienst_id", "case__employer_id"
-        )
-    ]
+    return items_of(found, "case__employer")
 
 
 def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:

@@ -13,19 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.absence.retention import file_expired, not_held
-from hersteld.core.retention import Category, Item
+from hersteld.core.retention import Category, Item, items_of
 from hersteld.core.retention_rules import last_expired_start
 from hersteld.messaging.models import Message, ThreadChoices
 from hersteld.organisations.selectors import retention_terms, tenant_ids
 
 
 def _items(messages: QuerySet[Message]) -> list[Item]:
-    return [
-        Item(pk, tenant, employer)
-        for pk, tenant, employer in messages.values_list(
-            "pk", "employer__arbodienst_id", "employer_id"
-        )
-    ]
+    return items_of(messages)
 
 
 def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
