@@ -59,9 +59,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, workers: int, log: Path) -> Iterator[tuple[str, int]]:
+def server(
+    database_url: str, workers: int, log: Path, **settings: str
+) -> Iterator[tuple[str, int]]:
     """`hersteld serve --production` with production settings except plain-http cookies
-    (no TLS proxy on loopback). Yields (base URL, master PID)."""
+    (no TLS proxy on loopback), plus `settings` (HERSTELD_* variables). The caller's own
+    HERSTELD_* variables are not passed on: the server sees only what is set here. Yields
+    (base URL, master PID)."""
     port = free_port()
     env = {
         k: v
@@ -79,6 +83,7 @@ def server(database_url: str, workers: int, log: Path) -> Iterator[tuple[str, in
         HERSTELD_HOME=str(log.parent),
         HERSTELD_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")])),
+        **settings,
     )
     out = log.open("w")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module

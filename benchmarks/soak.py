@@ -92,9 +92,12 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    os.environ["HERSTELD_WEB_MAX_REQUESTS"] = "0"
     log = Path(tempfile.mkdtemp(prefix="hersteld-soak-")) / "server.log"
-    with loaddriver.server(load_url, args.workers, log) as (base, master):
+    # Workers are never recycled during a soak, so a leak shows.
+    with loaddriver.server(load_url, args.workers, log, HERSTELD_WEB_MAX_REQUESTS="0") as (
+        base,
+        master,
+    ):
         time.sleep(1)
         cold = loaddriver.worker_rss(master)
         crowd, started, memory = asyncio.run(
