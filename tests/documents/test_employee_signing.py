@@ -139,6 +139,29 @@ def test_hr_signs_for_the_employer_and_the_doctor_signs_nothing_here(world, api,
     assert signed.json()["party"] == "employer"
 
 
+def test_the_casemanager_signs_the_plan_for_the_employer_once(world, api, final) -> None:
+    """documents.md: the plan van aanpak is signed by the casemanager for the employer and by
+    the employee; a second signature for the employer, by HR, is refused."""
+    signed = api(world.casemanager.username).post(
+        f"/api/v1/documents/{final.pk}/sign", {"agreed": True}
+    )
+    assert signed.status_code == 201, signed.content
+    assert signed.json()["party"] == "employer"
+    assert signed.json()["name"] == world.casemanager.username
+    again = api(world.hr.username).post(f"/api/v1/documents/{final.pk}/sign", {"agreed": True})
+    assert again.status_code == 409
+    assert DocumentSignature.objects.filter(document=final).count() == 1
+
+
+def test_the_casemanager_signs_for_the_employer_only_where_the_type_says_so(world, case) -> None:
+    plan = Document(case=case, doc_type="PLAN_VAN_AANPAK")
+    evaluation = Document(case=case, doc_type="EERSTEJAARSEVALUATIE")
+    assert services.signing_party(world.casemanager, plan) == "employer"
+    assert services.signing_party(world.casemanager, evaluation) is None
+    assert services.signing_party(world.other_casemanager, plan) is None  # another tenant
+    assert services.signing_party(world.medic, plan) is None
+
+
 def test_others_do_not_find_his_document(world, api, draft, final) -> None:
     colleague = user(world.admin, "employee", employee=world.colleague_employment.employee)
     for other in (world.other_hr, colleague):
@@ -195,3 +218,15 @@ def test_the_database_holds_one_signature_per_party_per_version(world, final) ->
         DocumentSignature.objects.create(
             document=final, party="employee", signer_name="x", signed_at=signed.signed_at
         )
+
+
+def test_the_casemanager_finds_the_employer_signature_form_on_the_plan(
+    world, sign_in, final
+) -> None:
+    client = sign_in(world.casemanager)
+    page = client.get(f"/documents/{final.pk}/").content.decode()
+    assert f'action="/documents/{final.pk}/sign/"' in page
+    response = client.post(f"/documents/{final.pk}/sign/", {"agreed": "yes", "remark": ""})
+    assert response.status_code == 302
+    signature = DocumentSignature.objects.get(document=final)
+    assert (signature.party, signature.user) == ("employer", world.casemanager)

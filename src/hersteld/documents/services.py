@@ -523,13 +523,17 @@ def revise(*, actor: Actor, document_id: int) -> Document:
 
 
 def signing_party(actor: Actor, document: Document) -> str | None:
-    """For whom the actor signs: the employee his own documents, an employer user (HR) with
-    `absence.change` on the case for the employer; anyone else not at all."""
+    """For whom the actor signs: the employee his own documents; for the employer an employer
+    user (HR) with `absence.change` on the case, or, where the type allows it (the plan van
+    aanpak), the arbodienst's casemanager with `absence.change`; anyone else not at all."""
     role = getattr(actor, "role", "")
     if role == Role.EMPLOYEE:
         return SignatureParty.EMPLOYEE if is_own(actor, document) else None
+    for_employer = role == Role.EMPLOYER_USER or (
+        role == Role.CASEMANAGER and document.schema.casemanager_for_employer
+    )
     if (
-        role == Role.EMPLOYER_USER
+        for_employer
         and AbsenceCase.objects.restrict(actor, "absence.change")
         .filter(pk=document.case_id)
         .exists()

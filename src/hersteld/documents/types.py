@@ -93,6 +93,9 @@ class DocumentType:
     report_order: int = 0  # place in the re-integratieverslag; 0 = not in it
     description: str = ""
     extra: tuple[Field, ...] = field(default=())
+    # The arbodienst's casemanager may sign for the employer (the plan van aanpak: the
+    # casemanager draws it up for the employer and signs with the employee).
+    casemanager_for_employer: bool = False
 
     @property
     def fields(self) -> tuple[Field, ...]:
@@ -282,6 +285,7 @@ TYPES: tuple[DocumentType, ...] = (
         ),
         CASE_HANDLERS,
         signers=BOTH_SIGN,
+        casemanager_for_employer=True,
         milestone="PLAN_VAN_AANPAK",
         views=True,
         report_order=30,
