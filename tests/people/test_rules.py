@@ -48,8 +48,20 @@ def test_malformed_postcodes_are_refused(value: str) -> None:
     assert rules.postcode_problem(value) == "postcode_format"
 
 
-def test_postcode_is_written_the_dutch_way() -> None:
-    assert rules.normalise_postcode("1234ab") == "1234 AB"
+@pytest.mark.parametrize("value", ["1234ab", "1234 AB", " 1234-ab ", "NL-1234 AB", "nl1234ab"])
+def test_postcode_is_written_the_dutch_way(value: str) -> None:
+    assert rules.normalise_postcode(value) == "1234 AB"
+
+
+@given(
+    st.from_regex(r"\A(NL|nl|N)?[ -]?[0-9]{1,5}[ -]{0,2}[A-Za-z]{1,3}[ ]?\Z")
+    | st.text(alphabet="0123456789ABSDZaz -", max_size=9)
+)
+def test_postcode_rule_agrees_with_python_stdnum(value: str) -> None:
+    """python-stdnum's Dutch postcode check is the reference for what is a postcode."""
+    from stdnum.nl import postcode
+
+    assert (rules.postcode_problem(value) is None) == postcode.is_valid(value)
 
 
 def test_foreign_postcodes_are_not_checked_as_dutch() -> None:
