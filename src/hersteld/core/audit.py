@@ -21,7 +21,6 @@ from hersteld.core.actor import Actor
 from hersteld.core.context import current_meta
 from hersteld.core.models import AccessEvent, AuditEvent
 
-
 # Values that are JSON as they are; checked by exact type first, as most audited values are
 # (the bulk import audits about 28 values per row).
 _AS_IS = frozenset({str, int, bool, float, type(None)})
