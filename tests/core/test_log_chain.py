@@ -8,17 +8,17 @@ row, removing one or reordering them shows at the first broken link, which
 from __future__ import annotations
 
 import hashlib
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from hersteld.core import chain
 from hersteld.core.audit import record_access
 from hersteld.core.chain_rules import GENESIS, SealedRow, Start, canonical, verify
 from hersteld.core.models import AccessEvent
+from tests.support.logs import tamper, verify_log
 
 # --- the chain as pure functions, with hashes computed here by hand -------------------------
 
@@ -75,22 +75,6 @@ def reads(world: Any, count: int) -> list[AccessEvent]:
     return [
         record_access(actor=world.hr, obj=world.own_employee, purpose="view") for _ in range(count)
     ]
-
-
-def verify_log() -> str:
-    out = StringIO()
-    call_command("verify_log", stdout=out)
-    return out.getvalue()
-
-
-def tamper(sql: str, params: list[Any]) -> None:
-    """Change a log row behind the application's back, as someone with database access."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 @pytest.mark.django_db

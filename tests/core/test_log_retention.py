@@ -8,38 +8,22 @@ verifies, while a row changed or removed outside the job is still found.
 from __future__ import annotations
 
 import datetime as dt
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.db import DatabaseError, connection, transaction
 
 from hersteld.core import chain, retention
 from hersteld.core.audit import record_access
 from hersteld.core.models import AccessEvent, AuditEvent, ChainCheckpoint
+from tests.support.logs import tamper, verify_log
 from tests.support.retention import on
 from tests.support.world import ArbodienstFactory, employer
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
-
-
-def verify_log() -> str:
-    out = StringIO()
-    call_command("verify_log", stdout=out)
-    return out.getvalue()
-
-
-def tamper(sql: str, params: list[Any]) -> None:
-    """Change a log row behind the application's back, as someone with database access."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = replica")  # triggers off
-        cursor.execute(sql, params)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL session_replication_role = origin")
 
 
 def history(world: Any) -> tuple[Any, list[AccessEvent], list[AccessEvent]]:
