@@ -50,7 +50,7 @@ from hersteld.consults.models import (
     Timing,
     YesNo,
 )
-from hersteld.consults.sms import SmsError, gateway
+from hersteld.core.sms import SmsError, gateway
 from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot, user_or_none

@@ -1,9 +1,10 @@
 """The SMS gateway: an interface, a log gateway (the default) and one HTTP adapter.
 
-Like Django's console e-mail backend, the log gateway lets development and tests run
-without a provider. The HTTP adapter posts `{"to", "from", "text"}` as JSON with a bearer
+Infrastructure, as e-mail is: it lives in core so that every app may send (the consult
+reminders, the notices of new messages) without importing another. Like Django's console
+e-mail backend, the log gateway lets development and tests run without a provider. The HTTP adapter posts `{"to", "from", "text"}` as JSON with a bearer
 token to `settings.SMS_URL`; a provider with another shape gets its own small adapter.
-Texts never carry health data (docs/rules/consults.md).
+Texts never carry health data (docs/rules/consults.md, docs/rules/messages.md).
 """
 
 from __future__ import annotations
