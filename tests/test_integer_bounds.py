@@ -67,7 +67,7 @@ def viewer_of(path: str) -> str:
     """The world user who may call the operation, so that the input is read at all (else 403 comes first):
     the medical file and information requests are the company doctor's, an access log or
     consents of one's own the employee's."""
-    if path.endswith(("/me/access-log", "/me/information-requests")):
+    if path.endswith(("/me/access-log", "/me/information-requests", "/me/sms-consents")):
         return "employee"
     if "medical-notes" in path or path.endswith("/information-requests"):
         return "medic"

@@ -631,6 +631,10 @@ API_REACH: dict[str, set[str]] = {
     "POST /api/v1/me/consult-requests": {"employee"},
     # The employee's own consents to medical information requests.
     "GET /api/v1/me/information-requests": {"employee"},
+    # The employee's own SMS consents, per purpose.
+    "GET /api/v1/me/sms-consents": {"employee"},
+    "POST /api/v1/me/sms-consents": {"employee"},
+    "POST /api/v1/me/sms-consents/withdraw": {"employee"},
 }
 
 

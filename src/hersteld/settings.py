@@ -261,8 +261,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_FROM_EMAIL = envstr("HERSTELD_FROM_EMAIL", "Hersteld <noreply@localhost>")
 
-# SMS reminders of consults (docs/rules/consults.md): "log" writes them to the log; "http"
-# posts them as JSON to HERSTELD_SMS_URL with a bearer token.
+# SMS (hersteld.core.sms): consult reminders (docs/rules/consults.md) and notices of new
+# messages (docs/rules/messages.md). "log" writes them to the log; "http" posts them as JSON
+# to HERSTELD_SMS_URL with a bearer token.
 SMS_GATEWAY = envstr("HERSTELD_SMS_GATEWAY", "log")
 SMS_URL = envstr("HERSTELD_SMS_URL", "")
 SMS_TOKEN = envsecret("HERSTELD_SMS_TOKEN", "")

@@ -109,7 +109,10 @@ def test_the_employee_sees_his_own_overview_in_dutch(world, sign_in) -> None:
     assert "Gegeven op" in page and "612345678" in page  # stored as +31...
     assert "Huisarts Pietersen: toestemming gegeven op" in page
     assert page.count('href="/consults/#information">Intrekken</a>') == 2
-    assert 'href="/consults/#sms">Intrekken</a>' in page
+    # SMS per purpose: the reminders consent in force with its withdraw button, the
+    # consent to notices of new messages not given, with the way to give it.
+    assert page.count('name="next" value="home"') == 1
+    assert 'href="/consults/#sms-messages">Toestemming geven</a>' in page
     # Who viewed my file.
     assert 'href="/me/access-log/"' in page
     assert "Wie bekeek mijn dossier" in page
@@ -121,7 +124,7 @@ def test_an_employee_without_anything_gets_the_empty_texts(world, sign_in) -> No
     assert "Er is geen consult voor u gepland." in page
     assert "U hebt geen nieuwe berichten." in page
     assert "Er wacht geen document op u." in page
-    assert "U hebt geen toestemming gegeven voor sms-herinneringen." in page
+    assert page.count("Niet gegeven.") == 2  # neither SMS purpose
 
 
 def test_other_users_keep_the_counts_of_their_scope(world, sign_in) -> None:

@@ -13,7 +13,14 @@ from ninja.pagination import paginate
 
 from hersteld.accounts.models import User
 from hersteld.consults import selectors, services
-from hersteld.consults.models import Consult, InformationRequest, Kind, Method, Report
+from hersteld.consults.models import (
+    Consult,
+    InformationRequest,
+    Kind,
+    Method,
+    Report,
+    SmsConsent,
+)
 from hersteld.core.validation import fail
 from hersteld.web.access import AuthedRequest, api_requires, is_employee
 from hersteld.web.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
@@ -422,3 +429,52 @@ def withdraw_information_consent(
 def my_information_requests(request: AuthedRequest) -> QuerySet[InformationRequest]:
     """The employee's own consents to medical information requests, newest first."""
     return selectors.information_requests(request.user)
+
+
+# --- the employee's SMS consents (docs/rules/consults.md) --------------------------------
+
+PURPOSES = "reminders (consult reminders) or messages (a notice of a new message)"
+
+
+class SmsConsentIn(InputSchema):
+    purpose: str = Field("reminders", max_length=20, description=PURPOSES)
+    phone: str = Field("", max_length=40, description="a mobile number, e.g. 06 12345678")
+
+
+class SmsWithdrawIn(InputSchema):
+    purpose: str = Field("reminders", max_length=20, description=PURPOSES)
+
+
+class SmsConsentOut(Schema):
+    id: int
+    purpose: str = Field(description=PURPOSES)
+    phone: str = Field(description="in international form, e.g. +31612345678")
+    given_at: dt.datetime
+    withdrawn_at: dt.datetime | None
+
+
+@router.get("/me/sms-consents", response=list[SmsConsentOut])
+@paginate(Pagination)
+@api_requires("consults.view", rule=is_employee)
+def my_sms_consents(request: AuthedRequest) -> QuerySet[SmsConsent]:
+    """The employee's own SMS consents, in force and withdrawn, newest first."""
+    return selectors.own_sms_consent_history(request.user)
+
+
+@router.post("/me/sms-consents", response={201: SmsConsentOut})
+@api_requires("consults.view", rule=is_employee)
+def give_sms_consent(request: AuthedRequest, payload: SmsConsentIn) -> Status:
+    """The employee consents to SMS for one purpose at a mobile number; a consent in force
+    for that purpose is withdrawn first (a new number). Not a mobile number: 422."""
+    consent = services.give_sms_consent(
+        actor=request.user, phone=payload.phone, purpose=payload.purpose
+    )
+    return Status(201, consent)
+
+
+@router.post("/me/sms-consents/withdraw", response=SmsConsentOut)
+@api_requires("consults.view", rule=is_employee)
+def withdraw_sms_consent(request: AuthedRequest, payload: SmsWithdrawIn) -> SmsConsent:
+    """The employee withdraws his SMS consent for one purpose; the other stays. None in
+    force for that purpose: 422."""
+    return services.withdraw_sms_consent(actor=request.user, purpose=payload.purpose)

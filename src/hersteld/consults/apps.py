@@ -15,6 +15,7 @@ class ConsultsConfig(AppConfig):
         daily.register(daily.DailyStep(name="Consult reminders", order=30, run=daily_step))
         signals.dossier_tabs.connect(views.dossier_tabs, dispatch_uid="consults.tabs")
         signals.dossier_tab.connect(views.dossier_tab, dispatch_uid="consults.tab")
+        signals.sms_number.connect(selectors.sms_number, dispatch_uid="consults.sms_number")
 
         from hersteld.consults import retention
 

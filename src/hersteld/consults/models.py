@@ -16,6 +16,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.restrict import RestrictedQuerySet, ScopedModel, ScopePaths
+from hersteld.core.sms import SmsPurpose
 
 
 class Kind(models.TextChoices):
@@ -463,7 +464,8 @@ class Notice(models.Model):
 
 
 class SmsConsent(ScopedModel):
-    """The employee's consent to SMS reminders: given, and withdrawn at any time."""
+    """The employee's consent to SMS for one purpose: given, and withdrawn at any time. At
+    most one open consent per purpose; a new number closes the old consent and opens one."""
 
     scope_paths = ScopePaths(
         arbodienst="employee__employer__arbodienst",
@@ -472,9 +474,12 @@ class SmsConsent(ScopedModel):
         department_many=True,
         employee="employee",
     )
-    AUDITED = ("phone", "given_at", "withdrawn_at")
+    AUDITED = ("purpose", "phone", "given_at", "withdrawn_at")
 
     employee = models.ForeignKey("people.Employee", on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(
+        _("purpose"), max_length=10, choices=SmsPurpose.choices, default=SmsPurpose.REMINDERS
+    )
     phone = models.CharField(_("mobile number"), max_length=20)
     given_at = models.DateTimeField()
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -485,14 +490,14 @@ class SmsConsent(ScopedModel):
         ordering = ["-given_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["employee"],
+                fields=["employee", "purpose"],
                 condition=Q(withdrawn_at__isnull=True),
-                name="one_open_sms_consent",
+                name="one_open_sms_consent_per_purpose",
             )
         ]
 
     def __str__(self) -> str:
-        return f"sms consent {self.employee_id}"
+        return f"sms consent {self.employee_id} {self.purpose}"
 
     @property
     def employer_id(self) -> int:

@@ -35,6 +35,7 @@ from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.restrict import AllScopes
 from hersteld.core.signals import BillableRow, billable_items
+from hersteld.core.sms import SmsPurpose
 from hersteld.web.access import is_employee
 
 
@@ -163,8 +164,18 @@ def notices(user: Actor) -> QuerySet[Notice]:
     return qs.order_by("-created_at", "-id")
 
 
-def sms_consent(employee_id: int) -> SmsConsent | None:
-    return SmsConsent.objects.filter(employee_id=employee_id, withdrawn_at__isnull=True).first()
+def sms_consent(employee_id: int, purpose: str = SmsPurpose.REMINDERS.value) -> SmsConsent | None:
+    """The employee's SMS consent for `purpose` in force (for the jobs that send; no actor)."""
+    return SmsConsent.objects.filter(
+        employee_id=employee_id, purpose=purpose, withdrawn_at__isnull=True
+    ).first()
+
+
+def sms_number(employee_id: int, purpose: str, **kwargs: Any) -> str | None:
+    """Receiver of core.signals.sms_number: the mobile number to which the employee agreed to
+    receive SMS for `purpose`, or None (messaging asks it before a notice of a new message)."""
+    consent = sms_consent(employee_id, purpose) if purpose in SmsPurpose.values else None
+    return consent.phone if consent is not None else None
 
 
 def billing(
@@ -232,14 +243,29 @@ def next_invitations(actor: Actor, now: dt.datetime, limit: int = 3) -> list[Con
     )
 
 
-def own_sms_consent(actor: Actor) -> SmsConsent | None:
-    """The actor's own SMS consent in force (an employee's; None for anyone else)."""
+def own_sms_consents(actor: Actor) -> list[tuple[str, str, SmsConsent | None]]:
+    """Per purpose (value, label, consent in force or None): the actor's own SMS consents,
+    in one query (an employee's; an empty list for anyone else)."""
     if actor.employee_id is None:
-        return None
+        return []
+    in_force = {
+        consent.purpose: consent
+        for consent in SmsConsent.objects.restrict(actor, "consults.view").filter(
+            employee_id=actor.employee_id, withdrawn_at__isnull=True
+        )
+    }
+    return [(value, str(label), in_force.get(value)) for value, label in SmsPurpose.choices]
+
+
+def own_sms_consent_history(actor: Actor) -> QuerySet[SmsConsent]:
+    """Every SMS consent the actor gave, in force and withdrawn, newest first (none for anyone
+    but an employee)."""
+    if actor.employee_id is None:
+        return SmsConsent.objects.none()
     return (
         SmsConsent.objects.restrict(actor, "consults.view")
-        .filter(employee_id=actor.employee_id, withdrawn_at__isnull=True)
-        .first()
+        .filter(employee_id=actor.employee_id)
+        .order_by("-given_at", "-id")
     )
 
 
@@ -271,7 +297,7 @@ CONSULT_FIELDS = (
     "created_at",
 )
 REPORT_FIELDS = ("consult", "version", "status", *Report.AUDITED[2:], "created_at")
-CONSENT_FIELDS = ("phone", "given_at", "withdrawn_at")
+CONSENT_FIELDS = ("purpose", "phone", "given_at", "withdrawn_at")
 REQUEST_FIELDS = (*InformationRequest.AUDITED, "answer", "created_at")
 
 
@@ -344,7 +370,7 @@ def subject_records(
             rows=subject.rows(consents.order_by("given_at", "id"), CONSENT_FIELDS),
             columns=subject.columns(
                 SmsConsent,
-                CONSENT_FIELDS,
+                ("purpose_display", *CONSENT_FIELDS[1:]),
                 {"given_at": _("consent given"), "withdrawn_at": _("consent withdrawn")},
             ),
         ),

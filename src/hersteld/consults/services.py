@@ -50,12 +50,12 @@ from hersteld.consults.models import (
     Timing,
     YesNo,
 )
-from hersteld.consults.sms import SmsError, gateway
 from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import diff, record_change, snapshot, user_or_none
-from hersteld.core.contact import normalise_phone, phone_problem
+from hersteld.core.contact import is_mobile, normalise_phone, phone_problem
 from hersteld.core.services import record_created, save_and_record
+from hersteld.core.sms import SmsError, SmsPurpose, gateway
 from hersteld.core.validation import MESSAGES, Problems, fail
 from hersteld.people.models import Employment
 from hersteld.poortwachter.models import Party as TodoParty
@@ -114,6 +114,9 @@ MESSAGES.update(
         "report_no_draft": gettext_lazy("There is no draft report to make final."),
         "report_empty": gettext_lazy("Write the report before making it final."),
         "sms_consent_missing": gettext_lazy("No SMS consent is recorded."),
+        "sms_phone_not_mobile": gettext_lazy(
+            "An SMS needs a mobile number, e.g. 06 12345678; this is a landline number."
+        ),
         "employee_without_employment": gettext_lazy(
             "No employment in service is known for you; ask your employer."
         ),
@@ -869,41 +872,57 @@ def consent_to_report(*, actor: Actor, consult_id: int, consent: bool) -> Consul
 # --- SMS consent and the reminder --------------------------------------------------------
 
 
+def _purpose(problems: Problems, purpose: str) -> str:
+    if purpose not in SmsPurpose.values:
+        problems.add("purpose", "invalid_choice")
+    return purpose
+
+
+def _open_consent(employee_id: int, purpose: str) -> SmsConsent | None:
+    return (
+        SmsConsent.objects.select_for_update()
+        .filter(employee_id=employee_id, purpose=purpose, withdrawn_at__isnull=True)
+        .first()
+    )
+
+
 @transaction.atomic
-def give_sms_consent(*, actor: Actor, phone: str) -> SmsConsent:
-    """The employee consents to SMS reminders at this mobile number."""
+def give_sms_consent(
+    *, actor: Actor, phone: str, purpose: str = SmsPurpose.REMINDERS.value
+) -> SmsConsent:
+    """The employee consents to SMS for one purpose (consult reminders or notices of new
+    messages) at this mobile number; a consent for that purpose in force is closed first."""
     if not is_employee(actor) or actor.employee_id is None:
         raise PermissionDenied
     problems = Problems()
+    _purpose(problems, purpose)
     phone = (phone or "").strip()
-    problems.check("phone", phone_problem(phone) if phone else "required")
+    problems.check("phone", mobile_problem(phone) if phone else "required")
     problems.raise_if_any()
     phone = normalise_phone(phone)
-    current = (
-        SmsConsent.objects.select_for_update()
-        .filter(employee_id=actor.employee_id, withdrawn_at__isnull=True)
-        .first()
-    )
+    current = _open_consent(actor.employee_id, purpose)
     if current is not None:
         before = snapshot(current, SmsConsent.AUDITED)
         current.withdrawn_at = _now()
         save_and_record(
             actor=actor, obj=current, before=before, fields=SmsConsent.AUDITED, action="withdraw"
         )
-    consent = SmsConsent.objects.create(employee_id=actor.employee_id, phone=phone, given_at=_now())
+    consent = SmsConsent.objects.create(
+        employee_id=actor.employee_id, purpose=purpose, phone=phone, given_at=_now()
+    )
     record_created(actor=actor, obj=consent, fields=SmsConsent.AUDITED)
     return consent
 
 
 @transaction.atomic
-def withdraw_sms_consent(*, actor: Actor) -> SmsConsent:
+def withdraw_sms_consent(*, actor: Actor, purpose: str = SmsPurpose.REMINDERS.value) -> SmsConsent:
+    """The employee withdraws his SMS consent for one purpose; the other stays in force."""
     if not is_employee(actor) or actor.employee_id is None:
         raise PermissionDenied
-    current = (
-        SmsConsent.objects.select_for_update()
-        .filter(employee_id=actor.employee_id, withdrawn_at__isnull=True)
-        .first()
-    )
+    problems = Problems()
+    _purpose(problems, purpose)
+    problems.raise_if_any()
+    current = _open_consent(actor.employee_id, purpose)
     if current is None:
         raise fail("__all__", "sms_consent_missing")
     before = snapshot(current, SmsConsent.AUDITED)
@@ -912,6 +931,11 @@ def withdraw_sms_consent(*, actor: Actor) -> SmsConsent:
         actor=actor, obj=current, before=before, fields=SmsConsent.AUDITED, action="withdraw"
     )
     return current
+
+
+def mobile_problem(phone: str) -> str | None:
+    """An SMS needs a number that exists and is a mobile one (a landline cannot receive it)."""
+    return phone_problem(phone) or (None if is_mobile(phone) else "sms_phone_not_mobile")
 
 
 def reminder_text(consult: Consult) -> str:

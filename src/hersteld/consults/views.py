@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hersteld.absence import selectors as absence_selectors
@@ -38,8 +39,10 @@ from hersteld.consults.models import REPORT_TEXT_FIELDS, Consult, Status
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_access
 from hersteld.core.signals import BillableRow, DossierTab
+from hersteld.core.sms import SmsPurpose
+from hersteld.core.validation import MESSAGES
 from hersteld.web.access import AuthedRequest, is_employee, requires
-from hersteld.web.helpers import form_page, id_filter, paginate
+from hersteld.web.helpers import form_page, id_filter, paginate, run_service
 from hersteld.web.pdf import render_pdf
 
 
@@ -82,7 +85,11 @@ def _error_text(error: ValidationError) -> str:
 @requires("consults.view")
 def consult_list(request: AuthedRequest) -> HttpResponse:
     """Upcoming consults in scope; for the employee his invitations, the open spreekuur and
-    his SMS consent."""
+    his SMS consents."""
+    return render(request, "consults/list.html", _list_context(request))
+
+
+def _list_context(request: AuthedRequest) -> dict[str, Any]:
     show = request.GET.get("show", "upcoming")
     qs = selectors.consult_list(
         request.user,
@@ -100,10 +107,17 @@ def consult_list(request: AuthedRequest) -> HttpResponse:
         "is_staff": getattr(request.user, "role", None) not in (Role.EMPLOYER_USER, Role.EMPLOYEE),
     }
     if context["is_employee"] and request.user.employee_id is not None:
-        context["sms_consent"] = selectors.sms_consent(request.user.employee_id)
-        context["sms_form"] = SmsConsentForm()
+        context["sms_consents"] = [
+            {"purpose": purpose, "label": label, "consent": consent, "form": sms_form(purpose)}
+            for purpose, label, consent in selectors.own_sms_consents(request.user)
+        ]
         context["information_requests"] = list(selectors.information_requests(request.user))
-    return render(request, "consults/list.html", context)
+    return context
+
+
+def sms_form(purpose: str, data: Any = None) -> SmsConsentForm:
+    """One number field per purpose on one page: the ids tell them apart, the name stays."""
+    return SmsConsentForm(data, auto_id=f"id_sms_{purpose}_%s")
 
 
 def _detail_context(request: AuthedRequest, consult: Consult) -> dict[str, Any]:
@@ -374,20 +388,54 @@ def consult_request(request: AuthedRequest) -> HttpResponse:
     )
 
 
+SMS_GIVEN = {
+    SmsPurpose.REMINDERS: gettext_lazy("You will receive an SMS reminder before a first consult."),
+    SmsPurpose.MESSAGES: gettext_lazy(
+        "You will receive an SMS when a new message arrives for you."
+    ),
+}
+SMS_WITHDRAWN = {
+    SmsPurpose.REMINDERS: gettext_lazy("You will no longer receive SMS reminders."),
+    SmsPurpose.MESSAGES: gettext_lazy("You will no longer receive an SMS about new messages."),
+}
+
+
 @requires("consults.view", rule=is_employee)
 @require_POST
 def sms_consent(request: AuthedRequest) -> HttpResponse:
-    """Give (with a number) or withdraw (`withdraw=1`) consent to SMS reminders."""
-    try:
-        if request.POST.get("withdraw"):
-            services.withdraw_sms_consent(actor=request.user)
-            messages.success(request, _("You will no longer receive SMS reminders."))
-        else:
-            services.give_sms_consent(actor=request.user, phone=request.POST.get("phone", ""))
-            messages.success(request, _("You will receive an SMS reminder before a first consult."))
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    return redirect("consults:list")
+    """Give (with a number) or withdraw (`withdraw=1`) the SMS consent for one `purpose`
+    (consult reminders when none is named). A refused number is shown on its field (422),
+    nothing written; `next=home` returns to the employee's start page."""
+    purpose = request.POST.get("purpose") or SmsPurpose.REMINDERS.value
+    done = redirect("portal:home") if request.POST.get("next") == "home" else None
+    done = done or redirect(reverse("consults:list") + "#sms")
+    if purpose not in SmsPurpose.values:
+        messages.error(request, f"{_('Purpose')}: {MESSAGES['invalid_choice']}")
+        return done
+    if request.POST.get("withdraw"):
+        try:
+            services.withdraw_sms_consent(actor=request.user, purpose=purpose)
+            messages.success(request, str(SMS_WITHDRAWN[SmsPurpose(purpose)]))
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        return done
+    form = sms_form(purpose, request.POST)
+    given = None
+    if form.is_valid():
+        given = run_service(
+            form,
+            lambda: services.give_sms_consent(
+                actor=request.user, phone=form.cleaned_data["phone"], purpose=purpose
+            ),
+        )
+    if given is not None:
+        messages.success(request, str(SMS_GIVEN[SmsPurpose(purpose)]))
+        return done
+    context = _list_context(request)
+    for row in context["sms_consents"]:
+        if row["purpose"] == purpose:
+            row["form"] = form
+    return render(request, "consults/list.html", context, status=422)
 
 
 def _week_start(value: str | None) -> dt.date:

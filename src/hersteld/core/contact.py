@@ -66,3 +66,17 @@ def normalise_phone(value: str, country: str = "NL") -> str:
 def phone_problem(value: str, country: str = "NL") -> str | None:
     """A phone number must be a valid mobile or landline number (Dutch numbers without +31 too)."""
     return _phone(value, country)[0]
+
+
+def is_mobile(value: str, country: str = "NL") -> bool:
+    """A valid number that can receive an SMS (a mobile one, or one the numbering plan does not
+    tell apart, as in some countries); False for a landline or an invalid number."""
+    if _phone(value, country)[0] is not None:
+        return False
+    if country == "NL" and _DUTCH_MOBILE.fullmatch(value) is not None:
+        return True
+    kind = phonenumbers.number_type(phonenumbers.parse(value, country))
+    return kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )

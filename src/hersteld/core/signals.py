@@ -102,6 +102,13 @@ retention_categories = Signal()
 # records, as of `today`. A receiver answers {employee id: [privacy.retention_rules.Running]}
 # (a legal hold as the term "hold"). Arguments: employee_ids (a list), today.
 retention_running = Signal()
+
+# messaging -> consults: the mobile number to which employee `employee_id` agreed to receive
+# SMS for `purpose` ("messages": a notice of a new message), or None when no such consent is
+# in force. Messaging sends the notice itself, through hersteld.core.sms, after its
+# transaction commits. Arguments: employee_id, purpose.
+sms_number = Signal()
+
 # privacy -> every app that keeps records about a person: the GDPR export (data subject
 # access request, docs/rules/privacy.md). A receiver answers a list of `SubjectRecords`: the
 # rows of `employee` it keeps, read through its own restrict() for `requester`. `medical` says

@@ -1,8 +1,11 @@
-"""Writes of messages: send (guarded, with attachments), mark read, e-mail wishes, the digest."""
+"""Writes of messages: send (guarded, with attachments), mark read, e-mail wishes, the digest,
+and the SMS notice of a new message to an employee who agreed to it."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -16,9 +19,12 @@ from django.utils.translation import ngettext, override
 from hersteld.absence.models import AbsenceCase
 from hersteld.accounts import selectors as account_selectors
 from hersteld.accounts.models import User, UserGrant
+from hersteld.accounts.permissions import Role
+from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_change, user_or_none
 from hersteld.core.daily import Report
+from hersteld.core.sms import SmsError, SmsPurpose, gateway
 from hersteld.core.validation import Problems, fail
 from hersteld.messaging import selectors
 from hersteld.messaging.models import Attachment, Message, Preference, Receipt
@@ -32,6 +38,8 @@ from hersteld.messaging.rules import (
     sniff,
 )
 from hersteld.privacy.problems import check_free_text
+
+logger = logging.getLogger("hersteld.messaging")
 
 MAX_TEXT = 10000
 MAX_TOPIC = 120
@@ -160,6 +168,7 @@ def send(
         changes={"thread": [None, thread], "attachments": [None, len(uploads)]},
     )
     parties = recipients(case, thread, actor)
+    texted = _sms_numbers(parties)  # before the receipts: who had nothing unread yet
     now = timezone.now()
     immediately = {user.pk for user in parties if frequency(user) == Frequency.IMMEDIATELY}
     Receipt.objects.bulk_create(
@@ -171,7 +180,46 @@ def send(
     for user in parties:
         if user.pk in immediately:
             _notify(user, 1)
+    for number in texted:
+        transaction.on_commit(functools.partial(_send_sms, number), robust=True)
     return message
+
+
+def _sms_numbers(parties: Sequence[User]) -> list[str]:
+    """The mobile numbers to send an SMS notice of a new message to: of each employee among the
+    parties whose consent to SMS about messages is in force (consults keeps the consents and
+    answers core.signals.sms_number) and who has no unread message yet (one SMS per batch
+    of unread messages: reading them re-arms it). Staff and employer users never get one.
+    The consent is asked first: most employees have none, and then it costs one query."""
+    numbers = []
+    for user in parties:
+        if user.role != Role.EMPLOYEE or user.employee_id is None:
+            continue
+        answers = signals.sms_number.send(
+            sender=Message, employee_id=user.employee_id, purpose=SmsPurpose.MESSAGES.value
+        )
+        number = next((a for _r, a in answers if isinstance(a, str) and a), None)
+        if number is not None and not selectors.unread_count(user):
+            numbers.append(number)
+    return numbers
+
+
+def sms_text() -> str:
+    """Only that there is something new, and where to read it: no name, no topic, no text,
+    no dossier (the SMS is read on a lock screen)."""
+    link = settings.BASE_URL.rstrip("/") + reverse("messaging:inbox")
+    with override(settings.LANGUAGE_CODE):
+        return _(
+            "Hersteld: there is a new message for you. Read it after logging in at %(link)s"
+        ) % {"link": link}
+
+
+def _send_sms(number: str) -> None:
+    """Runs after the message is committed: a refused SMS is logged, the message stays sent."""
+    try:
+        gateway().send(number, sms_text())
+    except SmsError as error:
+        logger.warning("SMS notice of a new message failed: %s", error)
 
 
 def mark_read(*, actor: Actor, message_id: int) -> Receipt | None:

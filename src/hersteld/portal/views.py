@@ -72,7 +72,7 @@ def _employee_home(request: AuthedRequest) -> HttpResponse:
         "may_request_consult": may_reach(user, "consults:request"),
         "unread": message_selectors.unread_count(user),
         "waiting": document_selectors.waiting_for_employee(user),
-        "sms_consent": consult_selectors.own_sms_consent(user) if consults else None,
+        "sms_consents": consult_selectors.own_sms_consents(user) if consults else [],
         "information_consents": consult_selectors.own_information_consents(user),
     }
     return render(request, "portal/employee_home.html", context)

@@ -1,9 +1,11 @@
 """The SMS gateway: an interface, a log gateway (the default) and one HTTP adapter.
 
-Like Django's console e-mail backend, the log gateway lets development and tests run
-without a provider. The HTTP adapter posts `{"to", "from", "text"}` as JSON with a bearer
-token to `settings.SMS_URL`; a provider with another shape gets its own small adapter.
-Texts never carry health data (docs/rules/consults.md).
+Infrastructure, as e-mail is: it lives in core so that every app may send (the consult
+reminders, the notices of new messages) without importing another. Like Django's console
+e-mail backend, the log gateway lets development and tests run without a provider. The
+HTTP adapter posts `{"to", "from", "text"}` as JSON with a bearer token to
+`settings.SMS_URL`; a provider with another shape gets its own small adapter. Texts never
+carry health data (docs/rules/consults.md, docs/rules/messages.md).
 """
 
 from __future__ import annotations
@@ -14,8 +16,19 @@ import urllib.request
 from typing import Protocol
 
 from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger("hersteld.sms")
+
+
+class SmsPurpose(models.TextChoices):
+    """What an employee agrees to receive SMS for, each given and withdrawn on its own
+    (consults keeps the consents; messaging asks for the number through
+    core.signals.sms_number)."""
+
+    REMINDERS = "reminders", _("consult reminders")
+    MESSAGES = "messages", _("notices of new messages")
 
 
 class SmsError(Exception):
