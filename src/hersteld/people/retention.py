@@ -1,9 +1,10 @@
 """Retention of the person: anonymised when every term that keeps his records has passed.
 
-The absence administration is kept until the term after his last employment ended; the
-terms of his cases (the re-integration file, an own-risk bearer's, the medical file) and a
-legal hold come from the apps that keep them (core.signals.retention_running). The row
-stays, with neutral values, for the cases and log rows that point at it.
+The absence administration is kept until the term after his last employment ended; a
+legal hold on the person keeps everything of him until it is lifted; the terms of his cases
+(the re-integration file, an own-risk bearer's, the medical file) and their legal holds come
+from the apps that keep them (core.signals.retention_running). The row stays, with neutral
+values, for the cases and log rows that point at it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from hersteld.core import signals
 from hersteld.core.retention import Category, Item
 from hersteld.core.retention_rules import (
+    HOLD,
     Running,
     administration_term,
     last_expired_start,
@@ -50,6 +52,12 @@ NEUTRAL: dict[str, Any] = {
 }
 
 
+def held_employee_ids() -> QuerySet[Employee, Any]:
+    """The people under a legal hold of their own, as a subquery of ids: every retention
+    category leaves their records alone (the absence app adds the holds on cases)."""
+    return Employee.objects.filter(hold_since__isnull=False).values("pk")
+
+
 def running_terms(employees: Sequence[Employee], today: dt.date) -> dict[int, list[Running]]:
     """Per employee, every term that keeps his records (running or not) and his holds."""
     ids = [employee.pk for employee in employees]
@@ -62,6 +70,8 @@ def running_terms(employees: Sequence[Employee], today: dt.date) -> dict[int, li
     for employee in employees:
         terms = retention_terms(employee.employer.arbodienst_id)
         out[employee.pk] = [administration_term(terms, ends[employee.pk])]
+        if employee.on_hold:
+            out[employee.pk].append(Running(HOLD, None, employee.hold_reason))
     for _receiver, answer in signals.retention_running.send(
         sender=Employee, employee_ids=ids, today=today
     ):
