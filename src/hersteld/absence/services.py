@@ -962,11 +962,8 @@ def remove_recovery(*, actor: Actor, recovery_id: int, reason: str) -> AbsenceCa
 # --- journal and medical file (P8, P9) --------------------------------------------------
 
 
-def _author_name(actor: Actor) -> str:
-    """The name kept with a note, so it still reads right when the user is gone."""
-    if not getattr(actor, "is_authenticated", False):
-        return "systeem"
-    return str(actor.get_full_name() or actor.get_username())
+# The name kept with a note, so it still reads right when the user is gone.
+_author_name = people_services.author_name
 
 
 def _write_note(actor: Actor, case: AbsenceCase, text: str, *, internal: bool) -> CaseNote:

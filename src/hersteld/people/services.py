@@ -613,8 +613,8 @@ HOLD_FIELDS = ("hold_since", "hold_reason")
 PERSON_HOLD = ("person_hold_already_on", "person_hold_not_on")
 
 
-def _holder_name(actor: Actor) -> str:
-    """The name kept with a hold, so it still reads right when the user is gone."""
+def author_name(actor: Actor) -> str:
+    """The name kept with a hold or a note, so it still reads right when the user is gone."""
     if not getattr(actor, "is_authenticated", False):
         return "systeem"
     return str(actor.get_full_name() or actor.get_username())
@@ -641,7 +641,7 @@ def change_hold(
     before = snapshot(obj, HOLD_FIELDS)
     obj.hold_since = timezone.now() if on else None  # type: ignore[attr-defined]
     obj.hold_reason = data["reason"][:500] if on else ""  # type: ignore[attr-defined]
-    obj.hold_by_name = _holder_name(actor) if on else ""  # type: ignore[attr-defined]
+    obj.hold_by_name = author_name(actor) if on else ""  # type: ignore[attr-defined]
     obj.save(update_fields=["hold_since", "hold_reason", "hold_by_name", "updated_at"])
     record_change(
         actor=actor,
@@ -688,8 +688,8 @@ def erase_employee(
     *, actor: Actor, employee_id: int, reason: str, today: dt.date | None = None
 ) -> Employee:
     """Erase a person on his request: refused while a legal retention term runs or he or a
-    case of his is under a legal hold; otherwise every record of him is removed and he is anonymised
-    now. The audit row names the request's reason, never what was erased."""
+    case of his is under a legal hold; otherwise every record of him is removed and he is
+    anonymised now. The audit row names the request's reason, never what was erased."""
     if actor.role not in STAFF_ROLES:
         raise Http404
     employee = locked(Employee, actor, employee_id, "people.change")
