@@ -319,3 +319,17 @@ def test_staff_of_another_arbodienst_get_404(world: Any, sign_in: Any) -> None:
         client.post(reverse("people:employee_hold", args=[pk]), {"reason": "x"}).status_code == 404
     )
     assert not Employee.objects.get(pk=pk).on_hold
+
+
+def test_the_erase_page_names_the_hold_in_dutch(world: Any, sign_in: Any) -> None:
+    pk = world.own_employee.pk
+    set_person_hold(actor=world.casemanager, employee_id=pk, reason="Claim over ontslag")
+    page = sign_in(world.casemanager).get(
+        reverse("people:employee_erase", args=[pk]), HTTP_ACCEPT_LANGUAGE="nl"
+    )
+    body = page.content.decode()
+    assert "op hem of op een dossier van hem een bewaarplicht" in body
+    assert (
+        "Kan niet worden gewist: op deze werknemer staat een bewaarplicht (legal hold: "
+        "Claim over ontslag)."
+    ) in body
