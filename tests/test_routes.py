@@ -276,8 +276,11 @@ OBJECTS: dict[str, Callable[[World], dict[str, int]]] = {
         )
     },
     "absence:recovery_correct": lambda w: {"pk": zuid_recovery(w).pk},
-    "people:employee_erase": lambda w: {
-        "pk": Employment.objects.filter(employer=zuid(w)).first().employee_id
+    **{
+        f"people:{name}": lambda w: {
+            "pk": Employment.objects.filter(employer=zuid(w)).first().employee_id
+        }
+        for name in ("employee_erase", "employee_hold", "employee_hold_lift")
     },
     "absence:recovery_remove": lambda w: {"pk": zuid_recovery(w).pk},
     "poortwachter:notification_dismiss": lambda w: {"pk": zuid_notification(w).pk},

@@ -57,3 +57,43 @@ def test_retention_pages_hold_and_erasure(page: Page, named_world: Any) -> None:
     page.get_by_role("link", name="Wissen op verzoek").click()
     expect(page.locator(".alert")).to_contain_text("Kan niet worden gewist")
     fits_a_phone(page, "erase_refused")
+
+
+def at_both_widths(page: Page, name: str) -> None:
+    """Screenshots at 1280 px and at phone width (390 px), which must not scroll sideways."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    shot(page, f"{name}_1280")
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.evaluate("window.innerWidth"), f"{name} is {width} px wide"
+    shot(page, f"{name}_390")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_a_legal_hold_on_a_person_without_a_case(page: Page, named_world: Any) -> None:
+    """Staff put a hold on a person from the employee page, see it there and lift it.
+    Screenshots at 1280 and 390 px."""
+    employee = named_world.own_employee
+    log_in(page, "casemanager")
+    pass_second_factor(page)
+
+    page.goto(f"/employees/{employee.pk}/")
+    at_both_widths(page, "person_hold_employee_page_before")
+    page.get_by_role("link", name="Bewaarplicht (legal hold) instellen").click()
+    expect(page.get_by_role("heading", name="Bewaarplicht (legal hold)")).to_be_visible()
+    at_both_widths(page, "person_hold_form")
+    page.locator("main form button.primary").click()
+    expect(page.locator("#form-errors")).to_be_visible()  # a reason is required
+    page.fill("#id_reason", "Claim van de werknemer over zijn ontslag")
+    page.locator("main form button.primary").click()
+
+    expect(page.locator("#legal-hold")).to_contain_text("Claim van de werknemer over zijn ontslag")
+    at_both_widths(page, "person_hold_employee_page")
+
+    page.get_by_role("link", name="Bewaarplicht opheffen").click()
+    expect(page.locator("#legal-hold")).to_contain_text("Claim van de werknemer")
+    at_both_widths(page, "person_hold_lift")
+    page.fill("#id_reason", "Claim ingetrokken")
+    page.locator("main form button.primary").click()
+    expect(page.get_by_role("link", name="Bewaarplicht (legal hold) instellen")).to_be_visible()
+    expect(page.locator("#legal-hold")).to_have_count(0)

@@ -3,7 +3,8 @@
 The re-integration file of a case (its journal and free texts) goes when the case ended
 longer ago than the re-integration term (longer for an own-risk bearer); the medical file
 of a case when its last change is older than the medical term. Nothing goes of a case
-under a legal hold, nor of any other case of the same employee (docs/rules/privacy.md).
+under a legal hold, nor of any other case of the same employee, nor of an employee under a
+legal hold of his own (docs/rules/privacy.md).
 The higher apps (messages, documents, consults) use `file_expired` and `medical_expired`
 for their own records of those cases.
 """
@@ -31,6 +32,8 @@ from hersteld.core.retention_rules import (
     medical_term,
 )
 from hersteld.organisations.selectors import retention_terms, tenant_ids
+from hersteld.people.models import Employee
+from hersteld.people.retention import held_employee_ids as held_people
 
 # The free texts of a case that belong to its re-integration file.
 FILE_TEXTS = ("care_address", "deviating_phone", "requested_action_note", "withdrawn_reason")
@@ -42,10 +45,16 @@ def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def held_employee_ids() -> QuerySet[Employee, Any]:
+    """The employees nothing may go of: under a legal hold themselves or on one of their
+    cases. The one list every retention category of a person's records leaves out."""
+    on_cases = AbsenceCase.objects.filter(hold_since__isnull=False).values("employee_id")
+    return Employee.objects.filter(Q(pk__in=held_people()) | Q(pk__in=on_cases)).values("pk")
+
+
 def not_held(cases: QuerySet[AbsenceCase]) -> QuerySet[AbsenceCase]:
-    """Leave out every case of an employee who has a case under a legal hold."""
-    held = AbsenceCase.objects.filter(hold_since__isnull=False).values("employee_id")
-    return cases.exclude(employee_id__in=held)
+    """Leave out every case of an employee under a legal hold (his own or a case's)."""
+    return cases.exclude(employee_id__in=held_employee_ids())
 
 
 def _ended_by(day: dt.date) -> Q:

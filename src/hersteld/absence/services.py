@@ -962,11 +962,8 @@ def remove_recovery(*, actor: Actor, recovery_id: int, reason: str) -> AbsenceCa
 # --- journal and medical file (P8, P9) --------------------------------------------------
 
 
-def _author_name(actor: Actor) -> str:
-    """The name kept with a note, so it still reads right when the user is gone."""
-    if not getattr(actor, "is_authenticated", False):
-        return "systeem"
-    return str(actor.get_full_name() or actor.get_username())
+# The name kept with a note, so it still reads right when the user is gone.
+_author_name = people_services.author_name
 
 
 def _write_note(actor: Actor, case: AbsenceCase, text: str, *, internal: bool) -> CaseNote:
@@ -1016,7 +1013,8 @@ def add_medical_note(*, actor: Actor, case_id: int, text: str) -> MedicalNote:
 
 # --- legal hold (docs/rules/privacy.md, "Retention") -----------------------------------------
 
-HOLD_FIELDS = ("hold_since", "hold_reason")
+# The errors of setting a case's hold twice and of lifting one that is not on.
+CASE_HOLD = ("hold_already_on", "hold_not_on")
 
 
 def may_hold(actor: Actor) -> bool:
@@ -1031,34 +1029,11 @@ def _case_for_hold(actor: Actor, case_id: int) -> AbsenceCase:
     return locked(AbsenceCase, actor, case_id, "absence.view")
 
 
-def _hold_reason(reason: str, problems: Problems) -> str:
-    data = {"reason": (reason or "").strip()}
-    clean = _require_reason(data, problems)
-    check_free_text(problems, data, ("reason",))
-    return clean
-
-
 @transaction.atomic
 def set_hold(*, actor: Actor, case_id: int, reason: str) -> AbsenceCase:
     """Put a legal hold on a case: from now on nothing of it or its employee is erased."""
     case = _case_for_hold(actor, case_id)
-    problems = Problems()
-    reason = _hold_reason(reason, problems)
-    if case.on_hold:
-        problems.add("__all__", "hold_already_on")
-    problems.raise_if_any()
-    before = snapshot(case, HOLD_FIELDS)
-    case.hold_since = timezone.now()
-    case.hold_reason = reason[:500]
-    case.hold_by_name = _author_name(actor)
-    case.save(update_fields=["hold_since", "hold_reason", "hold_by_name", "updated_at"])
-    record_change(
-        actor=actor,
-        action="update",
-        obj=case,
-        changes=diff(before, snapshot(case, HOLD_FIELDS)),
-        reason=reason,
-    )
+    people_services.change_hold(actor=actor, obj=case, reason=reason, on=True, codes=CASE_HOLD)
     return case
 
 
@@ -1066,21 +1041,5 @@ def set_hold(*, actor: Actor, case_id: int, reason: str) -> AbsenceCase:
 def lift_hold(*, actor: Actor, case_id: int, reason: str) -> AbsenceCase:
     """Lift the legal hold: the retention terms apply again."""
     case = _case_for_hold(actor, case_id)
-    problems = Problems()
-    reason = _hold_reason(reason, problems)
-    if not case.on_hold:
-        problems.add("__all__", "hold_not_on")
-    problems.raise_if_any()
-    before = snapshot(case, HOLD_FIELDS)
-    case.hold_since = None
-    case.hold_reason = ""
-    case.hold_by_name = ""
-    case.save(update_fields=["hold_since", "hold_reason", "hold_by_name", "updated_at"])
-    record_change(
-        actor=actor,
-        action="update",
-        obj=case,
-        changes=diff(before, snapshot(case, HOLD_FIELDS)),
-        reason=reason,
-    )
+    people_services.change_hold(actor=actor, obj=case, reason=reason, on=False, codes=CASE_HOLD)
     return case

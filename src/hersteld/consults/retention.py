@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hersteld.absence.models import AbsenceCase
+from hersteld.absence.retention import held_employee_ids
 from hersteld.consults.models import Consult, ConsultNote, Report
 from hersteld.core.retention import Category, Item, items_of
 from hersteld.core.retention_rules import last_expired_start
@@ -27,7 +27,7 @@ def _items(notes: QuerySet[ConsultNote]) -> list[Item]:
 
 
 def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
-    """Notes written longer ago than the medical term, of no employee with a case on hold.
+    """Notes written longer ago than the medical term, of no employee under a legal hold.
 
     A consult note counts from the day it was written, as a medical message does (the
     absence app sees only its own medical notes, not these)."""
@@ -38,8 +38,8 @@ def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
             dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min)
         )
         found |= Q(consult__employer__arbodienst_id=tenant, created_at__lt=before)
-    held = AbsenceCase.objects.filter(hold_since__isnull=False).values("employee_id")
-    return _items(ConsultNote.objects.filter(found).exclude(consult__employee_id__in=held))
+    notes = ConsultNote.objects.filter(found)
+    return _items(notes.exclude(consult__employee_id__in=held_employee_ids()))
 
 
 def _of_employee(employee_id: int) -> Iterable[Item]:
@@ -79,8 +79,11 @@ def _due_questions(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
             dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min)
         )
         found |= Q(case__isnull=True, employer__arbodienst_id=tenant, created_at__lt=before)
-    held = AbsenceCase.objects.filter(hold_since__isnull=False).values("employee_id")
-    consults = Consult.objects.exclude(question="").filter(found).exclude(employee_id__in=held)
+    consults = (
+        Consult.objects.exclude(question="")
+        .filter(found)
+        .exclude(employee_id__in=held_employee_ids())
+    )
     if arbodienst_id is not None:
         consults = consults.filter(employer__arbodienst_id=arbodienst_id)
     return items_of(consults)

@@ -49,6 +49,8 @@ class AuditAction(models.TextChoices):
     TOKEN = "token", _("API token")
     MFA = "mfa", _("two-factor authentication")
     EXPORT = "export", _("exported (GDPR access request)")
+    # Retention replaced the person's data by neutral values (never the old ones in changes).
+    ANONYMISE = "anonymise", _("anonymised")
 
 
 class Event(AppendOnlyModel):

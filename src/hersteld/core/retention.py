@@ -79,7 +79,8 @@ class Category:
     """A kind of record with a term, contributed by the app that keeps it.
 
     `due(today, arbodienst_id)` finds what has passed its term (all tenants for None), never
-    anything of a case under a legal hold; `erase(items)` removes or anonymises them and
+    anything of a person under a legal hold (his own, or on one of his cases: see
+    absence.retention.held_employee_ids); `erase(items)` removes or anonymises them and
     answers how many records went. `of_employee(employee_id)`, when given, finds everything
     of one person for an erasure on request (whose terms the caller has already checked).
     """

@@ -23,7 +23,7 @@ ERD_ZW = "erd_zw"
 ERD_WGA = "erd_wga"
 MEDICAL = "medical"
 LOGS = "logs"
-HOLD = "hold"  # a legal hold on a case: not a term, but it stops every erasure while it is on
+HOLD = "hold"  # a legal hold on a case or a person: not a term, but stops every erasure while on
 NOT_LEGAL = frozenset({ERD_ZW, ERD_WGA})
 
 # The bounds a setting may take: WGBO asks at least 20 years for the medical file, NEN 7513

@@ -295,6 +295,11 @@ MESSAGES: dict[str, Any] = {
     "already_erased": _("This employee has already been anonymised."),
     "hold_already_on": _("A legal hold is already on this case."),
     "hold_not_on": _("There is no legal hold on this case."),
+    "erasure_refused_person_hold": _(
+        "Cannot be erased: a legal hold is on this employee (%(reason)s)."
+    ),
+    "person_hold_already_on": _("A legal hold is already on this employee."),
+    "person_hold_not_on": _("There is no legal hold on this employee."),
     # GDPR export (docs/rules/privacy.md)
     "request_date_future": _("The date of the request cannot lie in the future."),
 }

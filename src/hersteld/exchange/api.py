@@ -189,7 +189,9 @@ class ChangeOut(Schema):
     seq: int
     type: str = Field(description="employee, employment, case or recovery")
     id: int
-    action: str = Field(description="create, update or end")
+    action: str = Field(
+        description="create, update, end, delete or anonymise (docs/exchange.md, change feed)"
+    )
     fields: list[str] = Field(description="names of the changed fields")
     employer_id: int
     employee_id: int | None

@@ -61,7 +61,7 @@ from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery,
 from hersteld.accounts.models import User
 from hersteld.accounts.permissions import Role
 from hersteld.core.actor import Actor
-from hersteld.core.models import AuditEvent
+from hersteld.core.models import AuditAction, AuditEvent
 from hersteld.core.validation import fail
 from hersteld.exchange import apply, codec
 from hersteld.exchange.apply import allowed_item, coupling_actor
@@ -526,9 +526,17 @@ def employer_key(coupling: Coupling) -> codec.EmployerKey:
     )
 
 
+# What the outbound streams never carry: an anonymised person (retention, or erasure on
+# request) must not overwrite the employer's own records with neutral values; the change feed
+# tells the coupled systems instead (docs/exchange.md).
+NOT_SENT = frozenset({AuditAction.ANONYMISE, AuditAction.DELETE})
+
+
 def enqueue_for_change(change: Change, obj: models.Model) -> None:
     """Write the outbound messages of one change, in the change's transaction."""
     if change.object_type not in ("employee", "employment", "case", "recovery"):
+        return
+    if change.object_type in ("employee", "employment") and change.action in NOT_SENT:
         return
     echo = applying_coupling()
     couplings = [c for c in targets(change.employer_id) if c.pk != echo]

@@ -11,8 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hersteld.absence.models import AbsenceCase
-from hersteld.absence.retention import file_expired, not_held
+from hersteld.absence.retention import file_expired, held_employee_ids
 from hersteld.core.retention import Category, Item, items_of
 from hersteld.core.retention_rules import last_expired_start
 from hersteld.messaging.models import Message, ThreadChoices
@@ -24,7 +23,8 @@ def _items(messages: QuerySet[Message]) -> list[Item]:
 
 
 def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
-    """Dossier messages of expired files; medical messages older than the medical term."""
+    """Dossier messages of expired files; medical messages older than the medical term, of
+    no employee under a legal hold (his own or on a case)."""
     dossier = Q(
         thread=ThreadChoices.CASE, case_id__in=file_expired(today, arbodienst_id).values("pk")
     )
@@ -35,8 +35,7 @@ def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
             dt.datetime.combine(cutoff + dt.timedelta(days=1), dt.time.min)
         )
         medical |= Q(employer__arbodienst_id=tenant, created_at__lt=before)
-    held = AbsenceCase.objects.exclude(pk__in=not_held(AbsenceCase.objects.all()).values("pk"))
-    medical &= Q(thread=ThreadChoices.MEDICAL) & ~Q(case_id__in=held.values("pk"))
+    medical &= Q(thread=ThreadChoices.MEDICAL) & ~Q(employee_id__in=held_employee_ids())
     return _items(Message.objects.filter(dossier | medical))
 
 

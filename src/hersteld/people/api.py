@@ -284,7 +284,7 @@ class EraseIn(InputSchema):
 def erase_employee(request: AuthedRequest, employee_id: Id, payload: EraseIn) -> Employee:
     """Erasure on request (right to be forgotten), by arbodienst staff: every record of the
     person is erased and he is anonymised. Refused (422, naming the term and its end date)
-    while a legal retention term runs or a case of his is under a legal hold."""
+    while a legal retention term runs or he or a case of his is under a legal hold."""
     return services.erase_employee(
         actor=_user(request), employee_id=employee_id, reason=payload.reason
     )

@@ -220,6 +220,19 @@ class EraseForm(forms.Form):
     )
 
 
+class HoldForm(forms.Form):
+    """Why a legal hold is set or lifted: kept with the hold and in the history."""
+
+    reason = forms.CharField(
+        max_length=500,
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: a claim of the employee against the employer. Kept in the history."
+        ),
+    )
+
+
 class SubjectExportForm(forms.Form):
     """The GDPR export (data subject access request): why and since when it is asked."""
 

@@ -114,6 +114,14 @@ class Employee(ScopedModel):
     # The day the person was anonymised (retention, or erasure on request): the row stays
     # for the records that point at it (cases, logs), with neutral values only.
     anonymised_on = models.DateField(_("anonymised on"), null=True, blank=True, editable=False)
+    # A legal hold on the person (docs/rules/privacy.md, "Retention"), as on a case: while
+    # set, nothing of him is erased, by the retention job or on request; for a dispute or a
+    # claim that is not about one absence case.
+    hold_since = models.DateTimeField(_("legal hold since"), null=True, blank=True, editable=False)
+    hold_reason = models.CharField(
+        _("reason for the legal hold"), max_length=500, blank=True, editable=False
+    )
+    hold_by_name = models.CharField(max_length=150, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -132,6 +140,10 @@ class Employee(ScopedModel):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @property
+    def on_hold(self) -> bool:
+        return self.hold_since is not None
 
     # (surname, initials) as read from the database: save() passes a change on.
     _sort_loaded: tuple[Any, Any] | None = None

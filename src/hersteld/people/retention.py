@@ -1,9 +1,12 @@
 """Retention of the person: anonymised when every term that keeps his records has passed.
 
-The absence administration is kept until the term after his last employment ended; the
-terms of his cases (the re-integration file, an own-risk bearer's, the medical file) and a
-legal hold come from the apps that keep them (core.signals.retention_running). The row
-stays, with neutral values, for the cases and log rows that point at it.
+The absence administration is kept until the term after his last employment ended; a
+legal hold on the person keeps everything of him until it is lifted; the terms of his cases
+(the re-integration file, an own-risk bearer's, the medical file) and their legal holds come
+from the apps that keep them (core.signals.retention_running). The row stays, with neutral
+values, for the cases and log rows that point at it. Anonymising is audited (action
+"anonymise", the fields with their new neutral values only), so the change feed tells the
+coupled systems.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.core import signals
+from hersteld.core.audit import record_change
+from hersteld.core.models import AuditAction
 from hersteld.core.retention import Category, Item
 from hersteld.core.retention_rules import (
+    HOLD,
     Running,
     administration_term,
     last_expired_start,
@@ -50,6 +56,12 @@ NEUTRAL: dict[str, Any] = {
 }
 
 
+def held_employee_ids() -> QuerySet[Employee, Any]:
+    """The people under a legal hold of their own, as a subquery of ids: every retention
+    category leaves their records alone (the absence app adds the holds on cases)."""
+    return Employee.objects.filter(hold_since__isnull=False).values("pk")
+
+
 def running_terms(employees: Sequence[Employee], today: dt.date) -> dict[int, list[Running]]:
     """Per employee, every term that keeps his records (running or not) and his holds."""
     ids = [employee.pk for employee in employees]
@@ -62,6 +74,8 @@ def running_terms(employees: Sequence[Employee], today: dt.date) -> dict[int, li
     for employee in employees:
         terms = retention_terms(employee.employer.arbodienst_id)
         out[employee.pk] = [administration_term(terms, ends[employee.pk])]
+        if employee.on_hold:
+            out[employee.pk].append(Running(HOLD, None, employee.hold_reason))
     for _receiver, answer in signals.retention_running.send(
         sender=Employee, employee_ids=ids, today=today
     ):
@@ -100,20 +114,48 @@ def _due(today: dt.date, arbodienst_id: int | None) -> Iterable[Item]:
     return items
 
 
+def _overwrite(obj: Employee | Employment, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """Set `values` on `obj`; the audit changes of the fields that changed, each as
+    [None, new]: the old value is never written anywhere (that would undo the anonymising)."""
+    changes: dict[str, list[Any]] = {}
+    for name, value in values.items():
+        if getattr(obj, name) != value:
+            changes[name] = [None, _audit_value(value)]
+        setattr(obj, name, value)
+    return changes
+
+
+def _audit_value(value: Any) -> Any:
+    """A neutral value as the audit trail stores it (dates as ISO text)."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def anonymise(employee: Employee, today: dt.date) -> None:
-    """Overwrite the person with neutral values; his employments lose what identifies them."""
+    """Overwrite the person with neutral values; his employments lose what identifies them.
+
+    One audit row per person and per employment (action "anonymise", no actor: the system),
+    so the change feed tells the coupled systems; see `_overwrite` for what it holds."""
     SealedIdentity.objects.filter(employee=employee).delete()
-    for name, value in NEUTRAL.items():
-        setattr(employee, name, value)
-    employee.birth_date = dt.date(employee.birth_date.year, 1, 1)
-    employee.anonymised_on = today
+    changes = _overwrite(
+        employee,
+        {
+            **NEUTRAL,
+            "birth_date": dt.date(employee.birth_date.year, 1, 1),
+            "anonymised_on": today,
+        },
+    )
     employee.save()
+    record_change(actor=None, action=AuditAction.ANONYMISE, obj=employee, changes=changes)
     for employment in Employment.objects.filter(employee=employee):
-        Employment.objects.filter(pk=employment.pk).update(
-            personnel_number=f"X-{employment.pk}",
-            annual_salary=None,
-            insurance="",
-        )
+        values = {
+            "personnel_number": f"X-{employment.pk}",
+            "annual_salary": None,
+            "insurance": "",
+        }
+        found = _overwrite(employment, values)
+        # Only these columns: the rest of the employment and its terms stay as they were.
+        Employment.objects.filter(pk=employment.pk).update(**values)
+        record_change(actor=None, action=AuditAction.ANONYMISE, obj=employment, changes=found)
 
 
 def _anonymise(items: Sequence[Item]) -> int:

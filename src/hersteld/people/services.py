@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,6 +41,7 @@ from hersteld.people.models import (
 )
 from hersteld.people.retention import anonymise, running_terms
 from hersteld.privacy.problems import check_free_text
+from hersteld.web.access import is_arbodienst_staff
 
 EMPLOYEE_REQUIRED = (
     "initials",
@@ -582,6 +583,8 @@ STAFF_ROLES = frozenset({"arbodienst_admin", "casemanager", "medic", "pob"})
 def erasure_refusal(employee: Employee, today: dt.date) -> ValidationError | None:
     """Why the person may not be erased yet: a legal hold, or the first legal term that still
     runs (the ERD terms are vendor practice, not law, and do not stop a request)."""
+    if employee.on_hold:
+        return fail("__all__", "erasure_refused_person_hold", reason=employee.hold_reason)
     found = running_terms([employee], today).get(employee.pk, [])
     keeping = retention_rules.still_running(found, today, legal_only=True)
     hold = next((term for term in keeping if term.term == retention_rules.HOLD), None)
@@ -603,13 +606,90 @@ def erasure_refusal(employee: Employee, today: dt.date) -> ValidationError | Non
     return fail("__all__", "erasure_refused_term", term=label, until=f"{term.until:%d-%m-%Y}")
 
 
+# --- legal hold (docs/rules/privacy.md, "Retention") -----------------------------------------
+
+HOLD_FIELDS = ("hold_since", "hold_reason")
+# The errors of setting a person's hold twice and of lifting one that is not on.
+PERSON_HOLD = ("person_hold_already_on", "person_hold_not_on")
+
+
+def author_name(actor: Actor) -> str:
+    """The name kept with a hold or a note, so it still reads right when the user is gone."""
+    if not getattr(actor, "is_authenticated", False):
+        return "systeem"
+    return str(actor.get_full_name() or actor.get_username())
+
+
+def change_hold(
+    *, actor: Actor, obj: models.Model, reason: str, on: bool, codes: tuple[str, str]
+) -> None:
+    """Set (`on`) or lift the legal hold of a locked case or person, audited with its reason.
+
+    One rule for both holds (a case's in absence, a person's here): a reason is required and
+    kept, setting a hold twice or lifting one that is not on is refused (`codes`: the two
+    error codes, naming the kind of object). The caller has locked `obj` and checked who
+    may hold it."""
+    problems = Problems()
+    data = {"reason": (reason or "").strip()}
+    if not data["reason"]:
+        problems.add("reason", "reason_required")
+    check_free_text(problems, data, ("reason",))
+    held = getattr(obj, "hold_since", None) is not None
+    if on == held:
+        problems.add("__all__", codes[0] if held else codes[1])
+    problems.raise_if_any()
+    before = snapshot(obj, HOLD_FIELDS)
+    obj.hold_since = timezone.now() if on else None  # type: ignore[attr-defined]
+    obj.hold_reason = data["reason"][:500] if on else ""  # type: ignore[attr-defined]
+    obj.hold_by_name = author_name(actor) if on else ""  # type: ignore[attr-defined]
+    obj.save(update_fields=["hold_since", "hold_reason", "hold_by_name", "updated_at"])
+    record_change(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=obj,
+        changes=diff(before, snapshot(obj, HOLD_FIELDS)),
+        reason=data["reason"],
+    )
+
+
+def may_hold_person(actor: Actor) -> bool:
+    """Only the arbodienst's own staff set or lift a legal hold on a person."""
+    return is_arbodienst_staff(actor)
+
+
+def _employee_for_hold(actor: Actor, employee_id: int) -> Employee:
+    """The person under a row lock; outside the actor's scope, or for anyone but staff, 404."""
+    if not may_hold_person(actor):
+        raise Http404
+    return locked(Employee, actor, employee_id, "people.view")
+
+
+@transaction.atomic
+def set_person_hold(*, actor: Actor, employee_id: int, reason: str) -> Employee:
+    """Put a legal hold on a person (a dispute, a claim, cases spread over employers): from
+    now on nothing of him is erased, by the retention job or on request."""
+    employee = _employee_for_hold(actor, employee_id)
+    if employee.anonymised_on is not None:
+        raise fail("__all__", "already_erased")
+    change_hold(actor=actor, obj=employee, reason=reason, on=True, codes=PERSON_HOLD)
+    return employee
+
+
+@transaction.atomic
+def lift_person_hold(*, actor: Actor, employee_id: int, reason: str) -> Employee:
+    """Lift the legal hold on a person: the retention terms apply again."""
+    employee = _employee_for_hold(actor, employee_id)
+    change_hold(actor=actor, obj=employee, reason=reason, on=False, codes=PERSON_HOLD)
+    return employee
+
+
 @transaction.atomic
 def erase_employee(
     *, actor: Actor, employee_id: int, reason: str, today: dt.date | None = None
 ) -> Employee:
-    """Erase a person on his request: refused while a legal retention term runs or a case of
-    his is under a legal hold; otherwise every record of him is removed and he is anonymised
-    now. The audit row names the request's reason, never what was erased."""
+    """Erase a person on his request: refused while a legal retention term runs or he or a
+    case of his is under a legal hold; otherwise every record of him is removed and he is
+    anonymised now. The audit row names the request's reason, never what was erased."""
     if actor.role not in STAFF_ROLES:
         raise Http404
     employee = locked(Employee, actor, employee_id, "people.change")

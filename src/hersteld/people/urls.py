@@ -12,5 +12,7 @@ urlpatterns = [
     path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
     path("employees/<int:pk>/erase/", views.employee_erase, name="employee_erase"),
     path("employees/<int:pk>/export/", views.employee_export, name="employee_export"),
+    path("employees/<int:pk>/hold/", views.employee_hold, name="employee_hold"),
+    path("employees/<int:pk>/hold/lift/", views.employee_hold_lift, name="employee_hold_lift"),
     path("me/access-log/", views.my_access_log, name="my_access_log"),
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from hersteld.people.forms import (
     EmploymentEditForm,
     EndEmploymentForm,
     EraseForm,
+    HoldForm,
     SubjectExportForm,
 )
 from hersteld.people.models import Employment
@@ -112,6 +113,7 @@ def employee_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         and employee.anonymised_on is None
         and selectors.employees(request.user, "people.change").filter(pk=pk).exists(),
         "can_export": privacy_services.may_export(request.user),
+        "can_hold": services.may_hold_person(request.user) and employee.anonymised_on is None,
     }
     if tab == "history" and context["can_history"]:
         page = paginate(request, history_for_employee(request.user, employee))
@@ -268,3 +270,35 @@ def employee_erase(request: AuthedRequest, pk: int) -> HttpResponse:
         },
         guarded=("reason",),
     )
+
+
+def _hold_action(request: AuthedRequest, pk: int, *, lift: bool) -> HttpResponse:
+    """Set or lift a legal hold on the person: arbodienst staff with him in scope (else 404)."""
+    if not services.may_hold_person(request.user):
+        raise Http404
+    employee = selectors.employee(request.user, pk, log_access=False)
+    service = services.lift_person_hold if lift else services.set_person_hold
+    return form_page(
+        request,
+        HoldForm(request.POST or None),
+        lambda data: service(actor=request.user, employee_id=pk, reason=data["reason"]),
+        success=lambda _held: (
+            _("The legal hold has been lifted.") if lift else _("The legal hold is on.")
+        ),
+        done=lambda held: reverse("people:employee_detail", args=[held.pk]),
+        template="people/employee_hold.html",
+        context={"employee": employee, "lift": lift},
+        guarded=("reason",),
+    )
+
+
+@requires("people.view", rule=is_arbodienst_staff)
+@require_http_methods(["GET", "POST"])
+def employee_hold(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _hold_action(request, pk, lift=False)
+
+
+@requires("people.view", rule=is_arbodienst_staff)
+@require_http_methods(["GET", "POST"])
+def employee_hold_lift(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _hold_action(request, pk, lift=True)
