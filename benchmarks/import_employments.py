@@ -176,7 +176,8 @@ def generate(path: Path, rows: int, console: Console) -> None:
 
 
 def fill() -> list[Any]:
-    """The tenant, three employers (the profile's, django-import-export's) and departments."""
+    """The tenant, four employers (the import's, the profile's, django-import-export's and the
+    set-based prototype's) and their departments."""
     from django.core.management import call_command
 
     from hersteld.organisations.models import Arbodienst, Department, Employer
@@ -184,7 +185,7 @@ def fill() -> list[Any]:
     call_command("migrate", verbosity=0)
     tenant = Arbodienst.objects.create(name="Bench", slug="bench")
     employers = []
-    for i in range(3):
+    for i in range(4):
         employer = Employer.objects.create(
             arbodienst=tenant, name=f"Werkgever {i}", kvk_number=f"{i + 10_000_000}"
         )
@@ -196,6 +197,23 @@ def fill() -> list[Any]:
             department.save(update_fields=["path"])
         employers.append(employer)
     return employers
+
+
+def written_rows(employer: Any) -> dict[str, int]:
+    """How many rows of each kind an import wrote for `employer` (the prototype must write
+    what the import writes)."""
+    from hersteld.core.models import AuditEvent
+    from hersteld.exchange.models import Change, ExternalKey
+    from hersteld.people.models import Employee, Employment, EmploymentTerms
+
+    return {
+        "employees": Employee.objects.filter(employer=employer).count(),
+        "employments": Employment.objects.filter(employer=employer).count(),
+        "terms": EmploymentTerms.objects.filter(employment__employer=employer).count(),
+        "keys": ExternalKey.objects.filter(employer=employer).count(),
+        "audit": AuditEvent.objects.filter(employer=employer).count(),
+        "feed": Change.objects.filter(employer=employer).count(),
+    }
 
 
 def baseline(path: Path) -> float:
@@ -358,6 +376,11 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=2000, help="rows per transaction")
     parser.add_argument("--profile", action="store_true", help="also profile 20,000 rows")
     parser.add_argument(
+        "--set-based",
+        action="store_true",
+        help="also time the set-based prototype of ADR 0026 (PostgreSQL only)",
+    )
+    parser.add_argument(
         "--compare-rows",
         type=int,
         default=2_000,
@@ -398,6 +421,13 @@ def main() -> None:
     if compare_rows:
         assert Employment.objects.filter(employer=employers[2]).count() == compare_rows
     vendor = connection.vendor
+    set_based = None
+    if args.set_based and vendor == "postgresql":
+        import import_setbased
+
+        set_based = import_setbased.run(employers[3], path)
+        assert set_based[1] == args.rows, set_based
+        assert written_rows(employers[3]) == written_rows(employers[0])
     method = "COPY" if vendor == "postgresql" else "executemany INSERT"
     table = Table(title=f"Import of {args.rows} employees with an employment ({vendor})")
     for column in ("step", "seconds", "rows per second", "ratio to baseline"):
@@ -416,6 +446,13 @@ def main() -> None:
             f"{compare_s:.2f}",
             f"{1 / per_row:,.0f}",
             f"{per_row * args.rows / baseline_s:.1f}",
+        )
+    if set_based is not None:
+        table.add_row(
+            "set-based prototype (ADR 0026, new rows only)",
+            f"{set_based[0]:.2f}",
+            f"{args.rows / set_based[0]:,.0f}",
+            f"{set_based[0] / baseline_s:.1f}",
         )
     console.print(table)
     console.print(
