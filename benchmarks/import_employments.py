@@ -425,7 +425,7 @@ def main() -> None:
     if args.set_based and vendor == "postgresql":
         import import_setbased
 
-        set_based = import_setbased.run(employers[3], path)
+        set_based = import_setbased.run(employers[3], path, COLUMNS)
         assert set_based[1] == args.rows, set_based
         assert written_rows(employers[3]) == written_rows(employers[0])
     method = "COPY" if vendor == "postgresql" else "executemany INSERT"

@@ -178,22 +178,11 @@ def test_a_sealed_person_is_anonymised_without_a_real_value_and_nothing_goes_out
     from hersteld.people.models import SealedIdentity
     from hersteld.people.retention import anonymise
     from tests.support.exchange import complete_for_sivi
-    from tests.support.vault import key_file, population, vault_coupling
+    from tests.support.vault import forwarding_coupling, key_file, population, vault_coupling
 
     settings.DATAKLUIS_KEY_FILE = str(key_file(tmp_path))
     complete_for_sivi(world.employer)
-    target = services.request_coupling(
-        actor=world.admin,
-        employer_id=world.employer.pk,
-        data={
-            "source_system": "Doorsturen",
-            "employer_key": "DOOR",
-            "connection_no": "DOOR-1",
-            "outbound_url": "https://target.example.org/inbox",
-        },
-    )
-    services.rotate_key(actor=world.operator, coupling_id=target.pk)
-    services.activate_coupling(actor=world.operator, coupling_id=target.pk)
+    target = forwarding_coupling(world)
     vault_coupling(world).deliver("KLUIS-POP-ANON", population(world), message_type="employee")
     sealed = Employee.objects.filter(employer=world.employer, sealed=True).order_by("id").first()
     assert sealed is not None and SealedIdentity.objects.filter(employee=sealed).exists()

@@ -22,7 +22,7 @@ from hersteld.people import vault
 from hersteld.people.checks import datakluis_key
 from hersteld.people.models import Employee, Employment, SealedIdentity
 from tests.support.exchange import absence, complete_for_sivi, job, person
-from tests.support.vault import key_file, population, vault_coupling
+from tests.support.vault import forwarding_coupling, key_file, population, vault_coupling
 
 pytestmark = pytest.mark.django_db
 
@@ -368,18 +368,7 @@ def test_sealed_people_are_not_sent_on_by_outbound_streams(world: Any, keyed: Pa
     from hersteld.exchange.models import OutboxMessage
 
     complete_for_sivi(world.employer)  # else the messages are held, data missing
-    target = services.request_coupling(
-        actor=world.admin,
-        employer_id=world.employer.pk,
-        data={
-            "source_system": "Doorsturen",
-            "employer_key": "DOOR",
-            "connection_no": "DOOR-1",
-            "outbound_url": "https://target.example.org/inbox",
-        },
-    )
-    services.rotate_key(actor=world.operator, coupling_id=target.pk)
-    services.activate_coupling(actor=world.operator, coupling_id=target.pk)
+    target = forwarding_coupling(world)
     coupling = vault_coupling(world)
     world.vault = coupling
     coupling.deliver("KLUIS-POP-OUT", population(world), message_type="employee")

@@ -13,9 +13,7 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.test import TestCase
-from django.utils import timezone
 
-from hersteld.absence.services import add_case
 from hersteld.messaging import services
 from hersteld.messaging.models import Attachment, Message, Receipt
 from hersteld.messaging.services import Upload
@@ -24,16 +22,6 @@ pytestmark = pytest.mark.django_db
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 PDF = b"%PDF-1.7\n" + b"x" * 40
-
-
-@pytest.fixture
-def case(world: Any) -> Any:
-    return add_case(
-        actor=world.casemanager,
-        employment_id=world.own_employment.pk,
-        kind="sickness",
-        data={"first_day": timezone.localdate()},
-    )
 
 
 def refusal(call: Any) -> dict[str, list[str]]:

@@ -10,7 +10,6 @@ import pytest
 from django.test import TestCase
 from django.utils import timezone
 
-from hersteld.absence.services import add_case
 from hersteld.consults.models import SmsConsent
 from hersteld.consults.services import give_sms_consent, withdraw_sms_consent
 from hersteld.core.sms import SmsError
@@ -43,16 +42,6 @@ def sms(monkeypatch: pytest.MonkeyPatch) -> FakeGateway:
     fake = FakeGateway()
     monkeypatch.setattr(services, "gateway", lambda: fake)
     return fake
-
-
-@pytest.fixture
-def case(world: Any) -> Any:
-    return add_case(
-        actor=world.casemanager,
-        employment_id=world.own_employment.pk,
-        kind="sickness",
-        data={"first_day": timezone.localdate()},
-    )
 
 
 def send(actor: Any, case: Any, text: str = TEXT, **more: Any) -> Message:

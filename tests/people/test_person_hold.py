@@ -16,11 +16,10 @@ from django.utils import timezone, translation
 from hersteld.absence.models import AbsenceCase
 from hersteld.absence.services import set_hold
 from hersteld.consults.models import Consult
-from hersteld.core import retention
 from hersteld.core.models import AuditEvent
 from hersteld.people.models import Employee
 from hersteld.people.services import erase_employee, lift_person_hold, set_person_hold
-from tests.support.retention import on, past_case
+from tests.support.retention import on, past_case, run
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +27,6 @@ D = dt.date
 # The employment of `past_case` ended on 2021-12-31: the administration term (2 years) has
 # passed on 2024-01-01.
 AFTER_THE_TERM = D(2024, 1, 1)
-
-
-def run(world: Any, day: dt.date, **kwargs: Any) -> dict[str, int]:
-    """Records per category of the world's own tenants (the demo may share the database)."""
-    tally = retention.run(day, **kwargs)
-    ours = {world.tenant.pk, world.other_tenant.pk}
-    out: dict[str, int] = {}
-    for (key, tenant, _employer), count in tally.items():
-        if tenant in ours:
-            out[key] = out.get(key, 0) + count
-    return out
 
 
 def anonymised(employee: Employee) -> bool:

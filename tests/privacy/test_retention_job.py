@@ -20,23 +20,12 @@ from hersteld.core import retention
 from hersteld.core.models import RetentionLine, RetentionRun
 from hersteld.messaging.models import Message
 from hersteld.people.models import Employee
-from tests.support.retention import on, past_case
+from tests.support.retention import on, past_case, run
 
 pytestmark = pytest.mark.django_db
 
 D = dt.date
 DAY = dt.timedelta(days=1)
-
-
-def run(world: Any, day: dt.date, **kwargs: Any) -> dict[str, int]:
-    """Records per category of the world's own tenants (the demo may share the database)."""
-    tally = retention.run(day, **kwargs)
-    ours = {world.tenant.pk, world.other_tenant.pk}
-    out: dict[str, int] = {}
-    for (key, tenant, _employer), count in tally.items():
-        if tenant in ours:
-            out[key] = out.get(key, 0) + count
-    return out
 
 
 # --- the re-integration file: 2 years after the case ended (2021-02-01) ---------------------

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote
 from hersteld.absence.services import add_case, add_medical_note, add_note, add_recovery
+from hersteld.core import retention
 from hersteld.people.models import Employment
 from hersteld.people.services import end_employment
 
@@ -92,3 +93,14 @@ def past_case(
     employment.refresh_from_db()
     assert case.end_date == recovered
     return Past(employment=employment, case=case)
+
+
+def run(world: Any, day: dt.date, **kwargs: Any) -> dict[str, int]:
+    """A retention run on `day`: records per category of the world's own two tenants."""
+    tally = retention.run(day, **kwargs)
+    ours = {world.tenant.pk, world.other_tenant.pk}
+    out: dict[str, int] = {}
+    for (key, tenant, _employer), count in tally.items():
+        if tenant in ours:
+            out[key] = out.get(key, 0) + count
+    return out

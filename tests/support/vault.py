@@ -94,3 +94,21 @@ def population(world: Any) -> list[dict[str, Any]]:
             ),
         },
     ]
+
+
+def forwarding_coupling(world: Any) -> Coupling:
+    """A second, active coupling of the world's employer that sends its changes on (stream
+    2) to a target system: what outbound streams may and may not carry of vault people."""
+    target = services.request_coupling(
+        actor=world.admin,
+        employer_id=world.employer.pk,
+        data={
+            "source_system": "Doorsturen",
+            "employer_key": "DOOR",
+            "connection_no": "DOOR-1",
+            "outbound_url": "https://target.example.org/inbox",
+        },
+    )
+    services.rotate_key(actor=world.operator, coupling_id=target.pk)
+    services.activate_coupling(actor=world.operator, coupling_id=target.pk)
+    return target
