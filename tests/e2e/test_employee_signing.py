@@ -55,3 +55,27 @@ def test_the_employee_signs_his_plan_on_a_phone(page: Page, named_world: Any) ->
     assert evaluation.fields["view_employee"] == "Ik wil in mijn eigen team blijven."
     assert signature.agreed is False
     assert signature.remark == "De opbouw gaat mij te snel."
+
+
+def test_the_casemanager_signs_the_plan_for_the_employer(page: Page, named_world: Any) -> None:
+    """documents.md: the casemanager draws up the plan van aanpak for the employer and signs
+    it for the employer; the page says for whom he signs."""
+    w = named_world
+    case = sick_case(w)
+    document = services.create_draft(
+        actor=w.casemanager, case_id=case.pk, doc_type="PLAN_VAN_AANPAK"
+    )
+    services.save_draft(actor=w.casemanager, document_id=document.pk, fields=PLAN_FIELDS)
+    services.finalise(actor=w.casemanager, document_id=document.pk)
+
+    log_in(page, w.casemanager.username)
+    pass_second_factor(page)
+    page.goto(f"/documents/{document.pk}/")
+    expect(page.get_by_text("Ondertekenen namens de werkgever")).to_be_visible()
+    shot(page, "casemanager-sign-plan-1280")
+    page.get_by_role("button", name="Ondertekenen").click()
+    expect(page.get_by_text("Digitaal ondertekend door")).to_be_visible()
+    page.set_viewport_size(PHONE)
+    shot(page, "casemanager-signed-plan-390")
+    signature = DocumentSignature.objects.get(document=document)
+    assert (signature.party, signature.user) == ("employer", w.casemanager)
