@@ -9,21 +9,26 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from hersteld.documents import services
-from hersteld.documents.models import DocumentSignature
+from hersteld.documents.models import Document, DocumentSignature
 from tests.support.browser import LAPTOP, PHONE, log_in, pass_second_factor, shot
 from tests.support.documents import PLAN_FIELDS, sick_case
 
 pytestmark = pytest.mark.e2e
 
 
-def test_the_employee_signs_his_plan_on_a_phone(page: Page, named_world: Any) -> None:
-    w = named_world
-    case = sick_case(w)
+def final_plan(w: Any, case: Any) -> Document:
+    """The casemanager's plan van aanpak for `case`, filled in and made final."""
     document = services.create_draft(
         actor=w.casemanager, case_id=case.pk, doc_type="PLAN_VAN_AANPAK"
     )
     services.save_draft(actor=w.casemanager, document_id=document.pk, fields=PLAN_FIELDS)
-    services.finalise(actor=w.casemanager, document_id=document.pk)
+    return services.finalise(actor=w.casemanager, document_id=document.pk)
+
+
+def test_the_employee_signs_his_plan_on_a_phone(page: Page, named_world: Any) -> None:
+    w = named_world
+    case = sick_case(w)
+    document = final_plan(w, case)
 
     log_in(page, w.employee.username)
     pass_second_factor(page)
@@ -62,11 +67,7 @@ def test_the_casemanager_signs_the_plan_for_the_employer(page: Page, named_world
     it for the employer; the page says for whom he signs."""
     w = named_world
     case = sick_case(w)
-    document = services.create_draft(
-        actor=w.casemanager, case_id=case.pk, doc_type="PLAN_VAN_AANPAK"
-    )
-    services.save_draft(actor=w.casemanager, document_id=document.pk, fields=PLAN_FIELDS)
-    services.finalise(actor=w.casemanager, document_id=document.pk)
+    document = final_plan(w, case)
 
     log_in(page, w.casemanager.username)
     pass_second_factor(page)
