@@ -94,3 +94,20 @@ def test_an_empty_reason_on_the_page_names_the_field_in_dutch(world: Any, sign_i
     assert response.status_code == 422
     assert "Dit veld is verplicht" in response.content.decode()
     assert not AbsenceCase.objects.get(pk=case.pk).on_hold
+
+
+def test_the_employers_side_learns_nothing_of_a_case_hold(world: Any, sign_in: Any) -> None:
+    """docs/rules/privacy.md: the employer's users and the employee do not see a hold, not on
+    the dossier and not in its history; the arbodienst's staff see both."""
+    case = world.report_sick()
+    set_hold(actor=world.casemanager, case_id=case.pk, reason="Geschil bij de rechtbank")
+    for who in ("hr", "employee"):
+        client = sign_in(getattr(world, who))
+        for tab in ("", "?tab=history"):
+            response = client.get(reverse("absence:case_detail", args=[case.pk]) + tab)
+            if response.status_code == 200:
+                assert "Geschil bij de rechtbank" not in response.content.decode(), (who, tab)
+    staff = sign_in(world.casemanager)
+    for tab in ("", "?tab=history"):
+        body = staff.get(reverse("absence:case_detail", args=[case.pk]) + tab).content.decode()
+        assert "Geschil bij de rechtbank" in body, tab

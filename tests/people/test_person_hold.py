@@ -321,3 +321,15 @@ def test_the_erase_page_names_the_hold_in_dutch(world: Any, sign_in: Any) -> Non
         "Kan niet worden gewist: op deze werknemer staat een bewaarplicht (legal hold: "
         "Claim over ontslag)."
     ) in body
+
+
+def test_the_employers_history_tab_shows_no_person_hold(world: Any, sign_in: Any) -> None:
+    pk = world.own_employee.pk
+    set_person_hold(actor=world.casemanager, employee_id=pk, reason="Claim over ontslag")
+    lift_person_hold(actor=world.casemanager, employee_id=pk, reason="Schikking getroffen")
+    history = reverse("people:employee_detail", args=[pk]) + "?tab=history"
+    employer = sign_in(world.hr).get(history).content.decode()
+    staff = sign_in(world.casemanager).get(history).content.decode()
+    for reason in ("Claim over ontslag", "Schikking getroffen"):
+        assert reason in staff
+        assert reason not in employer

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.apps import apps
@@ -38,6 +38,19 @@ MEDICAL_ROWS = Q(object_type__in=MEDICAL_OBJECT_TYPES) | Q(
 # The employer's side (its users and the employee): they never see the audit row of a
 # GDPR export (docs/rules/privacy.md).
 EMPLOYER_SIDE = frozenset({"employer_user", "employee"})
+
+# A legal hold is the arbodienst's own matter (docs/rules/privacy.md, "Legal hold"): the
+# employer's side learns neither that one was set nor why, in history or in the change feed.
+STAFF_ONLY_FIELDS = frozenset({"hold_since", "hold_reason"})
+
+
+def hidden_fields(restricted: Mapping[str, str], user: Actor) -> set[str]:
+    """The field names the user may not see: a model's RESTRICTED_FIELDS (name -> permission)
+    he lacks, and on the employer's side the legal hold."""
+    hidden = {name for name, perm in restricted.items() if not user.has_perm_anywhere(perm)}
+    if getattr(user, "role", "") in EMPLOYER_SIDE:
+        hidden |= STAFF_ONLY_FIELDS
+    return hidden
 
 
 def audit_events(user: Actor) -> QuerySet[AuditEvent]:
@@ -85,12 +98,12 @@ def _one_line(value: Any) -> Any:
 
 
 def _hidden_fields(event: AuditEvent, user: Actor) -> set[str]:
-    """Fields of this event's model the user may not see (a model's RESTRICTED_FIELDS)."""
+    """Fields of this event's model the user may not see."""
     try:
         restricted = getattr(apps.get_model(event.object_type), "RESTRICTED_FIELDS", {})
     except (LookupError, ValueError):
-        return set()
-    return {name for name, perm in restricted.items() if not user.has_perm_anywhere(perm)}
+        restricted = {}
+    return hidden_fields(restricted, user)
 
 
 # A recovery's name was stored with its percentage as Python wrote it ("50.00% 09-02-2026").

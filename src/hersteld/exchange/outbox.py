@@ -62,6 +62,7 @@ from hersteld.accounts.models import User
 from hersteld.accounts.permissions import Role
 from hersteld.core.actor import Actor
 from hersteld.core.models import AuditAction, AuditEvent
+from hersteld.core.selectors import STAFF_ONLY_FIELDS
 from hersteld.core.validation import fail
 from hersteld.exchange import apply, codec
 from hersteld.exchange.apply import allowed_item, coupling_actor
@@ -538,6 +539,8 @@ def enqueue_for_change(change: Change, obj: models.Model) -> None:
         return
     if change.object_type in ("employee", "employment") and change.action in NOT_SENT:
         return
+    if change.fields and set(change.fields) <= STAFF_ONLY_FIELDS:
+        return  # a legal hold set or lifted: not the employer's business, nothing changed for him
     echo = applying_coupling()
     couplings = [c for c in targets(change.employer_id) if c.pk != echo]
     if not couplings:

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from hersteld.absence.models import AbsenceCase
 from hersteld.core.actor import Actor
+from hersteld.core.selectors import hidden_fields
 from hersteld.core.signals import BillableRow
 from hersteld.core.validation import fail
+from hersteld.exchange.feed import FEED_TYPES
 from hersteld.exchange.models import (
     ERROR_STATUSES,
     BillableItem,
@@ -197,8 +199,7 @@ def changes_after(user: Actor, cursor: int, limit: int) -> tuple[list[Change], i
     more = len(scanned) > limit
     scanned = scanned[:limit]
     hidden = {
-        kind: {name for name, perm in restricted.items() if not user.has_perm_anywhere(perm)}
-        for kind, restricted in RESTRICTED_BY_TYPE.items()
+        kind: hidden_fields(RESTRICTED_BY_TYPE.get(kind, {}), user) for kind in FEED_TYPES.values()
     }
     shown = []
     for row in scanned:
