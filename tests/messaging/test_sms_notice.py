@@ -4,16 +4,20 @@ commit, and a refused SMS never costs the message."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import TestCase
 from django.utils import timezone
 
+from hersteld.absence.services import add_case
 from hersteld.consults.models import SmsConsent
 from hersteld.consults.services import give_sms_consent, withdraw_sms_consent
 from hersteld.core.sms import SmsError
-from hersteld.messaging import services
+from hersteld.messaging import selectors, services
 from hersteld.messaging.models import Message, Receipt
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +197,56 @@ def test_only_the_employee_role_gets_an_sms(world: Any, case: Any, sms: FakeGate
 
     assert Receipt.objects.filter(message=message, user=hr).exists()
     assert [to for to, _text in sms.sent] == ["+31612345678"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_messages_at_the_same_moment_send_one_sms(
+    world: Any, case: Any, sms: FakeGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two messages in two dossiers of the same employee (a message locks its own dossier,
+    so two in one dossier never meet). Both senders count his unread messages before either
+    commits, unless the count waits for the other's commit. The barrier holds both counts
+    open together for up to two seconds: long enough for two unguarded counts to both see
+    nothing unread."""
+    give_sms_consent(actor=world.employee, phone="0612345678", purpose="messages")
+    other = add_case(
+        actor=world.casemanager,
+        employment_id=world.own_employment.pk,
+        kind="preventive",
+        data={"first_day": timezone.localdate()},
+    )
+    together = threading.Barrier(2)
+    count = selectors.unread_count
+
+    def counted_together(user: Any) -> int:
+        found = count(user)
+        # The other sender may be waiting for our commit: then there is nobody to meet.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait(timeout=2)
+        return found
+
+    monkeypatch.setattr(selectors, "unread_count", counted_together)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def write(author: Any, dossier: Any) -> None:
+        try:
+            start.wait()
+            services.send(actor=author, case_id=dossier.pk, text=TEXT)
+        except BaseException as error:  # reported below, not lost in the thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=write, args=(world.hr, case)),
+        threading.Thread(target=write, args=(world.casemanager, other)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Message.objects.filter(case__in=[case, other]).count() == 2
+    assert len(sms.sent) == 1

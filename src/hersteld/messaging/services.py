@@ -190,7 +190,11 @@ def _sms_numbers(parties: Sequence[User]) -> list[str]:
     parties whose consent to SMS about messages is in force (consults keeps the consents and
     answers core.signals.sms_number) and who has no unread message yet (one SMS per batch
     of unread messages: reading them re-arms it). Staff and employer users never get one.
-    The consent is asked first: most employees have none, and then it costs one query."""
+    The consent is asked first: most employees have none, and then it costs one query.
+
+    The recipient's row is locked before his unread messages are counted, until the commit:
+    of two messages sent to him at the same moment, the second waits, then counts the
+    first as unread, so he gets one SMS, not two."""
     numbers = []
     for user in parties:
         if user.role != Role.EMPLOYEE or user.employee_id is None:
@@ -199,7 +203,10 @@ def _sms_numbers(parties: Sequence[User]) -> list[str]:
             sender=Message, employee_id=user.employee_id, purpose=SmsPurpose.MESSAGES.value
         )
         number = next((a for _r, a in answers if isinstance(a, str) and a), None)
-        if number is not None and not selectors.unread_count(user):
+        if number is None:
+            continue
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+        if not selectors.unread_count(user):
             numbers.append(number)
     return numbers
 
