@@ -10,8 +10,17 @@ from ninja.pagination import paginate
 
 from hersteld.absence import selectors, services
 from hersteld.absence.models import AbsenceCase, CaseNote, MedicalNote, Recovery
-from hersteld.web.access import AuthedRequest, api_requires
-from hersteld.web.schemas import Day, Id, InputSchema, Pagination, Text, Timestamp
+from hersteld.web.access import AuthedRequest, api_requires, is_arbodienst_staff
+from hersteld.web.schemas import (
+    Day,
+    HoldIn,
+    HoldOut,
+    Id,
+    InputSchema,
+    Pagination,
+    Text,
+    Timestamp,
+)
 
 router = Router(tags=["absence cases"])
 
@@ -320,6 +329,32 @@ def end_leave(request: AuthedRequest, case_id: Id, payload: EndLeaveIn) -> dict[
         "leave": leave,
         "sickness_case": follower if follower else None,
     }
+
+
+# --- legal hold on a case (B4, docs/rules/privacy.md) ----------------------------------------
+
+
+@router.get("/cases/{case_id}/hold", response=HoldOut)
+@api_requires("absence.view", rule=is_arbodienst_staff)
+def case_hold(request: AuthedRequest, case_id: Id) -> AbsenceCase:
+    """The legal hold on a case, for the arbodienst's staff (anyone else: 404)."""
+    return selectors.case(_user(request), case_id)
+
+
+@router.post("/cases/{case_id}/hold", response=HoldOut)
+@api_requires("absence.view", rule=is_arbodienst_staff)
+def set_case_hold(request: AuthedRequest, case_id: Id, payload: HoldIn) -> AbsenceCase:
+    """Put a legal hold on a case: nothing of it or of its employee's other records is erased
+    while it is on. 422 `hold_already_on` when it is on, `required` without a reason."""
+    return services.set_hold(actor=_user(request), case_id=case_id, reason=payload.reason)
+
+
+@router.post("/cases/{case_id}/hold/lift", response=HoldOut)
+@api_requires("absence.view", rule=is_arbodienst_staff)
+def lift_case_hold(request: AuthedRequest, case_id: Id, payload: HoldIn) -> AbsenceCase:
+    """Lift the legal hold on a case: the retention terms apply again. 422 `hold_not_on` when
+    there is none."""
+    return services.lift_hold(actor=_user(request), case_id=case_id, reason=payload.reason)
 
 
 @router.get("/cases/{case_id}/recoveries", response=list[RecoveryOut])

@@ -14,7 +14,17 @@ from hersteld.people.models import Employee, Employment, EmploymentTerms
 from hersteld.privacy import services as privacy_services
 from hersteld.privacy.selectors import DescribedEvents
 from hersteld.web.access import AuthedRequest, api_requires, is_arbodienst_staff, is_employee
-from hersteld.web.schemas import Day, HouseNumber, Id, InputSchema, Pagination, Text, Timestamp
+from hersteld.web.schemas import (
+    Day,
+    HoldIn,
+    HoldOut,
+    HouseNumber,
+    Id,
+    InputSchema,
+    Pagination,
+    Text,
+    Timestamp,
+)
 
 router = Router(tags=["employees and employments"])
 
@@ -286,6 +296,37 @@ def erase_employee(request: AuthedRequest, employee_id: Id, payload: EraseIn) ->
     person is erased and he is anonymised. Refused (422, naming the term and its end date)
     while a legal retention term runs or he or a case of his is under a legal hold."""
     return services.erase_employee(
+        actor=_user(request), employee_id=employee_id, reason=payload.reason
+    )
+
+
+# --- legal hold on a person (B4, docs/rules/privacy.md) --------------------------------------
+
+
+@router.get("/employees/{employee_id}/hold", response=HoldOut)
+@api_requires("people.view", rule=is_arbodienst_staff)
+def employee_hold(request: AuthedRequest, employee_id: Id) -> Employee:
+    """The legal hold on a person, for the arbodienst's staff (anyone else: 404)."""
+    return selectors.employee(_user(request), employee_id)
+
+
+@router.post("/employees/{employee_id}/hold", response=HoldOut)
+@api_requires("people.view", rule=is_arbodienst_staff)
+def set_employee_hold(request: AuthedRequest, employee_id: Id, payload: HoldIn) -> Employee:
+    """Put a legal hold on a person: nothing of him is erased while it is on, by the retention
+    job or on request. 422 `person_hold_already_on` when it is on, `already_erased` when he
+    is anonymised, `required` without a reason."""
+    return services.set_person_hold(
+        actor=_user(request), employee_id=employee_id, reason=payload.reason
+    )
+
+
+@router.post("/employees/{employee_id}/hold/lift", response=HoldOut)
+@api_requires("people.view", rule=is_arbodienst_staff)
+def lift_employee_hold(request: AuthedRequest, employee_id: Id, payload: HoldIn) -> Employee:
+    """Lift the legal hold on a person: the retention terms apply again. 422
+    `person_hold_not_on` when there is none."""
+    return services.lift_person_hold(
         actor=_user(request), employee_id=employee_id, reason=payload.reason
     )
 

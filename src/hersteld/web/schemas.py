@@ -106,3 +106,18 @@ class Pagination(PageNumberPagination):
         offset = (pagination.page - 1) * page_size
         items = queryset[offset : offset + page_size] if offset < count else queryset.none()
         return {self.items_attribute: items, "count": count}
+
+
+class HoldIn(InputSchema):
+    """Setting or lifting a legal hold (docs/rules/privacy.md): the reason is kept."""
+
+    reason: Text = Field(description="Why the hold is set or lifted, e.g. a dispute or a claim.")
+
+
+class HoldOut(Schema):
+    """The legal hold of a case or a person, as the arbodienst's staff see it."""
+
+    on_hold: bool
+    hold_since: dt.datetime | None = Field(description="When the hold was set; null when off.")
+    hold_reason: str = Field(description="Why it was set; empty when off.")
+    hold_by_name: str = Field(description="Who set it; empty when off.")
