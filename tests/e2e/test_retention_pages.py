@@ -58,6 +58,17 @@ def test_retention_pages_hold_and_erasure(page: Page, named_world: Any) -> None:
     expect(page.locator(".alert")).to_contain_text("Kan niet worden gewist")
     fits_a_phone(page, "erase_refused")
 
+    # The employer's HR opens the same dossier: no hold, not on the page, not in its history.
+    page.context.clear_cookies()
+    log_in(page, "hr")
+    pass_second_factor(page)
+    for tab in ("", "?tab=history"):
+        page.goto(f"/cases/{case.pk}/{tab}")
+        expect(page.locator("ul.tabs")).to_be_visible()
+        expect(page.locator("main")).not_to_contain_text("Geschil over de re-integratie")
+        expect(page.locator("#legal-hold")).to_have_count(0)
+    shot(page, "legal_hold_employer_history")
+
 
 def at_both_widths(page: Page, name: str) -> None:
     """Screenshots at 1280 px and at phone width (390 px), which must not scroll sideways."""

@@ -17,6 +17,7 @@ from hersteld.absence.models import AbsenceCase
 from hersteld.absence.services import set_hold
 from hersteld.consults.models import Consult
 from hersteld.core.models import AuditEvent
+from hersteld.core.selectors import history_for_employee
 from hersteld.people.models import Employee
 from hersteld.people.services import erase_employee, lift_person_hold, set_person_hold
 from tests.support.retention import on, past_case, run
@@ -325,8 +326,13 @@ def test_the_erase_page_names_the_hold_in_dutch(world: Any, sign_in: Any) -> Non
 
 def test_the_employers_history_tab_shows_no_person_hold(world: Any, sign_in: Any) -> None:
     pk = world.own_employee.pk
+    employer_rows = history_for_employee(world.hr, world.own_employee).count()
+    staff_rows = history_for_employee(world.casemanager, world.own_employee).count()
     set_person_hold(actor=world.casemanager, employee_id=pk, reason="Claim over ontslag")
     lift_person_hold(actor=world.casemanager, employee_id=pk, reason="Schikking getroffen")
+    # Not even counted for the employer (a page's "n results" would tell).
+    assert history_for_employee(world.hr, world.own_employee).count() == employer_rows
+    assert history_for_employee(world.casemanager, world.own_employee).count() == staff_rows + 2
     history = reverse("people:employee_detail", args=[pk]) + "?tab=history"
     employer = sign_in(world.hr).get(history).content.decode()
     staff = sign_in(world.casemanager).get(history).content.decode()

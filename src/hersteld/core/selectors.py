@@ -59,8 +59,9 @@ def audit_events(user: Actor) -> QuerySet[AuditEvent]:
     if not user.has_perm_anywhere("medical.view"):
         qs = qs.exclude(MEDICAL_ROWS)
     if getattr(user, "role", "") in EMPLOYER_SIDE:
-        # Whether an employee asked the arbodienst for his data is not the employer's business.
-        qs = qs.exclude(action="export")
+        # Whether an employee asked the arbodienst for his data is not the employer's business,
+        # nor a legal hold (only `change_hold` writes these fields, and nothing else with them).
+        qs = qs.exclude(action="export").exclude(changes__has_key="hold_reason")
     return qs
 
 
