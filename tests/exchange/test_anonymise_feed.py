@@ -12,10 +12,10 @@ import pytest
 
 from hersteld.core import retention
 from hersteld.core.models import AuditEvent
-from hersteld.exchange import services
 from hersteld.exchange.models import Coupling, OutboxMessage
 from hersteld.people import services as people_services
 from hersteld.people.models import Employee, Employment
+from tests.support.exchange import send_out
 from tests.support.retention import past_case
 
 pytestmark = pytest.mark.django_db
@@ -113,23 +113,11 @@ def test_the_history_names_the_action_in_dutch(world: Any) -> None:
     assert row.employee_id == past.employee.pk
 
 
-def _send_to(coupling: Coupling, operator: Any) -> Coupling:
-    return services.configure_coupling(
-        actor=operator,
-        coupling_id=coupling.pk,
-        data={
-            "outbound_url": "http://127.0.0.1:9/sivi/inbox",
-            "outbound_employer_key": "DV-DOEL",
-            "outbound_connection_no": "D-7",
-        },
-    )
-
-
 def test_an_outbound_coupling_gets_no_message_of_the_anonymising(
     world: Any, coupling: Coupling
 ) -> None:
     past = past_case(world, medical_on=None)
-    _send_to(coupling, world.operator)
+    send_out(coupling, world.operator)
     # A change of the person goes out (so the coupling would send one)...
     people_services.update_employee(
         actor=world.casemanager, employee_id=past.employee.pk, data={"phone": "0612345678"}
@@ -146,7 +134,7 @@ def test_an_outbound_coupling_gets_no_message_of_the_anonymising(
 
 def test_erasure_on_request_sends_nothing_either(world: Any, coupling: Coupling) -> None:
     past = past_case(world, medical_on=None)
-    _send_to(coupling, world.operator)
+    send_out(coupling, world.operator)
     before = OutboxMessage.objects.filter(coupling=coupling).count()
 
     people_services.erase_employee(

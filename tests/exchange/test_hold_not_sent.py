@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 
 from hersteld.absence.services import set_hold
-from hersteld.exchange import services
 from hersteld.exchange.models import Coupling, OutboxMessage
 from hersteld.people import services as people_services
+from tests.support.exchange import send_out
 
 pytestmark = pytest.mark.django_db
 
@@ -43,15 +43,7 @@ def test_the_feed_shows_hold_changes_to_staff_only(world: Any, api_as: Any) -> N
 
 def test_a_person_hold_sends_the_employers_system_nothing(world: Any, coupling: Coupling) -> None:
     case = world.report_sick()
-    services.configure_coupling(
-        actor=world.operator,
-        coupling_id=coupling.pk,
-        data={
-            "outbound_url": "http://127.0.0.1:9/sivi/inbox",
-            "outbound_employer_key": "DV-DOEL",
-            "outbound_connection_no": "D-7",
-        },
-    )
+    send_out(coupling, world.operator)
     person = case.employee
     # A real change of the person goes out (so the coupling would send one)...
     people_services.update_employee(

@@ -210,3 +210,19 @@ def couple_like_the_examples(world: World) -> Coupled:
     activate_coupling(actor=world.operator, coupling_id=coupling.pk)
     coupling.refresh_from_db()
     return Coupled(coupling, key)
+
+
+def send_out(coupling: Coupling, operator: Any) -> Coupling:
+    """Give the coupling an outbound target (a closed local port: nothing is delivered), so
+    writes of its employer queue outbound messages."""
+    from hersteld.exchange import services
+
+    return services.configure_coupling(
+        actor=operator,
+        coupling_id=coupling.pk,
+        data={
+            "outbound_url": "http://127.0.0.1:9/sivi/inbox",
+            "outbound_employer_key": "DV-DOEL",
+            "outbound_connection_no": "D-7",
+        },
+    )
