@@ -41,8 +41,8 @@ from hersteld.exchange.models import (
     ReviewTask,
 )
 from hersteld.organisations.models import Employer
+from hersteld.people import key_rotation, vault
 from hersteld.people import services as people_services
-from hersteld.people import vault
 from hersteld.people.models import Employee, Employment, RevealPurpose
 
 KEY_PREFIX_LENGTH = 8
@@ -358,6 +358,29 @@ def body_of(inbox: InboxMessage) -> bytes:
     is decrypted here, for processing only (VaultKeyMissing without the key)."""
     raw = bytes(inbox.body)
     return vault.unseal_bytes(raw) if inbox.body_sealed else raw
+
+
+# --- Datakluis key rotation (docs/adr/0027-datakluis-key-rotation.md) ------------------------
+
+
+def _reseal_body(inbox: InboxMessage) -> None:
+    inbox.body = vault.rotate(inbox.body)
+
+
+def rotate_sealed_messages(progress: key_rotation.Progress | None = None) -> int:
+    """Seal every encrypted inbox message of a Datakluis coupling again with the current key."""
+    sealed = InboxMessage.objects.filter(body_sealed=True)
+    return key_rotation.reseal(sealed, ("body",), _reseal_body, progress=progress)
+
+
+def messages_needing_an_earlier_key() -> int:
+    """How many encrypted inbox messages the current key alone cannot open yet."""
+    bodies = (
+        InboxMessage.objects.filter(body_sealed=True)
+        .values_list("body", flat=True)
+        .iterator(chunk_size=key_rotation.BATCH)
+    )
+    return sum(1 for body in bodies if not vault.opens_with_current_key(body))
 
 
 def _process_locked(inbox: InboxMessage) -> None:

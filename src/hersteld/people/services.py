@@ -290,7 +290,7 @@ def bsn_holder(employer_id: int, bsn: str) -> Employee | None:
         return found
     identity = (
         SealedIdentity.objects.select_related("employee")
-        .filter(employer_id=employer_id, bsn_digest=vault.digest(employer_id, bsn))
+        .filter(employer_id=employer_id, bsn_digest__in=vault.digests(employer_id, bsn))
         .first()
     )
     return identity.employee if identity is not None else None

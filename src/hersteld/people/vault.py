@@ -1,7 +1,7 @@
 """The Datakluis (X7): sealing a person's identifying data with a key kept outside the database.
 
 docs/adr/0018-datakluis.md. The key file (setting DATAKLUIS_KEY_FILE, environment variable
-HERSTELD_DATAKLUIS_KEY_FILE) holds one Fernet key (AES-128-CBC with HMAC-SHA256, from the
+HERSTELD_DATAKLUIS_KEY_FILE) holds a Fernet key (AES-128-CBC with HMAC-SHA256, from the
 `cryptography` package). From it come two things:
 
 - `seal` / `unseal`: the identifying values of a person as one encrypted token;
@@ -10,6 +10,11 @@ HERSTELD_DATAKLUIS_KEY_FILE) holds one Fernet key (AES-128-CBC with HMAC-SHA256,
   Fernet key, so a database copy without the key file cannot test guessed BSNs.
 
 A database dump alone holds only placeholders, tokens and digests.
+
+Key rotation (docs/adr/0027-datakluis-key-rotation.md): the file may hold several keys, one
+per line, newest first. The first seals and digests; the others only open what they sealed
+and match their digests, until `hersteld datakluis rotate` has re-sealed everything with the
+first and the old lines can be removed.
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ import hashlib
 import hmac
 import json
 import secrets
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
@@ -68,10 +74,27 @@ def key_problem(path: str | None = None) -> str | None:
     if not file.is_file():
         return f"{SETTING} names {path}, which does not exist or is not a file."
     try:
-        _raw_key(file.read_text(encoding="ascii").strip())
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        lines = key_lines(file.read_text(encoding="ascii"))
+    except (OSError, UnicodeDecodeError) as exc:
         return f"{SETTING} names {path}, which holds no Fernet key: {exc}"
+    if not lines:
+        return f"{SETTING} names {path}, which holds no Fernet key: the file is empty"
+    for number, text in lines:
+        try:
+            _raw_key(text)
+        except ValueError as exc:
+            return f"{SETTING} names {path}, whose line {number} holds no Fernet key: {exc}"
     return None
+
+
+def key_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, key) of each key in the file, newest first; blank lines and lines
+    starting with # (a note such as the day a key was made) are skipped."""
+    return [
+        (number, line.strip())
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.strip() and not line.strip().startswith("#")
+    ]
 
 
 def configured() -> bool:
@@ -88,15 +111,25 @@ def _raw_key(text: str) -> bytes:
     return raw
 
 
+@dataclass(frozen=True)
+class _Keys:
+    all: MultiFernet  # seals with the first key, opens with any
+    current: Fernet  # the first key alone: what a rotated token opens with
+    index_keys: tuple[bytes, ...]  # the HMAC key of each key, the first one's first
+
+
 @lru_cache(maxsize=4)
-def _keys(path: str, mtime_ns: int) -> tuple[Fernet, bytes]:
-    text = Path(path).read_text(encoding="ascii").strip()
-    raw = _raw_key(text)
-    index_key = hmac.new(raw, b"hersteld:datakluis:index", hashlib.sha256).digest()
-    return Fernet(text.encode("ascii")), index_key
+def _keys(path: str, mtime_ns: int) -> _Keys:
+    texts = [text for _number, text in key_lines(Path(path).read_text(encoding="ascii"))]
+    fernets = [Fernet(text.encode("ascii")) for text in texts]
+    index_keys = tuple(
+        hmac.new(_raw_key(text), b"hersteld:datakluis:index", hashlib.sha256).digest()
+        for text in texts
+    )
+    return _Keys(MultiFernet(fernets), fernets[0], index_keys)
 
 
-def _loaded() -> tuple[Fernet, bytes]:
+def _loaded() -> _Keys:
     problem = key_problem()
     if problem is not None:
         raise VaultKeyMissing(problem)
@@ -110,16 +143,14 @@ def _plain(value: Any) -> Any:
 
 def seal(values: dict[str, Any]) -> bytes:
     """The identifying values as one token (authenticated encryption)."""
-    fernet, _ = _loaded()
     text = json.dumps({key: _plain(values.get(key)) for key in IDENTIFYING}, sort_keys=True)
-    return fernet.encrypt(text.encode())
+    return _loaded().all.encrypt(text.encode())
 
 
 def unseal(token: bytes) -> dict[str, Any]:
     """The values of a token; a token made with another key is refused (VaultKeyMissing)."""
-    fernet, _ = _loaded()
     try:
-        text = fernet.decrypt(bytes(token))
+        text = _loaded().all.decrypt(bytes(token))
     except InvalidToken as exc:
         raise VaultKeyMissing(
             f"The key in {SETTING} does not open this Datakluis record (another key?)."
@@ -129,23 +160,52 @@ def unseal(token: bytes) -> dict[str, Any]:
 
 
 def seal_bytes(raw: bytes) -> bytes:
-    fernet, _ = _loaded()
-    return fernet.encrypt(raw)
+    return _loaded().all.encrypt(raw)
 
 
 def unseal_bytes(token: bytes) -> bytes:
-    fernet, _ = _loaded()
     try:
-        return fernet.decrypt(bytes(token))
+        return _loaded().all.decrypt(bytes(token))
     except InvalidToken as exc:
         raise VaultKeyMissing(f"The key in {SETTING} does not open this message.") from exc
 
 
+def _hmac(index_key: bytes, employer_id: int, value: str) -> str:
+    return hmac.new(index_key, f"{employer_id}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
 def digest(employer_id: int, value: str) -> str:
-    """Keyed HMAC of a value within one employer (hex); equal values give equal digests."""
-    _, index_key = _loaded()
-    message = f"{employer_id}:{value}".encode()
-    return hmac.new(index_key, message, hashlib.sha256).hexdigest()
+    """Keyed HMAC of a value within one employer (hex), with the current key; equal values
+    give equal digests."""
+    return _hmac(_loaded().index_keys[0], employer_id, value)
+
+
+def digests(employer_id: int, value: str) -> list[str]:
+    """The value's digest under every key of the file: what a lookup matches while rows
+    sealed with an earlier key have not been rotated yet."""
+    return [_hmac(key, employer_id, value) for key in _loaded().index_keys]
+
+
+def key_count() -> int:
+    """How many keys the key file holds (the current one and the earlier ones)."""
+    return len(_loaded().index_keys)
+
+
+def rotate(token: bytes) -> bytes:
+    """The token sealed again with the current key (opened with whichever key made it)."""
+    try:
+        return _loaded().all.rotate(bytes(token))
+    except InvalidToken as exc:
+        raise VaultKeyMissing(f"No key in {SETTING} opens this Datakluis record.") from exc
+
+
+def opens_with_current_key(token: bytes) -> bool:
+    """Whether the current key alone opens the token (it needs no earlier key)."""
+    try:
+        _loaded().current.decrypt(bytes(token))
+    except InvalidToken:
+        return False
+    return True
 
 
 def pseudonym() -> str:
