@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from hersteld.absence import services
+from hersteld.absence import selectors, services
 from hersteld.absence.models import CaseKind
 from hersteld.poortwachter import services as plan_services
 from hersteld.poortwachter.models import Todo
@@ -95,6 +95,8 @@ def test_saying_no_safety_net_clears_the_category_without_naming_it(
 
 def test_history_rows_of_staff_only_changes_are_hidden_from_the_employer(world, sign_in) -> None:
     case = sick(world.hr, world.hire(), days_ago(5), safety_net=True)
+    employer_rows = selectors.history(world.hr, case).count()
+    staff_rows = selectors.history(world.casemanager, case).count()
     services.correct_case(
         actor=world.casemanager,
         case_id=case.pk,
@@ -107,6 +109,9 @@ def test_history_rows_of_staff_only_changes_are_hidden_from_the_employer(world, 
     staff = sign_in(world.casemanager).get(f"/cases/{case.pk}/?tab=history").content.decode()
     assert "orgaandonatie" in staff
     assert "orgaandonatie" not in employer
+    # Not even counted for the employer: a page's "n results" would tell the row is there.
+    assert selectors.history(world.hr, case).count() == employer_rows
+    assert selectors.history(world.casemanager, case).count() == staff_rows + 1
 
 
 def test_the_employee_sees_no_manual_to_dos_nor_notes(world, api_as) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Func, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.actor import Actor
@@ -53,15 +53,53 @@ def hidden_fields(restricted: Mapping[str, str], user: Actor) -> set[str]:
     return hidden
 
 
+class _Without(Func):
+    """A JSON object without some of its keys (PostgreSQL `-`, SQLite `json_remove`)."""
+
+    output_field = models.JSONField()
+
+    def __init__(self, expression: str, keys: Iterable[str]) -> None:
+        self.keys = sorted(keys)
+        super().__init__(expression)
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"({sql} - %s::text[])", (*params, self.keys)
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, Any]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        paths = ", ".join(["%s"] * len(self.keys))
+        return f"json_remove({sql}, {paths})", (*params, *(f'$."{key}"' for key in self.keys))
+
+
+def _hidden_by_type(user: Actor) -> dict[str, set[str]]:
+    """Per audited model (its label), the fields of it the user may not see."""
+    out = {}
+    for model in apps.get_models():
+        names = {field.name for field in model._meta.get_fields()}
+        hidden = hidden_fields(getattr(model, "RESTRICTED_FIELDS", {}), user) & names
+        if hidden:
+            out[model._meta.label_lower] = hidden
+    return out
+
+
 def audit_events(user: Actor) -> QuerySet[AuditEvent]:
-    """Audit rows in the user's scope; rows about the medical file only with medical.view."""
+    """Audit rows in the user's scope; rows about the medical file only with medical.view.
+
+    A row that changed only fields the user may not see is left out here, in the query, so a
+    page's count does not tell that it exists either; `describe` strips those fields from
+    the rows that changed others too."""
     qs = AuditEvent.objects.restrict(user, "audit.view")
     if not user.has_perm_anywhere("medical.view"):
         qs = qs.exclude(MEDICAL_ROWS)
     if getattr(user, "role", "") in EMPLOYER_SIDE:
-        # Whether an employee asked the arbodienst for his data is not the employer's business,
-        # nor a legal hold (only `change_hold` writes these fields, and nothing else with them).
-        qs = qs.exclude(action="export").exclude(changes__has_key="hold_reason")
+        # Whether an employee asked the arbodienst for his data is not the employer's business.
+        qs = qs.exclude(action="export")
+    for number, (label, hidden) in enumerate(sorted(_hidden_by_type(user).items())):
+        rest = f"shown_changes_{number}"
+        qs = qs.alias(**{rest: _Without("changes", hidden)}).exclude(
+            Q(object_type=label) & ~Q(changes={}) & Q(**{rest: {}})
+        )
     return qs
 
 
