@@ -185,6 +185,7 @@ def grow_exchange(world: World, coupling, start: int, n: int) -> None:
         ("portal:coupling_errors", "COUPLING/errors/", "admin"),
         ("portal:proposals", "/proposals/", "casemanager"),
         ("api:changes", "/api/v1/exchange/changes?limit=50", "casemanager"),
+        ("api:reviews", "/api/v1/exchange/reviews?page_size=100", "casemanager"),
     ],
 )
 def test_exchange_lists_use_a_fixed_number_of_queries(

@@ -559,6 +559,7 @@ API_OBJECTS: dict[str, Callable[[World], int]] = {
     "consult_id": lambda w: zuid_consult(w).pk,
     "practitioner_id": lambda w: zuid_medic(w).pk,
     "information_request_id": lambda w: zuid_information_request(w).pk,
+    "review_id": lambda w: zuid_review(w).pk,
 }
 
 
@@ -627,6 +628,8 @@ API_REACH: dict[str, set[str]] = {
     "GET /api/v1/document-types": STAFF | EMPLOYER_SIDE | {"employee"},
     "POST /api/v1/cases": {"casemanager", "medic"} | EMPLOYER_SIDE,
     "POST /api/v1/exchange/vault/reveal": {"casemanager", "medic"},
+    # The proposals from couplings: as the portal's list (exchange:review_list).
+    "GET /api/v1/exchange/reviews": {"admin", "casemanager", "operator"},
     "GET /api/v1/statistics": STAFF | EMPLOYER_SIDE,
     "GET /api/v1/practitioners": STAFF,
     "GET /api/v1/consults": STAFF | EMPLOYER_SIDE | {"employee"},

@@ -380,7 +380,7 @@ def test_sealed_people_are_not_sent_on_by_outbound_streams(world: Any, keyed: Pa
 
 
 def test_a_merge_proposal_of_a_datakluis_coupling_is_not_shown_to_the_administrator(
-    kluis: Any, sign_in: Any
+    kluis: Any, sign_in: Any, api_as: Any
 ) -> None:
     """Someone entered by hand looks like a person in the message: the casemanager decides;
     the administrator does not see the proposal (it carries the message's data)."""
@@ -405,3 +405,12 @@ def test_a_merge_proposal_of_a_datakluis_coupling_is_not_shown_to_the_administra
     admin = sign_in(kluis.admin)
     assert admin.get(url).status_code == 404
     assert url not in admin.get(reverse("exchange:review_list")).content.decode()
+    # The API of the proposals answers the same: the casemanager's, not the administrator's.
+    one = f"/api/v1/exchange/reviews/{review.pk}"
+    assert api_as(kluis.casemanager).get(one).status_code == 200
+    admin_api = api_as(kluis.admin)
+    assert admin_api.get(one).status_code == 404
+    assert admin_api.post(f"{one}/accept", {}).status_code == 404
+    assert admin_api.get("/api/v1/exchange/reviews").json()["items"] == []
+    review.refresh_from_db()
+    assert review.status == "open"

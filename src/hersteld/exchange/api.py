@@ -1,23 +1,27 @@
-"""REST API v1 of the exchange: the inbox for couplings (X2-X4) and the change feed (X8)."""
+"""REST API v1 of the exchange: the inbox for couplings (X2-X4), the change feed (X8) and the
+proposals (review tasks) a casemanager decides on."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Ninja's @paginate reads the list operation's
+# parameter types in its own module, where a type named only as a string cannot be found.
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
 from ninja.security import APIKeyHeader, HttpBearer
 
 from hersteld.core.validation import message as message_text
 from hersteld.exchange import codec, selectors, services
-from hersteld.exchange.models import Coupling, InboxMessage
+from hersteld.exchange.models import Coupling, InboxMessage, ReviewTask
 from hersteld.people import vault
 from hersteld.web.access import AuthedRequest, api_coupling, api_requires
 from hersteld.web.errors import error_body
-from hersteld.web.schemas import Id, InputSchema
+from hersteld.web.schemas import Id, InputSchema, Pagination
 
 router = Router(tags=["exchange"])
 
@@ -262,3 +266,148 @@ def vault_reveal(request: AuthedRequest, payload: RevealIn) -> dict[str, Any]:
         actor=request.user, employer_id=payload.employer_id, key=payload.key
     )
     return {"employee_id": employee.pk, "display_name": employee.display_name}
+
+
+# --- proposals (review tasks) ------------------------------------------------------------
+
+
+ReviewStatusCode = Literal["open", "applied", "rejected"]
+"""models.ReviewStatus, as a filter (tests/exchange/test_review_api.py checks they agree)."""
+
+
+class ReviewFieldOut(Schema):
+    field: str = Field(description="e.g. first_day, sick_percentage, surname; gap: detail")
+    current: str | bool | None = Field(
+        description="the value in Hersteld now (merge: of the person entered by hand)"
+    )
+    proposed: str | bool | None = Field(
+        description="the value the coupling proposes (merge: of the person in the message)"
+    )
+    changed: bool
+
+
+def _shown_employee(review: ReviewTask) -> Any:
+    """The employee a proposal is about; a sealed Datakluis person appears in no API answer."""
+    employee = review.employee
+    return None if employee is None or employee.sealed else employee
+
+
+class ReviewOut(Schema):
+    """What the portal's proposal page shows the person deciding, as data (codes, ISO dates)."""
+
+    id: int
+    kind: str = Field(
+        description="correction or withdrawal (of an absence), merge (possible duplicate "
+        "person), gap (a missing report)"
+    )
+    status: str = Field(description="open, applied or rejected")
+    employer_id: int
+    employer_name: str
+    coupling_id: int
+    source_system: str
+    message_ref: str = Field(description="the reference of the message that proposes it")
+    external_key: str = Field(description="the coupling's key of the person or absence")
+    case_id: int | None = Field(description="correction, withdrawal: the case it changes")
+    employment_id: int | None
+    employee_id: int | None = Field(description="the employee it is about (merge: the match)")
+    employee_name: str | None
+    fields: list[ReviewFieldOut] = Field(description="current and proposed values, per field")
+    created_at: dt.datetime
+    decided_at: dt.datetime | None
+    decided_by: str | None = Field(description="the name of who decided")
+
+    @staticmethod
+    def resolve_employer_id(obj: ReviewTask) -> int:
+        return obj.coupling.employer_id
+
+    @staticmethod
+    def resolve_employer_name(obj: ReviewTask) -> str:
+        return obj.coupling.employer.name
+
+    @staticmethod
+    def resolve_source_system(obj: ReviewTask) -> str:
+        return obj.coupling.source_system
+
+    @staticmethod
+    def resolve_message_ref(obj: ReviewTask) -> str:
+        return obj.message.message_ref
+
+    @staticmethod
+    def resolve_employment_id(obj: ReviewTask) -> int | None:
+        return obj.case.employment_id if obj.case is not None else None
+
+    @staticmethod
+    def resolve_employee_id(obj: ReviewTask) -> int | None:
+        employee = _shown_employee(obj)
+        return employee.pk if employee is not None else None
+
+    @staticmethod
+    def resolve_employee_name(obj: ReviewTask) -> str | None:
+        employee = _shown_employee(obj)
+        return employee.display_name if employee is not None else None
+
+    @staticmethod
+    def resolve_fields(obj: ReviewTask) -> list[dict[str, Any]]:
+        return [
+            {
+                "field": name,
+                "current": current,
+                "proposed": proposed,
+                "changed": current != proposed,
+            }
+            for name, current, proposed in selectors.compared(obj)
+        ]
+
+    @staticmethod
+    def resolve_decided_by(obj: ReviewTask) -> str | None:
+        """The name the portal shows; null before the decision (or without a name)."""
+        decider = obj.decided_by
+        return (decider.get_full_name() or None) if decider is not None else None
+
+
+@router.get(
+    "/exchange/reviews", response=list[ReviewOut], summary="Proposals from couplings, oldest first"
+)
+@paginate(Pagination)
+@api_requires("exchange.review")
+def list_reviews(request: AuthedRequest, status: ReviewStatusCode = "open") -> QuerySet[ReviewTask]:
+    """The queue of the portal's *Voorstellen*: open proposals by default, oldest first."""
+    return selectors.reviews(request.user, status)
+
+
+@router.get("/exchange/reviews/{review_id}", response=ReviewOut, summary="One proposal")
+@api_requires("exchange.review")
+def get_review(request: AuthedRequest, review_id: Id) -> ReviewTask:
+    return selectors.review(request.user, review_id)
+
+
+def _decide(request: AuthedRequest, review_id: int, *, accept: bool) -> ReviewTask:
+    """The portal's decision: found in scope first (404), then `services.decide`, which
+    refuses a proposal that is no longer open (422, code `review_decided`, nothing changed)."""
+    review = selectors.review(request.user, review_id)
+    services.decide(actor=request.user, review_id=review.pk, accept=accept)
+    return selectors.review(request.user, review.pk)
+
+
+@router.post(
+    "/exchange/reviews/{review_id}/accept",
+    response=ReviewOut,
+    summary="Apply a proposal (merge: the same person)",
+)
+@api_requires("exchange.review")
+def accept_review(request: AuthedRequest, review_id: Id) -> ReviewTask:
+    """A correction or withdrawal is applied to the case; a merge links the person; a gap
+    applies the held message without the missing report."""
+    return _decide(request, review_id, accept=True)
+
+
+@router.post(
+    "/exchange/reviews/{review_id}/reject",
+    response=ReviewOut,
+    summary="Reject a proposal (merge: another person)",
+)
+@api_requires("exchange.review")
+def reject_review(request: AuthedRequest, review_id: Id) -> ReviewTask:
+    """Nothing of a correction or withdrawal is applied; a merge adds a new person; a gap's
+    held message is rejected."""
+    return _decide(request, review_id, accept=False)

@@ -268,11 +268,10 @@ def review_list(request: AuthedRequest) -> HttpResponse:
 
 def _side_by_side(review: Any) -> list[dict[str, Any]]:
     """Current and proposed values per field; a field the proposal leaves out stays as it is."""
-    names = list(dict.fromkeys(n for n in (*review.current, *review.proposed) if n != "item"))
     rows = []
-    for name in names:
-        current = review.current.get(name, "")
-        proposed = review.proposed.get(name, current)
+    for name, current, proposed in selectors.compared(review):
+        current = "" if current is None else current
+        proposed = "" if proposed is None else proposed
         rows.append(
             {
                 "label": FIELD_LABELS.get(name, name),
