@@ -559,6 +559,11 @@ API_OBJECTS: dict[str, Callable[[World], int]] = {
     "consult_id": lambda w: zuid_consult(w).pk,
     "practitioner_id": lambda w: zuid_medic(w).pk,
     "information_request_id": lambda w: zuid_information_request(w).pk,
+    "run_id": lambda w: (
+        ImportRun.objects.create(
+            employer=zuid(w), filename="z.csv", checksum="0" * 64, file_format="csv"
+        ).pk
+    ),
 }
 
 
@@ -627,6 +632,9 @@ API_REACH: dict[str, set[str]] = {
     "GET /api/v1/document-types": STAFF | EMPLOYER_SIDE | {"employee"},
     "POST /api/v1/cases": {"casemanager", "medic"} | EMPLOYER_SIDE,
     "POST /api/v1/exchange/vault/reveal": {"casemanager", "medic"},
+    # The bulk import: people.change on a whole employer, as the portal page.
+    "POST /api/v1/imports": {"admin", "casemanager", "hr", "other_hr"},
+    "GET /api/v1/imports": {"admin", "casemanager", "hr", "other_hr"},
     "GET /api/v1/statistics": STAFF | EMPLOYER_SIDE,
     "GET /api/v1/practitioners": STAFF,
     "GET /api/v1/consults": STAFF | EMPLOYER_SIDE | {"employee"},
