@@ -127,6 +127,21 @@ def test_a_file_without_a_required_column_is_refused_naming_it_and_nothing_is_wr
     assert counts() == before
 
 
+def test_a_mistyped_field_is_refused_rather_than_ignored(
+    world: Any, employer: Employer, api_as: Any, in_process: Any
+) -> None:
+    """`dryrun` instead of `dry_run` must not import for real."""
+    client = api_as(world.hr)
+    before = counts()
+    with in_process(execute=True):
+        response = upload(client, employer, csv_file(row(1)), dryrun="true")
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["code"]) == ("dryrun", "extra_forbidden")
+    assert not ImportRun.objects.exists()
+    assert counts() == before
+
+
 def test_a_file_over_the_size_limit_is_refused_as_in_the_portal(
     world: Any, employer: Employer, api_as: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Router, Schema, Status
+from ninja.errors import ValidationError as SchemaValidationError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -101,6 +102,27 @@ class AlreadyImportedOut(Schema):
     run_id: int = Field(description="the earlier, finished run of this file")
 
 
+UPLOAD_FIELDS = frozenset({*ImportIn.model_fields, "file"})
+
+
+def _refuse_unknown_fields(request: AuthedRequest) -> None:
+    """As every request body: an unknown field is an error (422 `extra_forbidden`). Ninja
+    folds form fields into one model that would ignore it, and a mistyped `dry_run` must not
+    import for real."""
+    unknown = sorted((set(request.POST) | set(request.FILES)) - UPLOAD_FIELDS)
+    if unknown:
+        raise SchemaValidationError(
+            [
+                {
+                    "loc": ("body", name),
+                    "type": "extra_forbidden",
+                    "msg": "Extra inputs are not permitted",
+                }
+                for name in unknown
+            ]
+        )
+
+
 def _file_refused(exc: imports.ImportFileError) -> ValidationError:
     """The file's errors under the field `file`, each naming its column as the portal does."""
     return ValidationError(
@@ -143,7 +165,9 @@ def create_import(
     the user's scope: 404. A file that cannot be imported (format, columns, too large, too
     many rows): 422 on `file`, nothing written. A file imported before: 409 `already_imported`
     with the earlier run, unless `again`. A file whose earlier run stopped continues that run.
+    An unknown field: 422 `extra_forbidden`.
     """
+    _refuse_unknown_fields(request)
     employer = imports.employer_for_import(request.user, data.employer_id)
     # One byte past the limit is enough for check_file to refuse the size.
     content = file.read(imports.MAX_FILE_BYTES + 1)
