@@ -17,6 +17,7 @@ from django.test import Client
 
 from hersteld.api.router import api as ninja_api
 from hersteld.core.models import AuditEvent
+from hersteld.exchange.models import ImportRun
 from hersteld.people.forms import EmployeeEditForm
 from hersteld.people.models import Employee
 from tests.factories import employment_data
@@ -123,6 +124,16 @@ def test_a_huge_page_number_answers_an_empty_page(world, api_as, path: str) -> N
     in_scope = {
         "case_id": lambda: world.report_sick().pk,
         "employee_id": lambda: world.own_employee.pk,
+        # An import run, whose errors are a list in the row (not a queryset).
+        "run_id": lambda: (
+            ImportRun.objects.create(
+                employer=world.employer,
+                filename="p.csv",
+                checksum="0" * 64,
+                file_format="csv",
+                errors=[{"row": 2, "column": "bsn", "code": "bsn_format", "message": "-"}],
+            ).pk
+        ),
     }
     path = re.sub(r"\{(\w+)\}", lambda m: str(in_scope[m.group(1)]()), path)
     response = client.get("/api" + path.removeprefix("/api"), page=HUGE_PAGE)

@@ -146,6 +146,31 @@ def test_the_notes_tab_uses_a_fixed_number_of_queries(world, sign_in) -> None:
     check_baseline("portal:case_notes", after, sql)
 
 
+def test_the_import_runs_list_uses_a_fixed_number_of_queries(world, api_as) -> None:
+    """Each run's error count comes from the database, not from loading its errors."""
+    from hersteld.exchange import imports
+    from tests.support.exchange import csv_file, row
+
+    def grow_runs(start: int, n: int) -> None:
+        for i in range(start, start + n):
+            content = csv_file(row(i, afdeling="X"), row(i + 100, afdeling="Y"))
+            run = imports.start_run(
+                employer=world.employer, user=world.hr, filename=f"p{i}.csv", content=content
+            )
+            imports.run_import(run, content, user=world.hr)
+
+    client = api_as(world.hr)
+    path = "/api/v1/imports"
+    grow_runs(0, 1)
+    client.get(path)
+    before, _ = count_queries(lambda: client.get(path))
+    grow_runs(1, 5)
+    after, sql = count_queries(lambda: client.get(path))
+    assert after == before, "\n".join(sql)
+    assert client.get(path).json()["items"][0]["error_count"] == 2
+    check_baseline("api:imports", after, sql)
+
+
 def grow_exchange(world: World, coupling, start: int, n: int) -> None:
     """n failed messages and n open proposals (possible duplicates) on the coupling."""
     from hersteld.exchange.services import process, receive

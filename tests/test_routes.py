@@ -560,6 +560,11 @@ API_OBJECTS: dict[str, Callable[[World], int]] = {
     "practitioner_id": lambda w: zuid_medic(w).pk,
     "information_request_id": lambda w: zuid_information_request(w).pk,
     "review_id": lambda w: zuid_review(w).pk,
+    "run_id": lambda w: (
+        ImportRun.objects.create(
+            employer=zuid(w), filename="z.csv", checksum="0" * 64, file_format="csv"
+        ).pk
+    ),
 }
 
 
@@ -630,6 +635,9 @@ API_REACH: dict[str, set[str]] = {
     "POST /api/v1/exchange/vault/reveal": {"casemanager", "medic"},
     # The proposals from couplings: as the portal's list (exchange:review_list).
     "GET /api/v1/exchange/reviews": {"admin", "casemanager", "operator"},
+    # The bulk import: people.change on a whole employer, as the portal page.
+    "POST /api/v1/imports": {"admin", "casemanager", "hr", "other_hr"},
+    "GET /api/v1/imports": {"admin", "casemanager", "hr", "other_hr"},
     "GET /api/v1/statistics": STAFF | EMPLOYER_SIDE,
     "GET /api/v1/practitioners": STAFF,
     "GET /api/v1/consults": STAFF | EMPLOYER_SIDE | {"employee"},

@@ -14,6 +14,7 @@ from hersteld.api.openapi import document_error_statuses
 from hersteld.consults.api import router as consults_router
 from hersteld.documents.api import router as documents_router
 from hersteld.exchange.api import router as exchange_router
+from hersteld.exchange.import_api import router as import_router
 from hersteld.messaging.api import router as messaging_router
 from hersteld.organisations.api import router as organisations_router
 from hersteld.people.api import router as people_router
@@ -58,5 +59,6 @@ api.add_router("/v1", messaging_router)
 api.add_router("/v1", consults_router)
 api.add_router("/v1", documents_router)
 api.add_router("/v1", exchange_router)
+api.add_router("/v1", import_router)
 api.add_router("/v1", statistics_router)
 install_access_checks(api)

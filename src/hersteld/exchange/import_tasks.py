@@ -15,12 +15,13 @@ import threading
 from typing import Any
 
 from celery import shared_task
-from django.db import close_old_connections, connection, connections
+from django.db import close_old_connections, connection, connections, transaction
 from django.http import Http404
 from django.utils import timezone
 
 from hersteld.accounts.models import User
-from hersteld.core.context import RequestMeta, request_meta
+from hersteld.core.actor import Actor
+from hersteld.core.context import RequestMeta, current_meta, request_meta
 from hersteld.exchange import imports
 from hersteld.exchange.models import ImportRun, ImportStatus
 
@@ -35,19 +36,25 @@ SQLITE_CHUNK_SIZE = 250
 
 @shared_task(name="exchange.import_run")
 def import_run(
-    run_id: int, user_id: int | None, request_id: str = "", ip: str | None = None
+    run_id: int,
+    user_id: int | None,
+    request_id: str = "",
+    ip: str | None = None,
+    channel: str = "ui",
 ) -> dict[str, Any]:
     """Run (or resume) an uploaded import. It never raises: the run row records how it ended.
 
     A run that is still marked running (its process stopped) is resumed when the user uploads
     the file again; two runners never write the same chunk (the chunk locks the run row and
-    checks rows_done, see Importer).
+    checks rows_done, see Importer). `channel` is the upload's ("ui" or "api"), for the audit.
     """
     run = ImportRun.objects.select_related("employer").get(pk=run_id)
     if run.status == ImportStatus.DONE:
         return {"run": run.pk, "status": run.status, "rows_done": run.rows_done}
     user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
-    meta = RequestMeta(request_id=request_id, ip=ip, channel="ui") if request_id else RequestMeta()
+    meta = (
+        RequestMeta(request_id=request_id, ip=ip, channel=channel) if request_id else RequestMeta()
+    )
     with request_meta(meta):
         try:
             if user_id and user is None:
@@ -73,27 +80,50 @@ def import_run(
     return {"run": run.pk, "status": run.status, "rows_done": run.rows_done}
 
 
-def start(run_id: int, user_id: int | None, request_id: str = "", ip: str | None = None) -> None:
-    """Start a portal import outside the request (call after the run row is committed)."""
+def start_after_commit(run: ImportRun, user: Actor) -> None:
+    """Hand an uploaded run to a worker or thread once its row is committed; the request
+    (portal page or API) returns at once. A failed run, uploaded again or continued, is
+    made pending again first."""
+    if run.status == ImportStatus.FAILED:
+        run.status = ImportStatus.PENDING
+        run.save(update_fields=["status"])
+    meta = current_meta()
+    user_id = user.pk
+    # Robust: with the broker down the run stays pending and the sweep starts it later.
+    transaction.on_commit(
+        lambda: start(run.pk, user_id, meta.request_id, meta.ip, meta.channel), robust=True
+    )
+
+
+def start(
+    run_id: int,
+    user_id: int | None,
+    request_id: str = "",
+    ip: str | None = None,
+    channel: str = "ui",
+) -> None:
+    """Start an uploaded import outside the request (call after the run row is committed)."""
     from hersteld.celery import app
 
     if not app.conf.task_always_eager:
-        import_run.delay(run_id, user_id, request_id, ip)
+        import_run.delay(run_id, user_id, request_id, ip, channel)
         return
     thread = threading.Thread(
         target=_in_thread,
-        args=(run_id, user_id, request_id, ip),
+        args=(run_id, user_id, request_id, ip, channel),
         name=f"import-run-{run_id}",
         daemon=True,
     )
     thread.start()
 
 
-def _in_thread(run_id: int, user_id: int | None, request_id: str, ip: str | None) -> None:
+def _in_thread(
+    run_id: int, user_id: int | None, request_id: str, ip: str | None, channel: str = "ui"
+) -> None:
     """The task in its own thread, with its own database connection, closed at the end."""
     close_old_connections()
     try:
-        import_run(run_id, user_id, request_id, ip)
+        import_run(run_id, user_id, request_id, ip, channel)
     except Exception:
         logger.exception("import run %s could not start", run_id)
     finally:

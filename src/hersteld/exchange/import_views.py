@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +23,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from hersteld.accounts.access import on_a_whole_employer
-from hersteld.core.context import current_meta
 from hersteld.exchange import import_tasks, imports
 from hersteld.exchange.models import ImportRun, ImportStatus
 from hersteld.organisations.models import Employer
@@ -68,24 +66,7 @@ class ImportForm(forms.Form):
 
 
 def _runs(request: AuthedRequest) -> Any:
-    return (
-        ImportRun.objects.restrict(request.user, imports.ACTION)
-        .select_related("employer", "created_by")
-        .order_by("-created_at", "-id")
-    )
-
-
-def _start(request: AuthedRequest, run: ImportRun) -> None:
-    """Hand the run to a worker or thread once the row is committed; the request returns."""
-    if run.status == ImportStatus.FAILED:  # a file uploaded again continues its stopped run
-        run.status = ImportStatus.PENDING
-        run.save(update_fields=["status"])
-    meta = current_meta()
-    user_id = request.user.pk
-    # Robust: with the broker down the run stays pending and the sweep starts it later.
-    transaction.on_commit(
-        lambda: import_tasks.start(run.pk, user_id, meta.request_id, meta.ip), robust=True
-    )
+    return imports.visible_runs(request.user).select_related("employer", "created_by")
 
 
 @requires("people.change", rule=on_a_whole_employer("people.change"))
@@ -125,7 +106,7 @@ def import_page(request: AuthedRequest) -> HttpResponse:
                 where = f"{error.column}: " if error.column else ""
                 form.add_error("file", f"{where}{error.message}")
         else:
-            _start(request, run)
+            import_tasks.start_after_commit(run, request.user)
             return redirect("exchange-import-run", pk=run.pk)
     context = {
         "form": form,
@@ -143,7 +124,7 @@ def import_run_page(request: AuthedRequest, pk: int) -> HttpResponse:
     run = get_object_or_404(_runs(request), pk=pk)
     if request.method == "POST":
         if run.status == ImportStatus.FAILED and run.content:
-            _start(request, run)
+            import_tasks.start_after_commit(run, request.user)
             messages.success(
                 request, _("The import continues after row %(row)s.") % {"row": run.rows_done}
             )

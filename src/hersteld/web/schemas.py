@@ -81,6 +81,8 @@ class InputSchema(Schema):
 class Pagination(PageNumberPagination):
     """Ninja's page-number pagination with bounded input; a page past the end is empty.
 
+    It pages a queryset or a list (e.g. the errors an import run holds).
+
     The offset is only computed into SQL when the page exists, so a huge page number
     answers an empty page instead of an integer overflow in the database.
     """
@@ -104,7 +106,7 @@ class Pagination(PageNumberPagination):
         page_size = self._get_page_size(pagination.page_size)
         count = self._items_count(queryset)
         offset = (pagination.page - 1) * page_size
-        items = queryset[offset : offset + page_size] if offset < count else queryset.none()
+        items = queryset[offset : offset + page_size] if offset < count else queryset[:0]
         return {self.items_attribute: items, "count": count}
 
 

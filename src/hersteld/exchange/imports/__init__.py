@@ -48,6 +48,7 @@ from hersteld.exchange.imports.runs import (
     import_employers,
     run_import,
     start_run,
+    visible_runs,
 )
 from hersteld.exchange.imports.sources import (
     check_file,
@@ -79,4 +80,5 @@ __all__ = [
     "portal_max_rows",
     "run_import",
     "start_run",
+    "visible_runs",
 ]

@@ -212,6 +212,10 @@ MESSAGES: Final[dict[str, Any]] = {
         "The file is for employer %(key)s; the couplings of this employer know it as %(expected)s."
     ),
     "stopped": _("The import stopped before row %(row)s: %(reason)s. Start it again to continue."),
+    "already_imported": _(
+        "This file was imported for this employer before (import %(run)s); send again=true to "
+        "import it once more."
+    ),
 }
 
 

@@ -10,6 +10,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models.expressions import Func
+from django.db.models.sql.compiler import SQLCompiler
 from django.http import Http404
 
 from hersteld.core.actor import Actor, SystemActor
@@ -58,6 +61,28 @@ def employer_for_import(user: Actor | None, employer_id: int) -> Employer:
     if employer is None:
         raise Http404("employer")
     return employer
+
+
+class _ArrayLength(Func):
+    """The number of items of a JSON array column, counted in the database (not in Python)."""
+
+    function = "JSON_ARRAY_LENGTH"  # SQLite
+    output_field = models.IntegerField()
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> Any:
+        return self.as_sql(compiler, connection, function="JSONB_ARRAY_LENGTH", **extra)
+
+
+def visible_runs(user: Actor) -> models.QuerySet[ImportRun]:
+    """The runs this user may see (people.change on their employer), newest first, each with
+    `error_count`: the portal's pages and the API read runs through this one selector."""
+    return (
+        ImportRun.objects.restrict(user, ACTION)
+        .annotate(error_count=_ArrayLength("errors"))
+        .order_by("-created_at", "-id")
+    )
 
 
 # --- entry points ---------------------------------------------------------------------------
