@@ -39,7 +39,6 @@ from typing import Any
 
 import scratch  # benchmarks/scratch.py (the script folder is on sys.path)
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 SEED = 20240901
@@ -249,20 +248,11 @@ def baseline(path: Path) -> float:
 def timed_import(
     employer: Any, content: bytes, *, dry_run: bool, chunk_size: int, console: Console
 ) -> tuple[float, Any]:
+    from hersteld.core.progress import counting, tracker
     from hersteld.exchange import imports
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("dry run" if dry_run else "import", total=None)
-
-        def report(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total or None)
+    with counting(console) as progress:
+        report = tracker(progress, "dry run" if dry_run else "import")
 
         start = time.perf_counter()
         run = imports.start_run(

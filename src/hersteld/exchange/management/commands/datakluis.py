@@ -14,8 +14,8 @@ from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from hersteld.core.progress import counting, tracker
 from hersteld.exchange import services
 from hersteld.people import key_rotation, vault
 
@@ -57,24 +57,12 @@ class Command(BaseCommand):
     def rotate(self) -> None:
         console = Console(file=cast(IO[str], self.stdout), width=100)
         done: dict[str, int] = {}
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
+        with counting(console) as progress:
             for label, rotate in (
                 ("sealed identities", key_rotation.rotate_identities),
                 ("inbox messages", services.rotate_sealed_messages),
             ):
-                task = progress.add_task(f"re-sealing {label}", total=None)
-
-                def report(count: int, total: int, task: Any = task) -> None:
-                    progress.update(task, completed=count, total=total)
-
-                done[label] = rotate(progress=report)
+                done[label] = rotate(progress=tracker(progress, f"re-sealing {label}"))
         logger.info("Datakluis key rotated: %s", done)
         self.stdout.write(
             "Re-sealed with the current key: "

@@ -13,17 +13,10 @@ from typing import IO, Any, cast
 from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
 
 from hersteld.accounts.models import User
+from hersteld.core.progress import counting, tracker
 from hersteld.exchange import imports
 from hersteld.exchange.models import ImportRun
 
@@ -107,22 +100,13 @@ class Command(BaseCommand):
         if run.rows_done:
             console.print(f"Resuming run {run.pk} after row {run.rows_done}.")
         try:
-            with Progress(
-                TextColumn("[progress.description]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                transient=True,
-            ) as progress:
-                task = progress.add_task("Rows", total=None)
-
-                def report(done: int, total: int) -> None:
-                    progress.update(task, completed=done, total=total or None)
-
+            with counting(console, remaining=True) as progress:
                 summary = imports.run_import(
-                    run, content, user=user, chunk_size=options["chunk_size"], progress=report
+                    run,
+                    content,
+                    user=user,
+                    chunk_size=options["chunk_size"],
+                    progress=tracker(progress, "Rows"),
                 )
         except imports.ImportFileError as exc:
             self._file_failed(console, exc, options["errors"])

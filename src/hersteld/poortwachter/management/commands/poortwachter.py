@@ -16,9 +16,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 from django.utils import timezone, translation
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hersteld.core.progress import counting, tracker
 from hersteld.poortwachter.engine import Leave, Milestone, Period, Plan, PlanError, Settings, plan
 from hersteld.poortwachter.explain import explain
 from hersteld.poortwachter.workdays import builtin_decrees
@@ -213,20 +213,12 @@ class Command(BaseCommand):
             if arbodienst_id is None:
                 raise CommandError(f"--arbodienst {slug!r}: no arbodienst with that slug")
         console = Console(file=cast(IO[str], self.stdout), width=100)
-        with Progress(
-            TextColumn("replanning open chains (employees)"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as progress:
-            task = progress.add_task("replan", total=None)
-
-            def report(_step: str, done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
-            summary = replan(arbodienst_id=arbodienst_id, progress=report)
+        with counting(console) as progress:
+            count = tracker(progress, "replanning open chains (employees)")
+            summary = replan(
+                arbodienst_id=arbodienst_id,
+                progress=lambda _step, done, total: count(done, total),
+            )
         self.stdout.write(
             f"Replanned {summary.chains} open chains: {summary.created} to-dos created, "
             f"{summary.changed} changed, {summary.removed} removed, {summary.moved} moved"
