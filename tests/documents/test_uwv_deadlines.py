@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from hersteld.absence.services import add_case, add_recovery
+from hersteld.absence.services import add_case, add_recovery, correct_case, end_leave
 from hersteld.documents import rules, services
 from hersteld.documents.models import UwvTask
 from hersteld.people.models import Employment
@@ -120,3 +120,95 @@ def test_the_tab_proposes_the_report_when_the_employment_ends(world: Any, sign_i
     assert last_day.strftime("%d-%m-%Y") in page
     assert "volledige re-integratieverslag" in page
     assert "met de ziek-uit-dienstmelding" in page
+
+
+# --- the pregnancy claim around a leave (docs/rules/vangnet.md) ------------------------------
+# E = 2026-09-10: the day after E is 11 September, the flex period runs from 31 July
+# (6 weeks before) to 14 August (4 weeks before). She chose to start on 14 August; her
+# last day of leave is 3 December.
+AROUND = rules.LeaveDates(
+    start=dt.date(2026, 8, 14), flex_start=dt.date(2026, 7, 31), last_day=dt.date(2026, 12, 3)
+)
+
+
+@pytest.mark.parametrize(
+    ("first_day", "due"),
+    [
+        # Sick in the flex period before the leave: by the 4th sick day (D1 counts).
+        (dt.date(2026, 8, 3), dt.date(2026, 8, 6)),
+        (dt.date(2026, 7, 31), dt.date(2026, 8, 3)),  # the first day of the flex period
+        (dt.date(2026, 8, 13), dt.date(2026, 8, 16)),  # the day before the leave
+        # The day right after the leave: 4 December, by 7 December.
+        (dt.date(2026, 12, 4), dt.date(2026, 12, 7)),
+        # Otherwise 6 weeks (D1 + 41 days).
+        (dt.date(2026, 7, 30), dt.date(2026, 9, 9)),  # the day before the flex period
+        (dt.date(2026, 8, 14), dt.date(2026, 9, 24)),  # on the leave's first day
+        (dt.date(2026, 12, 5), dt.date(2027, 1, 15)),  # two days after the leave
+    ],
+)
+def test_a_pregnancy_claim_around_the_leave_is_due_by_the_4th_sick_day(
+    first_day: dt.date, due: dt.date
+) -> None:
+    assert rules.claim_due("pregnancy", first_day, [AROUND]) == due
+
+
+def test_only_the_pregnancy_claim_looks_at_a_leave() -> None:
+    # No-riskpolis from 3 August (in the flex period): still 6 weeks, 13 September.
+    assert rules.claim_due("no_risk_policy", dt.date(2026, 8, 3), [AROUND]) == dt.date(2026, 9, 13)
+    # Without a leave a pregnancy claim is 6 weeks too.
+    assert rules.claim_due("pregnancy", dt.date(2026, 8, 3)) == dt.date(2026, 9, 13)
+
+
+def _claim_due(case: Any) -> dt.date:
+    return UwvTask.objects.get(
+        todo__case__employee_id=case.employee_id, kind="ZW_AANVRAAG"
+    ).todo.due
+
+
+@pytest.mark.django_db
+def test_a_leave_added_later_moves_the_claim_of_the_sickness_before_it(world: Any) -> None:
+    employment = world.hire(gender="V")
+    sick = add_case(
+        actor=world.casemanager,
+        employment_id=employment.pk,
+        kind="sickness",
+        data={
+            "first_day": dt.date(2026, 8, 3),
+            "safety_net": True,
+            "safety_net_category": "pregnancy",
+        },
+    )
+    assert _claim_due(sick) == dt.date(2026, 9, 13)  # no leave known yet: 6 weeks
+    # Back at work from 10 August: the leave from 14 August is not in this sickness's chain.
+    add_recovery(
+        actor=world.hr, case_id=sick.pk, data={"date": dt.date(2026, 8, 10), "percentage": 100}
+    )
+    add_case(
+        actor=world.hr,
+        employment_id=employment.pk,
+        kind="pregnancy_leave",
+        data={"first_day": dt.date(2026, 8, 14), "expected_delivery": dt.date(2026, 9, 10)},
+    )
+    assert _claim_due(sick) == dt.date(2026, 8, 6)  # sick in the flex period: 4th sick day
+
+
+@pytest.mark.django_db
+def test_a_pregnancy_sickness_right_after_the_leave_is_claimed_by_its_4th_day(world: Any) -> None:
+    employment = world.hire(gender="V")
+    # E = 2026-06-10: flex period 30 April to 14 May; from 14 May 112 days of leave, so the
+    # last day is 2 September.
+    leave = add_case(
+        actor=world.hr,
+        employment_id=employment.pk,
+        kind="pregnancy_leave",
+        data={"first_day": dt.date(2026, 5, 14), "expected_delivery": dt.date(2026, 6, 10)},
+    )
+    assert leave.leave_end == dt.date(2026, 9, 2)
+    _leave, after = end_leave(actor=world.hr, case_id=leave.pk, continue_sick=True)
+    assert after.first_day == dt.date(2026, 9, 3)
+    correct_case(
+        actor=world.casemanager,
+        case_id=after.pk,
+        data={"safety_net": True, "safety_net_category": "pregnancy", "reason": "vangnet"},
+    )
+    assert _claim_due(after) == dt.date(2026, 9, 6)

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import override
 
+from hersteld.absence import wazo
 from hersteld.absence.chains import whole_chain
 from hersteld.absence.models import AbsenceCase, CaseKind, CaseStatus, Recovery
 from hersteld.accounts.permissions import Role
@@ -461,9 +462,44 @@ def _recovery_reported(case: AbsenceCase) -> dt.date | None:
     return timezone.localdate(full[0].created_at) if full[0].created_at else case.end_date
 
 
+def _leaves(employee_id: int) -> list[rules.LeaveDates]:
+    """The employee's pregnancy leaves (not withdrawn), for the pregnancy claim's term."""
+    out = []
+    leaves = AbsenceCase.objects.filter(
+        employee_id=employee_id, kind=CaseKind.PREGNANCY_LEAVE, expected_delivery__isnull=False
+    ).exclude(status=CaseStatus.WITHDRAWN)
+    for leave in leaves:
+        assert leave.expected_delivery is not None
+        flex_start, _latest = wazo.flex_window(leave.expected_delivery, multiple=leave.multiple)
+        out.append(
+            rules.LeaveDates(
+                start=leave.planned_start or leave.first_day,
+                flex_start=flex_start,
+                last_day=leave.leave_end,
+            )
+        )
+    return out
+
+
 def sync_uwv_todos(case: AbsenceCase, **_kwargs: Any) -> None:
     """Receiver of core.signals.chain_changed (after the Poortwachter plan): the vangnet
-    claim and the herstelmelding to UWV as to-dos of the chain (rules.md 4)."""
+    claim and the herstelmelding to UWV as to-dos of the chain (rules.md 4).
+
+    A pregnancy leave that is added or moved can change the claim term of a pregnancy
+    sickness around it, also one in another chain: those chains are brought up to date too."""
+    _sync_chain(case)
+    if case.kind == CaseKind.PREGNANCY_LEAVE:
+        around = AbsenceCase.objects.filter(
+            employee_id=case.employee_id,
+            kind=CaseKind.SICKNESS,
+            safety_net=True,
+            safety_net_category="pregnancy",
+        ).exclude(status=CaseStatus.WITHDRAWN)
+        for sickness in around:
+            _sync_chain(sickness)
+
+
+def _sync_chain(case: AbsenceCase) -> None:
     chain = [item for item in whole_chain(case) if item.status != CaseStatus.WITHDRAWN]
     sickness = [item for item in chain if item.kind == CaseKind.SICKNESS]
     ids = [item.pk for item in whole_chain(case)]
@@ -473,7 +509,8 @@ def sync_uwv_todos(case: AbsenceCase, **_kwargs: Any) -> None:
     wanted: dict[str, dt.date] = {}
     category = _vangnet_category(sickness)
     if sickness and category:
-        claim = rules.claim_due(category, sickness[0].first_day)
+        leaves = _leaves(case.employee_id) if category == "pregnancy" else []
+        claim = rules.claim_due(category, sickness[0].first_day, leaves)
         if claim is not None:
             wanted[UwvTaskKind.CLAIM] = claim
         reported = _recovery_reported(sickness[-1])
