@@ -28,11 +28,12 @@ install: $(STAMP) chromium system-libraries
 $(STAMP): pyproject.toml requirements.lock
 	$(call venv_install,dev)
 
-# PDFs are laid out by WeasyPrint on Debian's pango; PDF text checks use poppler-utils.
+# PDFs are laid out by WeasyPrint on Debian's pango; PDF text checks use poppler-utils; the
+# translation tests remake the catalogue with GNU gettext.
 system-libraries:
-	@{ ldconfig -p | grep -q libpango-1.0 && command -v pdftotext >/dev/null 2>&1; } || { \
-	  echo "Installing Debian pango and poppler-utils"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; }
+	@{ ldconfig -p | grep -q libpango-1.0 && command -v pdftotext >/dev/null 2>&1 && command -v msgattrib >/dev/null 2>&1; } || { \
+	  echo "Installing Debian pango, poppler-utils and gettext"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 poppler-utils gettext >/dev/null; }
 
 # Browser tests drive Debian's chromium; never a downloaded browser.
 chromium:
