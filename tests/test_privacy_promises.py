@@ -291,3 +291,39 @@ def test_the_employer_learns_no_same_cause_judgement_through_the_change_feed(
     assert judged(world.hr) == []
     assert judged(world.manager) == []
     assert api_as(world.hr).get(f"/api/v1/cases/{after.pk}").json()["same_cause"] is None
+
+
+# --- a legal hold and the `changed_after` lists (privacy.md, "Legal hold") ---------------
+
+
+@pytest.mark.parametrize("who", [*EMPLOYER_SIDE, "employee"])
+def test_a_legal_hold_does_not_show_as_a_change_in_the_changed_after_lists(
+    world: Any, api_as: Any, who: str
+) -> None:
+    """docs/rules/privacy.md: "the employer's users and the employee do not see them ... not
+    in the change feed (a change of only the hold is left out for them)". The lists an
+    employer's system polls with `changed_after` are the same channel: a hold set or lifted
+    may not make the case or the person look changed (its `updated_at` included)."""
+    from hersteld.absence.services import lift_hold, set_hold
+    from hersteld.people.services import set_person_hold
+
+    case = world.report_sick()
+    person = world.own_employee
+    api = api_as(getattr(world, who))
+    stamps = (
+        api.get(f"/api/v1/cases/{case.pk}").json()["updated_at"],
+        api.get(f"/api/v1/employees/{person.pk}").json()["updated_at"],
+    )
+    since = timezone.now().isoformat()
+
+    set_hold(actor=world.casemanager, case_id=case.pk, reason="Geschil")
+    lift_hold(actor=world.casemanager, case_id=case.pk, reason="Geschil voorbij")
+    set_person_hold(actor=world.casemanager, employee_id=person.pk, reason="Claim")
+
+    for url in ("/api/v1/cases", "/api/v1/employees", "/api/v1/employments"):
+        listed = api.get(url, changed_after=since, status="all")
+        assert listed.status_code == 200 and listed.json()["count"] == 0, url
+    assert stamps == (
+        api.get(f"/api/v1/cases/{case.pk}").json()["updated_at"],
+        api.get(f"/api/v1/employees/{person.pk}").json()["updated_at"],
+    )
