@@ -327,3 +327,43 @@ def test_a_legal_hold_does_not_show_as_a_change_in_the_changed_after_lists(
         api.get(f"/api/v1/cases/{case.pk}").json()["updated_at"],
         api.get(f"/api/v1/employees/{person.pk}").json()["updated_at"],
     )
+
+
+# --- the answer to a medical information request (consults.md, werknemer.md) -------------
+
+
+def test_the_physicians_answer_is_medical_file_not_shown_to_the_employee(
+    world: Any, api_as: Any, sign_in: Any
+) -> None:
+    """docs/rules/consults.md: "Question and answer are medical file"; the employee "sees his
+    consents" (docs/api.md: `/api/v1/me/information-requests`, "the employee's own
+    consents"); werknemer.md: "Het medisch dossier van de bedrijfsarts staat niet in het
+    portaal voor u open; vraag de bedrijfsarts om inzage." The portal shows him the consent
+    and its status; the API may not hand him the answer either."""
+    case = world.report_sick()
+    medic = api_as(world.medic)
+    created = medic.post(
+        f"/api/v1/cases/{case.pk}/information-requests",
+        {
+            "scope": "Huisarts, alleen over de belastbaarheid",
+            "physician": "Huisarts Jansen",
+            "question": "Is er een behandeling gestart?",
+            "consent_at": (timezone.now() - dt.timedelta(hours=1)).isoformat(),
+        },
+    )
+    assert created.status_code == 201
+    pk = created.json()["id"]
+    answered = medic.post(f"/api/v1/information-requests/{pk}/answer", {"answer": "Fysiotherapie"})
+    assert answered.status_code == 200
+    assert (
+        "Fysiotherapie"
+        in medic.get(f"/api/v1/cases/{case.pk}/information-requests").content.decode()
+    )
+
+    mine = api_as(world.employee).get("/api/v1/me/information-requests")
+    assert mine.status_code == 200
+    (own,) = mine.json()["items"]
+    assert own["id"] == pk and own["answered_at"] is not None  # the status he may know
+    assert "Fysiotherapie" not in mine.content.decode()
+    for url in ("/consults/", f"/information-requests/{pk}/"):
+        assert "Fysiotherapie" not in sign_in(world.employee).get(url).content.decode()
