@@ -367,3 +367,20 @@ def test_the_physicians_answer_is_medical_file_not_shown_to_the_employee(
     assert "Fysiotherapie" not in mine.content.decode()
     for url in ("/consults/", f"/information-requests/{pk}/"):
         assert "Fysiotherapie" not in sign_in(world.employee).get(url).content.decode()
+
+
+def test_the_text_of_a_consult_note_never_enters_the_audit_trail(world: Any) -> None:
+    """docs/rules/privacy.md: "Medical data (consult notes, the medical file, ...) ... The text
+    of a medical note never enters the audit trail (only the fact that a note was written)."
+    The trail outlives an erasure (its own 5-year term), so the text may not be in it."""
+    from hersteld.consults.models import ConsultNote
+    from hersteld.core.models import AuditEvent
+
+    consult = _held(world)
+    note = consult_services.add_note(
+        actor=world.medic, consult_id=consult.pk, text="Klachten besproken, verwezen."
+    )
+    rows = AuditEvent.objects.filter(object_type="consults.consultnote", object_id=str(note.pk))
+    assert [row.action for row in rows] == ["create"]  # the fact that a note was written
+    assert ConsultNote.objects.get(pk=note.pk).text == "Klachten besproken, verwezen."
+    assert "Klachten" not in str([(row.changes, row.reason) for row in rows])
