@@ -384,3 +384,38 @@ def test_the_text_of_a_consult_note_never_enters_the_audit_trail(world: Any) -> 
     assert [row.action for row in rows] == ["create"]  # the fact that a note was written
     assert ConsultNote.objects.get(pk=note.pk).text == "Klachten besproken, verwezen."
     assert "Klachten" not in str([(row.changes, row.reason) for row in rows])
+
+
+# --- outbound coupling messages (vangnet.md, samentelling.md) ----------------------------
+
+
+def test_the_employers_system_is_not_sent_the_safety_net_category(
+    world: Any, settings: Any, tasks_in_process: None
+) -> None:
+    """docs/rules/vangnet.md: "Only users with the permission `absence.view_safety_net` see
+    it, and no employer role can hold that permission." The employer's own system is the
+    employer's side too: its sick report carries only whether the safety net applies, and a
+    change of only the category sends it no message at all."""
+    from hersteld.exchange.models import OutboxMessage
+    from tests.support.exchange import couple_like_the_examples, send_out
+
+    settings.OUTBOUND_PRIVATE_ADDRESSES = True
+    coupling = send_out(couple_like_the_examples(world).coupling, world.operator)
+    case = world.report_sick(
+        world.hire(no_risk_policy=True, insurance="Wereldverzekeraar"),
+        actor=world.casemanager,
+        safety_net=True,
+        safety_net_category="no_risk_policy",
+    )
+    sent = list(OutboxMessage.objects.filter(coupling=coupling))
+    assert sent, "the sick report goes out"
+    for message in sent:
+        body = bytes(message.body).decode("utf-8", "replace").lower()
+        assert "no_risk" not in body and "no-risk" not in body and "noriskpolis" not in body
+
+    absence_services.correct_case(
+        actor=world.casemanager,
+        case_id=case.pk,
+        data={"safety_net_category": "pregnancy", "reason": "Categorie gecorrigeerd."},
+    )
+    assert OutboxMessage.objects.filter(coupling=coupling).count() == len(sent)
