@@ -358,9 +358,19 @@ class InformationRequestOut(Schema):
     question: str
     consent_at: dt.datetime
     withdrawn_at: dt.datetime | None
-    answer: str
+    answer: str = Field(
+        description="The physician's answer: medical file, empty without medical.view."
+    )
     answered_at: dt.datetime | None
     created_at: dt.datetime
+
+    @staticmethod
+    def resolve_answer(obj: InformationRequest, context: dict[str, Any]) -> str:
+        """The answer is medical file (docs/rules/consults.md): the employee reads his consent
+        and its status, not the answer, as on his Consults page; he asks the doctor for it."""
+        if not context["request"].user.has_perm_anywhere("medical.view"):
+            return ""
+        return obj.answer
 
 
 def _medical_case_employee(request: AuthedRequest, case_id: int) -> int:

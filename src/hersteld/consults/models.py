@@ -327,7 +327,8 @@ class ConsultChild(ScopedModel):
 
 
 class ConsultNote(ConsultChild):
-    """A note of the practitioner: part of the medical file (medical.view only)."""
+    """A note of the practitioner: part of the medical file (medical.view only). Its audit
+    row records that it was written, never its text (docs/rules/privacy.md)."""
 
     AUDITED = ("text",)
 

@@ -735,7 +735,9 @@ def add_note(*, actor: Actor, consult_id: int, text: str) -> ConsultNote:
         author=user_or_none(actor),
         author_name=actor.get_full_name() or actor.get_username(),
     )
-    record_created(actor=actor, obj=note, fields=ConsultNote.AUDITED)
+    # Only the fact that a note was written (docs/rules/privacy.md, as for a medical note): the
+    # audit trail outlives the medical file's erasure, so the text stays out of it.
+    record_change(actor=actor, action="create", obj=note, changes={})
     return note
 
 

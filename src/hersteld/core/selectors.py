@@ -10,6 +10,7 @@ from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Func, Q, QuerySet
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from hersteld.core.actor import Actor
@@ -83,6 +84,26 @@ def _hidden_by_type(user: Actor) -> dict[str, set[str]]:
     return out
 
 
+def _unreadable_kinds(user: Actor) -> list[tuple[str, QuerySet[Any]]]:
+    """Per model that declares RESTRICTED_KINDS (field, {value: permission}), the ids (as
+    the audit trail stores them, text) of its rows of a kind the user may not read."""
+    out = []
+    for model in apps.get_models():
+        declared = getattr(model, "RESTRICTED_KINDS", None)
+        if not declared:
+            continue
+        field, kinds = declared
+        closed = sorted(kind for kind, perm in kinds.items() if not user.has_perm_anywhere(perm))
+        if closed:
+            ids = (
+                model._default_manager.filter(**{f"{field}__in": closed})
+                .annotate(text_id=Cast("pk", models.CharField()))
+                .values("text_id")
+            )
+            out.append((model._meta.label_lower, ids))
+    return out
+
+
 def audit_events(user: Actor) -> QuerySet[AuditEvent]:
     """Audit rows in the user's scope; rows about the medical file only with medical.view.
 
@@ -95,6 +116,9 @@ def audit_events(user: Actor) -> QuerySet[AuditEvent]:
     if getattr(user, "role", "") in EMPLOYER_SIDE:
         # Whether an employee asked the arbodienst for his data is not the employer's business.
         qs = qs.exclude(action="export")
+    for label, ids in _unreadable_kinds(user):
+        # A document of a type the user may not read answers 404; its rows would tell it exists.
+        qs = qs.exclude(object_type=label, object_id__in=ids)
     for number, (label, hidden) in enumerate(sorted(_hidden_by_type(user).items())):
         rest = f"shown_changes_{number}"
         qs = qs.alias(**{rest: _Without("changes", hidden)}).exclude(

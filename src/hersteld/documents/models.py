@@ -28,6 +28,13 @@ class Document(CaseChild):
     """
 
     AUDITED = ("doc_type", "status", "version", "fields", "document_date", "todo")
+    # Types only some users may read (the Ziektewet claim names the staff-only safety-net
+    # category; the medical information for UWV is medical): the history leaves out their
+    # rows for anyone else too (core.selectors.audit_events).
+    RESTRICTED_KINDS: ClassVar[tuple[str, dict[str, str]]] = (
+        "doc_type",
+        {t.code: t.read_permission for t in types.TYPES if t.read_permission != "absence.view"},
+    )
 
     case = models.ForeignKey(
         "absence.AbsenceCase", on_delete=models.CASCADE, related_name="documents"

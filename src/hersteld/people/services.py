@@ -642,7 +642,9 @@ def change_hold(
     obj.hold_since = timezone.now() if on else None  # type: ignore[attr-defined]
     obj.hold_reason = data["reason"][:500] if on else ""  # type: ignore[attr-defined]
     obj.hold_by_name = author_name(actor) if on else ""  # type: ignore[attr-defined]
-    obj.save(update_fields=["hold_since", "hold_reason", "hold_by_name", "updated_at"])
+    # Not `updated_at`: the hold is no field of the case or person anyone reads there, and the
+    # employer's side may not see even that something changed (`changed_after` lists).
+    obj.save(update_fields=["hold_since", "hold_reason", "hold_by_name"])
     record_change(
         actor=actor,
         action=AuditAction.UPDATE,
