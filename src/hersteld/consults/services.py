@@ -1053,7 +1053,9 @@ def add_block(*, actor: Actor, data: dict[str, Any]) -> AvailabilityBlock:
 @transaction.atomic
 def remove_block(*, actor: Actor, block_id: int) -> None:
     block = get_object_or_404(
-        AvailabilityBlock.objects.restrict(actor, "consults.agenda").select_for_update(),
+        AvailabilityBlock.objects.restrict(actor, "consults.agenda").select_for_update(
+            of=("self",), no_key=True
+        ),
         pk=block_id,
     )
     record_change(
@@ -1172,7 +1174,10 @@ def withdraw_information_consent(*, actor: Actor, request_id: int) -> Informatio
     """The employee (or the practitioner on his word) withdraws the consent."""
     action = "consults.view" if getattr(actor, "role", None) == Role.EMPLOYEE else "medical.view"
     found = get_object_or_404(
-        InformationRequest.objects.restrict(actor, action).select_for_update(), pk=request_id
+        InformationRequest.objects.restrict(actor, action).select_for_update(
+            of=("self",), no_key=True
+        ),
+        pk=request_id,
     )
     if found.withdrawn_at is not None:
         raise fail("__all__", "consent_withdrawn")
@@ -1188,7 +1193,9 @@ def withdraw_information_consent(*, actor: Actor, request_id: int) -> Informatio
 def record_information_answer(*, actor: Actor, request_id: int, answer: str) -> InformationRequest:
     """The physician's factual answer, into the medical file; not after a withdrawal."""
     found = get_object_or_404(
-        InformationRequest.objects.restrict(actor, "medical.view").select_for_update(),
+        InformationRequest.objects.restrict(actor, "medical.view").select_for_update(
+            of=("self",), no_key=True
+        ),
         pk=request_id,
     )
     if not is_practitioner(actor):

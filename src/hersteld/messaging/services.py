@@ -24,6 +24,7 @@ from hersteld.core import signals
 from hersteld.core.actor import Actor
 from hersteld.core.audit import record_change, user_or_none
 from hersteld.core.daily import Report
+from hersteld.core.services import locked
 from hersteld.core.sms import SmsError, SmsPurpose, gateway
 from hersteld.core.validation import Problems, fail
 from hersteld.messaging import selectors
@@ -55,12 +56,11 @@ class Upload:
 
 
 def _case(actor: Actor, case_id: int) -> AbsenceCase:
-    """The dossier, locked; outside the actor's scope it does not exist (404)."""
-    from django.shortcuts import get_object_or_404
-
-    queryset = AbsenceCase.objects.restrict(actor, "absence.view").select_for_update()
-    found: AbsenceCase = get_object_or_404(queryset, pk=case_id)
-    return found
+    """The dossier, locked (its own row only: `core.services.locked`); outside the actor's
+    scope it does not exist (404). A plain FOR UPDATE also locked the rows the scope joins,
+    so two messages in two dossiers of one employee, sent by HR and a casemanager at the
+    same moment, could deadlock on the employer and employee rows."""
+    return locked(AbsenceCase, actor, case_id, "absence.view")
 
 
 def _check_uploads(problems: Problems, uploads: Sequence[Upload]) -> None:
