@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from django.apps import apps
@@ -73,14 +74,31 @@ class _Without(Func):
         return f"json_remove({sql}, {paths})", (*params, *(f'$."{key}"' for key in self.keys))
 
 
+@lru_cache(maxsize=1)
+def _models_with_hidden_fields() -> tuple[tuple[str, frozenset[str], dict[str, str]], ...]:
+    """(label, field names, RESTRICTED_FIELDS) of each model that may hide a field: the same
+    for every request, so walked once rather than on every history page."""
+    out = []
+    for model in apps.get_models():
+        names = frozenset(field.name for field in model._meta.get_fields())
+        restricted = getattr(model, "RESTRICTED_FIELDS", {})
+        if restricted or names & STAFF_ONLY_FIELDS:
+            out.append((model._meta.label_lower, names, restricted))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _models_with_restricted_kinds() -> tuple[type[models.Model], ...]:
+    return tuple(m for m in apps.get_models() if getattr(m, "RESTRICTED_KINDS", None))
+
+
 def _hidden_by_type(user: Actor) -> dict[str, set[str]]:
     """Per audited model (its label), the fields of it the user may not see."""
     out = {}
-    for model in apps.get_models():
-        names = {field.name for field in model._meta.get_fields()}
-        hidden = hidden_fields(getattr(model, "RESTRICTED_FIELDS", {}), user) & names
+    for label, names, restricted in _models_with_hidden_fields():
+        hidden = hidden_fields(restricted, user) & names
         if hidden:
-            out[model._meta.label_lower] = hidden
+            out[label] = hidden
     return out
 
 
@@ -88,11 +106,8 @@ def _unreadable_kinds(user: Actor) -> list[tuple[str, QuerySet[Any]]]:
     """Per model that declares RESTRICTED_KINDS (field, {value: permission}), the ids (as
     the audit trail stores them, text) of its rows of a kind the user may not read."""
     out = []
-    for model in apps.get_models():
-        declared = getattr(model, "RESTRICTED_KINDS", None)
-        if not declared:
-            continue
-        field, kinds = declared
+    for model in _models_with_restricted_kinds():
+        field, kinds = model.RESTRICTED_KINDS  # type: ignore[attr-defined]
         closed = sorted(kind for kind, perm in kinds.items() if not user.has_perm_anywhere(perm))
         if closed:
             ids = (
